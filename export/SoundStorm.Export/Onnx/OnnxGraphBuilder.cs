@@ -50,7 +50,12 @@ public sealed partial class OnnxGraphBuilder
     }
 
     /// <summary>Adds an initializer under a fresh name derived from <paramref name="hint"/>.</summary>
-    public GraphValue Constant(string hint, TensorData data) => Initializer(FreshName(hint), data);
+    public GraphValue Constant(string hint, TensorData data)
+    {
+        string name = FreshName(hint);
+        _payloads.Add((TensorProtos.Header(name, data), data));
+        return new GraphValue(name);
+    }
 
     /// <summary>An int64 1-D constant (shapes, axes, indices).</summary>
     public GraphValue Int64s(params long[] values) => Constant("const_i64", TensorData.FromInt64(values, values.Length));
