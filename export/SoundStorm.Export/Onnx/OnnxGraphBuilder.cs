@@ -100,9 +100,9 @@ public sealed partial class OnnxGraphBuilder
             IrVersion = options.IrVersion ?? IrVersionFor(options.Opset),
             ProducerName = options.ProducerName,
             ProducerVersion = options.ProducerVersion,
-            DocString = options.DocString,
             Graph = _graph.Clone(),
         };
+        if (options.DocString.Length > 0) model.DocString = options.DocString;
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = options.Opset });
         foreach (var (key, value) in options.Metadata)
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
