@@ -45,6 +45,13 @@ public sealed class WeightSet
         return tensor;
     }
 
+    /// <summary>Looks at a tensor without marking it used (for inferring sizes).</summary>
+    public WeightTensor Peek(string name) =>
+        _tensors.TryGetValue(name, out var tensor) ? tensor : throw new WeightMismatchException($"{Source}: missing tensor '{name}'.");
+
+    /// <summary>Marks tensors as deliberately unused (buffers the graph does not need), so <see cref="EnsureAllUsed"/> accepts them.</summary>
+    public void Ignore(string name) => _used.Add(name);
+
     /// <summary>Fetches a tensor whatever its shape (for writers that infer sizes from the weights).</summary>
     public WeightTensor GetAnyShape(string name)
     {
