@@ -231,7 +231,7 @@ internal sealed class PickleMachine
 
     /// <summary>Integers that fit in 64 bits are returned as <see cref="long"/>, larger ones as <see cref="BigInteger"/>.</summary>
     private static object Normalize(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private object ParseIntLine(string line) => line switch
     {

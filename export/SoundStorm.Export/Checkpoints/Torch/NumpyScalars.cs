@@ -50,7 +50,7 @@ internal static class NumpyScalars
             "i4" => (long)BinaryPrimitives.ReadInt32LittleEndian(bytes),
             "i2" => (long)BinaryPrimitives.ReadInt16LittleEndian(bytes),
             "i1" => (long)(sbyte)bytes[0],
-            "u8" => (object)BinaryPrimitives.ReadUInt64LittleEndian(bytes) is var u && (ulong)u <= long.MaxValue ? (long)(ulong)u : new System.Numerics.BigInteger((ulong)u),
+            "u8" => BinaryPrimitives.ReadUInt64LittleEndian(bytes) is var u && u <= long.MaxValue ? (object)(long)u : new System.Numerics.BigInteger(u),
             "u4" => (long)BinaryPrimitives.ReadUInt32LittleEndian(bytes),
             "u2" => (long)BinaryPrimitives.ReadUInt16LittleEndian(bytes),
             "u1" => (long)bytes[0],
