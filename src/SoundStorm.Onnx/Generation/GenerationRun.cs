@@ -1,0 +1,87 @@
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// One batch being generated, stepped by the caller: <c>while (!run.IsDone) run.Step();</c> then <see cref="GetResults"/>.
+/// Each <see cref="Step"/> is one network call. Holds the run's buffers (native memory for ONNX graphs): dispose it.
+/// </summary>
+public sealed class GenerationRun : IDisposable
+{
+    private readonly ILogitsWorkspace _workspace;
+    private readonly ISamplingStrategy _strategy;
+    private readonly BatchLayout _layout;
+    private readonly int _codebooks;
+    private readonly IProgress<GenerationProgress>? _progress;
+    private bool _disposed;
+
+    internal GenerationRun(ILogitsWorkspace workspace, ISamplingStrategy strategy, BatchLayout layout, int codebooks,
+        IProgress<GenerationProgress>? progress)
+    {
+        _workspace = workspace;
+        _strategy = strategy;
+        _layout = layout;
+        _codebooks = codebooks;
+        _progress = progress;
+    }
+
+    /// <summary>Number of requests in the batch.</summary>
+    public int BatchSize => _layout.Batch;
+
+    /// <summary>Network calls the run makes in total.</summary>
+    public int TotalSteps => _strategy.TotalSteps;
+
+    /// <summary>Network calls made so far.</summary>
+    public int CompletedSteps => _strategy.CompletedSteps;
+
+    /// <summary>True when every token is decided.</summary>
+    public bool IsDone => _strategy.CompletedSteps == _strategy.TotalSteps;
+
+    /// <summary>Makes one network call and updates the tokens; reports progress if a reporter was given.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before or during the call.</exception>
+    /// <exception cref="InvalidOperationException">The run is already done.</exception>
+    public GenerationProgress Step(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var progress = _strategy.Step(cancellationToken);
+        _progress?.Report(progress);
+        return progress;
+    }
+
+    /// <summary>The generated acoustic tokens of request <paramref name="request"/>: [generated frames, Q], prompt frames excluded.</summary>
+    /// <exception cref="InvalidOperationException">The run is not done yet.</exception>
+    public long[,] GetResult(int request)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!IsDone) throw new InvalidOperationException($"The run is not done: {CompletedSteps} of {TotalSteps} steps made.");
+        ArgumentOutOfRangeException.ThrowIfNegative(request);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request, _layout.Batch);
+        int first = _layout.PromptFrames[request], count = _layout.GeneratedFrames[request];
+        var result = new long[count, _codebooks];
+        ReadOnlySpan<long> tokens = _workspace.Tokens;
+        for (int f = 0; f < count; f++)
+            for (int q = 0; q < _codebooks; q++)
+                result[f, q] = tokens[(request * _layout.Frames + first + f) * _codebooks + q];
+        return result;
+    }
+
+    /// <summary>The generated tokens of every request, in request order.</summary>
+    public IReadOnlyList<long[,]> GetResults()
+    {
+        var results = new long[_layout.Batch][,];
+        for (int b = 0; b < results.Length; b++) results[b] = GetResult(b);
+        return results;
+    }
+
+    /// <summary>The whole current grid [batch, frames, Q] including prompts, padding and masks (for inspection and tests).</summary>
+    internal ReadOnlySpan<long> CurrentTokens => _workspace.Tokens;
+
+    /// <summary>Frames of the padded grid.</summary>
+    internal int Frames => _layout.Frames;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _workspace.Dispose();
+    }
+}

@@ -1,0 +1,17 @@
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// One way of turning network calls into tokens (MaskGIT level by level, or discrete diffusion). It owns the state
+/// between calls; the token grid itself lives in the <see cref="ILogitsWorkspace"/> the network reads.
+/// </summary>
+internal interface ISamplingStrategy
+{
+    /// <summary>Network calls the whole run makes.</summary>
+    int TotalSteps { get; }
+
+    /// <summary>Network calls made so far.</summary>
+    int CompletedSteps { get; }
+
+    /// <summary>Makes one network call and updates the grid.</summary>
+    GenerationProgress Step(CancellationToken cancellationToken);
+}

@@ -1,0 +1,78 @@
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
+/// the sampling loop in C#. Thread-safe: concurrent runs each get their own buffers.
+/// </summary>
+public sealed partial class SoundStormGenerator : IDisposable
+{
+    private readonly ILogitsSource _source;
+    private readonly TokenVocabulary _vocab;
+    private readonly IDisposable? _owned;
+
+    internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
+    {
+        _source = source;
+        _vocab = vocab;
+        _owned = owned;
+    }
+
+    /// <summary>Codebooks per frame (Q).</summary>
+    public int Codebooks => _vocab.Codebooks;
+
+    /// <summary>Codes per codebook (V).</summary>
+    public int CodebookSize => _vocab.CodebookSize;
+
+    /// <summary>Semantic vocabulary size (K).</summary>
+    public int SemanticVocabulary => _vocab.SemanticVocabulary;
+
+    /// <summary>
+    /// Starts a batch. Requests may differ in length; they are padded to the longest and each keeps its own random stream,
+    /// so a request gets the same tokens alone or in any batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">A request is empty, its prompt is too long, or a token is out of range (the message names request, field and index).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GenerationRun Start(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null)
+    {
+        options ??= new GenerationOptions();
+        options.Validate(_vocab.Codebooks, _vocab.CodebookSize);
+        var layout = BatchLayout.Create(requests, _vocab);
+        var seeds = new ulong[layout.Batch];
+        for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
+        var workspace = _source.CreateWorkspace(layout.Batch, layout.Frames);
+        try
+        {
+            layout.Fill(workspace, requests, _vocab);
+            var strategy = new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
+        }
+        catch
+        {
+            workspace.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Generates a batch to the end and returns each request's tokens [generated frames, Q].</summary>
+    public IReadOnlyList<long[,]> Generate(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var run = Start(requests, options, progress);
+        while (!run.IsDone) run.Step(cancellationToken);
+        return run.GetResults();
+    }
+
+    /// <summary>Generates one request to the end and returns its tokens [generated frames, Q].</summary>
+    public long[,] Generate(GenerationRequest request, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Generate([request], options, progress, cancellationToken)[0];
+
+    /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
+    public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Generate(requests, options, progress, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _owned?.Dispose();
+}

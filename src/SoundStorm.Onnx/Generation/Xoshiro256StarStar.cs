@@ -1,0 +1,46 @@
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// Blackman and Vigna's xoshiro256** generator: the sampler's only source of randomness. Its own implementation
+/// (rather than <see cref="Random"/>) keeps results identical across .NET versions, platforms and other languages.
+/// A mutable struct: keep it in a field or array slot and pass by reference.
+/// </summary>
+internal struct Xoshiro256StarStar
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public Xoshiro256StarStar(ulong seed)
+    {
+        var mixer = new SplitMix64(seed);
+        _s0 = mixer.Next();
+        _s1 = mixer.Next();
+        _s2 = mixer.Next();
+        _s3 = mixer.Next();
+    }
+
+    /// <summary>A generator with the given raw state (for checking the algorithm against published values).</summary>
+    internal static Xoshiro256StarStar FromState(ulong s0, ulong s1, ulong s2, ulong s3) =>
+        new() { _s0 = s0, _s1 = s1, _s2 = s2, _s3 = s3 };
+
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>A double in [0, 1) from the top 53 bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>A double in (0, 1): never 0, so that log(u) is finite.</summary>
+    public double NextOpenUnit() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
+
+    /// <summary>A standard Gumbel variate, −log(−log u).</summary>
+    public double NextGumbel() => -Math.Log(-Math.Log(NextOpenUnit()));
+}

@@ -1,0 +1,62 @@
+using SoundStorm.Onnx.Generation;
+
+namespace SoundStorm.Onnx.Tests.Generation;
+
+/// <summary>Computes the logits of one frame from its request's visible grid; must not allocate.</summary>
+/// <param name="rowTokens">The request's non-padding frames [frames, Q].</param>
+/// <param name="rowSemantic">The request's semantic tokens [frames].</param>
+/// <param name="frame">The frame whose logits to write.</param>
+/// <param name="level">The level asked for.</param>
+/// <param name="logits">Destination [width].</param>
+internal delegate void FrameLogits(ReadOnlySpan<long> rowTokens, ReadOnlySpan<long> rowSemantic, int frame, int level, Span<float> logits);
+
+/// <summary>A C# stand-in for the combiner + transformer graphs.</summary>
+internal sealed class FakeLogitsSource(int codebooks, int width, FrameLogits function) : ILogitsSource
+{
+    public int Codebooks => codebooks;
+
+    public int LogitsWidth => width;
+
+    public List<long> Calls { get; } = [];
+
+    public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);
+
+    private sealed class Workspace(FakeLogitsSource owner, int batch, int frames) : ILogitsWorkspace
+    {
+        private readonly long[] _tokens = new long[batch * frames * owner.Codebooks];
+        private readonly long[] _semantic = new long[batch * frames];
+        private readonly bool[] _padding = new bool[batch * frames];
+        private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
+
+        public int Batch => batch;
+        public int Frames => frames;
+        public Span<long> Tokens => _tokens;
+        public Span<long> Semantic => _semantic;
+        public Span<bool> Padding => _padding;
+        public ReadOnlySpan<float> Logits => _logits;
+        public bool RecordCalls { get; set; } = true;
+
+        public void Run(long condition, CancellationToken cancellationToken)
+        {
+            int q = owner.Codebooks, v = owner.LogitsWidth;
+            if (owner.Calls.Count < owner.Calls.Capacity) owner.Calls.Add(condition);
+            for (int b = 0; b < batch; b++)
+            {
+                int valid = 0;
+                while (valid < frames && !_padding[b * frames + valid]) valid++;
+                var rowTokens = _tokens.AsSpan(b * frames * q, valid * q);
+                var rowSemantic = _semantic.AsSpan(b * frames, valid);
+                for (int f = 0; f < frames; f++)
+                {
+                    var logits = _logits.AsSpan((b * frames + f) * v, v);
+                    if (f < valid) owner._function(rowTokens, rowSemantic, f, (int)condition, logits);
+                    else logits.Fill(float.NaN); // padding: the sampler must never look here
+                }
+            }
+        }
+
+        public void Dispose() { }
+    }
+
+    private readonly FrameLogits _function = function;
+}
