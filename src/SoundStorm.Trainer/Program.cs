@@ -1,0 +1,3 @@
+using TorchSharp;
+
+Console.WriteLine(torch.ones(2, 2).sum().item<float>());
