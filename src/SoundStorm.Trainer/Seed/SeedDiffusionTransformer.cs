@@ -58,27 +58,45 @@ internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
     /// <summary>The configuration the network was built with.</summary>
     public SeedModelConfig Config => config;
 
+    /// <summary>
+    /// Optional observer of intermediate activations (names as the reference act_*.npy files: content_emb, inc,
+    /// down1, block0_in_x, cond_emb, block{i}_out, up1), for tests and debugging.
+    /// </summary>
+    public Action<string, Tensor>? Trace { get; set; }
+
     /// <summary>Logits (B, OutputClasses, n_q·T) over the classes 0..1025 of every codebook-major position.</summary>
     public override Tensor forward(SeedInputs input)
     {
         long b = input.NoisyTargets.shape[0], q = config.Codebooks, frames = input.NoisyTargets.shape[1] / q;
 
         // 1. Per-codebook content embedding (B,n_q,T,D) → conv layout (B,D,n_q,T).
-        Tensor content = content_emb.forward(input.NoisyTargets.view(b, q, frames)).permute(0, 3, 1, 2);
+        Tensor perCodebookEmbedding = content_emb.forward(input.NoisyTargets.view(b, q, frames));
+        Trace?.Invoke("content_emb", perCodebookEmbedding);
+        Tensor content = perCodebookEmbedding.permute(0, 3, 1, 2);
 
         // 2. U-Net down path: x1 keeps every codebook (skip), x2 is max-pooled over codebooks → one sequence.
         Tensor x1 = inc.forward(content);
-        Tensor x = down1.forward(x1).squeeze(2).transpose(1, 2) + content_emb.Positions(frames);
+        Tensor x2 = down1.forward(x1);
+        Tensor x = x2.squeeze(2).transpose(1, 2) + content_emb.Positions(frames);
+        Trace?.Invoke("inc", x1);
+        Trace?.Invoke("down1", x2);
+        Trace?.Invoke("block0_in_x", x);
 
         // 3. Condition sequence.
         Tensor condition = Condition(input.PromptSemantics, input.TargetSemantics, input.PromptAcoustics);
+        Trace?.Invoke("cond_emb", condition);
 
         // 4. Self+cross blocks.
-        foreach (SelfCrossBlock block in blocks)
-            x = block.forward(x, condition, input.Padding, input.Timesteps);
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            x = blocks[i].forward(x, condition, input.Padding, input.Timesteps);
+            Trace?.Invoke($"block{i}_out", x);
+        }
 
         // 5. U-Net up path back to every codebook: (B,D,n_q,T) → (B,n_q,T,D).
-        Tensor h = up1.forward(x.transpose(1, 2).unsqueeze(2), x1).permute(0, 2, 3, 1);
+        Tensor x3 = up1.forward(x.transpose(1, 2).unsqueeze(2), x1);
+        Trace?.Invoke("up1", x3);
+        Tensor h = x3.permute(0, 2, 3, 1);
 
         // 6. Output heads tied to the content tables (first OutputClasses rows, no bias); codebook-major positions.
         var perCodebook = new Tensor[q];
