@@ -150,7 +150,7 @@ public static class WavReader
             else if (id == "data" && dataStart < 0)
             {
                 dataStart = bodyStart;
-                if (size == StreamingSize || size >= available)
+                if (size == StreamingSize || size > available)
                 {
                     // Streaming header or lying size: the data runs to the end of the file.
                     dataBytes = available;
