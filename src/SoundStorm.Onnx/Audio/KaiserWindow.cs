@@ -23,7 +23,11 @@ internal static class KaiserWindow
         (attenuationDb - 7.95) / (2.285 * 2 * Math.PI * transitionCyclesPerSample);
 
     /// <summary>Window value at offset <paramref name="t"/> from its centre; zero beyond <paramref name="halfWidth"/>.</summary>
-    public static double Value(double t, double halfWidth, double beta)
+    /// <param name="t">Offset from the centre, in samples.</param>
+    /// <param name="halfWidth">Half the window's span, in samples.</param>
+    /// <param name="beta">Shape parameter.</param>
+    /// <param name="besselI0OfBeta"><see cref="BesselI0"/>(beta), passed in so table builders compute it once.</param>
+    public static double Value(double t, double halfWidth, double beta, double besselI0OfBeta)
     {
         double r = t / halfWidth;
         if (r is < -1 or > 1)
@@ -31,7 +35,7 @@ internal static class KaiserWindow
             return 0;
         }
 
-        return BesselI0(beta * Math.Sqrt(1 - (r * r))) / BesselI0(beta);
+        return BesselI0(beta * Math.Sqrt(1 - (r * r))) / besselI0OfBeta;
     }
 
     /// <summary>Modified Bessel function of the first kind, order 0, by its power series (converges for all x).</summary>

@@ -55,6 +55,7 @@ public sealed class Resampler
         double transition = (StopbandEdgeHz - PassbandEdgeHz) / inputRate;
         HalfWidth = KaiserWindow.Span(StopbandAttenuationDb, transition) / 2;
         Beta = KaiserWindow.Beta(StopbandAttenuationDb);
+        double besselI0OfBeta = KaiserWindow.BesselI0(Beta);
 
         // Taps d = first..first+K-1 cover every input sample within HalfWidth of an output instant q + f, 0 <= f < 1.
         int reach = (int)Math.Ceiling(HalfWidth);
@@ -72,7 +73,7 @@ public sealed class Resampler
             Span<float> row = _table.AsSpan(r * TapsPerPhase, TapsPerPhase);
             for (int k = 0; k < TapsPerPhase; k++)
             {
-                row[k] = (float)Kernel(fraction - (_firstTapOffset + k));
+                row[k] = (float)Kernel(fraction - (_firstTapOffset + k), besselI0OfBeta);
             }
         }
     }
@@ -184,12 +185,12 @@ public sealed class Resampler
     private ReadOnlySpan<float> Row(int row) => _table.AsSpan(row * TapsPerPhase, TapsPerPhase);
 
     /// <summary>The continuous kernel at <paramref name="t"/> input samples from the output instant.</summary>
-    private double Kernel(double t)
+    private double Kernel(double t, double besselI0OfBeta)
     {
         double fc2 = 2 * CutoffCyclesPerInputSample;
         double x = Math.PI * fc2 * t;
         double sinc = Math.Abs(x) < 1e-12 ? 1 : Math.Sin(x) / x;
-        return fc2 * sinc * KaiserWindow.Value(t, HalfWidth, Beta);
+        return fc2 * sinc * KaiserWindow.Value(t, HalfWidth, Beta, besselI0OfBeta);
     }
 
     private static int Gcd(int a, int b)
