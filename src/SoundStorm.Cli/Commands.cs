@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace SoundStorm.Cli;
+
+/// <summary>The verbs of the tool; each lives in its own file.</summary>
+internal static class Commands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+    }
+}
