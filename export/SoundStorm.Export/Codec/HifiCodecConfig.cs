@@ -17,6 +17,8 @@ namespace SoundStorm.Export.Codec;
 /// <param name="CodebookSize">Codewords per codebook (<c>n_codes</c>).</param>
 /// <param name="ResidualLevels">Residual quantization levels; upstream hard-codes 2 (optional key <c>n_residual_levels</c>).</param>
 /// <param name="EncoderInitialChannel">Encoder width after <c>conv_pre</c>; upstream hard-codes 32 (optional key <c>encoder_initial_channel</c>).</param>
+/// <param name="CodebookLossLambda">Training only: weight of ‖q − sg(z)‖² (<c>codebook_loss_lambda</c>, default 1).</param>
+/// <param name="CommitmentLossLambda">Training only: weight of ‖sg(q) − z‖² (<c>commitment_loss_lambda</c>, default 0.25).</param>
 public sealed record HifiCodecConfig(
     int[] UpsampleRates,
     int[] UpsampleKernelSizes,
@@ -27,7 +29,9 @@ public sealed record HifiCodecConfig(
     int CodeGroups,
     int CodebookSize,
     int ResidualLevels = 2,
-    int EncoderInitialChannel = 32)
+    int EncoderInitialChannel = 32,
+    double CodebookLossLambda = 1.0,
+    double CommitmentLossLambda = 0.25)
 {
     /// <summary>Leaky-ReLU slope inside the codec; the encoder's last activation uses PyTorch's default 0.01 instead.</summary>
     public const float LeakySlope = 0.1f;
@@ -115,7 +119,9 @@ public sealed record HifiCodecConfig(
                 Int(root, "n_code_groups", source),
                 Int(root, "n_codes", source),
                 root.TryGetProperty("n_residual_levels", out _) ? Int(root, "n_residual_levels", source) : 2,
-                root.TryGetProperty("encoder_initial_channel", out _) ? Int(root, "encoder_initial_channel", source) : 32);
+                root.TryGetProperty("encoder_initial_channel", out _) ? Int(root, "encoder_initial_channel", source) : 32,
+                Double(root, "codebook_loss_lambda", 1.0, source),
+                Double(root, "commitment_loss_lambda", 0.25, source));
             config.Validate(source);
             return config;
         }
@@ -155,6 +161,14 @@ public sealed record HifiCodecConfig(
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n)
             ? n
             : throw new HifiCodecConfigException($"{source}: field '{name}' must be an integer, found {value.GetRawText()}.");
+    }
+
+    private static double Double(JsonElement root, string name, double fallback, string source)
+    {
+        if (!root.TryGetProperty(name, out var value)) return fallback;
+        return value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble()
+            : throw new HifiCodecConfigException($"{source}: field '{name}' must be a number, found {value.GetRawText()}.");
     }
 
     private static int[][] IntLists(JsonElement root, string name, string source)
