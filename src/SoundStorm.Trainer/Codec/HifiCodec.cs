@@ -48,6 +48,21 @@ internal sealed class HifiCodec : nn.Module
     /// <summary>Waveform [B, 1, hop·T] for codes [B, T, L·G].</summary>
     public Tensor Decode(Tensor codes) => generator.forward(quantizer.Dequantize(codes));
 
+    /// <summary>
+    /// Copies weights with checkpoint names (e.g. <c>HifiCodecImporter.ReadWeights</c> of a <c>g_XXXXXXXX</c> file) into
+    /// the parameters; the set must match this configuration exactly (checked first, all differences in one exception).
+    /// </summary>
+    public void LoadWeights(WeightSet weights)
+    {
+        SoundStorm.Export.Import.HifiCodecImporter.CheckTensors(weights, Config);
+        using var _ = no_grad();
+        foreach (var (name, tensor) in state_dict())
+        {
+            var source = weights.Peek(name);
+            tensor.copy_(torch.tensor(source.Data, source.Shape));
+        }
+    }
+
     /// <summary>The parameters as float32 weights under their checkpoint names (weight norm still split).</summary>
     public WeightSet ToWeightSet()
     {
