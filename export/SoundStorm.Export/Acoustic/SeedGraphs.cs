@@ -1,0 +1,41 @@
+using System.Globalization;
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Weights;
+
+namespace SoundStorm.Export.Acoustic;
+
+/// <summary>Writes both seed-family graphs and the metadata the runtime reads from them.</summary>
+public static class SeedGraphs
+{
+    /// <summary>The combiner and transformer graphs for one set of weights.</summary>
+    public static (OnnxModel Combiner, OnnxModel Transformer) Build(SeedModelConfig config, WeightSet weights, string prefix = "")
+    {
+        var combiner = SeedCombinerGraph.Build(config, weights, prefix);
+        var transformer = SeedTransformerGraph.Build(config, weights, prefix);
+        // Buffers of the diffusion wrapper and bookkeeping tensors are not part of either graph.
+        foreach (string name in weights.Names.ToArray())
+            if (IsBookkeeping(name)) weights.Ignore(name);
+        return (combiner, transformer);
+    }
+
+    /// <summary>Model options carrying the configuration as metadata.</summary>
+    public static ModelOptions Options(SeedModelConfig c, string role) => new()
+    {
+        DocString = $"SoundStorm seed-family {role} graph",
+        Metadata = new Dictionary<string, string>
+        {
+            ["soundstorm.family"] = "seed-diffusion",
+            ["soundstorm.role"] = role,
+            ["soundstorm.codebooks"] = c.Codebooks.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.codebook_size"] = c.CodebookSize.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.semantic_vocab"] = c.SemanticVocab.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.dim"] = c.Dim.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.layers"] = c.Layers.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.heads"] = c.Heads.ToString(CultureInfo.InvariantCulture),
+        },
+    };
+
+    private static bool IsBookkeeping(string name) =>
+        name.EndsWith("num_batches_tracked", StringComparison.Ordinal) || name.EndsWith("cls_ids", StringComparison.Ordinal)
+        || name.EndsWith("position_ids", StringComparison.Ordinal) || name.EndsWith("target_acoustic_pos_emb.emb.weight", StringComparison.Ordinal);
+}

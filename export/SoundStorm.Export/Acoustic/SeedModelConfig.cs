@@ -1,0 +1,89 @@
+using SoundStorm.Export.Weights;
+
+namespace SoundStorm.Export.Acoustic;
+
+/// <summary>
+/// Shape of a seed-family acoustic model (yangdongchao/SoundStorm s2: shallow U-Net around a self+cross-attention
+/// transformer with AdaLN diffusion-step conditioning). Defaults are the released LibriTTS configuration.
+/// </summary>
+public sealed record SeedModelConfig
+{
+    /// <summary>Model width (n_embd = condition_dim = embed_dim).</summary>
+    public int Dim { get; init; } = 512;
+
+    /// <summary>Number of transformer blocks.</summary>
+    public int Layers { get; init; } = 16;
+
+    /// <summary>Attention heads.</summary>
+    public int Heads { get; init; } = 8;
+
+    /// <summary>Number of codebooks (the U-Net pools over this axis).</summary>
+    public int Codebooks { get; init; } = 4;
+
+    /// <summary>Codec codebook size; ids V and V+1 are the prompt/target pad ids, V+2 the mask.</summary>
+    public int CodebookSize { get; init; } = 1024;
+
+    /// <summary>Semantic vocabulary K (k-means size); ids K..K+3 are the start/end markers.</summary>
+    public int SemanticVocab { get; init; } = 500;
+
+    /// <summary>MLP width multiplier.</summary>
+    public int MlpHiddenTimes { get; init; } = 4;
+
+    /// <summary>Rows of the target-frame position table (content_emb.pos_emb).</summary>
+    public int MaxFrames { get; init; } = 16000;
+
+    /// <summary>Rows of the prompt-semantic position table.</summary>
+    public int PromptSemanticPositions { get; init; } = 500;
+
+    /// <summary>Rows of the target-semantic position table.</summary>
+    public int TargetSemanticPositions { get; init; } = 1000;
+
+    /// <summary>Rows of the prompt-acoustic position table.</summary>
+    public int PromptAcousticPositions { get; init; } = 500;
+
+    /// <summary>Rows of each AdaLN timestep table (1000 upstream although 100 steps are used).</summary>
+    public int TimestepRows { get; init; } = 1000;
+
+    /// <summary>Output classes of the network: codes plus the two pad ids (no mask class).</summary>
+    public int OutputClasses => CodebookSize + 2;
+
+    /// <summary>Rows of each content embedding table: output classes plus the mask.</summary>
+    public int ContentRows => CodebookSize + 3;
+
+    /// <summary>The mask token id.</summary>
+    public int MaskId => CodebookSize + 2;
+
+    /// <summary>
+    /// Reads every size that the weights imply (width, depth, vocabularies, table lengths); heads cannot be
+    /// inferred and come from <paramref name="heads"/>.
+    /// </summary>
+    public static SeedModelConfig InferFrom(WeightSet weights, int heads, string prefix = "")
+    {
+        var emb0 = Peek(weights, prefix + "content_emb.embs.0.weight");
+        int dim = (int)emb0.Shape[1];
+        int codebooks = 0;
+        while (weights.Contains($"{prefix}content_emb.embs.{codebooks}.weight")) codebooks++;
+        int layers = 0;
+        while (weights.Contains($"{prefix}blocks.{layers}.ln2.weight")) layers++;
+        if (heads <= 0 || dim % heads != 0)
+            throw new WeightMismatchException($"{weights.Source}: width {dim} is not divisible by {heads} heads.");
+        return new SeedModelConfig
+        {
+            Dim = dim,
+            Layers = layers,
+            Heads = heads,
+            Codebooks = codebooks,
+            CodebookSize = (int)emb0.Shape[0] - 3,
+            SemanticVocab = (int)Peek(weights, prefix + "semantic_embedding.weight").Shape[0] - 4,
+            MlpHiddenTimes = (int)(Peek(weights, prefix + "blocks.0.mlp.0.weight").Shape[0] / dim),
+            MaxFrames = (int)Peek(weights, prefix + "content_emb.pos_emb.weight").Shape[0],
+            PromptSemanticPositions = (int)Peek(weights, prefix + "prompt_semantic_pos_emb.emb.weight").Shape[0],
+            TargetSemanticPositions = (int)Peek(weights, prefix + "target_semantic_pos_emb.emb.weight").Shape[0],
+            PromptAcousticPositions = (int)Peek(weights, prefix + "prompt_acoustic_pos_emb.emb.weight").Shape[0],
+            TimestepRows = (int)Peek(weights, prefix + "blocks.0.ln1.emb.weight").Shape[0],
+        };
+    }
+
+    private static WeightTensor Peek(WeightSet weights, string name) =>
+        weights.Contains(name) ? weights.Peek(name) : throw new WeightMismatchException($"{weights.Source}: missing tensor '{name}'.");
+}

@@ -1,0 +1,46 @@
+using SoundStorm.Export.Weights;
+
+namespace SoundStorm.Export.Onnx.Blocks;
+
+/// <summary>State-dict names of an attention module's four projections.</summary>
+/// <param name="Query">Query projection name.</param>
+/// <param name="Key">Key projection name.</param>
+/// <param name="Value">Value projection name.</param>
+/// <param name="Output">Output projection name.</param>
+public sealed record AttentionNames(string Query = "query", string Key = "key", string Value = "value", string Output = "proj");
+
+public static partial class Nn
+{
+    /// <summary>
+    /// Multi-head attention with separate query/key/value/output Linears (with biases): queries from
+    /// <paramref name="x"/> [B, Tq, D], keys and values from <paramref name="context"/> [B, Tk, Dc] (pass x itself for
+    /// self-attention). <paramref name="keyPaddingMask"/> (bool [B, Tk], true = padding) removes padded keys.
+    /// </summary>
+    public static GraphValue MultiHeadAttention(
+        OnnxGraphBuilder g, GraphValue x, GraphValue context, WeightSet w, string prefix,
+        long dim, long contextDim, long heads, GraphValue? keyPaddingMask = null, AttentionNames? names = null)
+    {
+        names ??= new AttentionNames();
+        if (dim % heads != 0) throw new ArgumentException($"Attention '{prefix}': width {dim} is not divisible by {heads} heads.");
+        long headDim = dim / heads;
+        var q = SplitHeads(g, Linear(g, x, w, $"{prefix}.{names.Query}", dim, dim), heads, headDim);
+        var k = SplitHeads(g, Linear(g, context, w, $"{prefix}.{names.Key}", contextDim, dim), heads, headDim);
+        var v = SplitHeads(g, Linear(g, context, w, $"{prefix}.{names.Value}", contextDim, dim), heads, headDim);
+
+        // Scale q before the product: the same rounding PyTorch's reference paths take when scaling scores is folded.
+        var scores = g.MatMul(q, g.Transpose(k, 0, 1, 3, 2));
+        scores = g.Mul(scores, g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
+        if (keyPaddingMask is { } mask)
+        {
+            // [B, Tk] → [B, 1, 1, Tk]; a large negative rather than −inf keeps fully padded rows finite.
+            var blocked = g.Unsqueeze(mask, 1, 2);
+            scores = g.Where(blocked, g.FloatScalar(-1e9f), scores);
+        }
+        var attention = g.Softmax(scores, -1);
+        var merged = g.Reshape(g.Transpose(g.MatMul(attention, v), 0, 2, 1, 3), 0, 0, dim);
+        return Linear(g, merged, w, $"{prefix}.{names.Output}", dim, dim);
+    }
+
+    private static GraphValue SplitHeads(OnnxGraphBuilder g, GraphValue x, long heads, long headDim) =>
+        g.Transpose(g.Reshape(x, 0, 0, heads, headDim), 0, 2, 1, 3);
+}
