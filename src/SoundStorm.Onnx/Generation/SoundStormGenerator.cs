@@ -12,6 +12,7 @@ public sealed class SoundStormGenerator : IDisposable
     private readonly ILogitsSource _source;
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
+    private readonly string _family = ModelFamilies.MaskGit;
 
     /// <summary>Opens the package's combiner and transformer graphs.</summary>
     /// <param name="package">A loaded package of the <see cref="ModelFamilies.MaskGit"/> family.</param>
@@ -33,6 +34,12 @@ public sealed class SoundStormGenerator : IDisposable
 
     private static TokenVocabulary VocabularyOf(ModelPackage package) =>
         new(package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId);
+
+    internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, string family)
+        : this(source, vocab)
+    {
+        _family = family;
+    }
 
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
     {
@@ -68,7 +75,10 @@ public sealed class SoundStormGenerator : IDisposable
         try
         {
             layout.Fill(workspace, requests, _vocab);
-            var strategy = new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
+                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
+                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
+                : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
             return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
         }
         catch
