@@ -20,7 +20,8 @@ internal static class SeedUNet
     /// <summary>Rows 0..len−1 of a position table, where len is <paramref name="sequence"/>'s size on axis 1.</summary>
     public static GraphValue Positions(OnnxGraphBuilder g, GraphValue sequence, WeightSet w, string tableName, long rows, long dim)
     {
-        var table = g.Initializer(tableName, TensorData.FromFloat(w.Get(tableName, rows, dim).Data, rows, dim));
+        string name = tableName + ".weight";
+        var table = g.Initializer(name, TensorData.FromFloat(w.Get(name, rows, dim).Data, rows, dim));
         var length = g.Slice(g.Shape(sequence), new long[] { 1 }, new long[] { 2 }, new long[] { 0 });
         return g.Node("Slice", new[] { table, g.Int64s(0), length, g.Int64s(0) });
     }

@@ -106,4 +106,22 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Contains("'ema'", error.Message);
         Assert.Contains("'model'", error.Message);
     }
+
+    [Theory]
+    [InlineData(System.IO.Compression.CompressionLevel.NoCompression)]
+    [InlineData(System.IO.Compression.CompressionLevel.Optimal)]
+    public void TheZipFolderNameAndCompressionDoNotMatter(System.IO.Compression.CompressionLevel level)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"renamed-{Guid.NewGuid():N}.pth");
+        try
+        {
+            TorchZipTestFiles.Rewrite(ReferencePaths.Get("torch-pickle", "state_dict_variants.pth"), path, newFolder: "archive", level: level);
+
+            ExpectedJson.AssertMatches(ExpectedJson.For("state_dict_variants.pth"), TorchCheckpoint.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -61,6 +61,8 @@ internal static class TorchLegacyFormat
     /// <summary>For the pickles read before the storages are located: tensors come out as null.</summary>
     private sealed class NoStorages : ITorchStorageSource
     {
+        public bool IsCatalogue => true;
+
         public ReadOnlyMemory<byte>? Load(string key, CheckpointDType dtype, long elementCount) => null;
     }
 

@@ -114,7 +114,7 @@ internal sealed class TorchPickleResolver : IPickleResolver
     /// <summary>Legacy files can pickle a storage view as (view_key, offset, size) in elements of the root storage.</summary>
     private TorchStorage Slice(TorchStorage root, CheckpointTuple view)
     {
-        if (view.Count != 3 || view[1] is not long offset || view[2] is not long size || offset < 0 || size < 0 || offset + size > root.ElementCount)
+        if (view.Count != 3 || view[1] is not long offset || view[2] is not long size || offset < 0 || size < 0 || offset > root.ElementCount || size > root.ElementCount - offset)
         {
             throw Error($"storage view {view} does not fit storage '{root.Key}' of {root.ElementCount} elements");
         }
@@ -144,7 +144,7 @@ internal sealed class TorchPickleResolver : IPickleResolver
     private CheckpointTensor? RebuildTensor(CheckpointTuple args, string function)
     {
         if (args.Count < 4) throw Error($"{function} expects at least 4 arguments, found {args.Count}");
-        if (args[0] is null) return null; // Cataloguing pass: storages are not read yet.
+        if (args[0] is null && _storages.IsCatalogue) return null; // Storages are not located yet.
         TorchStorage storage = Arg<TorchStorage>(args, 0, function);
         long offset = Arg<long>(args, 1, function);
         long[] size = Ints(args[2], function, "size");
@@ -157,7 +157,7 @@ internal sealed class TorchPickleResolver : IPickleResolver
     private CheckpointTensor? RebuildParameter(CheckpointTuple args)
     {
         if (args.Count < 2) throw Error($"_rebuild_parameter expects at least 2 arguments, found {args.Count}");
-        if (args[0] is null) return null;
+        if (args[0] is null && _storages.IsCatalogue) return null;
         CheckpointTensor tensor = Arg<CheckpointTensor>(args, 0, "_rebuild_parameter");
         return new CheckpointTensor("", tensor.DType, tensor.Shape, tensor.Data) { RequiresGrad = args[1] is true, IsParameter = true };
     }

@@ -8,6 +8,9 @@ internal interface ITorchStorageSource
 {
     /// <summary>The bytes of storage <paramref name="key"/> (at least <paramref name="elementCount"/> elements), or null when only cataloguing.</summary>
     ReadOnlyMemory<byte>? Load(string key, CheckpointDType dtype, long elementCount);
+
+    /// <summary>True for a cataloguing pass, where storages (and so tensors) are null by design.</summary>
+    bool IsCatalogue => false;
 }
 
 /// <summary>The legacy typed storage classes (<c>torch.FloatStorage</c>, ...) and their element types.</summary>

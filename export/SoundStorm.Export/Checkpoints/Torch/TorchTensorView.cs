@@ -8,6 +8,12 @@ internal static class TorchTensorView
 {
     private const int MaxDims = 64;
 
+    /// <summary>
+    /// Views larger than their storage (stride-0 expansions) are materialised only up to this size, so a few bytes
+    /// of a corrupt or hostile file cannot demand gigabytes.
+    /// </summary>
+    private const long MaxExpansionBytes = 64L << 20;
+
     internal static CheckpointTensor Materialize(TorchStorage storage, long offset, long[] size, long[] stride, string source)
     {
         string where = $"{source}: tensor on storage '{storage.Key}'";
@@ -42,6 +48,12 @@ internal static class TorchTensorView
         {
             throw new CheckpointFormatException(
                 $"{where}: offset {offset}, size [{string.Join(", ", size)}], stride [{string.Join(", ", stride)}] reach element {last}, but the storage has {storage.ElementCount}.");
+        }
+
+        if (count * item > Math.Max(storage.Bytes.Length, MaxExpansionBytes))
+        {
+            throw new CheckpointFormatException(
+                $"{where}: an expanded view of {count * item} bytes from a storage of {storage.Bytes.Length} bytes exceeds the {MaxExpansionBytes}-byte limit.");
         }
 
         if (IsContiguous(size, stride))

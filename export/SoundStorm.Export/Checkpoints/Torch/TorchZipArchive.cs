@@ -40,7 +40,7 @@ internal sealed class TorchZipArchive
     {
         long length = stream.Length;
         var (count, directoryOffset, directorySize) = FindCentralDirectory(stream, length, source);
-        if (directorySize > MaxCentralDirectoryBytes || directoryOffset < 0 || directoryOffset + directorySize > length || count > directorySize / 46)
+        if (directorySize > MaxCentralDirectoryBytes || directoryOffset < 0 || directoryOffset > length - directorySize || count < 0 || count > directorySize / 46)
         {
             throw Fail(source, $"central directory ({count} entries, {directorySize} bytes at {directoryOffset}) does not fit the {length}-byte file");
         }
@@ -100,7 +100,7 @@ internal sealed class TorchZipArchive
 
         long dataOffset = entry.LocalHeaderOffset + 30 + BinaryPrimitives.ReadUInt16LittleEndian(local.AsSpan(26))
             + BinaryPrimitives.ReadUInt16LittleEndian(local.AsSpan(28));
-        if (entry.CompressedSize < 0 || dataOffset + entry.CompressedSize > _stream.Length)
+        if (entry.CompressedSize < 0 || entry.CompressedSize > _stream.Length - dataOffset)
         {
             throw Fail(_source, $"record '{name}': {entry.CompressedSize} bytes at offset {dataOffset} run past the end of the {_stream.Length}-byte file");
         }
@@ -116,6 +116,12 @@ internal sealed class TorchZipArchive
 
     private byte[] Inflate(Entry entry, long dataOffset)
     {
+        // Deflate cannot expand more than about 1032:1, so a larger declared size is corrupt (or a zip bomb).
+        if (entry.Size > (entry.CompressedSize * 1032) + 1024)
+        {
+            throw Fail(_source, $"record '{entry.Name}' declares {entry.Size} bytes from only {entry.CompressedSize} compressed bytes");
+        }
+
         byte[] compressed = ReadAt(_stream, dataOffset, (int)Math.Min(entry.CompressedSize, Array.MaxLength), _source, $"record '{entry.Name}'");
         var result = new byte[entry.Size];
         try
@@ -192,7 +198,7 @@ internal sealed class TorchZipArchive
 
     private static byte[] ReadAt(Stream stream, long offset, int count, string source, string what)
     {
-        if (offset < 0 || count < 0 || offset + count > stream.Length)
+        if (offset < 0 || count < 0 || offset > stream.Length - count)
         {
             throw Fail(source, $"{what}: {count} bytes at offset {offset} lie outside the {stream.Length}-byte file");
         }

@@ -1,76 +1,66 @@
 namespace SoundStorm.Onnx.Generation.Diffusion;
 
 /// <summary>
-/// The seed model's mask-and-replace noise schedule (VQ-Diffusion "alpha1"; upstream-facts §2.4), in float64 logs.
-/// ᾱ and γ̄ move linearly over the steps; α, γ, β are the one-step rates. Index 0..Steps−1 is diffusion step t;
-/// the cumulative tables have one extra entry at index Steps, the identity used for "t = −1".
+/// The seed model's mask-and-replace noise schedule (VQ-Diffusion "alpha1", upstream-facts §2.4) in log space, as
+/// the float32 buffers the original stores. Index t = 0..Steps−1 is diffusion step s = t + 1; the cumulative arrays
+/// have one more entry, index <see cref="Steps"/>, the identity used for "t = −1".
 /// </summary>
-internal sealed class DiffusionSchedule
+public sealed class DiffusionSchedule
 {
-    public const double LogZero = -69.07755278982137; // log(1e−30), upstream's stand-in for log 0
-
-    public DiffusionSchedule(int steps = 100, int classes = 1027,
-        double alphaBarFirst = 0.99999, double alphaBarLast = 0.000009, double gammaBarFirst = 0.000009, double gammaBarLast = 0.9)
+    /// <summary>Creates the schedule (defaults: the seed's 100 steps over 1027 classes, γ̄_T = 0.9).</summary>
+    public DiffusionSchedule(int steps = 100, int classes = 1027, double cumulativeAlphaFirst = 0.99999, double cumulativeAlphaLast = 0.000009,
+        double cumulativeGammaFirst = 0.000009, double cumulativeGammaLast = 0.9)
     {
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A schedule needs at least two steps.");
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "At least one token class plus the mask is needed.");
         Steps = steps;
         Classes = classes;
-        LogAlpha = new double[steps];
-        LogBeta = new double[steps];
-        LogGamma = new double[steps];
-        LogOneMinusGamma = new double[steps];
-        LogAlphaBar = new double[steps + 1];
-        LogBetaBar = new double[steps + 1];
-        LogGammaBar = new double[steps + 1];
-        LogOneMinusGammaBar = new double[steps + 1];
-        double previousAlphaBar = 1, previousGammaBar = 0;
+        LogAt = new float[steps]; LogBt = new float[steps]; LogCt = new float[steps]; Log1MinusCt = new float[steps];
+        LogCumAt = new float[steps + 1]; LogCumBt = new float[steps + 1]; LogCumCt = new float[steps + 1]; Log1MinusCumCt = new float[steps + 1];
+
+        int n = classes; // upstream spreads the uniform-replacement share over num_classes, the mask included
+        double previousAtt = 1, previousOneMinusCtt = 1;
         for (int t = 0; t < steps; t++)
         {
-            double fraction = steps == 1 ? 0 : (double)t / (steps - 1);
-            double alphaBar = alphaBarFirst + fraction * (alphaBarLast - alphaBarFirst);
-            double gammaBar = gammaBarFirst + fraction * (gammaBarLast - gammaBarFirst);
-            double alpha = alphaBar / previousAlphaBar;
-            double gamma = 1 - (1 - gammaBar) / (1 - previousGammaBar);
-            double beta = (1 - alpha - gamma) / classes;
-            LogAlpha[t] = Math.Log(alpha);
-            LogBeta[t] = Math.Log(beta);
-            LogGamma[t] = Math.Log(gamma);
-            LogOneMinusGamma[t] = Math.Log(1 - gamma);
-            LogAlphaBar[t] = Math.Log(alphaBar);
-            LogBetaBar[t] = Math.Log((1 - alphaBar - gammaBar) / classes);
-            LogGammaBar[t] = Math.Log(gammaBar);
-            LogOneMinusGammaBar[t] = Math.Log(1 - gammaBar);
-            previousAlphaBar = alphaBar;
-            previousGammaBar = gammaBar;
+            double att = (double)t / (steps - 1) * (cumulativeAlphaLast - cumulativeAlphaFirst) + cumulativeAlphaFirst;
+            double ctt = (double)t / (steps - 1) * (cumulativeGammaLast - cumulativeGammaFirst) + cumulativeGammaFirst;
+            double at = att / previousAtt;
+            double ct = 1 - (1 - ctt) / previousOneMinusCtt;
+            double bt = (1 - at - ct) / n;
+            double btt = (1 - att - ctt) / n;
+            LogAt[t] = (float)Math.Log(at); LogBt[t] = (float)Math.Log(bt); LogCt[t] = (float)Math.Log(ct);
+            LogCumAt[t] = (float)Math.Log(att); LogCumBt[t] = (float)Math.Log(btt); LogCumCt[t] = (float)Math.Log(ctt);
+            previousAtt = att;
+            previousOneMinusCtt = 1 - ctt;
         }
-        LogAlphaBar[steps] = 0;
-        LogBetaBar[steps] = double.NegativeInfinity;
-        LogGammaBar[steps] = double.NegativeInfinity;
-        LogOneMinusGammaBar[steps] = 0;
+        LogCumAt[steps] = 0; LogCumBt[steps] = (float)Math.Log(0.0); LogCumCt[steps] = (float)Math.Log(0.0);
+        for (int t = 0; t < steps; t++) Log1MinusCt[t] = (float)LogOneMinusExp(LogCt[t]);
+        for (int t = 0; t <= steps; t++) Log1MinusCumCt[t] = (float)LogOneMinusExp(LogCumCt[t]);
     }
 
-    /// <summary>Diffusion steps T.</summary>
+    /// <summary>Number of diffusion steps.</summary>
     public int Steps { get; }
 
-    /// <summary>Classes N including the mask class (the mask is the last class).</summary>
+    /// <summary>Number of classes including the mask (the mask is the last one).</summary>
     public int Classes { get; }
 
-    public double[] LogAlpha { get; }
-    public double[] LogBeta { get; }
-    public double[] LogGamma { get; }
-    public double[] LogOneMinusGamma { get; }
-    public double[] LogAlphaBar { get; }
-    public double[] LogBetaBar { get; }
-    public double[] LogGammaBar { get; }
-    public double[] LogOneMinusGammaBar { get; }
+    /// <summary>log α_s.</summary>
+    public float[] LogAt { get; }
+    /// <summary>log β_s.</summary>
+    public float[] LogBt { get; }
+    /// <summary>log γ_s.</summary>
+    public float[] LogCt { get; }
+    /// <summary>log(1 − γ_s).</summary>
+    public float[] Log1MinusCt { get; }
+    /// <summary>log ᾱ_s (last entry: the identity, 0).</summary>
+    public float[] LogCumAt { get; }
+    /// <summary>log β̄_s (last entry: −∞).</summary>
+    public float[] LogCumBt { get; }
+    /// <summary>log γ̄_s (last entry: −∞).</summary>
+    public float[] LogCumCt { get; }
+    /// <summary>log(1 − γ̄_s) (last entry: 0).</summary>
+    public float[] Log1MinusCumCt { get; }
 
-    /// <summary>Index into the cumulative tables for step t, where t = −1 maps to the identity entry.</summary>
-    public int CumulativeIndex(int t) => (t + Steps + 1) % (Steps + 1);
-
-    /// <summary>log(eᵃ + eᵇ), exact when either side is −∞.</summary>
-    public static double LogAddExp(double a, double b)
-    {
-        double max = Math.Max(a, b);
-        if (double.IsNegativeInfinity(max)) return max;
-        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
-    }
+    // Upstream's log_1_min_a: log(1 − eᵃ + 1e−40).
+    private static double LogOneMinusExp(double a) => Math.Log(1 - Math.Exp(a) + 1e-40);
 }

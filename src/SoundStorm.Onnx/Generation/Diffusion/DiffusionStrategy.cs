@@ -21,7 +21,6 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
     private readonly GenerationOptions _options;
     private readonly int _classes; // C: network classes per codebook (codes + pads); the mask class is C
     private readonly DiffusionSchedule _schedule;
-    private readonly DiffusionPosterior _posterior;
     private readonly int[] _steps;
     private readonly int[][]? _revealCounts; // per request, indexed by t; null in the skip-step variant
     private readonly Xoshiro256StarStar[] _rngs;
@@ -43,7 +42,6 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
         _options = options;
         _classes = classesPerCodebook;
         _schedule = schedule;
-        _posterior = new DiffusionPosterior(schedule);
         _rngs = new Xoshiro256StarStar[layout.Batch];
         for (int b = 0; b < layout.Batch; b++) _rngs[b] = new Xoshiro256StarStar(seeds[b]);
         _logX0 = new float[_classes + 1];
@@ -96,8 +94,8 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
     private void PredictX0(int b, int f, int q)
     {
         int index = (b * _layout.Frames + f) * _vocab.Codebooks + q;
-        DiffusionProbabilities.LogX0(_workspace.Logits.Slice(index * _classes, _classes), _logX0);
-        DiffusionProbabilities.TruncateTopR(_logX0, _options.DiffusionTruncation, _keys, _order);
+        DiffusionPosterior.LogX0(_workspace.Logits.Slice(index * _classes, _classes), _logX0);
+        DiffusionPosterior.TruncateTopR(_logX0, _options.DiffusionTruncation, _keys, _order);
     }
 
     /// <summary>Every position of request b gets a draw from log p(x_{t−1} | x_t) over the first <paramref name="allowed"/> classes.</summary>
@@ -111,8 +109,8 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
             {
                 int index = (b * frames + f) * q + c;
                 PredictX0(b, f, c);
-                _posterior.Compute(_logX0, (int)tokens[index], t, _scratch);
-                tokens[index] = DiffusionProbabilities.GumbelMax(_scratch, allowed, ref rng);
+                DiffusionPosterior.Posterior(_schedule, _logX0, (int)tokens[index], t, _scratch);
+                tokens[index] = GumbelMax(_scratch, allowed, ref rng);
             }
     }
 
@@ -130,8 +128,8 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
         for (int i = 0; i < positions; i++)
         {
             var row = logits.Slice(((b * frames + first) * q + i) * _classes, _classes);
-            DiffusionProbabilities.LogX0(row, _scratch);
-            _purity[i] = DiffusionProbabilities.RawPurity(_scratch.AsSpan(0, _classes + 1));
+            DiffusionPosterior.LogX0(row, _scratch);
+            _purity[i] = RawPurity(_scratch.AsSpan(0, _classes + 1));
             maxPurity = Math.Max(maxPurity, _purity[i]);
         }
         double total = 0;
@@ -157,9 +155,34 @@ internal sealed class DiffusionStrategy : ISamplingStrategy
             if (pick < 0) break;
             int f = first + pick / q, c = pick % q;
             PredictX0(b, f, c);
-            DiffusionProbabilities.Sharpen(_logX0, _purity[pick], _options.PurityPriorWeight, _vocab.CodebookSize, _scratch);
-            tokens[(b * frames + f) * q + c] = DiffusionProbabilities.GumbelMax(_scratch, _vocab.CodebookSize, ref rng);
+            PurityPrior.Sharpen(_logX0, _purity[pick], _options.PurityPriorWeight, _vocab.CodebookSize, _scratch);
+            tokens[(b * frames + f) * q + c] = GumbelMax(_scratch, _vocab.CodebookSize, ref rng);
             total -= _purity[pick];
         }
+    }
+
+    /// <summary>The largest probability of a position, clamped to [0, 1] (<see cref="PurityPrior.Scores"/> for one row, before normalising).</summary>
+    private static float RawPurity(ReadOnlySpan<float> logProbabilities)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float l in logProbabilities) max = MathF.Max(max, l);
+        return Math.Clamp(MathF.Exp(max), 0f, 1f);
+    }
+
+    /// <summary>Gumbel-max draw over the first <paramref name="classes"/> entries of a log-probability row.</summary>
+    private static int GumbelMax(ReadOnlySpan<float> logProbabilities, int classes, ref Xoshiro256StarStar rng)
+    {
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        for (int i = 0; i < classes; i++)
+        {
+            double score = logProbabilities[i] + rng.NextGumbel();
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = i;
+            }
+        }
+        return best;
     }
 }

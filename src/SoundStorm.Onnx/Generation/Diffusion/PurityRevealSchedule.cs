@@ -1,35 +1,34 @@
 namespace SoundStorm.Onnx.Generation.Diffusion;
 
 /// <summary>
-/// How many of P masked positions the purity-prior sampler reveals at each diffusion step (upstream-facts §2.6,
-/// <c>update_n_sample</c>): one per step for the last P steps when P ≤ 100, otherwise about P/98 per step.
-/// Index = diffusion step t (sampling runs t = 99 → 0); the counts sum to P.
+/// How many masked positions the seed's purity sampler reveals at each diffusion index (upstream
+/// <c>update_n_sample</c>, upstream-facts §2.6): entry t is used at index t, counting down from Steps−1 to 1.
 /// </summary>
-internal static class PurityRevealSchedule
+public static class PurityRevealSchedule
 {
+    /// <summary>Reveal counts for <paramref name="positions"/> masked positions over a 100-step schedule; they sum to <paramref name="positions"/>.</summary>
     public static int[] Counts(int positions, int steps = 100)
     {
-        var n = new int[steps];
+        ArgumentOutOfRangeException.ThrowIfNegative(positions);
+        if (steps != 100) throw new ArgumentOutOfRangeException(nameof(steps), steps, "The seed's reveal rule is defined for 100 steps.");
+        var counts = new int[steps];
         if (positions < steps + 1)
         {
-            for (int t = Math.Max(0, steps - positions); t < steps; t++) n[t] = 1;
-            return n;
+            for (int t = steps - positions; t < steps; t++) counts[t] = 1;
+            return counts;
         }
-        int slots = steps - 2; // 98 for 100 steps
-        int average = positions / slots;
-        int add = positions - slots * average - 1;
-        n[0] = 1;
-        if (add > 5)
+        int average = positions / 98, extra = positions - 98 * average - 1;
+        if (extra > 5)
         {
-            n[1] = 5;
-            for (int t = 2; t < steps - 1; t++) n[t] = average;
-            n[steps - 1] = positions - 6 - (slots - 1) * average;
+            counts[0] = 1; counts[1] = 5;
+            for (int t = 2; t < 99; t++) counts[t] = average;
+            counts[99] = positions - 6 - 97 * average;
         }
         else
         {
-            n[1] = add;
-            for (int t = 2; t < steps; t++) n[t] = average;
+            counts[0] = 1; counts[1] = extra;
+            for (int t = 2; t < 100; t++) counts[t] = average;
         }
-        return n;
+        return counts;
     }
 }

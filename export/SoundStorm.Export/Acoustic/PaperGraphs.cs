@@ -1,0 +1,31 @@
+using System.Globalization;
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Weights;
+
+namespace SoundStorm.Export.Acoustic;
+
+/// <summary>Writes both paper-family graphs and the metadata the runtime reads from them.</summary>
+public static class PaperGraphs
+{
+    /// <summary>The combiner and transformer graphs for one set of weights.</summary>
+    public static (OnnxModel Combiner, OnnxModel Transformer) Build(PaperModelConfig config, WeightSet weights) =>
+        (PaperCombinerGraph.Build(config, weights), PaperTransformerGraph.Build(config, weights));
+
+    /// <summary>Model options carrying the configuration as metadata.</summary>
+    public static ModelOptions Options(PaperModelConfig c, string role) => new()
+    {
+        DocString = $"SoundStorm paper-family {role} graph",
+        Metadata = new Dictionary<string, string>
+        {
+            ["soundstorm.family"] = "maskgit",
+            ["soundstorm.role"] = role,
+            ["soundstorm.codebooks"] = c.Codebooks.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.codebook_size"] = c.CodebookSize.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.semantic_vocab"] = c.SemanticVocab.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.dim"] = c.Dim.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.layers"] = c.Layers.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.heads"] = c.Heads.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.combiner"] = c.Combiner.ToString().ToLowerInvariant(),
+        },
+    };
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace SoundStorm.Cli;
+
+/// <summary>The verbs of the tool; each lives in its own file.</summary>
+internal static class Commands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+        yield return RunGraphCommand.Create();
+        yield return ImportCommand.Create();
+    }
+}

@@ -1,0 +1,1 @@
+return await SoundStorm.Cli.CliApp.RunAsync(args);

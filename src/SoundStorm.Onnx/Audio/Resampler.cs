@@ -1,0 +1,205 @@
+using System.Numerics.Tensors;
+
+namespace SoundStorm.Onnx.Audio;
+
+/// <summary>
+/// Band-limited sample-rate conversion between any two integer rates: a Kaiser-windowed sinc evaluated on
+/// a precomputed polyphase table, one dot product per output sample. Output sample n sits at time n/OutputRate,
+/// aligned with input sample 0 (no delay); the signal is taken as zero outside the input.
+/// </summary>
+/// <remarks>
+/// Design: the pass band runs to <see cref="PassbandEdgeHz"/> (0.9 × the lower Nyquist frequency) with ripple
+/// below 0.001 dB, the stop band starts at the lower Nyquist frequency (<see cref="StopbandEdgeHz"/>) and is
+/// designed for <see cref="StopbandAttenuationDb"/> (90 dB): content that would alias when downsampling, or
+/// images when upsampling, is suppressed by at least that much. Between the edges the response rolls off.
+/// For rate ratios whose reduced numerator L makes an exact table too large, the table holds a fixed number of
+/// phases and coefficients are linearly interpolated between neighbours (error below −120 dB).
+/// An instance is immutable and can be shared between threads.
+/// </remarks>
+public sealed class Resampler
+{
+    /// <summary>Designed stop-band attenuation in dB.</summary>
+    public const double StopbandAttenuationDb = 90;
+
+    private const double PassbandFraction = 0.9;
+    private const long MaxExactTableFloats = 2_000_000;
+
+    private readonly int _upFactor;   // L: output rate / gcd
+    private readonly int _downFactor; // M: input rate / gcd
+    private readonly int _phases;     // rows of the table: L when exact, else interpolated phases
+    private readonly bool _interpolated;
+    private readonly int _firstTapOffset;
+    private readonly float[] _table;  // (_phases [+1]) rows × TapsPerPhase
+
+    /// <summary>Designs a converter from <paramref name="inputRate"/> to <paramref name="outputRate"/>.</summary>
+    /// <param name="inputRate">Input samples per second, 1 to 1,000,000.</param>
+    /// <param name="outputRate">Output samples per second, 1 to 1,000,000.</param>
+    public Resampler(int inputRate, int outputRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputRate, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputRate, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(inputRate, WavReader.MaxSampleRate);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(outputRate, WavReader.MaxSampleRate);
+        InputRate = inputRate;
+        OutputRate = outputRate;
+        int gcd = Gcd(inputRate, outputRate);
+        _upFactor = outputRate / gcd;
+        _downFactor = inputRate / gcd;
+
+        double lowerNyquist = Math.Min(inputRate, outputRate) / 2.0;
+        PassbandEdgeHz = PassbandFraction * lowerNyquist;
+        StopbandEdgeHz = lowerNyquist;
+
+        // Kernel in input-sample time: h(t) = 2 fc sinc(2 fc t) w(t), unity gain at DC in both directions.
+        CutoffCyclesPerInputSample = (PassbandEdgeHz + StopbandEdgeHz) / 2 / inputRate;
+        double transition = (StopbandEdgeHz - PassbandEdgeHz) / inputRate;
+        HalfWidth = KaiserWindow.Span(StopbandAttenuationDb, transition) / 2;
+        Beta = KaiserWindow.Beta(StopbandAttenuationDb);
+        double besselI0OfBeta = KaiserWindow.BesselI0(Beta);
+
+        // Taps d = first..first+K-1 cover every input sample within HalfWidth of an output instant q + f, 0 <= f < 1.
+        int reach = (int)Math.Ceiling(HalfWidth);
+        TapsPerPhase = 2 * reach;
+        _firstTapOffset = 1 - reach;
+
+        _interpolated = (long)_upFactor * TapsPerPhase > MaxExactTableFloats;
+        // Linear interpolation between phases errs by about (2π fc / P)² / 8: P = 2048 fc keeps that below 1e-6.
+        _phases = _interpolated ? Math.Max(16, (int)Math.Ceiling(2048 * CutoffCyclesPerInputSample)) : _upFactor;
+        int rows = _interpolated ? _phases + 1 : _phases;
+        _table = new float[rows * TapsPerPhase];
+        for (int r = 0; r < rows; r++)
+        {
+            double fraction = (double)r / _phases;
+            Span<float> row = _table.AsSpan(r * TapsPerPhase, TapsPerPhase);
+            for (int k = 0; k < TapsPerPhase; k++)
+            {
+                row[k] = (float)Kernel(fraction - (_firstTapOffset + k), besselI0OfBeta);
+            }
+        }
+    }
+
+    /// <summary>Input samples per second.</summary>
+    public int InputRate { get; }
+
+    /// <summary>Output samples per second.</summary>
+    public int OutputRate { get; }
+
+    /// <summary>Highest frequency (Hz) passed with full amplitude (within 0.001 dB).</summary>
+    public double PassbandEdgeHz { get; }
+
+    /// <summary>Lowest frequency (Hz) suppressed by at least <see cref="StopbandAttenuationDb"/>.</summary>
+    public double StopbandEdgeHz { get; }
+
+    /// <summary>Input samples weighed for each output sample.</summary>
+    public int TapsPerPhase { get; }
+
+    /// <summary>Sinc cutoff in cycles per input sample (mid-transition).</summary>
+    internal double CutoffCyclesPerInputSample { get; }
+
+    /// <summary>Half the Kaiser window's span, in input samples.</summary>
+    internal double HalfWidth { get; }
+
+    /// <summary>Kaiser window shape parameter.</summary>
+    internal double Beta { get; }
+
+    /// <summary>Converts a whole clip, every channel, to <paramref name="outputRate"/>.</summary>
+    /// <param name="clip">The clip to convert; returned unchanged when it already has that rate.</param>
+    /// <param name="outputRate">Wanted samples per second.</param>
+    /// <returns>A new clip at <paramref name="outputRate"/> (or <paramref name="clip"/> itself).</returns>
+    public static AudioClip Resample(AudioClip clip, int outputRate)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.SampleRate == outputRate)
+        {
+            return clip;
+        }
+
+        var resampler = new Resampler(clip.SampleRate, outputRate);
+        var channels = new float[clip.ChannelCount][];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            channels[c] = resampler.Process(clip.GetChannel(c).Span);
+        }
+
+        return new AudioClip(channels, outputRate);
+    }
+
+    /// <summary>Output samples produced for <paramref name="inputLength"/> input samples: ceil(n × out / in).</summary>
+    /// <param name="inputLength">Number of input samples.</param>
+    public int GetOutputLength(int inputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
+        long length = (((long)inputLength * _upFactor) + _downFactor - 1) / _downFactor;
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ArgumentOutOfRangeException(nameof(inputLength), $"{inputLength} samples would give {length} output samples, more than an array holds.");
+    }
+
+    /// <summary>Converts a whole signal.</summary>
+    /// <param name="input">Samples at <see cref="InputRate"/>.</param>
+    /// <returns><see cref="GetOutputLength"/> samples at <see cref="OutputRate"/>.</returns>
+    public float[] Process(ReadOnlySpan<float> input)
+    {
+        var output = new float[GetOutputLength(input.Length)];
+        Process(input, output);
+        return output;
+    }
+
+    /// <summary>Converts a whole signal into a caller-provided buffer.</summary>
+    /// <param name="input">Samples at <see cref="InputRate"/>.</param>
+    /// <param name="output">Exactly <see cref="GetOutputLength"/>(input.Length) samples.</param>
+    public void Process(ReadOnlySpan<float> input, Span<float> output)
+    {
+        int expected = GetOutputLength(input.Length);
+        if (output.Length != expected)
+        {
+            throw new ArgumentException($"Output must hold {expected} samples for {input.Length} input samples; it holds {output.Length}.", nameof(output));
+        }
+
+        // Zero padding on both sides lets every output sample use the same full-length dot product.
+        int pad = TapsPerPhase;
+        float[] padded = new float[input.Length + (2 * pad)];
+        input.CopyTo(padded.AsSpan(pad));
+
+        for (int n = 0; n < output.Length; n++)
+        {
+            long position = (long)n * _downFactor;        // output instant in units of 1/L input samples
+            int whole = (int)(position / _upFactor);
+            int phase = (int)(position % _upFactor);
+            ReadOnlySpan<float> window = padded.AsSpan(whole + _firstTapOffset + pad, TapsPerPhase);
+            if (!_interpolated)
+            {
+                output[n] = TensorPrimitives.Dot(Row(phase), window);
+                continue;
+            }
+
+            double exact = (double)phase * _phases / _upFactor;
+            int row = (int)exact;
+            float weight = (float)(exact - row);
+            float lower = TensorPrimitives.Dot(Row(row), window);
+            float upper = TensorPrimitives.Dot(Row(row + 1), window);
+            output[n] = lower + (weight * (upper - lower));
+        }
+    }
+
+    private ReadOnlySpan<float> Row(int row) => _table.AsSpan(row * TapsPerPhase, TapsPerPhase);
+
+    /// <summary>The continuous kernel at <paramref name="t"/> input samples from the output instant.</summary>
+    private double Kernel(double t, double besselI0OfBeta)
+    {
+        double fc2 = 2 * CutoffCyclesPerInputSample;
+        double x = Math.PI * fc2 * t;
+        double sinc = Math.Abs(x) < 1e-12 ? 1 : Math.Sin(x) / x;
+        return fc2 * sinc * KaiserWindow.Value(t, HalfWidth, Beta, besselI0OfBeta);
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SoundStorm.Onnx.Audio;
+
+/// <summary>
+/// Writes <see cref="AudioClip"/>s as canonical WAV files: 16-bit PCM or 32-bit IEEE float, channels
+/// interleaved, a plain <c>fmt </c> chunk (plus a <c>fact</c> chunk for float, as the format asks).
+/// </summary>
+/// <remarks>
+/// 16-bit samples are <c>round(x × 32768)</c> (ties away from zero) clipped to [-32768, 32767] — the exact
+/// inverse of <see cref="WavReader"/>'s scaling, so reading and re-writing a 16-bit file is lossless.
+/// Non-finite samples are rejected with <see cref="ArgumentException"/> rather than silently clipped.
+/// </remarks>
+public static class WavWriter
+{
+    private const int EncodeBlockFrames = 8192;
+
+    /// <summary>
+    /// Writes a WAV file atomically: the bytes go to a temporary file in the same folder, which is then
+    /// moved over <paramref name="path"/>, so a failure never leaves a half-written file behind.
+    /// </summary>
+    /// <param name="path">Destination path; an existing file is replaced only once the new one is complete.</param>
+    /// <param name="clip">The audio to write.</param>
+    /// <param name="format"><see cref="WavSampleFormat.Pcm16"/> or <see cref="WavSampleFormat.Float32"/>.</param>
+    /// <exception cref="ArgumentException">Unsupported format, a non-finite sample, or too much data for a WAV file.</exception>
+    public static void Write(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(clip);
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Write(stream, clip, format);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes WAV bytes to a stream at its current position.</summary>
+    /// <param name="stream">A writable stream; it is not closed.</param>
+    /// <param name="clip">The audio to write.</param>
+    /// <param name="format"><see cref="WavSampleFormat.Pcm16"/> or <see cref="WavSampleFormat.Float32"/>.</param>
+    /// <exception cref="ArgumentException">Unsupported format, a non-finite sample, or too much data for a WAV file.</exception>
+    public static void Write(Stream stream, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(clip);
+        if (format is not (WavSampleFormat.Pcm16 or WavSampleFormat.Float32))
+        {
+            throw new ArgumentException($"WavWriter writes Pcm16 or Float32, not {format}.", nameof(format));
+        }
+
+        bool isFloat = format == WavSampleFormat.Float32;
+        int bytesPerSample = isFloat ? 4 : 2;
+        int blockAlign = clip.ChannelCount * bytesPerSample;
+        long dataBytes = (long)clip.FrameCount * blockAlign;
+        int fmtSize = isFloat ? 18 : 16;
+        long riffSize = 4 + (8 + fmtSize) + (isFloat ? 12 : 0) + 8 + dataBytes;
+        if (riffSize > uint.MaxValue)
+        {
+            throw new ArgumentException($"The clip needs {dataBytes} data bytes; a WAV file holds at most 4 GiB.", nameof(clip));
+        }
+
+        using var header = new MemoryStream();
+        using (var w = new BinaryWriter(header, Encoding.Latin1, leaveOpen: true))
+        {
+            w.Write("RIFF"u8);
+            w.Write((uint)riffSize);
+            w.Write("WAVE"u8);
+            w.Write("fmt "u8);
+            w.Write(fmtSize);
+            w.Write((ushort)(isFloat ? 3 : 1));
+            w.Write((ushort)clip.ChannelCount);
+            w.Write(clip.SampleRate);
+            w.Write(clip.SampleRate * blockAlign);
+            w.Write((ushort)blockAlign);
+            w.Write((ushort)(bytesPerSample * 8));
+            if (isFloat)
+            {
+                w.Write((ushort)0); // cbSize: no extension
+                w.Write("fact"u8);
+                w.Write(4);
+                w.Write(clip.FrameCount);
+            }
+
+            w.Write("data"u8);
+            w.Write((uint)dataBytes);
+        }
+
+        header.Position = 0;
+        header.CopyTo(stream);
+        WriteSamples(stream, clip, isFloat);
+    }
+
+    private static void WriteSamples(Stream stream, AudioClip clip, bool isFloat)
+    {
+        int channels = clip.ChannelCount;
+        int bytesPerSample = isFloat ? 4 : 2;
+        byte[] buffer = new byte[EncodeBlockFrames * channels * bytesPerSample];
+        for (int first = 0; first < clip.FrameCount; first += EncodeBlockFrames)
+        {
+            int count = Math.Min(EncodeBlockFrames, clip.FrameCount - first);
+            for (int c = 0; c < channels; c++)
+            {
+                ReadOnlySpan<float> samples = clip.GetChannel(c).Span.Slice(first, count);
+                for (int f = 0; f < count; f++)
+                {
+                    float x = samples[f];
+                    if (!float.IsFinite(x))
+                    {
+                        throw new ArgumentException($"Sample {first + f} of channel {c} is {x}; only finite samples can be written.", nameof(clip));
+                    }
+
+                    Span<byte> target = buffer.AsSpan(((f * channels) + c) * bytesPerSample, bytesPerSample);
+                    if (isFloat)
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(target, x);
+                    }
+                    else
+                    {
+                        BinaryPrimitives.WriteInt16LittleEndian(target, ToPcm16(x));
+                    }
+                }
+            }
+
+            stream.Write(buffer, 0, count * channels * bytesPerSample);
+        }
+    }
+
+    /// <summary>Scales by 32768, rounds half away from zero and clips to the 16-bit range.</summary>
+    internal static short ToPcm16(float x)
+    {
+        double scaled = Math.Round(x * 32768.0, MidpointRounding.AwayFromZero);
+        return (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+    }
+}

@@ -1,0 +1,100 @@
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Export.Tests.Checkpoints;
+using SoundStorm.Export.Import;
+using SoundStorm.Export.Tests.Support;
+using SoundStorm.Export.Weights;
+using SoundStorm.Onnx.IO;
+
+namespace SoundStorm.Export.Tests.Acoustic;
+
+/// <summary>
+/// The seed checkpoint in ../shared/reference/soundstorm-s2 imported, exported and run: the graphs reproduce the
+/// original PyTorch forward pass (intermediates and logits) within the README's tolerance.
+/// </summary>
+public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly string Dir = ReferencePaths.Get("soundstorm-s2");
+
+    private static DTensor Npy(string name)
+    {
+        var a = NpyFile.Read(Path.Combine(Dir, name));
+        return new DTensor(a.ToFloat32().Select(v => (double)v).ToArray(), a.Shape.ToArray());
+    }
+
+    private static long[] Ids(string name) => NpyFile.Read(Path.Combine(Dir, name)).ToInt64();
+
+    [Theory]
+    [InlineData(SeedWeights.Model)]
+    [InlineData(SeedWeights.Ema)]
+    public void Imported_checkpoint_reproduces_reference_logits(SeedWeights which)
+    {
+        var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"), which);
+        var config = SeedModelConfig.InferFrom(weights, SeedCheckpointImporter.ReadHeads(Path.Combine(Dir, "model_config.json"), 32));
+        Assert.Equal((32, 2, 2, 4, 1024, 500), (config.Dim, config.Layers, config.Heads, config.Codebooks, config.CodebookSize, config.SemanticVocab));
+        SeedCheckpointImporter.CheckNames(weights, config);
+        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        weights.EnsureAllUsed();
+
+        const int batch = 2, frames = 16, q = 4, promptFrames = 10;
+        long[] xt = Ids("x_t.npy"); // [B, 4·T] codebook-major
+        var tokens = new long[batch * frames * q];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < q; c++)
+                for (int t = 0; t < frames; t++) tokens[(b * frames + t) * q + c] = xt[b * q * frames + c * frames + t];
+
+        var combined = OrtRunner.Run(combiner, new Feed("tokens", tokens, new long[] { batch, frames, q }));
+        Compare.Close(combined["skip"], Npy("act_inc.npy"), 1e-4);
+        Compare.Close(combined["embeddings"], Npy("act_block0_in_x.npy"), 1e-4);
+
+        long[] promptAcoustic = Ids("prompt_acoustics.npy"); // [B, 4, Tp]: codebook 0 only
+        var promptQ0 = new long[batch * promptFrames];
+        for (int b = 0; b < batch; b++) Array.Copy(promptAcoustic, b * q * promptFrames, promptQ0, b * promptFrames, promptFrames);
+        bool[] padding = NpyFile.Read(Path.Combine(Dir, "x_mask.npy")).As<bool>();
+        var outputs = OrtRunner.Run(transformer,
+            new Feed("embeddings", combined["embeddings"].ToFloat(), new long[] { batch, frames, 32 }),
+            new Feed("skip", combined["skip"].ToFloat(), new long[] { batch, 32, q, frames }),
+            new Feed("prompt_semantic", Ids("prompt_semantics.npy"), new long[] { batch, promptFrames }),
+            new Feed("target_semantic", Ids("target_semantics.npy"), new long[] { batch, frames }),
+            new Feed("prompt_acoustic", promptQ0, new long[] { batch, promptFrames }),
+            new Feed("padding_mask", padding, new long[] { batch, frames }),
+            new Feed("step", Ids("t.npy"), new long[] { batch }));
+
+        // Reference logits are [B, 1026, 4·T] (class-major, codebook-major positions); ours are [B, T, Q, 1026].
+        var reference = Npy("logits.npy");
+        var ours = outputs["logits"];
+        Assert.Equal(new[] { batch, frames, q, 1026 }, ours.Shape);
+        var reordered = DTensor.Zeros(reference.Shape);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < frames; t++)
+                for (int c = 0; c < q; c++)
+                    for (int k = 0; k < 1026; k++) reordered[b, k, c * frames + t] = ours[b, t, c, k];
+        double error = Compare.RelativeError(reordered, reference);
+        output.WriteLine($"{which}: skip error {Compare.RelativeError(combined["skip"], Npy("act_inc.npy")):E2}, " +
+            $"embeddings error {Compare.RelativeError(combined["embeddings"], Npy("act_block0_in_x.npy")):E2}, logits error {error:E2}");
+        Assert.True(error <= 1e-4, $"logits relative error {error:E3}");
+    }
+
+    [Fact]
+    public void Missing_and_unexpected_tensors_are_listed_together()
+    {
+        var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));
+        var config = SeedModelConfig.InferFrom(weights, 2);
+        var edited = new WeightSet("edited");
+        foreach (var name in weights.Names.Where(n => n != "blocks.1.attn2.key.bias" && n != "inc.double_conv.0.weight"))
+            edited.Add(name, weights.Peek(name).Data, weights.Peek(name).Shape);
+        edited.Add("blocks.1.extra.weight", new float[] { 1 }, 1);
+        var e = Assert.Throws<WeightMismatchException>(() => SeedCheckpointImporter.CheckNames(edited, config));
+        Assert.Contains("missing 2: blocks.1.attn2.key.bias, inc.double_conv.0.weight", e.Message);
+        Assert.Contains("unexpected 1: blocks.1.extra.weight", e.Message);
+    }
+
+    [Fact]
+    public void Misshapen_tensor_names_the_tensor_and_both_shapes()
+    {
+        var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));
+        var config = SeedModelConfig.InferFrom(weights, 2);
+        weights.Add("blocks.0.mlp.2.weight", new float[32 * 64], 32, 64);
+        var e = Assert.Throws<WeightMismatchException>(() => SeedGraphs.Build(config, weights));
+        Assert.Contains("'blocks.0.mlp.2.weight' has shape [32, 64], expected [32, 128]", e.Message);
+    }
+}

@@ -1,0 +1,137 @@
+using SoundStorm.Onnx.Audio;
+
+namespace SoundStorm.Onnx.Tests.Audio;
+
+/// <summary>Odd but legal (or common) chunk arrangements, and how sizes that lie are handled.</summary>
+public sealed class WavReaderChunkLayoutTests
+{
+    private static readonly short[] Samples = [1000, -2000, 3000, -4000, 5000];
+    private static float[] Expected => [.. Samples.Select(s => s / 32768f)];
+
+    private static float[] ReadMono(byte[] file, out WavFormat format) =>
+        WavReader.Read(new MemoryStream(file), "layout.wav", out format).GetChannel(0).ToArray();
+
+    [Fact]
+    public void ChunksBeforeBetweenAndAfter_AreSkipped()
+    {
+        byte[] list = WavBytes.Chunk("LIST", [.. "INFOISFT"u8.ToArray(), .. WavBytes.U32(5), .. "abcd\0"u8.ToArray()]);
+        byte[] file = WavBytes.Riff(
+            list,
+            WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16),
+            WavBytes.Chunk("fact", WavBytes.U32(5)),
+            WavBytes.Chunk("junk", new byte[7]), // odd size: one pad byte follows
+            WavBytes.Pcm16Data(Samples),
+            WavBytes.Chunk("cue ", new byte[28]),
+            list);
+
+        Assert.Equal(Expected, ReadMono(file, out WavFormat format));
+        Assert.False(format.IsTruncated);
+    }
+
+    [Fact]
+    public void DataBeforeFmt_IsFound()
+    {
+        byte[] file = WavBytes.Riff(WavBytes.Pcm16Data(Samples), WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16));
+        Assert.Equal(Expected, ReadMono(file, out _));
+    }
+
+    [Fact]
+    public void OddSizedDataChunk_SkipsPadByteToReachFollowingChunk()
+    {
+        // 8-bit mono with 5 samples: data size 5, then a pad byte, then a LIST chunk.
+        byte[] raw = [10, 128, 250, 0, 255];
+        byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 1, 8000, 8), WavBytes.Chunk("data", raw), WavBytes.Chunk("LIST", "INFO"u8.ToArray()));
+
+        Assert.Equal(raw.Select(b => (b - 128) / 128f).ToArray(), ReadMono(file, out WavFormat format));
+        Assert.Equal(5, format.FrameCount);
+    }
+
+    [Fact]
+    public void MissingFinalPadByte_IsTolerated()
+    {
+        byte[] raw = [1, 2, 3];
+        byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 1, 8000, 8), WavBytes.Chunk("data", raw, padOdd: false));
+        Assert.Equal(3, ReadMono(file, out _).Length);
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(36u)]
+    [InlineData(0xFFFFFFFFu)]
+    [InlineData(12345678u)]
+    public void WrongRiffSize_IsIgnored(uint riffSize)
+    {
+        byte[] file = WavBytes.Riff(riffSize, WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16), WavBytes.Pcm16Data(Samples));
+        Assert.Equal(Expected, ReadMono(file, out _));
+    }
+
+    [Fact]
+    public void StreamingHeader_DataRunsToEndOfFile()
+    {
+        byte[] data = [.. Samples.SelectMany(s => WavBytes.Int(s, 2))];
+        byte[] file = WavBytes.Riff(0xFFFFFFFF, WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16), WavBytes.Chunk("data", data, sizeOverride: 0xFFFFFFFF));
+
+        Assert.Equal(Expected, ReadMono(file, out WavFormat format));
+        Assert.Null(format.DeclaredFrameCount);
+        Assert.False(format.IsTruncated);
+    }
+
+    [Fact]
+    public void LyingDataSize_IsClampedToWholeFramesPresentAndReported()
+    {
+        // Stereo 16-bit: 2.5 frames present (10 bytes), header claims 1000 frames.
+        byte[] data = [.. new short[] { 100, -100, 200, -200, 300 }.SelectMany(s => WavBytes.Int(s, 2))];
+        byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 2, 16000, 16), WavBytes.Chunk("data", data, sizeOverride: 4000));
+
+        AudioClip clip = WavReader.Read(new MemoryStream(file), "cut.wav", out WavFormat format);
+
+        Assert.True(format.IsTruncated);
+        Assert.Equal(1000, format.DeclaredFrameCount);
+        Assert.Equal(2, format.FrameCount);
+        Assert.Equal(new[] { 100 / 32768f, 200 / 32768f }, clip.GetChannel(0).ToArray());
+        Assert.Equal(new[] { -100 / 32768f, -200 / 32768f }, clip.GetChannel(1).ToArray());
+    }
+
+    [Fact]
+    public void NonSeekableStream_IsBufferedAndRead()
+    {
+        byte[] file = WavBytes.Pcm16Mono(16000, Samples);
+        using var forwardOnly = new ForwardOnlyStream(file);
+        Assert.Equal(Expected, WavReader.Read(forwardOnly, "pipe", out _).GetChannel(0).ToArray());
+    }
+
+    [Fact]
+    public void StreamNotAtStart_IsReadFromItsPosition()
+    {
+        byte[] file = [.. new byte[] { 9, 9, 9 }, .. WavBytes.Pcm16Mono(16000, Samples)];
+        using var stream = new MemoryStream(file) { Position = 3 };
+        Assert.Equal(Expected, WavReader.Read(stream, "offset", out _).GetChannel(0).ToArray());
+    }
+
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

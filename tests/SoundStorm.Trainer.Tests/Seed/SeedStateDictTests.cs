@@ -1,0 +1,40 @@
+using SoundStorm.Trainer.Seed;
+using SoundStorm.Trainer.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Tests.Seed;
+
+/// <summary>The network's state-dict names, shapes and dtypes equal the seed checkpoint's (keys*.txt).</summary>
+public sealed class SeedStateDictTests
+{
+    private static List<string> Expected(string keysFile) =>
+        File.ReadLines(TestPaths.SeedFile(keysFile))
+            .Where(l => l.StartsWith(SeedDiffusionTransformer.CheckpointPrefix, StringComparison.Ordinal))
+            .Select(l => l[SeedDiffusionTransformer.CheckpointPrefix.Length..])
+            .OrderBy(l => l, StringComparer.Ordinal).ToList();
+
+    private static List<string> Actual(SeedDiffusionTransformer model) =>
+        model.state_dict().Select(kv => $"{kv.Key}\t[{string.Join(", ", kv.Value.shape)}]\t{Dtype(kv.Value.dtype)}")
+            .OrderBy(l => l, StringComparer.Ordinal).ToList();
+
+    private static string Dtype(ScalarType t) => t switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.Int64 => "int64",
+        _ => t.ToString(),
+    };
+
+    [Fact]
+    public void Reference_tiny_config_matches_keys_txt()
+    {
+        using var model = new SeedDiffusionTransformer(SeedModelConfig.ReferenceTiny);
+        Assert.Equal(Expected("keys.txt"), Actual(model));
+    }
+
+    [Fact]
+    public void Default_config_matches_the_shipped_LibriTTS_model_keys()
+    {
+        using var model = new SeedDiffusionTransformer(new SeedModelConfig());
+        Assert.Equal(Expected("keys_default.txt"), Actual(model));
+    }
+}
