@@ -1,14 +1,45 @@
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
 namespace SoundStorm.Onnx.Generation;
 
 /// <summary>
 /// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
 /// the sampling loop in C#. Thread-safe: concurrent runs each get their own buffers.
 /// </summary>
-public sealed partial class SoundStormGenerator : IDisposable
+public sealed class SoundStormGenerator : IDisposable
 {
     private readonly ILogitsSource _source;
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
+    private readonly string _family = ModelFamilies.MaskGit;
+
+    /// <summary>Opens the package's combiner and transformer graphs.</summary>
+    /// <param name="package">A loaded package of the <see cref="ModelFamilies.MaskGit"/> family.</param>
+    /// <param name="settings">Provider and threading settings; default CPU.</param>
+    /// <exception cref="NotSupportedException">The package's model family has no sampler in this version.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
+    /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
+    public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
+        : this(CreateSource(package, settings), VocabularyOf(package))
+    {
+        _owned = (IDisposable)_source;
+    }
+
+    private static OnnxLogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+    }
+
+    private static TokenVocabulary VocabularyOf(ModelPackage package) =>
+        new(package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId);
+
+    internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, string family)
+        : this(source, vocab)
+    {
+        _family = family;
+    }
 
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
     {
@@ -44,7 +75,10 @@ public sealed partial class SoundStormGenerator : IDisposable
         try
         {
             layout.Fill(workspace, requests, _vocab);
-            var strategy = new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
+                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
+                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
+                : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
             return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
         }
         catch
