@@ -15,21 +15,23 @@ public sealed class SoundStormGenerator : IDisposable
     private readonly string _family = ModelFamilies.MaskGit;
 
     /// <summary>Opens the package's combiner and transformer graphs.</summary>
-    /// <param name="package">A loaded package of the <see cref="ModelFamilies.MaskGit"/> family.</param>
+    /// <param name="package">A loaded package (either family: level-wise MaskGIT or the seed's discrete diffusion).</param>
     /// <param name="settings">Provider and threading settings; default CPU.</param>
-    /// <exception cref="NotSupportedException">The package's model family has no sampler in this version.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
     /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
     public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
         : this(CreateSource(package, settings), VocabularyOf(package))
     {
         _owned = (IDisposable)_source;
+        _family = package.Manifest.ModelFamily;
     }
 
-    private static OnnxLogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(package);
-        return OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+        return package.Manifest.ModelFamily == ModelFamilies.SeedDiffusion
+            ? SeedOnnxLogitsSource.Create(package, settings ?? new SessionSettings())
+            : OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
     }
 
     private static TokenVocabulary VocabularyOf(ModelPackage package) =>
@@ -75,6 +77,7 @@ public sealed class SoundStormGenerator : IDisposable
         try
         {
             layout.Fill(workspace, requests, _vocab);
+            workspace.Prepare(layout);
             ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
                 ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
                     new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
