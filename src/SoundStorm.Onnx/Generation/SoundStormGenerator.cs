@@ -105,6 +105,17 @@ public sealed class SoundStormGenerator : IDisposable
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate([request], options, progress, cancellationToken)[0];
 
+    /// <summary>
+    /// Generates a request of any length in windows of at most <paramref name="windowFrames"/> frames (prompt included);
+    /// each window after the first takes the previous window's last <paramref name="overlapFrames"/> generated frames as
+    /// its prompt, so the voice carries over without seams. Returns the tokens of every frame to generate [T, Q].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The overlap is not shorter than the window.</exception>
+    /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
+    public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
+
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
     public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
