@@ -24,7 +24,10 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         // Embeddings first, then every skip tensor the transformer reads; combiner outputs nobody reads are still bound.
         _combinerOutputs = [.. combinerEntry.Outputs.OrderBy(o => o.Name == "embeddings" ? 0 : 1)];
         TransformerInputs = [.. manifest.Graphs[GraphNames.Transformer].Inputs.Select(i => i.Name)];
+        CombinerInputs = [.. combinerEntry.Inputs.Select(i => i.Name)];
     }
+
+    internal string[] CombinerInputs { get; }
 
     public int Codebooks { get; }
 
@@ -66,7 +69,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         private readonly bool[] _padding;
         private readonly float[] _logits;
         private readonly List<OrtValue> _owned = [];
-        private readonly string[] _combinerInputNames = ["tokens"], _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
+        private readonly string[] _combinerInputNames, _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
         private readonly OrtValue[] _combinerInputs, _combinerOutputs, _transformerInputs, _transformerOutputs;
         private readonly RunOptions _runOptions = new();
 
@@ -82,7 +85,10 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
             _logits = new float[batch * frames * owner.LogitsWidth];
             try
             {
-                _combinerInputs = [Own(OrtValue.CreateTensorValueFromMemory(_tokens, [batch, frames, q]))];
+                var tokens = Own(OrtValue.CreateTensorValueFromMemory(_tokens, [batch, frames, q]));
+                var padding = Own(OrtValue.CreateTensorValueFromMemory(_padding, [batch, frames]));
+                _combinerInputNames = owner.CombinerInputs;
+                _combinerInputs = [.. _combinerInputNames.Select(name => name == "padding_mask" ? padding : tokens)];
                 var produced = new Dictionary<string, OrtValue>();
                 foreach (var spec in owner._combinerOutputs)
                     produced[spec.Name] = Own(OrtValue.CreateTensorValueFromMemory(new float[Count(spec, batch, frames, out var shape)], shape));
@@ -90,7 +96,6 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
                 _combinerOutputs = [.. _combinerOutputNames.Select(n => produced[n])];
 
                 var semantic = Own(OrtValue.CreateTensorValueFromMemory(_semantic, [batch, frames]));
-                var padding = Own(OrtValue.CreateTensorValueFromMemory(_padding, [batch, frames]));
                 var level = Own(OrtValue.CreateTensorValueFromMemory(_level, [1]));
                 _transformerInputNames = owner.TransformerInputs;
                 _transformerInputs = [.. _transformerInputNames.Select(name => name switch

@@ -15,21 +15,23 @@ public sealed class SoundStormGenerator : IDisposable
     private readonly string _family = ModelFamilies.MaskGit;
 
     /// <summary>Opens the package's combiner and transformer graphs.</summary>
-    /// <param name="package">A loaded package of the <see cref="ModelFamilies.MaskGit"/> family.</param>
+    /// <param name="package">A loaded package (either family: level-wise MaskGIT or the seed's discrete diffusion).</param>
     /// <param name="settings">Provider and threading settings; default CPU.</param>
-    /// <exception cref="NotSupportedException">The package's model family has no sampler in this version.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
     /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
     public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
         : this(CreateSource(package, settings), VocabularyOf(package))
     {
         _owned = (IDisposable)_source;
+        _family = package.Manifest.ModelFamily;
     }
 
-    private static OnnxLogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(package);
-        return OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+        return package.Manifest.ModelFamily == ModelFamilies.SeedDiffusion
+            ? SeedOnnxLogitsSource.Create(package, settings ?? new SessionSettings())
+            : OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
     }
 
     private static TokenVocabulary VocabularyOf(ModelPackage package) =>
@@ -75,6 +77,7 @@ public sealed class SoundStormGenerator : IDisposable
         try
         {
             layout.Fill(workspace, requests, _vocab);
+            workspace.Prepare(layout);
             ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
                 ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
                     new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
@@ -101,6 +104,17 @@ public sealed class SoundStormGenerator : IDisposable
     public long[,] Generate(GenerationRequest request, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate([request], options, progress, cancellationToken)[0];
+
+    /// <summary>
+    /// Generates a request of any length in windows of at most <paramref name="windowFrames"/> frames (prompt included);
+    /// each window after the first takes the previous window's last <paramref name="overlapFrames"/> generated frames as
+    /// its prompt, so the voice carries over without seams. Returns the tokens of every frame to generate [T, Q].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The overlap is not shorter than the window.</exception>
+    /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
+    public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
     public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,

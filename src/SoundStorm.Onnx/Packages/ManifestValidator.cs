@@ -41,6 +41,27 @@ internal static class ManifestValidator
         var transformer = Required(m, GraphNames.Transformer);
         if (m.ModelFamily == ModelFamilies.MaskGit)
             ValidateMaskGitContract(m, combiner, transformer);
+        else
+            ValidateSeedContract(m, combiner, transformer);
+    }
+
+    // The seed family (docs/graph-contract.md): the prompt is a cross-attention condition, every codebook is predicted at once.
+    private static void ValidateSeedContract(ModelManifest m, GraphEntry combiner, GraphEntry transformer)
+    {
+        const string c = GraphNames.Combiner, t = GraphNames.Transformer;
+        var tokens = Spec(combiner.Inputs, c, "inputs", "tokens", "int64");
+        BatchFrames(tokens, c, 3);
+        FixedDim(tokens, c, 2, m.Codebooks, "codebooks");
+        BatchFrames(Spec(combiner.Outputs, c, "outputs", "embeddings", "float"), c, 3);
+        Spec(combiner.Outputs, c, "outputs", "skip", "float");
+        foreach (var (name, type) in new[] { ("embeddings", "float"), ("skip", "float"), ("prompt_semantic", "int64"), ("target_semantic", "int64"),
+                     ("prompt_acoustic", "int64"), ("padding_mask", "bool"), ("step", "int64") })
+            Spec(transformer.Inputs, t, "inputs", name, type);
+        var logits = Spec(transformer.Outputs, t, "outputs", "logits", "float");
+        BatchFrames(logits, t, 4);
+        FixedDim(logits, t, 2, m.Codebooks, "codebooks");
+        if (m.MaskTokenId != logits.Shape[3].Size)
+            throw new ModelPackageException(File, "maskTokenId", $"{logits.Shape[3]} (the class after the network's classes)", m.MaskTokenId.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void ValidateMaskGitContract(ModelManifest m, GraphEntry combiner, GraphEntry transformer)
@@ -49,8 +70,12 @@ internal static class ManifestValidator
         var tokens = Spec(combiner.Inputs, c, "inputs", "tokens", "int64");
         BatchFrames(tokens, c, 3);
         FixedDim(tokens, c, 2, m.Codebooks, "codebooks");
-        if (combiner.Inputs.Count != 1)
-            throw new ModelPackageException(File, $"graphs.{c}.inputs", "exactly one input, 'tokens'", $"{combiner.Inputs.Count} inputs");
+        // A combiner whose convolutions span frames also reads the padding mask (so padding reads as zeros).
+        foreach (var input in combiner.Inputs)
+            if (input.Name is not ("tokens" or "padding_mask"))
+                throw new ModelPackageException(File, $"graphs.{c}.inputs.{input.Name}", "only 'tokens' and optionally 'padding_mask'", $"'{input.Name}'");
+        if (combiner.Inputs.Any(i => i.Name == "padding_mask"))
+            BatchFrames(Spec(combiner.Inputs, c, "inputs", "padding_mask", "bool"), c, 2);
 
         var embeddings = Spec(combiner.Outputs, c, "outputs", "embeddings", "float");
         BatchFrames(embeddings, c, 3);
