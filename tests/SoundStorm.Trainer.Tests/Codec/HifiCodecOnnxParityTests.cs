@@ -13,7 +13,7 @@ public sealed class HifiCodecOnnxParityTests(Xunit.Abstractions.ITestOutputHelpe
 {
     private const double Tolerance = 1e-4;
     private const int Batch = 2, Samples = 203; // not a whole number of hops: 25 frames
-    private readonly HifiCodec _codec = SmallCodec.Create(seed: 12);
+    private readonly HifiCodec _codec = SmallCodec.Create(seed: 5);
 
     public void Dispose() => _codec.Dispose();
 
@@ -41,7 +41,8 @@ public sealed class HifiCodecOnnxParityTests(Xunit.Abstractions.ITestOutputHelpe
     public void Decoder_graph_matches_TorchSharp_dequantization_and_waveform()
     {
         using var scope = NewDisposeScope();
-        var codes = randint(0, SmallCodec.Config.CodebookSize, new long[] { Batch, 9, 4 }, dtype: ScalarType.Int64);
+        using var generator = new TorchSharp.torch.Generator(9);
+        var codes = randint(0, SmallCodec.Config.CodebookSize, new long[] { Batch, 9, 4 }, dtype: ScalarType.Int64, generator: generator);
         Tensor dequantized, waveform;
         using (no_grad())
         {

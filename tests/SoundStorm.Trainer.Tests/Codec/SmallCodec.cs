@@ -21,27 +21,39 @@ internal static class SmallCodec
          "n_code_groups": 2, "n_codes": 64, "encoder_initial_channel": 8}
         """, "small codec");
 
-    /// <summary>A codec with seeded, perturbed weights.</summary>
+    /// <summary>
+    /// A codec whose every weight is drawn from a private generator seeded <paramref name="seed"/> (tests run in
+    /// parallel, so the global torch seed is neither used nor disturbed).
+    /// </summary>
     public static HifiCodec Create(int seed)
     {
-        manual_seed(seed);
         var codec = new HifiCodec(Config);
         codec.eval();
+        using var generator = new Generator((ulong)seed);
+        Tensor Uniform(Tensor like, double low, double high) => rand(like.shape, generator: generator) * (high - low) + low;
+        Tensor Normal(Tensor like) => randn(like.shape, generator: generator);
         using var _ = no_grad();
-        foreach (var (name, p) in codec.named_parameters())
+        var parameters = codec.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        foreach (var (name, p) in parameters)
         {
-            if (name.EndsWith(".weight_g", StringComparison.Ordinal)) p.uniform_(0.9, 1.8);
+            if (name.EndsWith(".weight_g", StringComparison.Ordinal)) p.copy_(Uniform(p, 0.9, 1.8)); // away from ‖v‖
             else if (name.StartsWith("encoder.normalize.", StringComparison.Ordinal))
-                p.copy_(name.EndsWith(".weight", StringComparison.Ordinal) ? 1 + 0.1 * randn_like(p) : 0.05 * randn_like(p));
+                p.copy_(name.EndsWith(".weight", StringComparison.Ordinal) ? 1 + 0.1 * Normal(p) : 0.05 * Normal(p));
+            else if (name.EndsWith(".bias", StringComparison.Ordinal))
+                p.copy_(Uniform(p, -0.05, 0.05));
+            else if (!name.StartsWith("quantizer.", StringComparison.Ordinal))
+            {
+                double bound = 1.0 / Math.Sqrt(p.shape[1] * p.shape[2]); // PyTorch's default conv init
+                p.copy_(Uniform(p, -bound, bound));
+            }
         }
         // Codebooks from latents of another signal: level 0 = latent slices, level 1 = differences of slices (residual scale).
         var latent = codec.EncodeLatent(Waveform(1, 64 * Config.Hop, seed + 1)).squeeze(0).t(); // [64, D]
-        var parameters = codec.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         for (int g = 0; g < Config.CodeGroups; g++)
         {
             var rows = latent.narrow(1, g * Config.GroupDim, Config.GroupDim);
-            var level0 = rows + 0.01 * rows.std() * randn_like(rows);
-            var level1 = 0.3 * (rows - rows.roll(7, 0)) + 0.01 * rows.std() * randn_like(rows);
+            var level0 = rows + 0.01 * rows.std() * Normal(rows);
+            var level1 = 0.3 * (rows - rows.roll(7, 0)) + 0.01 * rows.std() * Normal(rows);
             parameters[$"quantizer.quantizer_modules.{g}.embedding.weight"].copy_(level0);
             parameters[$"quantizer.quantizer_modules2.{g}.embedding.weight"].copy_(level1);
         }
