@@ -73,7 +73,7 @@ public sealed class SoundStormGenerator : IDisposable
         var layout = BatchLayout.Create(requests, _vocab);
         var seeds = new ulong[layout.Batch];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
-        var workspace = _source.CreateWorkspace(layout.Batch, layout.Frames);
+        var workspace = new TimedWorkspace(_source.CreateWorkspace(layout.Batch, layout.Frames));
         try
         {
             layout.Fill(workspace, requests, _vocab);
