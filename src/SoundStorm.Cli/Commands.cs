@@ -12,5 +12,6 @@ internal static class Commands
         yield return ImportCommand.Create();
         yield return GenerateCommand.Create();
         yield return PackCommand.Create();
+        yield return DecodeCommand.Create();
     }
 }

@@ -10,6 +10,24 @@ internal static class ImportCommand
     {
         var command = new Command("import", "Import a PyTorch checkpoint (read as data; nothing in it is executed) as ONNX graphs.");
         command.Subcommands.Add(SeedSoundStorm());
+        command.Subcommands.Add(HifiCodec());
+        return command;
+    }
+
+    private static Command HifiCodec()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "AcademiCodec generator checkpoint (g_XXXXXXXX).", Required = true };
+        var config = new Option<FileInfo>("--config") { Description = "The codec's config json (e.g. config_16k_320d.json).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for codec_encoder.onnx and codec_decoder.onnx.", Required = true };
+        var command = new Command("hificodec", "Import an AcademiCodec HiFi-Codec checkpoint.") { checkpoint, config, output };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var file = result.GetValue(checkpoint)!;
+            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
+            var r = HifiCodecImporter.Import(file.FullName, result.GetValue(config)!.FullName, result.GetValue(output)!.FullName);
+            Console.WriteLine($"HiFi-Codec: {r.SampleRate} Hz, hop {r.Hop}, {r.Codebooks} codes per frame × {r.CodebookSize}, {r.TensorCount} tensors → {result.GetValue(output)!.FullName}");
+            return 0;
+        }));
         return command;
     }
 

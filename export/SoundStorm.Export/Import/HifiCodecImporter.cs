@@ -3,6 +3,8 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Weights;
 
+using SoundStorm.Onnx.Packages;
+
 namespace SoundStorm.Export.Import;
 
 /// <summary>What <see cref="HifiCodecImporter.Import"/> wrote.</summary>
@@ -63,6 +65,14 @@ public static class HifiCodecImporter
         encoder.Save(result.EncoderPath);
         decoder.Save(result.DecoderPath);
         File.WriteAllText(result.InfoPath, Describe(config));
+        new PackageFragment
+        {
+            SampleRate = config.SamplingRate,
+            FrameRate = (double)config.SamplingRate / config.Hop,
+            Codebooks = config.CodesPerFrame,
+            CodebookSize = config.CodebookSize,
+            Graphs = { [GraphNames.CodecEncoder] = EncoderFileName, [GraphNames.CodecDecoder] = DecoderFileName },
+        }.Write(outputDirectory);
         return result;
     }
 
