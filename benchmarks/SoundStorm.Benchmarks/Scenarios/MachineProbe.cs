@@ -37,19 +37,29 @@ internal static class MachineProbe
     public static (long ManagedPeak, long ResidentPeak) Peaks(Action action)
     {
         long managed = 0, resident = 0;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        using var process = Process.GetCurrentProcess();
+        var gate = new object();
+        void Sample()
         {
-            using var process = Process.GetCurrentProcess();
-            while (!stop.IsCancellationRequested)
+            lock (gate)
             {
                 managed = Math.Max(managed, GC.GetTotalMemory(false));
                 process.Refresh();
                 resident = Math.Max(resident, process.WorkingSet64);
+            }
+        }
+        using var stop = new CancellationTokenSource();
+        Sample(); // a short action may end before the sampler's first tick
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Sample();
                 try { await Task.Delay(20, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
             }
         });
         action();
+        Sample();
         stop.Cancel();
         sampler.Wait();
         return (managed, resident);
