@@ -8,5 +8,7 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return RunGraphCommand.Create();
+        yield return ImportCommand.Create();
     }
 }
