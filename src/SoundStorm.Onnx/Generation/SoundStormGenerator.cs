@@ -1,14 +1,47 @@
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
 namespace SoundStorm.Onnx.Generation;
 
 /// <summary>
 /// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
 /// the sampling loop in C#. Thread-safe: concurrent runs each get their own buffers.
 /// </summary>
-public sealed partial class SoundStormGenerator : IDisposable
+public sealed class SoundStormGenerator : IDisposable
 {
     private readonly ILogitsSource _source;
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
+    private readonly string _family = ModelFamilies.MaskGit;
+
+    /// <summary>Opens the package's combiner and transformer graphs.</summary>
+    /// <param name="package">A loaded package (either family: level-wise MaskGIT or the seed's discrete diffusion).</param>
+    /// <param name="settings">Provider and threading settings; default CPU.</param>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
+    /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
+    public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
+        : this(CreateSource(package, settings), VocabularyOf(package))
+    {
+        _owned = (IDisposable)_source;
+        _family = package.Manifest.ModelFamily;
+    }
+
+    private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return package.Manifest.ModelFamily == ModelFamilies.SeedDiffusion
+            ? SeedOnnxLogitsSource.Create(package, settings ?? new SessionSettings())
+            : OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+    }
+
+    private static TokenVocabulary VocabularyOf(ModelPackage package) =>
+        new(package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId);
+
+    internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, string family)
+        : this(source, vocab)
+    {
+        _family = family;
+    }
 
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
     {
@@ -44,7 +77,11 @@ public sealed partial class SoundStormGenerator : IDisposable
         try
         {
             layout.Fill(workspace, requests, _vocab);
-            var strategy = new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            workspace.Prepare(layout);
+            ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
+                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
+                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
+                : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
             return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
         }
         catch
