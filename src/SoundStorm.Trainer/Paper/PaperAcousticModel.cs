@@ -38,8 +38,8 @@ internal sealed class PaperAcousticModel : nn.Module
     /// <summary>The configuration the model was built with.</summary>
     public PaperModelConfig Config => config;
 
-    /// <summary>The combiner: tokens int64 [B, T, Q] (mask id V where unknown) → [B, T, D].</summary>
-    public Tensor Combine(Tensor tokens)
+    /// <summary>The combiner: tokens int64 [B, T, Q] (mask id V where unknown); padding bool [B, T] (read by the U-Net kind only) → [B, T, D].</summary>
+    public Tensor Combine(Tensor tokens, Tensor padding)
     {
         var perLevel = new Tensor[config.Codebooks];
         for (int q = 0; q < config.Codebooks; q++) perLevel[q] = token_emb[q].forward(tokens[.., .., q]);
@@ -49,7 +49,7 @@ internal sealed class PaperAcousticModel : nn.Module
             for (int q = 1; q < perLevel.Length; q++) sum = sum + perLevel[q];
             return sum;
         }
-        return combiner.forward(stack(perLevel, 1));
+        return combiner.forward(stack(perLevel, 1), padding);
     }
 
     /// <summary>The Conformer stack: embeddings [B, T, D] + semantic int64 [B, T]; padding bool [B, T] (true = padding) → [B, T, D].</summary>
@@ -75,5 +75,5 @@ internal sealed class PaperAcousticModel : nn.Module
 
     /// <summary>Combiner, Conformer and per-item heads in one call.</summary>
     public Tensor Forward(Tensor tokens, Tensor semantic, Tensor padding, Tensor levels) =>
-        Head(Encode(Combine(tokens), semantic, padding), levels);
+        Head(Encode(Combine(tokens, padding), semantic, padding), levels);
 }
