@@ -39,7 +39,7 @@ internal sealed class PaperTrainer : IDisposable
     public PaperTrainer(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         _config = config.Validate();
-        _options = options.Validate();
+        _options = options.Validate() with { FrameRate = dataset.Header.FrameRate };
         _output = outputFolder;
         _log = log ?? TextWriter.Null;
         CheckDataset(dataset, config);

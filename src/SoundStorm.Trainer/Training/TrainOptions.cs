@@ -54,6 +54,9 @@ internal sealed record TrainOptions
     /// <summary>Print a progress line every this many steps.</summary>
     public int LogEvery { get; init; } = 50;
 
+    /// <summary>Token frames per second of the training data (copied from dataset.json; the export needs it).</summary>
+    public double FrameRate { get; init; }
+
     /// <summary>Checks the numbers.</summary>
     public TrainOptions Validate()
     {

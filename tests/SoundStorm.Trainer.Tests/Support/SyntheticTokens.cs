@@ -24,6 +24,9 @@ internal sealed class SyntheticTokens
     public int CodebookSize { get; }
     public int SemanticVocab { get; }
 
+    /// <summary>The rule: level <paramref name="level"/>'s code for a semantic id and the previous frame's level-0 code.</summary>
+    public long Rule(int level, long semantic, long previousLevel0) => _table[level, semantic, previousLevel0];
+
     /// <summary>The codes [T, Q] that the rule gives for <paramref name="semantic"/>.</summary>
     public long[] Codes(long[] semantic)
     {
