@@ -48,8 +48,8 @@ internal sealed class PaperTrainer : IDisposable
         _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
         _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
 
-        manual_seed(options.Seed);
         _model = new PaperAcousticModel(config);
+        SeededInit.Apply(_model, options.Seed);
         _model.train();
         if (options.EmaDecay > 0)
         {
