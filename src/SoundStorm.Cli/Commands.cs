@@ -10,5 +10,7 @@ internal static class Commands
         yield return InfoCommand.Create();
         yield return RunGraphCommand.Create();
         yield return ImportCommand.Create();
+        yield return GenerateCommand.Create();
+        yield return PackCommand.Create();
     }
 }

@@ -73,7 +73,7 @@ public sealed class SoundStormGenerator : IDisposable
         var layout = BatchLayout.Create(requests, _vocab);
         var seeds = new ulong[layout.Batch];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
-        var workspace = _source.CreateWorkspace(layout.Batch, layout.Frames);
+        var workspace = new TimedWorkspace(_source.CreateWorkspace(layout.Batch, layout.Frames));
         try
         {
             layout.Fill(workspace, requests, _vocab);
@@ -104,6 +104,17 @@ public sealed class SoundStormGenerator : IDisposable
     public long[,] Generate(GenerationRequest request, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate([request], options, progress, cancellationToken)[0];
+
+    /// <summary>
+    /// Generates a request of any length in windows of at most <paramref name="windowFrames"/> frames (prompt included);
+    /// each window after the first takes the previous window's last <paramref name="overlapFrames"/> generated frames as
+    /// its prompt, so the voice carries over without seams. Returns the tokens of every frame to generate [T, Q].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The overlap is not shorter than the window.</exception>
+    /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
+    public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
     public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
