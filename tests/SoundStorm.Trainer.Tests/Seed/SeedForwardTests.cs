@@ -1,3 +1,4 @@
+using SoundStorm.Export.Import;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using TorchSharp;
@@ -5,22 +6,6 @@ using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Seed;
-
-/// <summary>
-/// Runs only where the reference checkpoint's <c>model</c> tensors were dumped as one .npy per key (named
-/// "&lt;key&gt;.npy") into the folder named by SOUNDSTORM_SEED_STATE_NPY — until the checkpoint reader lands.
-/// </summary>
-public sealed class SeedStateDumpFactAttribute : FactAttribute
-{
-    public const string Variable = "SOUNDSTORM_SEED_STATE_NPY";
-
-    public SeedStateDumpFactAttribute()
-    {
-        string? dir = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
-            Skip = $"set {Variable} to a folder of per-key .npy dumps of reference last.pth['model']";
-    }
-}
 
 /// <summary>The seed network reproduces the upstream forward pass recorded in shared/reference/soundstorm-s2.</summary>
 public sealed class SeedForwardTests(ITestOutputHelper output)
@@ -56,18 +41,19 @@ public sealed class SeedForwardTests(ITestOutputHelper output)
         Input("x_t.npy"), Input("prompt_semantics.npy"), Input("target_semantics.npy"),
         Input("prompt_acoustics.npy"), Input("x_mask.npy"), Input("t.npy"));
 
-    [SeedStateDumpFact]
+    [Fact]
     public void Reference_checkpoint_reproduces_activations_and_logits()
     {
-        string dump = Environment.GetEnvironmentVariable(SeedStateDumpFactAttribute.Variable)!;
         using var scope = NewDisposeScope();
         using var model = new SeedDiffusionTransformer(SeedModelConfig.ReferenceTiny);
+        // The checkpoint's model tensors, named without "transformer.transformer." (as the module's state dict).
+        var weights = SeedCheckpointImporter.ReadWeights(TestPaths.SeedFile("last.pth"));
         using (no_grad())
             foreach (var (name, target) in model.state_dict())
             {
-                Tensor source = Npy.Read(Path.Combine(dump, SeedDiffusionTransformer.CheckpointPrefix + name + ".npy")).ToTensor();
-                Assert.Equal(target.shape, source.shape);
-                target.copy_(source);
+                var source = weights.Peek(name);
+                Assert.Equal(target.shape, source.Shape);
+                target.copy_(tensor(source.Data, source.Shape).to_type(target.dtype));
             }
         model.eval();
 

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Training;
+
+namespace SoundStorm.Trainer.Cli;
+
+/// <summary>
+/// <c>soundstorm-train train</c>: the level-wise masked objective on a token dataset folder. Sizes not given on the
+/// command line (or in <c>--config</c>) are the paper's; Q, V and K always come from dataset.json.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Token dataset folder (dataset.json + <id>/semantic.npy, <id>/acoustic.npy).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoint.safetensors and loss.png are written here.", Required = true };
+        var resume = new Option<FileInfo?>("--resume") { Description = "Continue from this checkpoint (its model and training settings are used)." };
+        var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step, e.g. for a time-limited job; resume later." };
+        var config = new Option<FileInfo?>("--config") { Description = "Model configuration JSON (PaperModelConfig fields); flags below override it." };
+        var dim = new Option<int?>("--dim") { Description = "Model width." };
+        var layers = new Option<int?>("--layers") { Description = "Conformer blocks." };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads." };
+        var feedForward = new Option<int?>("--feed-forward") { Description = "Feed-forward width." };
+        var kernel = new Option<int?>("--conv-kernel") { Description = "Depthwise convolution kernel (odd)." };
+        var combiner = new Option<CombinerKind?>("--combiner") { Description = "Sum (paper) or UNet (seed-style)." };
+        var defaults = new TrainOptions();
+        var steps = new Option<int>("--steps") { Description = "Total optimiser steps.", DefaultValueFactory = _ => defaults.Steps };
+        var batch = new Option<int>("--batch-size") { Description = "Utterances per batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Random crop length for long utterances.", DefaultValueFactory = _ => defaults.MaxFrames };
+        var prompt = new Option<double>("--max-prompt-fraction") { Description = "Prompts are 0..fraction·T frames.", DefaultValueFactory = _ => defaults.MaxPromptFraction };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var minLr = new Option<double>("--min-lr") { Description = "Learning rate at the end of the cosine decay.", DefaultValueFactory = _ => defaults.MinLearningRate };
+        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps.", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var decay = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var clip = new Option<double>("--clip") { Description = "Global gradient-norm limit (0 = off).", DefaultValueFactory = _ => defaults.ClipNorm };
+        var ema = new Option<double>("--ema-decay") { Description = "Keep an EMA of the weights with this decay (0 = off).", DefaultValueFactory = _ => defaults.EmaDecay };
+        var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order and masking.", DefaultValueFactory = _ => defaults.Seed };
+        var validation = new Option<double>("--validation-fraction") { Description = "Last fraction of dataset.json held out.", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var validateEvery = new Option<int>("--validate-every") { Description = "Validation interval in steps (0 = at the end).", DefaultValueFactory = _ => defaults.ValidateEvery };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (0 = at the end).", DefaultValueFactory = _ => defaults.CheckpointEvery };
+        var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => defaults.LogEvery };
+
+        var command = new Command("train", "Train a paper-family model (level-wise masked token prediction) on a token dataset.")
+        {
+            data, output, resume, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
+            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery,
+        };
+        command.SetAction(r => TrainerErrors.Guard(() =>
+        {
+            string outFolder = r.GetValue(output)!.FullName;
+            Directory.CreateDirectory(outFolder);
+            PaperTrainer trainer;
+            if (r.GetValue(resume) is { } checkpoint)
+            {
+                var stored = TrainingCheckpoint.Load(checkpoint.FullName);
+                var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
+                trainer = PaperTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out);
+            }
+            else
+            {
+                var dataset = TokenDataset.Load(r.GetValue(data)!.FullName);
+                var model = (r.GetValue(config) is { } file ? ModelConfigJson.ReadConfig(File.ReadAllText(file.FullName), file.FullName) : new PaperModelConfig()) with
+                {
+                    Codebooks = dataset.Header.Codebooks,
+                    CodebookSize = dataset.Header.CodebookSize,
+                    SemanticVocab = dataset.Header.SemanticVocabulary,
+                };
+                model = model with
+                {
+                    Dim = r.GetValue(dim) ?? model.Dim,
+                    Layers = r.GetValue(layers) ?? model.Layers,
+                    Heads = r.GetValue(heads) ?? model.Heads,
+                    FeedForward = r.GetValue(feedForward) ?? model.FeedForward,
+                    ConvKernel = r.GetValue(kernel) ?? model.ConvKernel,
+                    Combiner = r.GetValue(combiner) ?? model.Combiner,
+                };
+                var options = new TrainOptions
+                {
+                    Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), MaxFrames = r.GetValue(maxFrames), MaxPromptFraction = r.GetValue(prompt),
+                    LearningRate = r.GetValue(lr), MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), WeightDecay = r.GetValue(decay),
+                    ClipNorm = r.GetValue(clip), EmaDecay = r.GetValue(ema), Seed = r.GetValue(seed), ValidationFraction = r.GetValue(validation),
+                    ValidateEvery = r.GetValue(validateEvery), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+                };
+                Console.WriteLine($"model: {model.Layers} × {model.Dim} ({model.Heads} heads, FF {model.FeedForward}, kernel {model.ConvKernel}, {model.Combiner} combiner), " +
+                    $"Q={model.Codebooks} V={model.CodebookSize} K={model.SemanticVocab}; {dataset.Utterances.Count} utterances");
+                trainer = new PaperTrainer(model, options, dataset, outFolder, Console.Out);
+            }
+            using (trainer)
+            {
+                var result = trainer.Run(r.GetValue(stopAfter));
+                Console.WriteLine($"checkpoint at step {result.Step}: {result.CheckpointPath}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace SoundStorm.Trainer.Cli;
+
+/// <summary>The <c>soundstorm-train</c> tool: parses arguments and runs the verb (entry point and tests share it).</summary>
+internal static class TrainerApp
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("soundstorm-train: train SoundStorm paper-family acoustic models with TorchSharp and export them as model packages");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        return root.Parse(args).InvokeAsync();
+    }
+}

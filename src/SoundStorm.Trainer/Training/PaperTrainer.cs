@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Training;
+
+/// <summary>
+/// Trains a paper-family model with the level-wise masked objective (<see cref="LevelMasking"/>): AdamW, linear
+/// warm-up + cosine decay, global-norm clipping, optional EMA, periodic validation and checkpoints. All randomness
+/// after initialisation is keyed by (seed, step), so a resumed run continues the straight run's loss curve exactly.
+/// </summary>
+internal sealed class PaperTrainer : IDisposable
+{
+    /// <summary>Checkpoint and curve file names inside the output folder.</summary>
+    public const string CheckpointFile = "checkpoint.safetensors", CurveFile = "loss.png";
+
+    private readonly PaperModelConfig _config;
+    private readonly TrainOptions _options;
+    private readonly string _output;
+    private readonly TextWriter _log;
+    private readonly TokenUtterance[] _train;
+    private readonly TokenUtterance[] _validation;
+    private readonly PaperAcousticModel _model;
+    private readonly PaperAcousticModel? _emaModel;
+    private readonly ExponentialAverage? _ema;
+    private readonly AdamW _adam;
+    private readonly LearningRateSchedule _schedule;
+    private readonly List<StepRecord> _history = [];
+    private readonly List<ValidationRecord> _validations = [];
+    private readonly Dictionary<long, int[]> _orders = [];
+    private int _step;
+
+    /// <summary>A fresh run (initialisation seeded by <see cref="TrainOptions.Seed"/>).</summary>
+    public PaperTrainer(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    {
+        _config = config.Validate();
+        _options = options.Validate() with { FrameRate = dataset.Header.FrameRate };
+        _output = outputFolder;
+        _log = log ?? TextWriter.Null;
+        CheckDataset(dataset, config);
+        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
+        held = Math.Min(held, dataset.Utterances.Count - 1);
+        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
+        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+
+        _model = new PaperAcousticModel(config);
+        SeededInit.Apply(_model, options.Seed);
+        _model.train();
+        if (options.EmaDecay > 0)
+        {
+            _emaModel = new PaperAcousticModel(config);
+            _ema = new ExponentialAverage(_model, _emaModel, options.EmaDecay);
+        }
+        _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
+        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+    }
+
+    /// <summary>Continues from a checkpoint written by this trainer (same configuration, options and data).</summary>
+    public static PaperTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = TrainingCheckpoint.Load(checkpointPath);
+        var trainer = new PaperTrainer(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
+        StateDicts.Load(trainer._model, checkpoint.Under(TrainingCheckpoint.ModelPrefix), checkpointPath);
+        if (trainer._emaModel is not null)
+            StateDicts.Load(trainer._emaModel, checkpoint.Under(TrainingCheckpoint.EmaPrefix), checkpointPath);
+        var adamState = checkpoint.Under(TrainingCheckpoint.AdamPrefix);
+        foreach (var (name, value) in trainer._adam.State)
+        {
+            if (!adamState.TryGetValue(name, out var stored))
+                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{checkpointPath}: optimizer tensor 'adam.{name}' is missing.");
+            StateDicts.CopyInto(value, stored, checkpointPath);
+        }
+        trainer._adam.Steps = checkpoint.AdamSteps;
+        trainer._step = checkpoint.Step;
+        trainer._history.AddRange(checkpoint.History);
+        trainer._validations.AddRange(checkpoint.Validations);
+        trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
+        return trainer;
+    }
+
+    /// <summary>The model being trained.</summary>
+    public PaperAcousticModel Model => _model;
+
+    /// <summary>The EMA copy, when enabled.</summary>
+    public PaperAcousticModel? EmaModel => _emaModel;
+
+    /// <summary>Steps completed.</summary>
+    public int Step => _step;
+
+    /// <summary>Utterances held out for validation.</summary>
+    public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
+
+    /// <summary>Trains up to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>), validating and checkpointing on the way and at the end.</summary>
+    public TrainingResult Run(int? stopAfter = null)
+    {
+        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
+        string checkpoint = Path.Combine(_output, CheckpointFile);
+        var clock = Stopwatch.StartNew();
+        int startStep = _step;
+        double lossSum = 0;
+        int lossCount = 0;
+        while (_step < last)
+        {
+            var record = TrainStep(_step);
+            _step++;
+            _history.Add(record);
+            lossSum += record.Loss;
+            lossCount++;
+            bool end = _step == last;
+            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
+            {
+                double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"step {_step}/{_options.Steps}  loss {lossSum / lossCount:F4}  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F1} steps/s"));
+                lossSum = 0;
+                lossCount = 0;
+            }
+            if ((_options.ValidateEvery > 0 && _step % _options.ValidateEvery == 0) || end) Validate();
+            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
+            {
+                TrainingCheckpoint.Save(checkpoint, _model, _emaModel, _adam, _config, _options, _step, _history, _validations);
+                LossCurve.Save(Path.Combine(_output, CurveFile), _history, _validations);
+            }
+        }
+        return new TrainingResult(_history.ToArray(), _validations.ToArray(), checkpoint, _step);
+    }
+
+    private StepRecord TrainStep(int step)
+    {
+        using var scope = NewDisposeScope();
+        var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
+        var items = new TokenUtterance[_options.BatchSize];
+        for (int i = 0; i < items.Length; i++)
+        {
+            long global = (long)step * _options.BatchSize + i;
+            items[i] = _train[EpochOrder(global / _train.Length)[global % _train.Length]];
+        }
+        var draws = items.Select(u => LevelMasking.DrawFor(u, _options.MaxFrames, _options.MaxPromptFraction, random)).ToArray();
+        var batch = LevelMasking.Build(items, draws, _config.MaskId, _config.SemanticVocab);
+        var (tokens, semantic, padding, levels, targets) = batch.ToTensors();
+
+        Tensor logits = _model.Forward(tokens, semantic, padding, levels);
+        Tensor loss = nn.functional.cross_entropy(logits.view(-1, _config.CodebookSize), targets.view(-1), ignore_index: MaskedBatch.Ignore);
+        _adam.ZeroGrad();
+        loss.backward();
+        double norm = _adam.ClipGradNorm(_options.ClipNorm);
+        double lr = _schedule.At(step);
+        _adam.Step(lr);
+        _ema?.Update(_model);
+        return new StepRecord(step + 1, loss.item<float>(), lr, norm);
+    }
+
+    private int[] EpochOrder(long epoch)
+    {
+        if (!_orders.TryGetValue(epoch, out var order))
+        {
+            _orders.Clear(); // only the current epoch is needed
+            order = _orders[epoch] = new StepRandom(_options.Seed, StepRandom.Order, epoch).Permutation(_train.Length);
+        }
+        return order;
+    }
+
+    /// <summary>Per-level loss and masked-token accuracy of the model on the validation set (fixed draws), logged and recorded.</summary>
+    public ValidationRecord Validate()
+    {
+        var record = Evaluate(_model, _validation.Length > 0 ? _validation : _train);
+        _validations.Add(record);
+        _log.WriteLine($"validation step {_step}: " + string.Join("  ", Enumerable.Range(0, _config.Codebooks).Select(q =>
+            string.Create(CultureInfo.InvariantCulture, $"L{q} loss {record.Loss[q]:F3} acc {100 * record.Accuracy[q]:F1}%"))));
+        return record;
+    }
+
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="utterances"/>: one fixed masking draw per utterance and level.</summary>
+    public ValidationRecord Evaluate(PaperAcousticModel model, IReadOnlyList<TokenUtterance> utterances)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        var loss = new double[_config.Codebooks];
+        var accuracy = new double[_config.Codebooks];
+        try
+        {
+            using var _ = no_grad();
+            for (int q = 0; q < _config.Codebooks; q++)
+            {
+                double lossSum = 0;
+                long correct = 0, count = 0;
+                for (int start = 0; start < utterances.Count; start += _options.BatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var items = utterances.Skip(start).Take(_options.BatchSize).ToArray();
+                    var draws = items.Select((u, i) => LevelMasking.DrawFor(u, _options.MaxFrames, _options.MaxPromptFraction,
+                        new StepRandom(_options.Seed, StepRandom.Validation, (long)(start + i) * _config.Codebooks + q), q)).ToArray();
+                    var (tokens, semantic, padding, levels, targets) = LevelMasking.Build(items, draws, _config.MaskId, _config.SemanticVocab).ToTensors();
+                    Tensor logits = model.Forward(tokens, semantic, padding, levels).view(-1, _config.CodebookSize);
+                    Tensor flat = targets.view(-1);
+                    lossSum += nn.functional.cross_entropy(logits, flat, ignore_index: MaskedBatch.Ignore, reduction: nn.Reduction.Sum).item<float>();
+                    Tensor scored = flat.ne(MaskedBatch.Ignore);
+                    correct += logits.argmax(1).eq(flat).logical_and(scored).sum().item<long>();
+                    count += scored.sum().item<long>();
+                }
+                loss[q] = lossSum / Math.Max(1, count);
+                accuracy[q] = (double)correct / Math.Max(1, count);
+            }
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+        return new ValidationRecord(_step, loss, accuracy);
+    }
+
+    private static void CheckDataset(TokenDataset dataset, PaperModelConfig config)
+    {
+        string file = Path.Combine(dataset.Folder, TokenDataset.HeaderFile);
+        var h = dataset.Header;
+        if (h.Codebooks != config.Codebooks) throw new DatasetFormatException(file, $"codebooks is {h.Codebooks}; the model has {config.Codebooks} levels.");
+        if (h.CodebookSize != config.CodebookSize) throw new DatasetFormatException(file, $"codebookSize is {h.CodebookSize}; the model has {config.CodebookSize} codes per level.");
+        if (h.SemanticVocabulary != config.SemanticVocab) throw new DatasetFormatException(file, $"semanticVocabulary is {h.SemanticVocabulary}; the model has {config.SemanticVocab}.");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _adam.Dispose();
+        _model.Dispose();
+        _emaModel?.Dispose();
+    }
+}

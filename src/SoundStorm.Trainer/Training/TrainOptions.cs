@@ -1,0 +1,70 @@
+namespace SoundStorm.Trainer.Training;
+
+/// <summary>Everything that shapes a training run (saved in every checkpoint so a resume continues the same run).</summary>
+internal sealed record TrainOptions
+{
+    /// <summary>Total optimiser steps (the schedule ends here).</summary>
+    public int Steps { get; init; } = 1000;
+
+    /// <summary>Utterances per batch.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Longer utterances are cut to a random window of this many frames.</summary>
+    public int MaxFrames { get; init; } = 500;
+
+    /// <summary>The prompt is 0..⌊fraction·T⌋ frames.</summary>
+    public double MaxPromptFraction { get; init; } = 0.5;
+
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 5e-4;
+
+    /// <summary>Final learning rate of the cosine decay.</summary>
+    public double MinLearningRate { get; init; } = 1e-5;
+
+    /// <summary>Linear warm-up steps.</summary>
+    public int WarmupSteps { get; init; } = 100;
+
+    /// <summary>AdamW decoupled weight decay.</summary>
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>AdamW β₁.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>AdamW β₂.</summary>
+    public double Beta2 { get; init; } = 0.98;
+
+    /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>EMA decay (0 = no EMA).</summary>
+    public double EmaDecay { get; init; }
+
+    /// <summary>Seed of the initialisation, the data order and every masking draw.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Fraction of utterances (the last ones in dataset.json) held out for validation.</summary>
+    public double ValidationFraction { get; init; } = 0.05;
+
+    /// <summary>Validate every this many steps (0 = only at the end).</summary>
+    public int ValidateEvery { get; init; } = 500;
+
+    /// <summary>Write a checkpoint every this many steps (0 = only at the end).</summary>
+    public int CheckpointEvery { get; init; } = 500;
+
+    /// <summary>Print a progress line every this many steps.</summary>
+    public int LogEvery { get; init; } = 50;
+
+    /// <summary>Token frames per second of the training data (copied from dataset.json; the export needs it).</summary>
+    public double FrameRate { get; init; }
+
+    /// <summary>Checks the numbers.</summary>
+    public TrainOptions Validate()
+    {
+        if (Steps <= 0 || BatchSize <= 0 || MaxFrames <= 1) throw new ArgumentException("steps, batch size and max frames (≥ 2) must be positive.");
+        if (LearningRate <= 0 || MinLearningRate < 0 || WarmupSteps < 0) throw new ArgumentException("learning rates must be positive and warm-up ≥ 0.");
+        if (MaxPromptFraction is < 0 or >= 1) throw new ArgumentException($"max prompt fraction {MaxPromptFraction} must lie in [0, 1).");
+        if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"validation fraction {ValidationFraction} must lie in [0, 1).");
+        if (EmaDecay is < 0 or >= 1) throw new ArgumentException($"EMA decay {EmaDecay} must lie in [0, 1).");
+        return this;
+    }
+}

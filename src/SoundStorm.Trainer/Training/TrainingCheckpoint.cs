@@ -1,0 +1,82 @@
+using System.Globalization;
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Trainer.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Training;
+
+/// <summary>
+/// A training checkpoint: one safetensors file holding <c>model.*</c> (the state dict), <c>ema.*</c> (when EMA is on),
+/// <c>adam.m.*</c> / <c>adam.v.*</c> (AdamW moments), and metadata: <c>soundstorm.format</c>, <c>soundstorm.config</c>
+/// (model JSON), <c>soundstorm.training</c> (options JSON), <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
+/// <c>soundstorm.history</c> / <c>soundstorm.validation</c> (curves so far). Randomness is counter-based
+/// (<see cref="StepRandom"/>), so seed + step is the complete RNG state.
+/// </summary>
+internal sealed record TrainingCheckpoint(
+    string Path, PaperModelConfig Config, TrainOptions Options, int Step, long AdamSteps,
+    IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<StepRecord> History, List<ValidationRecord> Validations)
+{
+    /// <summary>Value of <c>soundstorm.format</c>.</summary>
+    public const string Format = "soundstorm-trainer-checkpoint/1";
+
+    /// <summary>Tensor name prefixes.</summary>
+    public const string ModelPrefix = "model.", EmaPrefix = "ema.", AdamPrefix = "adam.";
+
+    /// <summary>True when the file holds EMA weights.</summary>
+    public bool HasEma => Tensors.Keys.Any(k => k.StartsWith(EmaPrefix, StringComparison.Ordinal));
+
+    /// <summary>Writes a checkpoint (atomically: temporary file, then rename).</summary>
+    public static void Save(string path, nn.Module model, nn.Module? ema, AdamW adam, PaperModelConfig config, TrainOptions options,
+        int step, IReadOnlyList<StepRecord> history, IReadOnlyList<ValidationRecord> validations)
+    {
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        if (ema is not null) tensors.AddRange(StateDicts.ToCheckpointTensors(ema, EmaPrefix));
+        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
+        var metadata = new Dictionary<string, string>
+        {
+            ["soundstorm.format"] = Format,
+            ["soundstorm.config"] = ModelConfigJson.Write(config),
+            ["soundstorm.training"] = ModelConfigJson.Write(options),
+            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.history"] = ModelConfigJson.Write(history),
+            ["soundstorm.validation"] = ModelConfigJson.Write(validations),
+        };
+        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
+    public static TrainingCheckpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: checkpoint file not found.");
+        var content = SafeTensorsFile.Read(path);
+        string Meta(string key) => content.Metadata.TryGetValue(key, out var v) ? v
+            : throw new CheckpointFormatException($"{path}: metadata '{key}' is missing; not a soundstorm-train checkpoint ({Format}).");
+        if (Meta("soundstorm.format") != Format)
+            throw new CheckpointFormatException($"{path}: format '{Meta("soundstorm.format")}', expected '{Format}'.");
+        try
+        {
+            return new TrainingCheckpoint(path,
+                ModelConfigJson.ReadConfig(Meta("soundstorm.config"), path),
+                ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
+                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
+                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
+                ModelConfigJson.Read<List<StepRecord>>(Meta("soundstorm.history"), path),
+                ModelConfigJson.Read<List<ValidationRecord>>(Meta("soundstorm.validation"), path));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
+        {
+            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>
+    public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) =>
+        Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value.WithName(kv.Key[prefix.Length..]), StringComparer.Ordinal);
+}
