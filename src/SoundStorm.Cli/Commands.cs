@@ -8,5 +8,10 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return RunGraphCommand.Create();
+        yield return ImportCommand.Create();
+        yield return GenerateCommand.Create();
+        yield return PackCommand.Create();
+        yield return DecodeCommand.Create();
     }
 }

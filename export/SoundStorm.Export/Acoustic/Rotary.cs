@@ -6,13 +6,17 @@ namespace SoundStorm.Export.Acoustic;
 /// Rotary position embeddings (RoFormer), "rotate half" convention: for head dim d, frequency i &lt; d/2 pairs
 /// feature i with feature i + d/2. Tables are computed in the graph from the frame count, so any length works.
 /// </summary>
-internal static class Rotary
+public static class Rotary
 {
-    /// <summary>cos and sin tables [T, headDim] for the frames of <paramref name="sequence"/> [B, T, ...].</summary>
-    public static (GraphValue Cos, GraphValue Sin) Tables(OnnxGraphBuilder g, GraphValue sequence, long headDim, float theta)
+    /// <summary>
+    /// cos and sin tables [T, headDim] for the frames of <paramref name="sequence"/> [B, T, ...], at positions
+    /// offset..offset+T−1 (<paramref name="offset"/>: an int64 scalar value, 0 when null).
+    /// </summary>
+    public static (GraphValue Cos, GraphValue Sin) Tables(OnnxGraphBuilder g, GraphValue sequence, long headDim, float theta, GraphValue? offset = null)
     {
         var frames = g.Cast(g.Squeeze(g.Slice(g.Shape(sequence), new long[] { 1 }, new long[] { 2 }, new long[] { 0 }), 0), ElementType.Float);
-        var positions = g.Unsqueeze(g.Node("Range", new[] { g.FloatScalar(0f), frames, g.FloatScalar(1f) }), 1); // [T, 1]
+        var start = offset is { } o ? g.Cast(o, ElementType.Float) : g.FloatScalar(0f);
+        var positions = g.Unsqueeze(g.Node("Range", new[] { start, g.Add(start, frames), g.FloatScalar(1f) }), 1); // [T, 1]
         var inverse = new float[headDim];
         for (long i = 0; i < headDim / 2; i++)
             inverse[i] = inverse[i + headDim / 2] = (float)Math.Pow(theta, -2.0 * i / headDim);

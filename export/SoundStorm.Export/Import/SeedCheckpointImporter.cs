@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Weights;
+using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Export.Import;
 
@@ -83,6 +84,15 @@ public static partial class SeedCheckpointImporter
         combiner.Save(Path.Combine(outputDirectory, "combiner.onnx"));
         transformer.Save(Path.Combine(outputDirectory, "transformer.onnx"));
         File.WriteAllText(Path.Combine(outputDirectory, "seed-config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+        new PackageFragment
+        {
+            ModelFamily = ModelFamilies.SeedDiffusion,
+            Codebooks = config.Codebooks,
+            CodebookSize = config.CodebookSize,
+            SemanticVocabulary = config.SemanticVocab,
+            MaskTokenId = config.MaskId,
+            Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
+        }.Write(outputDirectory);
         return config;
     }
 

@@ -42,6 +42,15 @@ public sealed class GenerationOptions
     /// </summary>
     public ulong Seed { get; set; }
 
+    /// <summary>Seed-diffusion models: top-r truncation of the predicted distribution (keep classes while the mass above is below r). Default 0.85.</summary>
+    public float DiffusionTruncation { get; set; } = 0.85f;
+
+    /// <summary>Seed-diffusion models: 0 = the purity-prior sampler over all 100 steps (default); K ≥ 1 = the fast skip-step sampler (K = 1: 51 calls, K = 4: 21).</summary>
+    public int DiffusionSkipSteps { get; set; }
+
+    /// <summary>Seed-diffusion models: how strongly purity sharpens the distribution a revealed token is drawn from. Default 2.</summary>
+    public float PurityPriorWeight { get; set; } = 2f;
+
     /// <summary>Iterations for level <paramref name="level"/>.</summary>
     internal int IterationsFor(int level) =>
         IterationsPerLevel is { } list ? list[level] : level == 0 ? FirstLevelIterations : FinerLevelIterations;
@@ -68,6 +77,12 @@ public sealed class GenerationOptions
             throw new ArgumentOutOfRangeException(nameof(ConfidenceNoise), ConfidenceNoise, "Must be a finite number ≥ 0.");
         if (TopK < 0 || TopK > codebookSize)
             throw new ArgumentOutOfRangeException(nameof(TopK), TopK, $"Must be in 0..{codebookSize} (0 = off).");
+        if (!(DiffusionTruncation > 0 && DiffusionTruncation <= 1))
+            throw new ArgumentOutOfRangeException(nameof(DiffusionTruncation), DiffusionTruncation, "Must be in (0, 1].");
+        if (DiffusionSkipSteps < 0 || DiffusionSkipSteps > 98)
+            throw new ArgumentOutOfRangeException(nameof(DiffusionSkipSteps), DiffusionSkipSteps, "Must be in 0..98 (0 = purity-prior sampler).");
+        if (!(PurityPriorWeight >= 0) || float.IsInfinity(PurityPriorWeight))
+            throw new ArgumentOutOfRangeException(nameof(PurityPriorWeight), PurityPriorWeight, "Must be a finite number ≥ 0.");
         if (!(TopP > 0 && TopP <= 1))
             throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "Must be in (0, 1] (1 = off).");
     }

@@ -71,6 +71,11 @@ public sealed class GenerationRun : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Time spent inside the network (ONNX Runtime) so far; the rest of a run's wall time is the sampler loop.
+    /// </summary>
+    public TimeSpan NetworkTime => (_workspace as TimedWorkspace)?.NetworkTime ?? TimeSpan.Zero;
+
     /// <summary>The whole current grid [batch, frames, Q] including prompts, padding and masks (for inspection and tests).</summary>
     internal ReadOnlySpan<long> CurrentTokens => _workspace.Tokens;
 

@@ -35,6 +35,9 @@ internal interface ILogitsWorkspace : IDisposable
     /// <summary>The logits of the last <see cref="Run"/>: [batch, frames, LogitsWidth] (maskgit: the asked level only).</summary>
     ReadOnlySpan<float> Logits { get; }
 
+    /// <summary>Called once after the batch is written into the buffers (a source that re-packs them learns the layout here).</summary>
+    void Prepare(BatchLayout layout) { }
+
     /// <summary>Runs the network for <paramref name="condition"/> (the level for MaskGIT, the diffusion step otherwise).</summary>
     void Run(long condition, CancellationToken cancellationToken);
 }

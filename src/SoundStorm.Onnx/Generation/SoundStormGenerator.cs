@@ -1,14 +1,47 @@
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
 namespace SoundStorm.Onnx.Generation;
 
 /// <summary>
 /// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
 /// the sampling loop in C#. Thread-safe: concurrent runs each get their own buffers.
 /// </summary>
-public sealed partial class SoundStormGenerator : IDisposable
+public sealed class SoundStormGenerator : IDisposable
 {
     private readonly ILogitsSource _source;
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
+    private readonly string _family = ModelFamilies.MaskGit;
+
+    /// <summary>Opens the package's combiner and transformer graphs.</summary>
+    /// <param name="package">A loaded package (either family: level-wise MaskGIT or the seed's discrete diffusion).</param>
+    /// <param name="settings">Provider and threading settings; default CPU.</param>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
+    /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
+    public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
+        : this(CreateSource(package, settings), VocabularyOf(package))
+    {
+        _owned = (IDisposable)_source;
+        _family = package.Manifest.ModelFamily;
+    }
+
+    private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return package.Manifest.ModelFamily == ModelFamilies.SeedDiffusion
+            ? SeedOnnxLogitsSource.Create(package, settings ?? new SessionSettings())
+            : OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+    }
+
+    private static TokenVocabulary VocabularyOf(ModelPackage package) =>
+        new(package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId);
+
+    internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, string family)
+        : this(source, vocab)
+    {
+        _family = family;
+    }
 
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
     {
@@ -40,11 +73,15 @@ public sealed partial class SoundStormGenerator : IDisposable
         var layout = BatchLayout.Create(requests, _vocab);
         var seeds = new ulong[layout.Batch];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
-        var workspace = _source.CreateWorkspace(layout.Batch, layout.Frames);
+        var workspace = new TimedWorkspace(_source.CreateWorkspace(layout.Batch, layout.Frames));
         try
         {
             layout.Fill(workspace, requests, _vocab);
-            var strategy = new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            workspace.Prepare(layout);
+            ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
+                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
+                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
+                : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
             return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
         }
         catch
@@ -67,6 +104,17 @@ public sealed partial class SoundStormGenerator : IDisposable
     public long[,] Generate(GenerationRequest request, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate([request], options, progress, cancellationToken)[0];
+
+    /// <summary>
+    /// Generates a request of any length in windows of at most <paramref name="windowFrames"/> frames (prompt included);
+    /// each window after the first takes the previous window's last <paramref name="overlapFrames"/> generated frames as
+    /// its prompt, so the voice carries over without seams. Returns the tokens of every frame to generate [T, Q].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The overlap is not shorter than the window.</exception>
+    /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
+    public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
     public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,

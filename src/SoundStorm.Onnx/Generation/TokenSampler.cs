@@ -57,27 +57,57 @@ internal sealed class TokenSampler(int width)
     private void KeepTopK(Span<float> scaled, int k)
     {
         Span<float> keys = _sortKeys.AsSpan(0, scaled.Length);
-        TensorPrimitives.Negate(scaled, keys);
-        keys.Sort();
-        float threshold = -keys[k - 1];
+        scaled.CopyTo(keys);
+        float threshold = KthLargest(keys, k);
         for (int i = 0; i < scaled.Length; i++)
             if (scaled[i] < threshold) scaled[i] = float.NegativeInfinity;
+    }
+
+    /// <summary>The k-th largest value (1-based) by quickselect: linear time, unlike sorting the whole row. Reorders <paramref name="values"/>.</summary>
+    internal static float KthLargest(Span<float> values, int k)
+    {
+        int lo = 0, hi = values.Length - 1, target = k - 1;
+        while (lo < hi)
+        {
+            float pivot = values[lo + (hi - lo) / 2];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] > pivot) i++;
+                while (values[j] < pivot) j--;
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else return values[target];
+        }
+        return values[target];
     }
 
     /// <summary>Keeps a token iff the probability of the tokens ranked strictly above it is below p (the top-1 always stays).</summary>
     private void KeepTopP(Span<float> scaled, float p)
     {
-        int n = scaled.Length;
-        Span<float> keys = _sortKeys.AsSpan(0, n);
-        Span<int> order = _sortIndices.AsSpan(0, n);
-        TensorPrimitives.Negate(scaled, keys);
-        for (int i = 0; i < n; i++) order[i] = i;
+        // Only tokens still in play are ranked (after top-k that is k of them, not the whole codebook).
+        int m = 0;
+        for (int i = 0; i < scaled.Length; i++)
+        {
+            if (float.IsNegativeInfinity(scaled[i])) continue;
+            _sortKeys[m] = -scaled[i];
+            _sortIndices[m++] = i;
+        }
+        Span<float> keys = _sortKeys.AsSpan(0, m);
+        Span<int> order = _sortIndices.AsSpan(0, m);
         keys.Sort(order);
         float max = -keys[0];
         double total = 0;
-        for (int i = 0; i < n; i++) total += Math.Exp(-keys[i] - max);
+        for (int j = 0; j < m; j++) total += Math.Exp(-keys[j] - max);
         double above = 0;
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < m; j++)
         {
             if (above >= p * total) scaled[order[j]] = float.NegativeInfinity;
             above += Math.Exp(-keys[j] - max);

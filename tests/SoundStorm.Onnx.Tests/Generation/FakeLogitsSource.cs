@@ -17,7 +17,7 @@ internal sealed class FakeLogitsSource(int codebooks, int width, FrameLogits fun
 
     public int LogitsWidth => width;
 
-    public List<long> Calls { get; } = [];
+    public List<long> Calls { get; } = new(4096); // pre-sized: recording must not allocate
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);
 
@@ -34,7 +34,6 @@ internal sealed class FakeLogitsSource(int codebooks, int width, FrameLogits fun
         public Span<long> Semantic => _semantic;
         public Span<bool> Padding => _padding;
         public ReadOnlySpan<float> Logits => _logits;
-        public bool RecordCalls { get; set; } = true;
 
         public void Run(long condition, CancellationToken cancellationToken)
         {

@@ -70,3 +70,19 @@ public class TokenSamplerTests
             Assert.Equal(logits[t] - lse, sampler.LogProbability(logits, t), 1e-5);
     }
 }
+
+public class KthLargestTests
+{
+    [Fact]
+    public void Quickselect_agrees_with_sorting_including_ties()
+    {
+        var random = new Random(9);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var values = Enumerable.Range(0, random.Next(1, 60)).Select(_ => (float)random.Next(12)).ToArray();
+            var sorted = values.OrderByDescending(v => v).ToArray();
+            int k = random.Next(1, values.Length + 1);
+            Assert.Equal(sorted[k - 1], TokenSampler.KthLargest((float[])values.Clone(), k));
+        }
+    }
+}

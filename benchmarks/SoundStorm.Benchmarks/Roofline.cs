@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Export.Onnx;
+
+namespace SoundStorm.Benchmarks;
+
+/// <summary>
+/// Work counts for one forward pass (multiply-add = 2 FLOPs) and the machine's measured matmul ceiling, so a forward's
+/// time can be stated as a fraction of what this machine's matrix kernels reach.
+/// </summary>
+internal static class Roofline
+{
+    /// <summary>FLOPs of one transformer forward over <paramref name="frames"/> frames (one level's head).</summary>
+    public static double TransformerFlops(PaperModelConfig c, int frames)
+    {
+        double t = frames, d = c.Dim, f = c.FeedForward;
+        double perLayer = 8 * t * d * f        // two macaron feed-forwards, two matmuls each
+            + 8 * t * d * d                    // q, k, v, output projections
+            + 4 * t * t * d                    // scores and attention-weighted values
+            + 6 * t * d * d                    // conv module pointwise layers (D→2D, D→D)
+            + 2 * t * d * c.ConvKernel;        // depthwise convolution
+        return c.Layers * perLayer + 2 * t * d * c.CodebookSize;
+    }
+
+    /// <summary>Minimum bytes a forward must move: every weight once plus the input and output activations.</summary>
+    public static double TransformerBytes(PaperModelConfig c, long parameters, int frames) =>
+        4.0 * (parameters + (double)frames * (c.Dim + c.CodebookSize));
+
+    /// <summary>
+    /// Median GFLOP/s of an ONNX Runtime MatMul [rows × inner]·[inner × cols] — the kernel the transformer's time is
+    /// spent in — measured now, in this process, with the given thread count.
+    /// </summary>
+    public static double MeasureMatMulCeiling(int rows, int inner, int cols, int threads, int repeats = 7)
+    {
+        var g = new OnnxGraphBuilder("matmul_ceiling");
+        var a = g.Input("a", ElementType.Float, rows, inner);
+        var rng = new Random(1);
+        var weights = new float[inner * cols];
+        for (int i = 0; i < weights.Length; i++) weights[i] = (float)rng.NextDouble();
+        g.Output(g.MatMul(a, g.Initializer("b", TensorData.FromFloat(weights, inner, cols))), "c", ElementType.Float, rows, cols);
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(g.Build().ToBytes(), options);
+        var input = new float[rows * inner];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();
+        using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { rows, inner });
+        using var output = OrtValue.CreateTensorValueFromMemory(new float[rows * cols], new long[] { rows, cols });
+        using var run = new RunOptions();
+        var times = new double[repeats];
+        for (int r = -2; r < repeats; r++) // two warm-up runs
+        {
+            long start = Stopwatch.GetTimestamp();
+            session.Run(run, ["a"], [value], ["c"], [output]);
+            if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return 2.0 * rows * inner * cols / times[repeats / 2] / 1e9;
+    }
+}

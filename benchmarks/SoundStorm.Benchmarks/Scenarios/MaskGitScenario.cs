@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using SoundStorm.Benchmarks.Models;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Benchmarks.Scenarios;
+
+/// <summary>Full MaskGIT generations: wall time, time inside ONNX Runtime, loop overhead and roofline fraction.</summary>
+internal static class MaskGitScenario
+{
+    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, double ceilingGflops, int threads = 2)
+    {
+        int frames = (int)(seconds * ScenarioSettings.FrameRate);
+        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
+        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+        var request = Request(model, frames);
+        generator.Generate(Request(model, Math.Min(frames, 50)), new GenerationOptions { IterationsPerLevel = Enumerable.Repeat(1, model.Config.Codebooks).ToArray() }); // warm-up
+
+        // Timed runs: the median of three (one for the long paper-size cases); memory peaks sampled in a separate run.
+        int repeats = frames * model.Config.Dim > 500_000 ? 1 : 3;
+        var walls = new double[repeats];
+        var networks = new double[repeats];
+        int forwards = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            using var run = generator.Start([request], new GenerationOptions { Seed = 1 });
+            while (!run.IsDone) run.Step();
+            walls[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            networks[r] = run.NetworkTime.TotalSeconds;
+            forwards = run.TotalSteps;
+        }
+        int median = Array.IndexOf(walls, walls.Order().ElementAt(repeats / 2));
+        double wall = walls[median], network = networks[median];
+        var (managedPeak, residentPeak) = repeats == 1
+            ? (GC.GetTotalMemory(false), MachineProbe.PeakResidentBytes())
+            : MachineProbe.Peaks(() => generator.Generate(request, new GenerationOptions { Seed = 1 }));
+        double perForward = network / forwards;
+        double flops = Roofline.TransformerFlops(model.Config, frames);
+        string name = model.Name;
+        string tag = $"threads={threads}";
+        yield return new("maskgit", name, seconds, "wall time", wall, "s", $"{forwards} forward passes, {tag}, median of {repeats}");
+        yield return new("maskgit", name, seconds, "real-time factor", seconds / wall, "× real time", tag);
+        yield return new("maskgit", name, seconds, "loop overhead", wall / network, "wall / Σ Run", tag);
+        yield return new("maskgit", name, seconds, "forward time", perForward, "s", "combiner + transformer, mean over the run");
+        yield return new("maskgit", name, seconds, "roofline fraction", flops / perForward / 1e9 / ceilingGflops, "of matmul ceiling",
+            $"{flops / 1e9:F1} GFLOP per forward vs {ceilingGflops:F0} GFLOP/s");
+        string how = repeats == 1 ? "after the run (VmHWM: process peak so far)" : "sampled every 20 ms over one more run";
+        yield return new("maskgit", name, seconds, "peak managed heap", managedPeak / 1048576.0, "MiB", how);
+        yield return new("maskgit", name, seconds, "peak resident set", residentPeak / 1048576.0, "MiB", how);
+    }
+
+    public static double WallTime(ScenarioSettings s, BenchmarkModel model, double seconds, int threads)
+    {
+        int frames = (int)(seconds * ScenarioSettings.FrameRate);
+        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
+        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+        generator.Generate(Request(model, Math.Min(frames, 50)));
+        long start = Stopwatch.GetTimestamp();
+        generator.Generate(Request(model, frames), new GenerationOptions { Seed = 1 });
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static GenerationRequest Request(BenchmarkModel model, int frames)
+    {
+        var rng = new Random(frames);
+        var semantic = new long[frames];
+        for (int i = 0; i < frames; i++) semantic[i] = rng.Next(model.Config.SemanticVocab);
+        return new GenerationRequest(semantic);
+    }
+}

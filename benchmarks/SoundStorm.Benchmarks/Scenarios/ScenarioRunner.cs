@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using SoundStorm.Benchmarks.Models;
+
+namespace SoundStorm.Benchmarks.Scenarios;
+
+/// <summary>
+/// Runs every scenario in one process — so ratios compare figures measured side by side on the same noisy machine —
+/// and writes the markdown table, the CSV and the plots.
+/// </summary>
+internal static class ScenarioRunner
+{
+    public static IReadOnlyList<ScenarioResult> Run(ScenarioSettings s)
+    {
+        Directory.CreateDirectory(s.OutputDirectory);
+        Directory.CreateDirectory(s.CacheDirectory);
+        var results = new List<ScenarioResult>();
+        var clock = Stopwatch.StartNew();
+        void Add(IEnumerable<ScenarioResult> rows)
+        {
+            foreach (var row in rows)
+            {
+                results.Add(row);
+                s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
+            }
+        }
+
+        // Machine ceilings, measured first in the same process.
+        int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
+        double ceiling2 = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
+        double ceiling1 = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 1);
+        double bandwidth = MachineProbe.MemoryBandwidth(s.Smoke ? 16 : 512);
+        Add([
+            new("machine", "-", 0, "matmul ceiling (2 threads)", ceiling2, "GFLOP/s", $"ORT MatMul [{rows}×{inner}]·[{inner}×{cols}], median of 7"),
+            new("machine", "-", 0, "matmul ceiling (1 thread)", ceiling1, "GFLOP/s", "same MatMul"),
+            new("machine", "-", 0, "memory copy bandwidth", bandwidth, "GB/s", "read + write"),
+        ]);
+
+        foreach (var model in s.Models)
+        {
+            Add([new("model", model.Name, 0, "parameters", model.Parameters / 1e6, "M", DescribeShape(model))]);
+            foreach (double seconds in s.Durations)
+            {
+                var maskGit = MaskGitScenario.Run(s, model, seconds, ceiling2).ToList();
+                Add(maskGit);
+                double wall = maskGit.First(r => r.Metric == "wall time").Value;
+                Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling2, bandwidth, steps: s.Smoke ? 2 : 5));
+            }
+        }
+
+        // Threads 1 vs 2 on one mid-size case.
+        var threadsModel = s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid;
+        double threadsSeconds = s.Smoke ? 1 : 10;
+        double one = MaskGitScenario.WallTime(s, threadsModel, threadsSeconds, 1);
+        double two = MaskGitScenario.WallTime(s, threadsModel, threadsSeconds, 2);
+        Add([
+            new("threads", threadsModel.Name, threadsSeconds, "wall time, 1 thread", one, "s"),
+            new("threads", threadsModel.Name, threadsSeconds, "wall time, 2 threads", two, "s"),
+            new("threads", threadsModel.Name, threadsSeconds, "speed-up 2 vs 1 thread", one / two, "×"),
+        ]);
+
+        ScenarioReport.Write(s, results, clock.Elapsed);
+        return results;
+    }
+
+    private static string DescribeShape(BenchmarkModel m) =>
+        $"{m.Config.Layers} layers × {m.Config.Dim}, {m.Config.Heads} heads, FF {m.Config.FeedForward}, {m.Config.Codebooks}×{m.Config.CodebookSize} codes, {m.Config.Combiner} combiner";
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using SoundStorm.Export.Import;
+
+namespace SoundStorm.Cli;
+
+/// <summary><c>soundstorm import &lt;kind&gt;</c>: turn real checkpoints into graphs for a model package.</summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("import", "Import a PyTorch checkpoint (read as data; nothing in it is executed) as ONNX graphs.");
+        command.Subcommands.Add(SeedSoundStorm());
+        command.Subcommands.Add(HifiCodec());
+        return command;
+    }
+
+    private static Command HifiCodec()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "AcademiCodec generator checkpoint (g_XXXXXXXX).", Required = true };
+        var config = new Option<FileInfo>("--config") { Description = "The codec's config json (e.g. config_16k_320d.json).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for codec_encoder.onnx and codec_decoder.onnx.", Required = true };
+        var command = new Command("hificodec", "Import an AcademiCodec HiFi-Codec checkpoint.") { checkpoint, config, output };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var file = result.GetValue(checkpoint)!;
+            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
+            var r = HifiCodecImporter.Import(file.FullName, result.GetValue(config)!.FullName, result.GetValue(output)!.FullName);
+            Console.WriteLine($"HiFi-Codec: {r.SampleRate} Hz, hop {r.Hop}, {r.Codebooks} codes per frame × {r.CodebookSize}, {r.TensorCount} tensors → {result.GetValue(output)!.FullName}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command SeedSoundStorm()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Solver.save() checkpoint (last.pth) or a DALLE state dict.", Required = true };
+        var config = new Option<FileInfo?>("--config") { Description = "The upstream yaml/json config (for n_head); otherwise width/64 heads." };
+        var ema = new Option<bool>("--ema") { Description = "Import the EMA weights instead of the model weights." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for combiner.onnx and transformer.onnx.", Required = true };
+        var command = new Command("seed-soundstorm", "Import a yangdongchao/SoundStorm s2 checkpoint.") { checkpoint, config, ema, output };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var file = result.GetValue(checkpoint)!;
+            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
+            var c = SeedCheckpointImporter.Import(file.FullName, result.GetValue(output)!.FullName, result.GetValue(config)?.FullName,
+                result.GetValue(ema) ? SeedWeights.Ema : SeedWeights.Model);
+            Console.WriteLine($"seed model: {c.Layers} layers × {c.Dim} wide, {c.Heads} heads, Q={c.Codebooks}, V={c.CodebookSize}, K={c.SemanticVocab} → {result.GetValue(output)!.FullName}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Cli;
+
+/// <summary><c>soundstorm pack --acoustic DIR [--codec DIR] [--semantic DIR] --out PACKAGE</c>: assemble imported parts into a package.</summary>
+internal static class PackCommand
+{
+    public static Command Create()
+    {
+        var acoustic = new Option<DirectoryInfo>("--acoustic") { Description = "Folder written by an acoustic-model import or export.", Required = true };
+        var codec = new Option<DirectoryInfo?>("--codec") { Description = "Folder written by 'import hificodec'." };
+        var semantic = new Option<DirectoryInfo?>("--semantic") { Description = "Folder written by 'import hubert'." };
+        var name = new Option<string?>("--name") { Description = "Package name for the manifest." };
+        var output = new Option<string>("--out") { Description = "Package folder, or a path ending in .zip.", Required = true };
+        var command = new Command("pack", "Assemble imported graphs into one model package with its manifest.") { acoustic, codec, semantic, name, output };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var folders = new[] { result.GetValue(acoustic), result.GetValue(codec), result.GetValue(semantic) }
+                .Where(d => d is not null).Select(d => d!.FullName).ToArray();
+            var manifest = PackageAssembler.Assemble(folders, result.GetValue(output)!, result.GetValue(name));
+            Console.WriteLine($"{manifest.ModelFamily} package with {string.Join(", ", manifest.Graphs.Keys)} → {result.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+}

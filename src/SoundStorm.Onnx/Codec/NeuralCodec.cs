@@ -1,0 +1,107 @@
+using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx.Codec;
+
+/// <summary>
+/// The codec's two graphs (docs/graph-contract.md): <c>codec_encoder</c> waveform float [batch, samples] → codes int64
+/// [batch, frames, Q]; <c>codec_decoder</c> codes → waveform float [batch, samples]. Thread-safe; dispose to release.
+/// </summary>
+public sealed class NeuralCodec : IDisposable
+{
+    private readonly InferenceSession? _encoder, _decoder;
+
+    /// <summary>Opens whichever codec graphs the package has.</summary>
+    public NeuralCodec(ModelPackage package, SessionSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        settings ??= new SessionSettings();
+        SampleRate = package.Manifest.SampleRate;
+        FrameRate = package.Manifest.FrameRate;
+        Codebooks = package.Manifest.Codebooks;
+        CodebookSize = package.Manifest.CodebookSize;
+        if (package.HasGraph(GraphNames.CodecEncoder)) _encoder = package.CreateSession(GraphNames.CodecEncoder, settings);
+        try
+        {
+            if (package.HasGraph(GraphNames.CodecDecoder)) _decoder = package.CreateSession(GraphNames.CodecDecoder, settings);
+        }
+        catch
+        {
+            _encoder?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Audio samples per second the codec works at.</summary>
+    public int SampleRate { get; }
+
+    /// <summary>Code frames per second.</summary>
+    public double FrameRate { get; }
+
+    /// <summary>Codes per frame (Q).</summary>
+    public int Codebooks { get; }
+
+    /// <summary>Codes per codebook (V).</summary>
+    public int CodebookSize { get; }
+
+    /// <summary>Samples per code frame.</summary>
+    public int Hop => (int)Math.Round(SampleRate / FrameRate);
+
+    /// <summary>True when the package has a codec encoder (needed for voice prompts from audio).</summary>
+    public bool CanEncode => _encoder is not null;
+
+    /// <summary>True when the package has a codec decoder (needed to produce audio).</summary>
+    public bool CanDecode => _decoder is not null;
+
+    /// <summary>Codes [frames, Q] of a mono waveform at <see cref="SampleRate"/>; frames = ⌊samples / hop⌋.</summary>
+    /// <exception cref="InvalidOperationException">The package has no codec encoder.</exception>
+    /// <exception cref="ArgumentException">The waveform is shorter than one frame or holds non-finite samples.</exception>
+    public long[,] Encode(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
+    {
+        var encoder = _encoder ?? throw new InvalidOperationException("The model package has no codec_encoder graph; voice prompts from audio need one.");
+        if (waveform.Length < Hop)
+            throw new ArgumentException($"The waveform has {waveform.Length} samples; the codec needs at least one frame ({Hop} samples).", nameof(waveform));
+        for (int i = 0; i < waveform.Length; i++)
+            if (!float.IsFinite(waveform[i])) throw new ArgumentException($"Sample {i} is {waveform[i]}; audio must be finite.", nameof(waveform));
+        int frames = waveform.Length / Hop;
+        var samples = waveform.ToArray();
+        var codes = new long[frames * Codebooks];
+        using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
+        using var output = OrtValue.CreateTensorValueFromMemory(codes, [1, frames, Codebooks]);
+        GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
+        var result = new long[frames, Codebooks];
+        Buffer.BlockCopy(codes, 0, result, 0, codes.Length * sizeof(long));
+        return result;
+    }
+
+    /// <summary>The waveform [frames · hop] of codes [frames, Q].</summary>
+    /// <exception cref="InvalidOperationException">The package has no codec decoder.</exception>
+    /// <exception cref="ArgumentException">The codes have the wrong width, no frames, or a code outside 0..V−1.</exception>
+    public float[] Decode(long[,] codes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        var decoder = _decoder ?? throw new InvalidOperationException("The model package has no codec_decoder graph; producing audio needs one.");
+        int frames = codes.GetLength(0);
+        if (frames == 0) throw new ArgumentException("There are no code frames to decode.", nameof(codes));
+        if (codes.GetLength(1) != Codebooks)
+            throw new ArgumentException($"Codes must be [frames, {Codebooks}]; found [{frames}, {codes.GetLength(1)}].", nameof(codes));
+        var flat = new long[codes.Length];
+        Buffer.BlockCopy(codes, 0, flat, 0, flat.Length * sizeof(long));
+        for (int i = 0; i < flat.Length; i++)
+            if ((ulong)flat[i] >= (ulong)CodebookSize)
+                throw new ArgumentException($"Code [{i / Codebooks}, {i % Codebooks}] = {flat[i]} is outside 0..{CodebookSize - 1}.", nameof(codes));
+        var waveform = new float[frames * Hop];
+        using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, frames, Codebooks]);
+        using var output = OrtValue.CreateTensorValueFromMemory(waveform, [1, waveform.Length]);
+        GraphRunner.Run(decoder, ["codes"], [input], ["waveform"], [output], cancellationToken);
+        return waveform;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _encoder?.Dispose();
+        _decoder?.Dispose();
+    }
+}

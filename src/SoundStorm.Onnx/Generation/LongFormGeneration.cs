@@ -1,0 +1,57 @@
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// Generation of inputs longer than a model's context: consecutive windows of at most <c>windowFrames</c> frames,
+/// each conditioned (as its voice prompt) on the last <c>overlapFrames</c> generated frames of the one before, so
+/// the voice and the acoustics carry over and no seam is left between windows.
+/// </summary>
+internal static class LongFormGeneration
+{
+    // Decorrelates the windows' random streams (the golden-ratio increment SplitMix64 uses).
+    private const ulong WindowSeedStride = 0x9E3779B97F4A7C15UL;
+
+    public static long[,] Generate(SoundStormGenerator generator, GenerationRequest request, int windowFrames, int overlapFrames,
+        GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
+        if (overlapFrames < 0 || overlapFrames >= windowFrames)
+            throw new ArgumentOutOfRangeException(nameof(overlapFrames), overlapFrames, $"The overlap must be in 0..{windowFrames - 1} (window {windowFrames} frames).");
+        if (userPrompt >= windowFrames)
+            throw new ArgumentException($"The prompt ({userPrompt} frames) must be shorter than the window ({windowFrames} frames).", nameof(request));
+
+        // Split the request into the prompt and the frames to generate, whichever form it came in.
+        long[] target = request.PromptSemantic is null && userPrompt > 0 ? request.Semantic[userPrompt..] : request.Semantic;
+        long[]? promptSemantic = request.PromptSemantic ?? (userPrompt > 0 ? request.Semantic[..userPrompt] : null);
+        long[,]? promptAcoustic = request.PromptAcoustic;
+        if (target.Length == 0) throw new ArgumentException("Nothing to generate: the request has no frames after its prompt.", nameof(request));
+
+        int codebooks = generator.Codebooks;
+        var result = new long[target.Length, codebooks];
+        ulong seed = request.Seed ?? options.Seed;
+        int done = 0;
+        for (int window = 0; done < target.Length; window++)
+        {
+            int promptFrames = promptAcoustic?.GetLength(0) ?? 0;
+            int count = Math.Min(target.Length - done, windowFrames - promptFrames);
+            var piece = new GenerationRequest(target[done..(done + count)], promptAcoustic, promptSemantic, unchecked(seed + (ulong)window * WindowSeedStride));
+            long[,] tokens = generator.Generate([piece], options, progress, cancellationToken)[0];
+            for (int f = 0; f < count; f++)
+                for (int q = 0; q < codebooks; q++) result[done + f, q] = tokens[f, q];
+            done += count;
+
+            int overlap = Math.Min(overlapFrames, done);
+            if (overlap == 0)
+            {
+                promptAcoustic = null;
+                promptSemantic = null;
+                continue;
+            }
+            promptAcoustic = new long[overlap, codebooks];
+            for (int f = 0; f < overlap; f++)
+                for (int q = 0; q < codebooks; q++) promptAcoustic[f, q] = result[done - overlap + f, q];
+            promptSemantic = target[(done - overlap)..done];
+        }
+        return result;
+    }
+}

@@ -1,0 +1,177 @@
+using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// The production logits source: the package's combiner graph turns the token grid into embeddings (plus any skip
+/// tensors), the transformer graph turns them into logits for one level (docs/graph-contract.md).
+/// </summary>
+internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
+{
+    private readonly InferenceSession _combiner;
+    private readonly InferenceSession _transformer;
+    private readonly TensorSpec[] _combinerOutputs;
+
+    private OnnxLogitsSource(InferenceSession combiner, InferenceSession transformer, ModelManifest manifest)
+    {
+        _combiner = combiner;
+        _transformer = transformer;
+        Codebooks = manifest.Codebooks;
+        LogitsWidth = manifest.CodebookSize;
+        var combinerEntry = manifest.Graphs[GraphNames.Combiner];
+        // Embeddings first, then every skip tensor the transformer reads; combiner outputs nobody reads are still bound.
+        _combinerOutputs = [.. combinerEntry.Outputs.OrderBy(o => o.Name == "embeddings" ? 0 : 1)];
+        TransformerInputs = [.. manifest.Graphs[GraphNames.Transformer].Inputs.Select(i => i.Name)];
+        CombinerInputs = [.. combinerEntry.Inputs.Select(i => i.Name)];
+    }
+
+    internal string[] CombinerInputs { get; }
+
+    public int Codebooks { get; }
+
+    public int LogitsWidth { get; }
+
+    internal string[] TransformerInputs { get; }
+
+    public static OnnxLogitsSource Create(ModelPackage package, SessionSettings settings)
+    {
+        if (package.Manifest.ModelFamily != ModelFamilies.MaskGit)
+            throw new NotSupportedException(
+                $"Model family '{package.Manifest.ModelFamily}' is not supported by this version of the generator; only '{ModelFamilies.MaskGit}' is.");
+        var combiner = package.CreateSession(GraphNames.Combiner, settings);
+        try
+        {
+            var transformer = package.CreateSession(GraphNames.Transformer, settings);
+            return new OnnxLogitsSource(combiner, transformer, package.Manifest);
+        }
+        catch
+        {
+            combiner.Dispose();
+            throw;
+        }
+    }
+
+    public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);
+
+    public void Dispose()
+    {
+        _combiner.Dispose();
+        _transformer.Dispose();
+    }
+
+    /// <summary>Managed buffers pinned under OrtValues, created once per run so that steps only copy nothing and call Run.</summary>
+    private sealed class Workspace : ILogitsWorkspace
+    {
+        private readonly OnnxLogitsSource _owner;
+        private readonly long[] _tokens, _semantic, _level = new long[1];
+        private readonly bool[] _padding;
+        private readonly float[] _logits;
+        private readonly List<OrtValue> _owned = [];
+        private readonly string[] _combinerInputNames, _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
+        private readonly OrtValue[] _combinerInputs, _combinerOutputs, _transformerInputs, _transformerOutputs;
+        private readonly RunOptions _runOptions = new();
+
+        public Workspace(OnnxLogitsSource owner, int batch, int frames)
+        {
+            _owner = owner;
+            Batch = batch;
+            Frames = frames;
+            int q = owner.Codebooks;
+            _tokens = new long[batch * frames * q];
+            _semantic = new long[batch * frames];
+            _padding = new bool[batch * frames];
+            _logits = new float[batch * frames * owner.LogitsWidth];
+            try
+            {
+                var tokens = Own(OrtValue.CreateTensorValueFromMemory(_tokens, [batch, frames, q]));
+                var padding = Own(OrtValue.CreateTensorValueFromMemory(_padding, [batch, frames]));
+                _combinerInputNames = owner.CombinerInputs;
+                _combinerInputs = [.. _combinerInputNames.Select(name => name == "padding_mask" ? padding : tokens)];
+                var produced = new Dictionary<string, OrtValue>();
+                foreach (var spec in owner._combinerOutputs)
+                    produced[spec.Name] = Own(OrtValue.CreateTensorValueFromMemory(new float[Count(spec, batch, frames, out var shape)], shape));
+                _combinerOutputNames = [.. owner._combinerOutputs.Select(s => s.Name)];
+                _combinerOutputs = [.. _combinerOutputNames.Select(n => produced[n])];
+
+                var semantic = Own(OrtValue.CreateTensorValueFromMemory(_semantic, [batch, frames]));
+                var level = Own(OrtValue.CreateTensorValueFromMemory(_level, [1]));
+                _transformerInputNames = owner.TransformerInputs;
+                _transformerInputs = [.. _transformerInputNames.Select(name => name switch
+                {
+                    "semantic" => semantic,
+                    "padding_mask" => padding,
+                    "level" => level,
+                    _ => produced[name], // embeddings and skip tensors
+                })];
+                _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(_logits, [batch, frames, owner.LogitsWidth]))];
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public int Batch { get; }
+        public int Frames { get; }
+        public Span<long> Tokens => _tokens;
+        public Span<long> Semantic => _semantic;
+        public Span<bool> Padding => _padding;
+        public ReadOnlySpan<float> Logits => _logits;
+
+        public void Run(long condition, CancellationToken cancellationToken)
+        {
+            _level[0] = condition;
+            // Terminate is how ONNX Runtime stops a graph mid-run; once set, these RunOptions stay terminated.
+            using var registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, _runOptions)
+                : default;
+            try
+            {
+                _owner._combiner.Run(_runOptions, _combinerInputNames, _combinerInputs, _combinerOutputNames, _combinerOutputs);
+                _owner._transformer.Run(_runOptions, _transformerInputNames, _transformerInputs, _transformerOutputNames, _transformerOutputs);
+            }
+            catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("Generation was cancelled while a graph was running.", e, cancellationToken);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var value in _owned) value.Dispose();
+            _owned.Clear();
+            _runOptions.Dispose();
+        }
+
+        private OrtValue Own(OrtValue value)
+        {
+            _owned.Add(value);
+            return value;
+        }
+
+        private static int Count(TensorSpec spec, int batch, int frames, out long[] shape)
+        {
+            if (spec.ElementType != "float")
+                throw new NotSupportedException($"Combiner output '{spec.Name}' is {spec.ElementType}; the generator binds float outputs only.");
+            shape = new long[spec.Shape.Count];
+            long count = 1;
+            for (int i = 0; i < shape.Length; i++)
+            {
+                var d = spec.Shape[i];
+                shape[i] = d.Symbol switch
+                {
+                    null => d.Size!.Value,
+                    "batch" => batch,
+                    "frames" => frames,
+                    _ => throw new NotSupportedException(
+                        $"Combiner output '{spec.Name}' has dimension '{d.Symbol}'; only 'batch', 'frames' and fixed sizes can be pre-allocated."),
+                };
+                count *= shape[i];
+            }
+            return checked((int)count);
+        }
+    }
+}

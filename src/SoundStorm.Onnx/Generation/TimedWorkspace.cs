@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace SoundStorm.Onnx.Generation;
+
+/// <summary>
+/// Passes every call through to the network's workspace and adds up the time spent inside it, so a run can report
+/// how much of its wall time the sampler loop itself costs (two timestamps per step; no allocation).
+/// </summary>
+internal sealed class TimedWorkspace(ILogitsWorkspace inner) : ILogitsWorkspace
+{
+    private long _ticks;
+
+    /// <summary>Time spent in network calls so far.</summary>
+    public TimeSpan NetworkTime => Stopwatch.GetElapsedTime(0, _ticks);
+
+    public int Batch => inner.Batch;
+    public int Frames => inner.Frames;
+    public Span<long> Tokens => inner.Tokens;
+    public Span<long> Semantic => inner.Semantic;
+    public Span<bool> Padding => inner.Padding;
+    public ReadOnlySpan<float> Logits => inner.Logits;
+
+    public void Prepare(BatchLayout layout) => inner.Prepare(layout);
+
+    public void Run(long condition, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            inner.Run(condition, cancellationToken);
+        }
+        finally
+        {
+            _ticks += Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    public void Dispose() => inner.Dispose();
+}

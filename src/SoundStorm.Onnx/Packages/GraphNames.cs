@@ -1,0 +1,23 @@
+namespace SoundStorm.Onnx.Packages;
+
+/// <summary>The graph roles a model package may hold (keys of <see cref="ModelManifest.Graphs"/>).</summary>
+public static class GraphNames
+{
+    /// <summary>Token grid [batch, frames, Q] → embeddings [batch, frames, D]. Required.</summary>
+    public const string Combiner = "combiner";
+
+    /// <summary>Embeddings + semantic tokens + padding mask + level → logits. Required.</summary>
+    public const string Transformer = "transformer";
+
+    /// <summary>Codec tokens → waveform. Optional.</summary>
+    public const string CodecDecoder = "codec_decoder";
+
+    /// <summary>Waveform → codec tokens (for voice prompts). Optional.</summary>
+    public const string CodecEncoder = "codec_encoder";
+
+    /// <summary>Waveform → semantic tokens. Optional.</summary>
+    public const string Semantic = "semantic";
+
+    /// <summary>Every known role.</summary>
+    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic];
+}

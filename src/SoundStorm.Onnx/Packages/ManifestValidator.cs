@@ -1,0 +1,143 @@
+using System.Globalization;
+
+namespace SoundStorm.Onnx.Packages;
+
+/// <summary>
+/// Checks a manifest on its own: supported version and family, sensible numbers, required graphs, and the
+/// graph contract of docs/graph-contract.md (names, element types, and that Q, D and V agree across graphs).
+/// </summary>
+internal static class ManifestValidator
+{
+    private const string File = ModelManifest.FileName;
+
+    public static void Validate(ModelManifest m)
+    {
+        if (m.FormatVersion != ModelManifest.CurrentFormatVersion)
+            throw new ModelPackageException(File, "formatVersion", ModelManifest.CurrentFormatVersion.ToString(CultureInfo.InvariantCulture),
+                m.FormatVersion.ToString(CultureInfo.InvariantCulture));
+        if (m.ModelFamily is not (ModelFamilies.MaskGit or ModelFamilies.SeedDiffusion))
+            throw new ModelPackageException(File, "modelFamily", $"\"{ModelFamilies.MaskGit}\" or \"{ModelFamilies.SeedDiffusion}\"", $"\"{m.ModelFamily}\"");
+        Positive(m.SampleRate, "sampleRate");
+        if (!(m.FrameRate > 0) || double.IsInfinity(m.FrameRate))
+            throw new ModelPackageException(File, "frameRate", "a positive number", m.FrameRate.ToString(CultureInfo.InvariantCulture));
+        Positive(m.Codebooks, "codebooks");
+        Positive(m.CodebookSize, "codebookSize");
+        Positive(m.SemanticVocabulary, "semanticVocabulary");
+        if (m.MaskTokenId < m.CodebookSize)
+            throw new ModelPackageException(File, "maskTokenId", $"an id ≥ codebookSize ({m.CodebookSize}) so it cannot be mistaken for a code",
+                m.MaskTokenId.ToString(CultureInfo.InvariantCulture));
+        if (m.Graphs is null)
+            throw new ModelPackageException(File, "graphs", "an object naming the graph files", "nothing");
+        foreach (var (name, entry) in m.Graphs)
+        {
+            if (!GraphNames.All.Contains(name))
+                throw new ModelPackageException(File, $"graphs.{name}", $"one of {string.Join(", ", GraphNames.All)}", $"\"{name}\"");
+            if (entry is null || string.IsNullOrWhiteSpace(entry.File))
+                throw new ModelPackageException(File, $"graphs.{name}.file", "a file name", "nothing");
+            if (entry.Sha256 is null || entry.Sha256.Length != 64 || !entry.Sha256.All(char.IsAsciiHexDigit))
+                throw new ModelPackageException(File, $"graphs.{name}.sha256", "64 hex digits", $"\"{entry.Sha256}\"");
+        }
+        var combiner = Required(m, GraphNames.Combiner);
+        var transformer = Required(m, GraphNames.Transformer);
+        if (m.ModelFamily == ModelFamilies.MaskGit)
+            ValidateMaskGitContract(m, combiner, transformer);
+        else
+            ValidateSeedContract(m, combiner, transformer);
+    }
+
+    // The seed family (docs/graph-contract.md): the prompt is a cross-attention condition, every codebook is predicted at once.
+    private static void ValidateSeedContract(ModelManifest m, GraphEntry combiner, GraphEntry transformer)
+    {
+        const string c = GraphNames.Combiner, t = GraphNames.Transformer;
+        var tokens = Spec(combiner.Inputs, c, "inputs", "tokens", "int64");
+        BatchFrames(tokens, c, 3);
+        FixedDim(tokens, c, 2, m.Codebooks, "codebooks");
+        BatchFrames(Spec(combiner.Outputs, c, "outputs", "embeddings", "float"), c, 3);
+        Spec(combiner.Outputs, c, "outputs", "skip", "float");
+        foreach (var (name, type) in new[] { ("embeddings", "float"), ("skip", "float"), ("prompt_semantic", "int64"), ("target_semantic", "int64"),
+                     ("prompt_acoustic", "int64"), ("padding_mask", "bool"), ("step", "int64") })
+            Spec(transformer.Inputs, t, "inputs", name, type);
+        var logits = Spec(transformer.Outputs, t, "outputs", "logits", "float");
+        BatchFrames(logits, t, 4);
+        FixedDim(logits, t, 2, m.Codebooks, "codebooks");
+        if (m.MaskTokenId != logits.Shape[3].Size)
+            throw new ModelPackageException(File, "maskTokenId", $"{logits.Shape[3]} (the class after the network's classes)", m.MaskTokenId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void ValidateMaskGitContract(ModelManifest m, GraphEntry combiner, GraphEntry transformer)
+    {
+        const string c = GraphNames.Combiner, t = GraphNames.Transformer;
+        var tokens = Spec(combiner.Inputs, c, "inputs", "tokens", "int64");
+        BatchFrames(tokens, c, 3);
+        FixedDim(tokens, c, 2, m.Codebooks, "codebooks");
+        // A combiner whose convolutions span frames also reads the padding mask (so padding reads as zeros).
+        foreach (var input in combiner.Inputs)
+            if (input.Name is not ("tokens" or "padding_mask"))
+                throw new ModelPackageException(File, $"graphs.{c}.inputs.{input.Name}", "only 'tokens' and optionally 'padding_mask'", $"'{input.Name}'");
+        if (combiner.Inputs.Any(i => i.Name == "padding_mask"))
+            BatchFrames(Spec(combiner.Inputs, c, "inputs", "padding_mask", "bool"), c, 2);
+
+        var embeddings = Spec(combiner.Outputs, c, "outputs", "embeddings", "float");
+        BatchFrames(embeddings, c, 3);
+        long width = embeddings.Shape[2].Size
+            ?? throw new ModelPackageException(File, $"graphs.{c}.outputs.embeddings.shape[2]", "a fixed model width D", $"'{embeddings.Shape[2]}'");
+
+        var tEmbeddings = Spec(transformer.Inputs, t, "inputs", "embeddings", "float");
+        BatchFrames(tEmbeddings, t, 3);
+        FixedDim(tEmbeddings, t, 2, width, "the combiner's embedding width");
+        BatchFrames(Spec(transformer.Inputs, t, "inputs", "semantic", "int64"), t, 2);
+        BatchFrames(Spec(transformer.Inputs, t, "inputs", "padding_mask", "bool"), t, 2);
+        var level = Spec(transformer.Inputs, t, "inputs", "level", "int64");
+        if (level.Shape.Count != 1 || level.Shape[0].Size != 1)
+            throw new ModelPackageException(File, $"graphs.{t}.inputs.level.shape", "[1]", $"[{string.Join(", ", level.Shape)}]");
+
+        // Every further transformer input must be a combiner output of the same name and type (a skip connection).
+        foreach (var input in transformer.Inputs)
+        {
+            if (input.Name is "embeddings" or "semantic" or "padding_mask" or "level") continue;
+            var skip = combiner.Outputs.FirstOrDefault(o => o.Name == input.Name)
+                ?? throw new ModelPackageException(File, $"graphs.{t}.inputs.{input.Name}",
+                    "only embeddings, semantic, padding_mask, level, or an output of the combiner", "an input the combiner does not produce");
+            if (skip.ElementType != input.ElementType)
+                throw new ModelPackageException(File, $"graphs.{t}.inputs.{input.Name}.elementType", skip.ElementType, input.ElementType);
+        }
+        var logits = Spec(transformer.Outputs, t, "outputs", "logits", "float");
+        BatchFrames(logits, t, 3);
+        FixedDim(logits, t, 2, m.CodebookSize, "codebookSize");
+    }
+
+    private static GraphEntry Required(ModelManifest m, string name) =>
+        m.Graphs.TryGetValue(name, out var entry) ? entry
+            : throw new ModelPackageException(File, $"graphs.{name}", $"an entry for the required '{name}' graph", "none");
+
+    private static TensorSpec Spec(List<TensorSpec>? specs, string graph, string kind, string name, string elementType)
+    {
+        var spec = specs?.FirstOrDefault(s => s.Name == name)
+            ?? throw new ModelPackageException(File, $"graphs.{graph}.{kind}", $"an entry named '{name}'",
+                specs is null || specs.Count == 0 ? "none" : string.Join(", ", specs.Select(s => $"'{s.Name}'")));
+        if (spec.ElementType != elementType)
+            throw new ModelPackageException(File, $"graphs.{graph}.{kind}.{name}.elementType", elementType, spec.ElementType);
+        return spec;
+    }
+
+    private static void BatchFrames(TensorSpec spec, string graph, int rank)
+    {
+        string field = $"graphs.{graph}.{spec.Name}.shape";
+        if (spec.Shape is null || spec.Shape.Count != rank)
+            throw new ModelPackageException(File, field, $"{rank} dimensions", $"{spec.Shape?.Count ?? 0}");
+        if (spec.Shape[0].Symbol != "batch" || spec.Shape[1].Symbol != "frames")
+            throw new ModelPackageException(File, field, "symbolic dimensions 'batch', 'frames' first", $"[{string.Join(", ", spec.Shape)}]");
+    }
+
+    private static void FixedDim(TensorSpec spec, string graph, int index, long expected, string what)
+    {
+        if (spec.Shape[index].Size != expected)
+            throw new ModelPackageException(File, $"graphs.{graph}.{spec.Name}.shape[{index}]", $"{expected} ({what})", $"'{spec.Shape[index]}'");
+    }
+
+    private static void Positive(long value, string field)
+    {
+        if (value <= 0)
+            throw new ModelPackageException(File, field, "a positive integer", value.ToString(CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SoundStorm.Onnx.Packages;
+
+/// <summary>The contents of a package's <c>manifest.json</c>.</summary>
+public sealed class ModelManifest
+{
+    /// <summary>The manifest format this library reads and writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The file name of the manifest in a package.</summary>
+    public const string FileName = "manifest.json";
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Manifest format version (<see cref="CurrentFormatVersion"/>).</summary>
+    public int FormatVersion { get; set; } = CurrentFormatVersion;
+
+    /// <summary>Optional human-readable model name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary><see cref="ModelFamilies.MaskGit"/> or <see cref="ModelFamilies.SeedDiffusion"/>.</summary>
+    public string ModelFamily { get; set; } = ModelFamilies.MaskGit;
+
+    /// <summary>Audio sample rate in Hz.</summary>
+    public int SampleRate { get; set; }
+
+    /// <summary>Token frames per second.</summary>
+    public double FrameRate { get; set; }
+
+    /// <summary>Q: codebooks per frame.</summary>
+    public int Codebooks { get; set; }
+
+    /// <summary>V: codes per codebook.</summary>
+    public int CodebookSize { get; set; }
+
+    /// <summary>K: semantic vocabulary size.</summary>
+    public int SemanticVocabulary { get; set; }
+
+    /// <summary>The id written into the token grid where a token is unknown (≥ <see cref="CodebookSize"/>).</summary>
+    public long MaskTokenId { get; set; }
+
+    /// <summary>Graphs by role (<see cref="GraphNames"/>).</summary>
+    public Dictionary<string, GraphEntry> Graphs { get; set; } = [];
+
+    /// <summary>Serialises to the JSON written as <c>manifest.json</c>.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses <c>manifest.json</c> text (no validation beyond JSON syntax and types).</summary>
+    /// <exception cref="JsonException">The text is not a valid manifest document.</exception>
+    public static ModelManifest FromJson(string json) =>
+        JsonSerializer.Deserialize<ModelManifest>(json, JsonOptions) ?? throw new JsonException("The manifest is the JSON literal null.");
+}

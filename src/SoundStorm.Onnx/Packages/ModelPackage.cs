@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx.Packages;
+
+/// <summary>
+/// A validated model package: <c>manifest.json</c> plus graph files, from a folder or a zip.
+/// Dispose it to remove the folder a zip was unpacked into.
+/// </summary>
+public sealed class ModelPackage : IDisposable
+{
+    private readonly string? _temporaryDirectory;
+
+    private ModelPackage(ModelManifest manifest, string root, string? temporaryDirectory)
+    {
+        Manifest = manifest;
+        RootDirectory = root;
+        _temporaryDirectory = temporaryDirectory;
+    }
+
+    /// <summary>The parsed, validated manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The folder holding the package files (a temporary folder for zips).</summary>
+    public string RootDirectory { get; }
+
+    /// <summary>
+    /// Loads and validates a package: format version, model family, numbers and their consistency across graphs,
+    /// presence and SHA-256 of every graph file, and (when <paramref name="verifyGraphs"/>) each graph's inputs and
+    /// outputs against the file itself as ONNX Runtime reads it.
+    /// </summary>
+    /// <param name="path">A package folder, a zip of one, or the manifest.json inside a folder.</param>
+    /// <param name="verifyGraphs">Open each graph once to compare its real signature with the manifest (needs the native runtime).</param>
+    /// <exception cref="ModelPackageException">Anything is missing or inconsistent; the message names file, field, expected and found.</exception>
+    public static ModelPackage Load(string path, bool verifyGraphs = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path) && !string.Equals(Path.GetFileName(path), ModelManifest.FileName, StringComparison.OrdinalIgnoreCase))
+        {
+            string temp = Path.Combine(Path.GetTempPath(), "soundstorm-package-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(temp);
+            try
+            {
+                ZipPackageExtractor.Extract(path, temp);
+                // A zip may hold the files at its root or inside one top-level folder.
+                string root = File.Exists(Path.Combine(temp, ModelManifest.FileName)) ? temp
+                    : Directory.GetDirectories(temp) is [var single] ? single : temp;
+                return new ModelPackage(LoadFolder(root, verifyGraphs, Path.GetFileName(path) + "!"), root, temp);
+            }
+            catch
+            {
+                Directory.Delete(temp, recursive: true);
+                throw;
+            }
+        }
+        string folder = File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : path;
+        if (!Directory.Exists(folder))
+            throw new ModelPackageException(path, "(package)", "a package folder or zip file", "nothing at that path");
+        return new ModelPackage(LoadFolder(folder, verifyGraphs, ""), Path.GetFullPath(folder), null);
+    }
+
+    /// <summary>True if the package has a graph for <paramref name="graph"/> (<see cref="GraphNames"/>).</summary>
+    public bool HasGraph(string graph) => Manifest.Graphs.ContainsKey(graph);
+
+    /// <summary>The full path of a graph file.</summary>
+    /// <exception cref="KeyNotFoundException">The package has no such graph.</exception>
+    public string GetGraphPath(string graph) =>
+        Manifest.Graphs.TryGetValue(graph, out var entry) ? PackagePaths.Resolve(RootDirectory, entry.File)!
+            : throw new KeyNotFoundException($"The model package has no '{graph}' graph; it has {string.Join(", ", Manifest.Graphs.Keys)}.");
+
+    /// <summary>Opens a graph with the given settings and checks its signature against the manifest.</summary>
+    /// <exception cref="ExecutionProviderUnavailableException">The requested provider is missing and CPU fallback is not allowed.</exception>
+    public InferenceSession CreateSession(string graph, SessionSettings? settings = null)
+    {
+        var entry = Manifest.Graphs.TryGetValue(graph, out var e) ? e
+            : throw new KeyNotFoundException($"The model package has no '{graph}' graph.");
+        var session = SessionFactory.Create(GetGraphPath(graph), settings ?? new SessionSettings(), graph);
+        try
+        {
+            GraphSignature.Verify(entry.File, graph, entry, session);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_temporaryDirectory is not null && Directory.Exists(_temporaryDirectory))
+            Directory.Delete(_temporaryDirectory, recursive: true);
+    }
+
+    private static ModelManifest LoadFolder(string folder, bool verifyGraphs, string labelPrefix)
+    {
+        string manifestPath = Path.Combine(folder, ModelManifest.FileName);
+        string manifestLabel = labelPrefix + ModelManifest.FileName;
+        if (!File.Exists(manifestPath))
+            throw new ModelPackageException(manifestLabel, "(file)", "a manifest.json at the package root", "no such file");
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelManifest.FromJson(File.ReadAllText(manifestPath));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelPackageException(manifestLabel, e.Path is { Length: > 0 } p ? p : "(json)", "valid manifest JSON", e.Message, e);
+        }
+        ManifestValidator.Validate(manifest);
+        foreach (var (name, entry) in manifest.Graphs)
+        {
+            string label = labelPrefix + entry.File;
+            string? file = PackagePaths.Resolve(folder, entry.File);
+            if (file is null)
+                throw new ModelPackageException(manifestLabel, $"graphs.{name}.file", "a relative path inside the package", $"\"{entry.File}\"");
+            if (!File.Exists(file))
+                throw new ModelPackageException(label, $"graphs.{name}.file", "the graph file to exist", "no such file");
+            string actual = ComputeSha256(file);
+            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+                throw new ModelPackageException(label, $"graphs.{name}.sha256", entry.Sha256.ToLowerInvariant(), $"{actual} (the file was changed or damaged)");
+            if (verifyGraphs)
+            {
+                using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+                InferenceSession session;
+                try
+                {
+                    session = new InferenceSession(file, options);
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    throw new ModelPackageException(label, $"graphs.{name}.file", "an ONNX model ONNX Runtime can load", e.Message, e);
+                }
+                using (session) GraphSignature.Verify(label, name, entry, session);
+            }
+        }
+        return manifest;
+    }
+
+    /// <summary>Lower-case hex SHA-256 of a file.</summary>
+    internal static string ComputeSha256(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using Microsoft.ML.OnnxRuntime;
+
+namespace SoundStorm.Onnx.Packages;
+
+/// <summary>
+/// Writes model packages (used by the exporter and the trainer): copies the graph files, computes their SHA-256,
+/// reads their signatures from the files when not given, validates the result and writes <c>manifest.json</c>.
+/// </summary>
+public sealed class ModelPackageBuilder
+{
+    private readonly ModelManifest _manifest;
+    private readonly List<(string Role, string Source, string[] Companions)> _graphs = [];
+
+    /// <summary>Starts a package with the model-wide numbers of <paramref name="manifest"/> (its graphs are replaced by <see cref="AddGraph"/>).</summary>
+    public ModelPackageBuilder(ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        _manifest = new ModelManifest
+        {
+            FormatVersion = manifest.FormatVersion,
+            Name = manifest.Name,
+            ModelFamily = manifest.ModelFamily,
+            SampleRate = manifest.SampleRate,
+            FrameRate = manifest.FrameRate,
+            Codebooks = manifest.Codebooks,
+            CodebookSize = manifest.CodebookSize,
+            SemanticVocabulary = manifest.SemanticVocabulary,
+            MaskTokenId = manifest.MaskTokenId,
+        };
+    }
+
+    /// <summary>Adds a graph. Its inputs and outputs are read from the file unless given.</summary>
+    /// <param name="role">One of <see cref="GraphNames"/>.</param>
+    /// <param name="onnxFile">The graph file; it is stored as <c>{role}.onnx</c>.</param>
+    /// <param name="inputs">Declared inputs, or null to read them from the file.</param>
+    /// <param name="outputs">Declared outputs, or null to read them from the file.</param>
+    /// <param name="companionFiles">Files copied next to the graph under their own names (external weight data).</param>
+    public ModelPackageBuilder AddGraph(string role, string onnxFile, IEnumerable<TensorSpec>? inputs = null,
+        IEnumerable<TensorSpec>? outputs = null, params string[] companionFiles)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        if (!GraphNames.All.Contains(role))
+            throw new ArgumentException($"Unknown graph role '{role}'; use one of {string.Join(", ", GraphNames.All)}.", nameof(role));
+        if (!File.Exists(onnxFile)) throw new FileNotFoundException($"Graph file for '{role}' not found.", onnxFile);
+        List<TensorSpec> inSpecs, outSpecs;
+        if (inputs is null || outputs is null)
+        {
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new InferenceSession(onnxFile, options);
+            inSpecs = inputs?.ToList() ?? GraphSignature.Read(session.InputMetadata);
+            outSpecs = outputs?.ToList() ?? GraphSignature.Read(session.OutputMetadata);
+        }
+        else
+        {
+            inSpecs = [.. inputs];
+            outSpecs = [.. outputs];
+        }
+        _manifest.Graphs[role] = new GraphEntry { File = role + ".onnx", Inputs = inSpecs, Outputs = outSpecs };
+        _graphs.RemoveAll(g => g.Role == role);
+        _graphs.Add((role, onnxFile, companionFiles));
+        return this;
+    }
+
+    /// <summary>Writes the package into <paramref name="folder"/> (created if needed) and returns its manifest.</summary>
+    /// <exception cref="ModelPackageException">The manifest would not pass <see cref="ModelPackage.Load"/>'s checks.</exception>
+    public ModelManifest WriteFolder(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (role, source, companions) in _graphs)
+        {
+            var entry = _manifest.Graphs[role];
+            string target = Path.Combine(folder, entry.File);
+            File.Copy(source, target, overwrite: true);
+            foreach (string companion in companions)
+                File.Copy(companion, Path.Combine(folder, Path.GetFileName(companion)), overwrite: true);
+            entry.Sha256 = ModelPackage.ComputeSha256(target);
+        }
+        ManifestValidator.Validate(_manifest);
+        File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), _manifest.ToJson());
+        return _manifest;
+    }
+
+    /// <summary>Writes the package as a zip with the files at its root.</summary>
+    public ModelManifest WriteZip(string zipPath)
+    {
+        string staging = Path.Combine(Path.GetTempPath(), "soundstorm-build-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var manifest = WriteFolder(staging);
+            if (File.Exists(zipPath)) File.Delete(zipPath);
+            ZipFile.CreateFromDirectory(staging, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false);
+            return manifest;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+}

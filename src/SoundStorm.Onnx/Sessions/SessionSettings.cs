@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace SoundStorm.Onnx.Sessions;
+
+/// <summary>How graphs are opened in ONNX Runtime.</summary>
+/// <remarks>
+/// This library references only Microsoft.ML.OnnxRuntime.Managed; the application adds exactly one native package:
+/// Microsoft.ML.OnnxRuntime (CPU), Microsoft.ML.OnnxRuntime.Gpu (CUDA) or Microsoft.ML.OnnxRuntime.DirectML.
+/// </remarks>
+public sealed class SessionSettings
+{
+    /// <summary>The execution provider. Default CPU.</summary>
+    public ExecutionProvider Provider { get; set; } = ExecutionProvider.Cpu;
+
+    /// <summary>GPU index for CUDA and DirectML. Default 0.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>Threads within one operator; 0 lets ONNX Runtime choose. Default 0.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Graph optimisation level. Default: all optimisations.</summary>
+    public GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// A folder where the optimised graphs are saved, so the next start loads them instead of optimising again
+    /// (one file per graph and provider; refreshed when the source graph is newer). Null = no cache.
+    /// </summary>
+    public string? OptimizedModelCacheDirectory { get; set; }
+
+    /// <summary>When the provider is missing, log a warning and use the CPU instead of throwing. Default false.</summary>
+    public bool AllowCpuFallback { get; set; }
+
+    /// <summary>Receives warnings (CPU fallback) and information (cache use). Null = silent.</summary>
+    public ILogger? Logger { get; set; }
+}

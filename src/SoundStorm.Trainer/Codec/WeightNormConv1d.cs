@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Codec;
+
+/// <summary>
+/// A Conv1d or ConvTranspose1d under PyTorch weight norm (dim 0), with the checkpoint's parameter names
+/// <c>bias</c>, <c>weight_g</c>, <c>weight_v</c>: weight = weight_g · weight_v / ‖weight_v‖, the norm per index of
+/// dim 0 (output channels of a conv, input channels of a transposed conv, whose weight is [in, out, k]).
+/// </summary>
+internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter bias;
+    private readonly Parameter weight_g;
+    private readonly Parameter weight_v;
+    private readonly bool _transposed;
+    private readonly long _stride, _padding, _dilation;
+
+    /// <summary>Creates the layer with PyTorch's default init for v and bias, and g = ‖v‖ (an identity weight norm).</summary>
+    public WeightNormConv1d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, long dilation = 1, bool transposed = false)
+        : base(nameof(WeightNormConv1d))
+    {
+        _transposed = transposed;
+        (_stride, _padding, _dilation) = (stride, padding, dilation);
+        long[] shape = transposed ? new[] { inChannels, outChannels, kernel } : new[] { outChannels, inChannels, kernel };
+        double bound = 1.0 / Math.Sqrt(shape[1] * kernel);
+        using (no_grad())
+        {
+            var v = empty(shape).uniform_(-bound, bound);
+            var g = Norm(v); // before the Parameter takes over v's handle
+            weight_v = new Parameter(v);
+            weight_g = new Parameter(g);
+            bias = new Parameter(empty(outChannels).uniform_(-bound, bound));
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The dense weight the layer applies (what the ONNX importer folds to).</summary>
+    public Tensor Weight() => weight_g * weight_v / Norm(weight_v);
+
+    /// <summary>x [B, Cin, T] → [B, Cout, T'].</summary>
+    public override Tensor forward(Tensor x) => _transposed
+        ? nn.functional.conv_transpose1d(x, Weight(), bias, stride: _stride, padding: _padding, dilation: _dilation)
+        : nn.functional.conv1d(x, Weight(), bias, stride: _stride, padding: _padding, dilation: _dilation);
+
+    private static Tensor Norm(Tensor v) => v.pow(2).sum(new long[] { 1, 2 }, keepdim: true).sqrt();
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using SoundStorm.Benchmarks.Scenarios;
+
+namespace SoundStorm.Benchmarks.Tests;
+
+/// <summary>
+/// The scenario runner's smoke mode (tiny model, one short duration): the harness runs end to end and writes a
+/// complete table, CSV and plot. Correctness of the harness only — no timing is asserted.
+/// </summary>
+public sealed class ScenarioRunnerSmokeTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-bench-smoke", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Smoke_run_writes_every_scenario_with_finite_positive_figures()
+    {
+        var log = new List<string>();
+        var results = ScenarioRunner.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
+
+        foreach (string scenario in new[] { "machine", "model", "maskgit", "autoregressive", "threads" })
+            Assert.Contains(results, r => r.Scenario == scenario);
+        foreach (string metric in new[] { "wall time", "loop overhead", "roofline fraction", "peak resident set", "MaskGIT speed-up (measured)", "MaskGIT speed-up (roofline)" })
+            Assert.Contains(results, r => r.Metric == metric);
+        Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
+
+        // Loop overhead is wall / time in ONNX Runtime: never below 1.
+        Assert.All(results.Where(r => r.Metric == "loop overhead"), r => Assert.True(r.Value >= 1));
+
+        var csv = File.ReadAllLines(Path.Combine(_dir, "out", "scenarios.csv"));
+        Assert.Equal(results.Count + 1, csv.Length);
+        Assert.Equal(results[0].Value.ToString("G6", CultureInfo.InvariantCulture), csv[1].Split(',')[4]);
+        string md = File.ReadAllText(Path.Combine(_dir, "out", "scenarios.md"));
+        Assert.Contains("smoke mode", md);
+        Assert.Equal(results.Count, md.Split('\n').Count(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| scenario", StringComparison.Ordinal)));
+        var png = File.ReadAllBytes(Path.Combine(_dir, "out", "maskgit-vs-ar.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Equal(results.Count, log.Count);
+    }
+}

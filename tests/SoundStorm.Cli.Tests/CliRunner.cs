@@ -1,0 +1,46 @@
+using SoundStorm.Cli;
+
+namespace SoundStorm.Cli.Tests;
+
+/// <summary>Runs the tool in-process with stdout/stderr captured (tests using it share one non-parallel collection).</summary>
+internal static class CliRunner
+{
+    public static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var oldOut = Console.Out; var oldError = Console.Error;
+        var stdout = new StringWriter(); var stderr = new StringWriter();
+        Console.SetOut(stdout); Console.SetError(stderr);
+        try
+        {
+            int code = CliApp.RunAsync(args).GetAwaiter().GetResult();
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut); Console.SetError(oldError);
+        }
+    }
+}
+
+[CollectionDefinition("console", DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+internal static class Paths
+{
+    public static string Reference(string folder, string file)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "..", "shared", "reference", folder, file);
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+        throw new FileNotFoundException($"shared/reference/{folder}/{file} not found");
+    }
+
+    public static string NewTemp()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "soundstorm-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}

@@ -1,0 +1,89 @@
+using SoundStorm.Export.Import;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Onnx.Tests.Generation;
+
+/// <summary>
+/// An imported seed checkpoint (../shared/reference/soundstorm-s2) packaged and run by the generator the way it was
+/// trained to sample: discrete diffusion over all codebooks with the prompt as a condition.
+/// </summary>
+public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixture<SeedPackageFixture>
+{
+    private static string Ref(string name) => TestPaths.ReferenceFile("soundstorm-s2", name);
+
+    private ModelPackage Package() => ModelPackage.Load(fixture.PackageFolder);
+
+    private static GenerationRequest Request(ulong seed)
+    {
+        long[] promptSemantic = NpyFile.Read(Ref("prompt_semantics.npy")).ToInt64()[..10];
+        long[] targetSemantic = NpyFile.Read(Ref("target_semantics.npy")).ToInt64()[..16];
+        long[] codes = NpyFile.Read(Ref("prompt_acoustics.npy")).ToInt64(); // [2, 4, 10]: item 0
+        var prompt = new long[10, 4];
+        for (int f = 0; f < 10; f++)
+            for (int c = 0; c < 4; c++) prompt[f, c] = codes[c * 10 + f];
+        return new GenerationRequest(targetSemantic, prompt, promptSemantic, seed);
+    }
+
+    [Theory]
+    [InlineData(0, 65)] // purity prior: one reveal per step for 64 positions (t = 99..36), then the t = 0 redraw
+    [InlineData(1, 51)] // fast skip-step sampler, skip 1
+    [InlineData(4, 21)]
+    public void Imported_seed_checkpoint_generates_real_codes_with_the_expected_number_of_calls(int skip, int calls)
+    {
+        using var package = Package();
+        using var generator = new SoundStormGenerator(package);
+        var options = new GenerationOptions { DiffusionSkipSteps = skip };
+        using var run = generator.Start([Request(7)], options);
+        Assert.Equal(calls, run.TotalSteps);
+        while (!run.IsDone) run.Step();
+        var tokens = run.GetResult(0);
+        Assert.Equal(16, tokens.GetLength(0));
+        Assert.Equal(4, tokens.GetLength(1));
+        foreach (long t in tokens) Assert.InRange(t, 0, 1023);
+
+        var again = generator.Generate(Request(7), options);
+        Assert.Equal(tokens, again);
+        var other = generator.Generate(Request(8), options);
+        Assert.NotEqual(tokens, other);
+    }
+
+    [Fact]
+    public void Same_length_requests_batched_equal_single()
+    {
+        using var package = Package();
+        using var generator = new SoundStormGenerator(package);
+        var options = new GenerationOptions { DiffusionSkipSteps = 4 };
+        var batched = generator.Generate([Request(1), Request(2)], options);
+        Assert.Equal(generator.Generate(Request(1), options), batched[0]);
+        Assert.Equal(generator.Generate(Request(2), options), batched[1]);
+    }
+}
+
+/// <summary>Imports and packages the reference checkpoint once for the class.</summary>
+public sealed class SeedPackageFixture : IDisposable
+{
+    private readonly string _dir = TestPaths.NewTempDirectory();
+
+    public SeedPackageFixture()
+    {
+        string graphs = Path.Combine(_dir, "graphs");
+        var config = SeedCheckpointImporter.Import(TestPaths.ReferenceFile("soundstorm-s2", "last.pth"), graphs,
+            TestPaths.ReferenceFile("soundstorm-s2", "model_config.json"));
+        var manifest = new ModelManifest
+        {
+            Name = "seed-reference", ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
+            Codebooks = config.Codebooks, CodebookSize = config.CodebookSize, SemanticVocabulary = config.SemanticVocab, MaskTokenId = config.MaskId,
+        };
+        PackageFolder = Path.Combine(_dir, "package");
+        new ModelPackageBuilder(manifest)
+            .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
+            .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
+            .WriteFolder(PackageFolder);
+    }
+
+    public string PackageFolder { get; }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
