@@ -1,0 +1,26 @@
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx.Pipeline;
+
+/// <summary>Settings of <see cref="SoundStormPipeline"/>; every default follows the seed implementation's inference.</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Execution provider and threading for every graph.</summary>
+    public SessionSettings Session { get; set; } = new();
+
+    /// <summary>Sampling settings for the acoustic model.</summary>
+    public GenerationOptions Generation { get; set; } = new();
+
+    /// <summary>Longest voice prompt used, in seconds (the seed uses 3 s); longer prompts are cut to their start.</summary>
+    public double MaxPromptSeconds { get; set; } = 3;
+
+    /// <summary>When positive, sources longer than this are generated in windows of this many seconds (prompt included).</summary>
+    public double WindowSeconds { get; set; }
+
+    /// <summary>Seconds of each window's end carried into the next window as its prompt.</summary>
+    public double WindowOverlapSeconds { get; set; } = 3;
+
+    /// <summary>Rescale the output so its peak is 0.99 (as the seed does after decoding).</summary>
+    public bool NormalizeOutput { get; set; } = true;
+}

@@ -1,0 +1,140 @@
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Semantic;
+
+namespace SoundStorm.Onnx.Pipeline;
+
+/// <summary>
+/// Audio in, audio out: source speech → semantic tokens; prompt speech → semantic + codec tokens; generate the codec
+/// tokens of the source in the prompt's voice; decode → waveform. Thread-safe; dispose to release the sessions.
+/// </summary>
+public sealed class SoundStormPipeline : IDisposable
+{
+    private readonly ModelPackage? _ownedPackage;
+    private readonly SemanticTokenizer _tokenizer;
+    private readonly NeuralCodec _codec;
+    private readonly SoundStormGenerator _generator;
+    private readonly PipelineOptions _options;
+
+    /// <summary>Opens every graph of a package that has all five (semantic, codec encoder/decoder, combiner, transformer).</summary>
+    public SoundStormPipeline(ModelPackage package, PipelineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        _options = options ?? new PipelineOptions();
+        var settings = _options.Session;
+        _tokenizer = new SemanticTokenizer(package, settings);
+        try
+        {
+            _codec = new NeuralCodec(package, settings);
+            if (!_codec.CanDecode) throw new InvalidOperationException("The model package has no codec_decoder graph; the pipeline needs one to produce audio.");
+            _generator = new SoundStormGenerator(package, settings);
+        }
+        catch
+        {
+            _tokenizer.Dispose();
+            (_codec as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    private SoundStormPipeline(ModelPackage package, PipelineOptions? options, bool owned) : this(package, options) =>
+        _ownedPackage = owned ? package : null;
+
+    /// <summary>Loads a package (folder or zip) and opens the pipeline over it; the package is released with the pipeline.</summary>
+    public static SoundStormPipeline Load(string packagePath, PipelineOptions? options = null)
+    {
+        var package = ModelPackage.Load(packagePath);
+        try
+        {
+            return new SoundStormPipeline(package, options, owned: true);
+        }
+        catch
+        {
+            package.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The sample rate of produced audio.</summary>
+    public int SampleRate => _codec.SampleRate;
+
+    /// <summary>Semantic tokens of speech (any rate and channel count; resampled and down-mixed first).</summary>
+    public Task<long[]> TokenizeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
+        Task.Run(() => _tokenizer.Tokenize(ToModelRate(audio), cancellationToken), cancellationToken);
+
+    /// <summary>Codec tokens [frames, Q] of speech.</summary>
+    public Task<long[,]> EncodeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
+        Task.Run(() => _codec.Encode(ToModelRate(audio), cancellationToken), cancellationToken);
+
+    /// <summary>Audio of codec tokens [frames, Q].</summary>
+    public Task<AudioClip> DecodeAsync(long[,] codes, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Finish(_codec.Decode(codes, cancellationToken)), cancellationToken);
+
+    /// <summary>
+    /// Says what <paramref name="source"/> says in the voice of <paramref name="prompt"/> (or a voice of the model's
+    /// choosing when null): tokenize, encode the prompt, generate, decode.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is too short (under one token frame) or not finite.</exception>
+    public Task<AudioClip> ResynthesizeAsync(AudioClip source, AudioClip? prompt = null, IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.Run(() =>
+        {
+            long[] semantic = _tokenizer.Tokenize(ToModelRate(source), cancellationToken);
+            GenerationRequest request;
+            if (prompt is null)
+            {
+                request = new GenerationRequest(semantic);
+            }
+            else
+            {
+                float[] promptAudio = ToModelRate(prompt);
+                int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
+                if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
+                long[] promptSemantic = _tokenizer.Tokenize(promptAudio, cancellationToken);
+                long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
+                // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
+                int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
+                request = new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
+            }
+            long[,] codes = _options.WindowSeconds > 0
+                ? _generator.GenerateLong(request, (int)(_options.WindowSeconds * _codec.FrameRate), (int)(_options.WindowOverlapSeconds * _codec.FrameRate),
+                    _options.Generation, progress, cancellationToken)
+                : _generator.Generate(request, _options.Generation, progress, cancellationToken);
+            return Finish(_codec.Decode(codes, cancellationToken));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _generator.Dispose();
+        _codec.Dispose();
+        _tokenizer.Dispose();
+        _ownedPackage?.Dispose();
+    }
+
+    private float[] ToModelRate(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        float[] mono = clip.ToMono();
+        return clip.SampleRate == SampleRate ? mono : new Resampler(clip.SampleRate, SampleRate).Process(mono);
+    }
+
+    private AudioClip Finish(float[] samples)
+    {
+        if (_options.NormalizeOutput) Loudness.NormalizePeak(samples, 20 * Math.Log10(0.99));
+        return new AudioClip(samples, SampleRate);
+    }
+
+    private static long[,] Trim(long[,] codes, int frames)
+    {
+        var result = new long[frames, codes.GetLength(1)];
+        for (int f = 0; f < frames; f++)
+            for (int q = 0; q < codes.GetLength(1); q++) result[f, q] = codes[f, q];
+        return result;
+    }
+}
