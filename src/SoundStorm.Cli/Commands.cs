@@ -13,5 +13,7 @@ internal static class Commands
         yield return GenerateCommand.Create();
         yield return PackCommand.Create();
         yield return DecodeCommand.Create();
+        yield return AudioCommands.Tokenize();
+        yield return AudioCommands.Resynthesize();
     }
 }

@@ -11,6 +11,27 @@ internal static class ImportCommand
         var command = new Command("import", "Import a PyTorch checkpoint (read as data; nothing in it is executed) as ONNX graphs.");
         command.Subcommands.Add(SeedSoundStorm());
         command.Subcommands.Add(HifiCodec());
+        command.Subcommands.Add(Hubert());
+        return command;
+    }
+
+    private static Command Hubert()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "fairseq .pt, torchaudio .pth, or Hugging Face model.safetensors / pytorch_model.bin.", Required = true };
+        var config = new Option<FileInfo?>("--config") { Description = "Config json (Hugging Face, torchaudio or fairseq); otherwise inferred from the tensors." };
+        var layer = new Option<int>("--layer") { Description = "Transformer layer whose output is quantised (1-based; the seed uses 9).", Required = true };
+        var kmeans = new Option<FileInfo?>("--kmeans") { Description = "k-means centroids (.npy [K, D], or a scikit-learn KMeans pickle/joblib file)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for semantic.onnx.", Required = true };
+        var command = new Command("hubert", "Import a HuBERT checkpoint (+ k-means) as the semantic tokenizer graph.") { checkpoint, config, layer, kmeans, output };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var file = result.GetValue(checkpoint)!;
+            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
+            var r = HubertImporter.Import(file.FullName, result.GetValue(config)?.FullName, result.GetValue(layer), result.GetValue(kmeans)?.FullName, result.GetValue(output)!.FullName);
+            Console.WriteLine($"HuBERT: {r.Config.Layers} layers × {r.Config.EmbedDim}, output of layer {r.Layer}" +
+                (r.Clusters > 0 ? $", {r.Clusters} k-means clusters → token ids" : " → features (no k-means: not usable as a package's tokenizer)") + $" → {result.GetValue(output)!.FullName}");
+            return 0;
+        }));
         return command;
     }
 

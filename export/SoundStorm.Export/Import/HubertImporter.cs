@@ -2,6 +2,8 @@ using System.Text.Json;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Weights;
 
+using SoundStorm.Onnx.Packages;
+
 namespace SoundStorm.Export.Import;
 
 /// <summary>What <see cref="HubertImporter.Import"/> wrote.</summary>
@@ -52,6 +54,14 @@ public static class HubertImporter
             source_naming = naming.ToString(),
         };
         File.WriteAllText(Path.Combine(outputDirectory, SettingsFileName), JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
+        if (kmeans is not null) // only a graph that ends in token ids can be a package's semantic tokenizer
+            new PackageFragment
+            {
+                SampleRate = 16000,
+                FrameRate = 16000.0 / config.Hop,
+                SemanticVocabulary = kmeans.Clusters,
+                Graphs = { [GraphNames.Semantic] = GraphFileName },
+            }.Write(outputDirectory);
         return new HubertImportResult(config, naming, layer, kmeans?.Clusters ?? 0, graphPath);
     }
 

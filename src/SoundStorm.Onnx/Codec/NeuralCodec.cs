@@ -55,11 +55,12 @@ public sealed class NeuralCodec : IDisposable
     public bool CanDecode => _decoder is not null;
 
     /// <summary>Codes [frames, Q] of a mono waveform at <see cref="SampleRate"/>; frames = ⌊samples / hop⌋.</summary>
-    /// <exception cref="InvalidOperationException">The package has no codec encoder.</exception>
+    /// <exception cref="ModelPackageException">The package has no codec encoder.</exception>
     /// <exception cref="ArgumentException">The waveform is shorter than one frame or holds non-finite samples.</exception>
     public long[,] Encode(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
     {
-        var encoder = _encoder ?? throw new InvalidOperationException("The model package has no codec_encoder graph; voice prompts from audio need one.");
+        var encoder = _encoder ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecEncoder}",
+            "a codec_encoder graph (voice prompts from audio need one)", "no such entry");
         if (waveform.Length < Hop)
             throw new ArgumentException($"The waveform has {waveform.Length} samples; the codec needs at least one frame ({Hop} samples).", nameof(waveform));
         for (int i = 0; i < waveform.Length; i++)
@@ -76,12 +77,13 @@ public sealed class NeuralCodec : IDisposable
     }
 
     /// <summary>The waveform [frames · hop] of codes [frames, Q].</summary>
-    /// <exception cref="InvalidOperationException">The package has no codec decoder.</exception>
+    /// <exception cref="ModelPackageException">The package has no codec decoder.</exception>
     /// <exception cref="ArgumentException">The codes have the wrong width, no frames, or a code outside 0..V−1.</exception>
     public float[] Decode(long[,] codes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        var decoder = _decoder ?? throw new InvalidOperationException("The model package has no codec_decoder graph; producing audio needs one.");
+        var decoder = _decoder ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}",
+            "a codec_decoder graph (producing audio needs one)", "no such entry");
         int frames = codes.GetLength(0);
         if (frames == 0) throw new ArgumentException("There are no code frames to decode.", nameof(codes));
         if (codes.GetLength(1) != Codebooks)

@@ -28,7 +28,8 @@ public sealed class SoundStormPipeline : IDisposable
         try
         {
             _codec = new NeuralCodec(package, settings);
-            if (!_codec.CanDecode) throw new InvalidOperationException("The model package has no codec_decoder graph; the pipeline needs one to produce audio.");
+            if (!_codec.CanDecode)
+                throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}", "a codec_decoder graph (the pipeline produces audio)", "no such entry");
             _generator = new SoundStormGenerator(package, settings);
         }
         catch

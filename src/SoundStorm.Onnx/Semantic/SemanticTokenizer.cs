@@ -15,12 +15,13 @@ public sealed class SemanticTokenizer : IDisposable
     private readonly InferenceSession _session;
 
     /// <summary>Opens the package's semantic graph.</summary>
-    /// <exception cref="InvalidOperationException">The package has no semantic graph.</exception>
+    /// <exception cref="ModelPackageException">The package has no semantic graph.</exception>
     public SemanticTokenizer(ModelPackage package, SessionSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(package);
         if (!package.HasGraph(GraphNames.Semantic))
-            throw new InvalidOperationException("The model package has no 'semantic' graph; tokenizing audio needs one (or supply semantic tokens directly).");
+            throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.Semantic}",
+                "a 'semantic' graph (tokenizing audio needs one; or supply semantic tokens directly)", "no such entry");
         _session = package.CreateSession(GraphNames.Semantic, settings ?? new SessionSettings());
         SampleRate = package.Manifest.SampleRate;
         Vocabulary = package.Manifest.SemanticVocabulary;

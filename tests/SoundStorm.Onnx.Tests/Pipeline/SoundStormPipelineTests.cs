@@ -1,0 +1,93 @@
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Pipeline;
+
+namespace SoundStorm.Onnx.Tests.Pipeline;
+
+/// <summary>
+/// Real recorded speech (Debian pocketsphinx-testdata, LibriVox; alsa-utils at 48 kHz) through tokenize → decode and
+/// through resynthesize on a package of imported graphs. The acoustic model has random weights, so what is asserted is
+/// the plumbing: shapes, rates, durations, ranges and finite samples.
+/// </summary>
+public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClassFixture<FullPackageFixture>
+{
+    private const string LibriVox = "/usr/share/pocketsphinx/test/data/librivox";
+
+    private static AudioClip? Speech(string name)
+    {
+        string path = Path.Combine(LibriVox, $"sense_and_sensibility_01_austen_64kb-{name}.wav");
+        if (File.Exists(path)) return WavReader.Read(path);
+        Assert.False(Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") == "1", $"{path} missing: apt-get install pocketsphinx-testdata");
+        return null;
+    }
+
+    [Fact]
+    public async Task Tokenize_and_codec_round_trip_of_real_speech_have_the_expected_shapes()
+    {
+        if (Speech("0930") is not { } clip) return;
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
+        int n = clip.FrameCount;
+        long[] semantic = await pipeline.TokenizeAsync(clip);
+        Assert.Equal((n - 400) / 320 + 1, semantic.Length);
+        Assert.All(semantic, t => Assert.InRange(t, 0, 31));
+
+        long[,] codes = await pipeline.EncodeAsync(clip);
+        Assert.Equal(n / 320, codes.GetLength(0));
+        Assert.Equal(4, codes.GetLength(1));
+        foreach (long c in codes) Assert.InRange(c, 0, 1023);
+
+        var decoded = await pipeline.DecodeAsync(codes);
+        Assert.Equal(16000, decoded.SampleRate);
+        Assert.Equal(codes.GetLength(0) * 320, decoded.FrameCount);
+        Assert.All(decoded.ToMono(), v => Assert.True(float.IsFinite(v) && Math.Abs(v) <= 0.99f + 1e-6f));
+    }
+
+    [Fact]
+    public async Task Resynthesis_with_a_prompt_from_another_utterance_gives_audio_of_the_source_length()
+    {
+        if (Speech("0880") is not { } source || Speech("0920") is not { } prompt) return;
+        var options = new PipelineOptions { Generation = { Seed = 4, FirstLevelIterations = 4 } };
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
+        var steps = new List<int>();
+        var audio = await pipeline.ResynthesizeAsync(source, prompt, new SynchronousProgress(p => steps.Add(p.Step)));
+        int frames = (source.FrameCount - 400) / 320 + 1;
+        Assert.Equal(frames * 320, audio.FrameCount);
+        Assert.Equal(16000, audio.SampleRate);
+        float[] samples = audio.ToMono();
+        Assert.All(samples, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(0.99, samples.Max(Math.Abs), 4);
+        Assert.Equal(Enumerable.Range(1, 4 + 3), steps); // 4 iterations on level 0, one on each of the 3 finer levels
+
+        var again = await pipeline.ResynthesizeAsync(source, prompt);
+        Assert.Equal(samples, again.ToMono());
+    }
+
+    [Fact]
+    public async Task Audio_at_48kHz_is_resampled_before_tokenizing()
+    {
+        const string path = "/usr/share/sounds/alsa/Front_Center.wav";
+        if (!File.Exists(path))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") == "1", $"{path} missing: apt-get install alsa-utils");
+            return;
+        }
+        var clip = WavReader.Read(path);
+        Assert.Equal(48000, clip.SampleRate);
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
+        long[] tokens = await pipeline.TokenizeAsync(clip);
+        int samples16k = (int)Math.Ceiling(clip.FrameCount / 3.0);
+        Assert.Equal((samples16k - 400) / 320 + 1, tokens.Length);
+    }
+
+    [Fact]
+    public async Task Too_short_source_is_a_clear_error()
+    {
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => pipeline.ResynthesizeAsync(new AudioClip(new float[300], 16000)));
+        Assert.Contains("300 samples; at least 400", e.Message);
+    }
+
+    private sealed class SynchronousProgress(Action<SoundStorm.Onnx.Generation.GenerationProgress> report) : IProgress<SoundStorm.Onnx.Generation.GenerationProgress>
+    {
+        public void Report(SoundStorm.Onnx.Generation.GenerationProgress value) => report(value);
+    }
+}
