@@ -12,8 +12,12 @@ using Xunit.Abstractions;
 namespace SoundStorm.Trainer.Tests.Training;
 
 /// <summary>
-/// A small model trained on CPU learns a synthetic token language in which every code is a fixed function of the
-/// frame's semantic id and the previous frame's level-0 code: held-out level-1 masked tokens are predicted ≥ 90 %.
+/// A small model trained on CPU learns a synthetic token language in which every code is a fixed (seeded random)
+/// function of the frame's semantic id and the previous frame's level-0 code, and the exported package, run by the
+/// runtime's generator, reproduces held-out utterances from a half-length prompt with ≥ 90 % token accuracy per level.
+/// Level 0 is a chain: a code is predictable only through its neighbours, which the masking often hides too, so
+/// level 0 needs many distinct sequences. With 96 training utterances the model memorised them (training loss 0.2,
+/// held-out level-0 loss 2.1 and rising), hence ~2000 utterances here.
 /// </summary>
 public sealed class LearnabilityTests(ITestOutputHelper output)
 {
@@ -24,15 +28,15 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public void Small_model_learns_level_1_of_a_synthetic_language()
+    public void Small_model_learns_a_synthetic_language_and_its_package_reproduces_held_out_utterances()
     {
         using var temp = new TempFolder();
         var language = new SyntheticTokens(SmallConfig.Codebooks, SmallConfig.CodebookSize, SmallConfig.SemanticVocab, seed: 42);
-        var dataset = TokenDataset.Load(language.WriteDataset(temp.Sub("data"), 120, 24, 40, seed: 1));
+        var dataset = TokenDataset.Load(language.WriteDataset(temp.Sub("data"), 2000, 24, 40, seed: 1));
         var options = new TrainOptions
         {
-            Steps = 150, BatchSize = 16, MaxFrames = 40, LearningRate = 3e-3, MinLearningRate = 1e-4, WarmupSteps = 15,
-            ValidationFraction = 0.2, ValidateEvery = 0, CheckpointEvery = 0, LogEvery = 50, Seed = 3,
+            Steps = 1200, BatchSize = 16, MaxFrames = 40, LearningRate = 3e-3, MinLearningRate = 1e-4, WarmupSteps = 15,
+            ValidationFraction = 0.024, ValidateEvery = 400, CheckpointEvery = 0, LogEvery = 200, Seed = 3,
         };
         var log = new StringWriter();
         using var trainer = new PaperTrainer(SmallConfig, options, dataset, temp.Sub("run"), log);
@@ -58,7 +62,9 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
             for (int t = 0; t < prompt; t++) for (int q = 0; q < u.Codebooks; q++) promptCodes[t, q] = u.Code(t, q);
             return new GenerationRequest(u.Semantic, promptCodes);
         }).ToArray();
-        var generated = generator.Generate(requests, new GenerationOptions { FirstLevelIterations = 48, ConfidenceNoise = 0, Temperature = 0.3f, Seed = 1 });
+        // The target is deterministic, so decoding is greedy (temperature 0, no confidence noise). 48 level-0 iterations
+        // reveal at most one of the ≤ 20 generated frames per iteration, the one the model is surest of.
+        var generated = generator.Generate(requests, new GenerationOptions { FirstLevelIterations = 48, ConfidenceNoise = 0, Temperature = 0, Seed = 1 });
         // Reproduction of the held-out codes, and consistency with the rule applied to the generated level-0 codes
         // (level-q code at t = F_q(semantic t, generated level 0 at t−1)): the latter isolates what the package does
         // with a given level 0 from how well the level-0 chain itself was learned.
@@ -82,6 +88,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
         }
         string Levels(long[] counts) => string.Join(", ", counts.Select((c, q) => $"level {q} {(double)c / total:P1}"));
         output.WriteLine($"generator on {held.Count} held-out utterances ({total} frames): reproduced {Levels(reproduced)}; rule-consistent {Levels(consistent)}");
+        for (int q = 0; q < SmallConfig.Codebooks; q++)
+            Assert.True((double)reproduced[q] / total >= 0.9, $"the package reproduces held-out level-{q} codes for {(double)reproduced[q] / total:P1} of frames");
 
         // The package's finer level is greedy: it must be the TorchSharp model's argmax given the generated level 0.
         long agree = 0;
