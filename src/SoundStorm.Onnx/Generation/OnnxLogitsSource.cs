@@ -18,6 +18,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
+        NativeResources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         LogitsWidth = manifest.CodebookSize;
         var combinerEntry = manifest.Graphs[GraphNames.Combiner];
@@ -59,6 +60,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
+        NativeResources.SessionsReleased(2);
     }
 
     /// <summary>Managed buffers pinned under OrtValues, created once per run so that steps only copy nothing and call Run.</summary>
@@ -141,7 +143,11 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
 
         public void Dispose()
         {
-            foreach (var value in _owned) value.Dispose();
+            foreach (var value in _owned)
+            {
+                value.Dispose();
+                NativeResources.OrtValueReleased();
+            }
             _owned.Clear();
             _runOptions.Dispose();
         }
@@ -149,6 +155,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         private OrtValue Own(OrtValue value)
         {
             _owned.Add(value);
+            NativeResources.OrtValueCreated();
             return value;
         }
 

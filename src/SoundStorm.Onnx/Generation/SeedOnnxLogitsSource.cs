@@ -20,6 +20,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
+        NativeResources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         Classes = (int)manifest.MaskTokenId; // the network's classes: codes + two pad ids; the mask comes after them
         CodebookSize = manifest.CodebookSize;
@@ -59,6 +60,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
+        NativeResources.SessionsReleased(2);
     }
 
     private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : ILogitsWorkspace
@@ -167,7 +169,11 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 
         public void Dispose()
         {
-            foreach (var value in _owned) value.Dispose();
+            foreach (var value in _owned)
+            {
+                value.Dispose();
+                NativeResources.OrtValueReleased();
+            }
             _owned.Clear();
             _runOptions.Dispose();
         }
@@ -175,6 +181,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private OrtValue Own(OrtValue value)
         {
             _owned.Add(value);
+            NativeResources.OrtValueCreated();
             return value;
         }
     }
