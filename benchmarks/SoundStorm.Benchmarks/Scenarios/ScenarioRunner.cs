@@ -47,6 +47,9 @@ internal static class ScenarioRunner
             }
         }
 
+        // ONNX Runtime vs TorchSharp on the same weights and schedule (mid size, 10 s; tiny in smoke mode).
+        Add(EngineComparisonScenario.Run(s, s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid, s.Smoke ? 1 : 10));
+
         // Threads 1 vs 2 on one mid-size case.
         var threadsModel = s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid;
         double threadsSeconds = s.Smoke ? 1 : 10;
