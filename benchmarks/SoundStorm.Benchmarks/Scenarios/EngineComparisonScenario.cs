@@ -26,10 +26,7 @@ internal static class EngineComparisonScenario
         StateDicts.Load(torchModel, weights.Names.ToDictionary(n => n, n => CheckpointTensor.FromFloat32(n, weights.Peek(n).Shape, weights.Peek(n).Data)), "random weights");
         torchModel.eval();
 
-        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
-        using var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
         var vocab = new TokenVocabulary(model.Config.Codebooks, model.Config.CodebookSize, model.Config.SemanticVocab, model.Config.MaskId);
-        using var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab);
 
         var rng = new Random(frames);
         var request = new GenerationRequest(Enumerable.Range(0, frames).Select(_ => (long)rng.Next(model.Config.SemanticVocab)).ToArray());
@@ -44,8 +41,14 @@ internal static class EngineComparisonScenario
             return (Stopwatch.GetElapsedTime(start).TotalSeconds, run.NetworkTime.TotalSeconds / run.TotalSteps, run.GetResult(0));
         }
 
-        var ort = Time(ortGenerator);
-        var libtorch = Time(torchGenerator);
+        // One engine at a time: ONNX Runtime's idle pool threads and libtorch's OpenMP threads must not compete for the cores.
+        (double Wall, double Network, long[,] Tokens) ort;
+        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory)))
+        using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
+            ort = Time(ortGenerator);
+        (double Wall, double Network, long[,] Tokens) libtorch;
+        using (var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab))
+            libtorch = Time(torchGenerator);
         int agree = 0;
         for (int f = 0; f < frames; f++)
             for (int q = 0; q < model.Config.Codebooks; q++)
