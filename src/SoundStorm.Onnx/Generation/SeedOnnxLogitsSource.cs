@@ -72,7 +72,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private readonly long[] _semantic = new long[batch * frames];
         private readonly bool[] _padding = new bool[batch * frames];
         private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
-        private readonly List<OrtValue> _owned = [];
+        private readonly OrtValueBag _owned = new();
         private readonly RunOptions _runOptions = new();
         private BatchLayout? _layout;
         private int _generated; // G: the longest generated part in the batch
@@ -169,20 +169,10 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 
         public void Dispose()
         {
-            foreach (var value in _owned)
-            {
-                value.Dispose();
-                NativeResources.OrtValueReleased();
-            }
-            _owned.Clear();
+            _owned.Dispose();
             _runOptions.Dispose();
         }
 
-        private OrtValue Own(OrtValue value)
-        {
-            _owned.Add(value);
-            NativeResources.OrtValueCreated();
-            return value;
-        }
+        private OrtValue Own(OrtValue value) => _owned.Own(value);
     }
 }
