@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.IO;
 using SoundStorm.Onnx.Packages;
@@ -21,7 +23,7 @@ internal static class GenerateCommand
         var model = new Option<string?>("--model") { Description = "Model package folder or zip (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
         var steps = new Option<string?>("--steps") { Description = "MaskGIT iterations per level, comma-separated (default 16,1,1,...)." };
-        var output = new Option<FileInfo>("--out") { Description = "Output .npy of int64 codes [T, Q].", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Output: .npy of int64 codes [T, Q], or .wav (decoded by the package's codec).", Required = true };
         var command = new Command("generate", "Generate acoustic tokens from semantic tokens.") { semantic, promptSemantic, promptAcoustic, model, seed, steps, output };
         command.SetAction(result => CliErrors.Guard(() => Run(
             result.GetValue(semantic)!, result.GetValue(promptSemantic), result.GetValue(promptAcoustic), result.GetValue(model),
@@ -31,8 +33,9 @@ internal static class GenerateCommand
 
     internal static int Run(FileInfo semanticFile, FileInfo? promptSemanticFile, FileInfo? promptAcousticFile, string? model, ulong seed, string? steps, FileInfo output)
     {
-        if (!output.Name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-            throw new CliException($"--out '{output.Name}': generate writes codec tokens as .npy (use 'decode' or 'resynthesize' for audio).");
+        bool wav = output.Name.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
+        if (!wav && !output.Name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new CliException($"--out '{output.Name}': expected a .npy (codes) or .wav (audio) file name.");
         long[] semantic = ReadVector(semanticFile, "--semantic");
         long[,]? promptAcoustic = null;
         long[]? promptSemantic = null;
@@ -68,6 +71,15 @@ internal static class GenerateCommand
             }
             tokens = run.GetResult(0);
         });
+        if (wav)
+        {
+            using var codec = new NeuralCodec(package);
+            float[] audio = codec.Decode(tokens);
+            Loudness.NormalizePeak(audio, 20 * Math.Log10(0.99));
+            WavWriter.Write(output.FullName, new AudioClip(audio, codec.SampleRate));
+            Console.WriteLine($"{tokens.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {output.FullName}");
+            return 0;
+        }
         var flatTokens = new long[tokens.Length];
         Buffer.BlockCopy(tokens, 0, flatTokens, 0, flatTokens.Length * sizeof(long));
         NpyFile.Write(output.FullName, new NpyArray(flatTokens, tokens.GetLength(0), tokens.GetLength(1)));

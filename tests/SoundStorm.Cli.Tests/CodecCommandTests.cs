@@ -61,6 +61,17 @@ public sealed class CodecCommandTests : IDisposable
     }
 
     [Fact]
+    public void Generate_writes_audio_directly_when_asked_for_a_wav()
+    {
+        string package = Package();
+        NpyFile.Write($"{_dir}/s.npy", new NpyArray(Enumerable.Range(0, 12).Select(i => (long)(i * 11 % 500)).ToArray(), 12));
+        var (code, output, error) = CliRunner.Run("generate", "--model", package, "--semantic", $"{_dir}/s.npy", "--out", $"{_dir}/g.wav");
+        Assert.True(code == 0, error);
+        Assert.Contains("0.24 s of audio", output);
+        Assert.Equal(12 * 320, WavReader.Read($"{_dir}/g.wav").FrameCount);
+    }
+
+    [Fact]
     public void Decode_refuses_codes_out_of_range()
     {
         string package = Package();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Weights;
 
@@ -18,20 +17,6 @@ public static class PaperGraphs
     }
 
     /// <summary>Model options carrying the configuration as metadata.</summary>
-    public static ModelOptions Options(PaperModelConfig c, string role) => new()
-    {
-        DocString = $"SoundStorm paper-family {role} graph",
-        Metadata = new Dictionary<string, string>
-        {
-            ["soundstorm.family"] = "maskgit",
-            ["soundstorm.role"] = role,
-            ["soundstorm.codebooks"] = c.Codebooks.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.codebook_size"] = c.CodebookSize.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.semantic_vocab"] = c.SemanticVocab.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.dim"] = c.Dim.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.layers"] = c.Layers.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.heads"] = c.Heads.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.combiner"] = c.Combiner.ToString().ToLowerInvariant(),
-        },
-    };
+    public static ModelOptions Options(PaperModelConfig c, string role) =>
+        GraphMetadata.Options("maskgit", role, c.Codebooks, c.CodebookSize, c.SemanticVocab, c.Dim, c.Layers, c.Heads, ("soundstorm.combiner", c.Combiner.ToString().ToLowerInvariant()));
 }

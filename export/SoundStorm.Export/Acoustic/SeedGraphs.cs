@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Weights;
 
@@ -19,21 +18,8 @@ public static class SeedGraphs
     }
 
     /// <summary>Model options carrying the configuration as metadata.</summary>
-    public static ModelOptions Options(SeedModelConfig c, string role) => new()
-    {
-        DocString = $"SoundStorm seed-family {role} graph",
-        Metadata = new Dictionary<string, string>
-        {
-            ["soundstorm.family"] = "seed-diffusion",
-            ["soundstorm.role"] = role,
-            ["soundstorm.codebooks"] = c.Codebooks.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.codebook_size"] = c.CodebookSize.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.semantic_vocab"] = c.SemanticVocab.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.dim"] = c.Dim.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.layers"] = c.Layers.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.heads"] = c.Heads.ToString(CultureInfo.InvariantCulture),
-        },
-    };
+    public static ModelOptions Options(SeedModelConfig c, string role) =>
+        GraphMetadata.Options("seed-diffusion", role, c.Codebooks, c.CodebookSize, c.SemanticVocab, c.Dim, c.Layers, c.Heads);
 
     private static bool IsBookkeeping(string name) =>
         name.EndsWith("num_batches_tracked", StringComparison.Ordinal) || name.EndsWith("cls_ids", StringComparison.Ordinal)

@@ -19,7 +19,7 @@ public sealed class TensorData
         _bytes = bytes;
         _writer = writer;
         ByteLength = byteLength;
-        long expected = ElementCount * ElementTypeInfo.SizeOf(type);
+        long expected = checked(ElementCount * ElementTypeInfo.SizeOf(type));
         if (expected != byteLength)
             throw new ArgumentException($"Tensor of shape [{string.Join(", ", shape)}] and type {type} needs {expected} bytes, found {byteLength}.");
     }
@@ -36,7 +36,7 @@ public sealed class TensorData
         get
         {
             long n = 1;
-            foreach (long d in Shape) n *= d;
+            foreach (long d in Shape) n = checked(n * d);
             return n;
         }
     }

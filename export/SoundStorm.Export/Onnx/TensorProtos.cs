@@ -26,7 +26,28 @@ internal static class TensorProtos
     public static TensorData ToTensorData(TensorProto proto, string? baseDirectory = null)
     {
         var type = (ElementType)proto.DataType;
+        if (!Enum.IsDefined(type))
+            throw new OnnxFormatException($"Tensor '{proto.Name}': element type {proto.DataType} is not supported by this reader.");
         long[] shape = proto.Dims.ToArray();
+        foreach (long d in shape)
+            if (d < 0) throw new OnnxFormatException($"Tensor '{proto.Name}': negative dimension {d} in [{string.Join(", ", shape)}].");
+        try
+        {
+            return Decode(proto, type, shape, baseDirectory);
+        }
+        catch (ArgumentException e)
+        {
+            // The stored values do not fill the declared shape.
+            throw new OnnxFormatException($"Tensor '{proto.Name}': {e.Message}", e);
+        }
+        catch (OverflowException e)
+        {
+            throw new OnnxFormatException($"Tensor '{proto.Name}': shape [{string.Join(", ", shape)}] is too large.", e);
+        }
+    }
+
+    private static TensorData Decode(TensorProto proto, ElementType type, long[] shape, string? baseDirectory)
+    {
         if (proto.DataLocation == TensorProto.Types.DataLocation.External)
             return ExternalData.Read(proto, baseDirectory ?? throw new OnnxFormatException($"Tensor '{proto.Name}' has external data but no base directory was given."));
         if (!proto.RawData.IsEmpty) return TensorData.FromBytes(type, proto.RawData.ToByteArray(), shape);

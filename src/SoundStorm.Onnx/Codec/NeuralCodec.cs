@@ -11,6 +11,7 @@ namespace SoundStorm.Onnx.Codec;
 public sealed class NeuralCodec : IDisposable
 {
     private readonly InferenceSession? _encoder, _decoder;
+    private readonly UsageGuard _guard = new(nameof(NeuralCodec));
 
     /// <summary>Opens whichever codec graphs the package has.</summary>
     public NeuralCodec(ModelPackage package, SessionSettings? settings = null)
@@ -70,7 +71,8 @@ public sealed class NeuralCodec : IDisposable
         var codes = new long[frames * Codebooks];
         using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
         using var output = OrtValue.CreateTensorValueFromMemory(codes, [1, frames, Codebooks]);
-        GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
+        using (_guard.Enter())
+            GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
         var result = new long[frames, Codebooks];
         Buffer.BlockCopy(codes, 0, result, 0, codes.Length * sizeof(long));
         return result;
@@ -96,13 +98,16 @@ public sealed class NeuralCodec : IDisposable
         var waveform = new float[frames * Hop];
         using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, frames, Codebooks]);
         using var output = OrtValue.CreateTensorValueFromMemory(waveform, [1, waveform.Length]);
-        GraphRunner.Run(decoder, ["codes"], [input], ["waveform"], [output], cancellationToken);
+        using (_guard.Enter())
+            GraphRunner.Run(decoder, ["codes"], [input], ["waveform"], [output], cancellationToken);
         return waveform;
     }
 
-    /// <inheritdoc />
+    /// <summary>Releases the sessions, after waiting for calls in flight; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_guard.IsClosed) return;
+        _guard.CloseAndWait();
         _encoder?.Dispose();
         _decoder?.Dispose();
     }

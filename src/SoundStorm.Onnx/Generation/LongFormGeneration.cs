@@ -13,13 +13,34 @@ internal static class LongFormGeneration
     public static long[,] Generate(SoundStormGenerator generator, GenerationRequest request, int windowFrames, int overlapFrames,
         GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
+        var result = new long[TargetFrames(request), generator.Codebooks];
+        foreach (var (first, tokens) in Windows(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken))
+            for (int f = 0; f < tokens.GetLength(0); f++)
+                for (int q = 0; q < tokens.GetLength(1); q++) result[first + f, q] = tokens[f, q];
+        return result;
+    }
+
+    /// <summary>Frames to generate: the request's semantic tokens minus its prompt when the prompt is given inline.</summary>
+    public static int TargetFrames(GenerationRequest request) =>
+        request.PromptSemantic is null ? request.Semantic.Length - (request.PromptAcoustic?.GetLength(0) ?? 0) : request.Semantic.Length;
+
+    /// <summary>The windows one by one as they are generated: the first frame each covers and its tokens [count, Q].</summary>
+    public static IEnumerable<(int FirstFrame, long[,] Tokens)> Windows(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
         if (overlapFrames < 0 || overlapFrames >= windowFrames)
             throw new ArgumentOutOfRangeException(nameof(overlapFrames), overlapFrames, $"The overlap must be in 0..{windowFrames - 1} (window {windowFrames} frames).");
         if (userPrompt >= windowFrames)
             throw new ArgumentException($"The prompt ({userPrompt} frames) must be shorter than the window ({windowFrames} frames).", nameof(request));
+        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken);
+    }
 
+    private static IEnumerable<(int, long[,])> Iterate(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
         // Split the request into the prompt and the frames to generate, whichever form it came in.
         long[] target = request.PromptSemantic is null && userPrompt > 0 ? request.Semantic[userPrompt..] : request.Semantic;
         long[]? promptSemantic = request.PromptSemantic ?? (userPrompt > 0 ? request.Semantic[..userPrompt] : null);
@@ -27,31 +48,35 @@ internal static class LongFormGeneration
         if (target.Length == 0) throw new ArgumentException("Nothing to generate: the request has no frames after its prompt.", nameof(request));
 
         int codebooks = generator.Codebooks;
-        var result = new long[target.Length, codebooks];
         ulong seed = request.Seed ?? options.Seed;
+        long[,]? previous = null;
         int done = 0;
         for (int window = 0; done < target.Length; window++)
         {
+            if (previous is not null)
+            {
+                int overlap = Math.Min(overlapFrames, previous.GetLength(0));
+                if (overlap == 0)
+                {
+                    promptAcoustic = null;
+                    promptSemantic = null;
+                }
+                else
+                {
+                    promptAcoustic = new long[overlap, codebooks];
+                    int from = previous.GetLength(0) - overlap;
+                    for (int f = 0; f < overlap; f++)
+                        for (int q = 0; q < codebooks; q++) promptAcoustic[f, q] = previous[from + f, q];
+                    promptSemantic = target[(done - overlap)..done];
+                }
+            }
             int promptFrames = promptAcoustic?.GetLength(0) ?? 0;
             int count = Math.Min(target.Length - done, windowFrames - promptFrames);
             var piece = new GenerationRequest(target[done..(done + count)], promptAcoustic, promptSemantic, unchecked(seed + (ulong)window * WindowSeedStride));
             long[,] tokens = generator.Generate([piece], options, progress, cancellationToken)[0];
-            for (int f = 0; f < count; f++)
-                for (int q = 0; q < codebooks; q++) result[done + f, q] = tokens[f, q];
+            yield return (done, tokens);
+            previous = tokens;
             done += count;
-
-            int overlap = Math.Min(overlapFrames, done);
-            if (overlap == 0)
-            {
-                promptAcoustic = null;
-                promptSemantic = null;
-                continue;
-            }
-            promptAcoustic = new long[overlap, codebooks];
-            for (int f = 0; f < overlap; f++)
-                for (int q = 0; q < codebooks; q++) promptAcoustic[f, q] = result[done - overlap + f, q];
-            promptSemantic = target[(done - overlap)..done];
         }
-        return result;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
+        NativeResources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         LogitsWidth = manifest.CodebookSize;
         var combinerEntry = manifest.Graphs[GraphNames.Combiner];
@@ -59,6 +60,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
+        NativeResources.SessionsReleased(2);
     }
 
     /// <summary>Managed buffers pinned under OrtValues, created once per run so that steps only copy nothing and call Run.</summary>
@@ -68,7 +70,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         private readonly long[] _tokens, _semantic, _level = new long[1];
         private readonly bool[] _padding;
         private readonly float[] _logits;
-        private readonly List<OrtValue> _owned = [];
+        private readonly OrtValueBag _owned = new();
         private readonly string[] _combinerInputNames, _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
         private readonly OrtValue[] _combinerInputs, _combinerOutputs, _transformerInputs, _transformerOutputs;
         private readonly RunOptions _runOptions = new();
@@ -141,16 +143,11 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
 
         public void Dispose()
         {
-            foreach (var value in _owned) value.Dispose();
-            _owned.Clear();
+            _owned.Dispose();
             _runOptions.Dispose();
         }
 
-        private OrtValue Own(OrtValue value)
-        {
-            _owned.Add(value);
-            return value;
-        }
+        private OrtValue Own(OrtValue value) => _owned.Own(value);
 
         private static int Count(TensorSpec spec, int batch, int frames, out long[] shape)
         {

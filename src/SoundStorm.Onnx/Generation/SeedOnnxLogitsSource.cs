@@ -20,6 +20,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
+        NativeResources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         Classes = (int)manifest.MaskTokenId; // the network's classes: codes + two pad ids; the mask comes after them
         CodebookSize = manifest.CodebookSize;
@@ -59,6 +60,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
+        NativeResources.SessionsReleased(2);
     }
 
     private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : ILogitsWorkspace
@@ -70,7 +72,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private readonly long[] _semantic = new long[batch * frames];
         private readonly bool[] _padding = new bool[batch * frames];
         private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
-        private readonly List<OrtValue> _owned = [];
+        private readonly OrtValueBag _owned = new();
         private readonly RunOptions _runOptions = new();
         private BatchLayout? _layout;
         private int _generated; // G: the longest generated part in the batch
@@ -167,15 +169,10 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 
         public void Dispose()
         {
-            foreach (var value in _owned) value.Dispose();
-            _owned.Clear();
+            _owned.Dispose();
             _runOptions.Dispose();
         }
 
-        private OrtValue Own(OrtValue value)
-        {
-            _owned.Add(value);
-            return value;
-        }
+        private OrtValue Own(OrtValue value) => _owned.Own(value);
     }
 }

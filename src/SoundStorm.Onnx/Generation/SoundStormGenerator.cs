@@ -13,6 +13,7 @@ public sealed class SoundStormGenerator : IDisposable
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
     private readonly string _family = ModelFamilies.MaskGit;
+    private readonly Sessions.UsageGuard _guard = new(nameof(SoundStormGenerator));
 
     /// <summary>Opens the package's combiner and transformer graphs.</summary>
     /// <param name="package">A loaded package (either family: level-wise MaskGIT or the seed's discrete diffusion).</param>
@@ -73,7 +74,8 @@ public sealed class SoundStormGenerator : IDisposable
         var layout = BatchLayout.Create(requests, _vocab);
         var seeds = new ulong[layout.Batch];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
-        var workspace = new TimedWorkspace(_source.CreateWorkspace(layout.Batch, layout.Frames));
+        using (_guard.Enter()) { } // a disposed generator refuses new runs at once
+        var workspace = new TimedWorkspace(_source.CreateWorkspace(layout.Batch, layout.Frames), _guard);
         try
         {
             layout.Fill(workspace, requests, _vocab);
@@ -121,6 +123,14 @@ public sealed class SoundStormGenerator : IDisposable
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Generate(requests, options, progress, cancellationToken), cancellationToken);
 
-    /// <inheritdoc />
-    public void Dispose() => _owned?.Dispose();
+    /// <summary>
+    /// Releases the sessions. Safe while other threads generate: it waits for network calls in flight to finish;
+    /// their next step, and any later call, throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_guard.IsClosed) return;
+        _guard.CloseAndWait();
+        _owned?.Dispose();
+    }
 }

@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace SoundStorm.Onnx.Generation;
 
 /// <summary>
-/// Passes every call through to the network's workspace and adds up the time spent inside it, so a run can report
+/// Passes every call through to the network's workspace, registered with the generator's <see cref="Sessions.UsageGuard"/>
+/// (so disposing the generator waits for the call instead of freeing a running session) and timed, so a run can report
 /// how much of its wall time the sampler loop itself costs (two timestamps per step; no allocation).
 /// </summary>
-internal sealed class TimedWorkspace(ILogitsWorkspace inner) : ILogitsWorkspace
+internal sealed class TimedWorkspace(ILogitsWorkspace inner, Sessions.UsageGuard? guard = null) : ILogitsWorkspace
 {
     private long _ticks;
 
@@ -24,6 +25,7 @@ internal sealed class TimedWorkspace(ILogitsWorkspace inner) : ILogitsWorkspace
 
     public void Run(long condition, CancellationToken cancellationToken)
     {
+        using var lease = guard?.Enter() ?? default;
         long start = Stopwatch.GetTimestamp();
         try
         {

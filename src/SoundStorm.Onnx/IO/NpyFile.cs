@@ -96,10 +96,19 @@ public static class NpyFile
     }
 
     /// <summary>Writes <paramref name="array"/> as a little-endian, C-order <c>.npy</c> file (version 1.0, or 2.0 for very long headers).</summary>
+    /// <remarks>The file is written under a temporary name and moved into place, so a failure leaves no partial file.</remarks>
     public static void Write(string path, NpyArray array)
     {
-        using var stream = File.Create(path);
-        Write(stream, array);
+        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var stream = File.Create(temp)) Write(stream, array);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     /// <summary>Writes <paramref name="array"/> to <paramref name="stream"/> in <c>.npy</c> format.</summary>

@@ -66,19 +66,39 @@ public sealed class ModelPackageBuilder
     /// <exception cref="ModelPackageException">The manifest would not pass <see cref="ModelPackage.Load"/>'s checks.</exception>
     public ModelManifest WriteFolder(string folder)
     {
-        Directory.CreateDirectory(folder);
-        foreach (var (role, source, companions) in _graphs)
-        {
-            var entry = _manifest.Graphs[role];
-            string target = Path.Combine(folder, entry.File);
-            File.Copy(source, target, overwrite: true);
-            foreach (string companion in companions)
-                File.Copy(companion, Path.Combine(folder, Path.GetFileName(companion)), overwrite: true);
-            entry.Sha256 = ModelPackage.ComputeSha256(target);
-        }
+        // Validate first, then write into a staging folder beside the target and move the files in: a failure
+        // leaves no half-written package behind.
+        foreach (var (role, source, _) in _graphs) _manifest.Graphs[role].Sha256 = ModelPackage.ComputeSha256(source);
         ManifestValidator.Validate(_manifest);
-        File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), _manifest.ToJson());
-        return _manifest;
+        string full = Path.GetFullPath(folder);
+        string staging = full.TrimEnd(Path.DirectorySeparatorChar) + ".staging-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            foreach (var (role, source, companions) in _graphs)
+            {
+                File.Copy(source, Path.Combine(staging, _manifest.Graphs[role].File));
+                foreach (string companion in companions)
+                    File.Copy(companion, Path.Combine(staging, Path.GetFileName(companion)), overwrite: true);
+            }
+            File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), _manifest.ToJson());
+            if (!Directory.Exists(full))
+            {
+                Directory.Move(staging, full);
+            }
+            else
+            {
+                // An existing folder keeps its other files; the manifest moves last so it never names missing graphs.
+                foreach (string file in Directory.GetFiles(staging).Where(f => Path.GetFileName(f) != ModelManifest.FileName))
+                    File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+                File.Move(Path.Combine(staging, ModelManifest.FileName), Path.Combine(full, ModelManifest.FileName), overwrite: true);
+            }
+            return _manifest;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
     }
 
     /// <summary>Writes the package as a zip with the files at its root.</summary>
@@ -88,8 +108,16 @@ public sealed class ModelPackageBuilder
         try
         {
             var manifest = WriteFolder(staging);
-            if (File.Exists(zipPath)) File.Delete(zipPath);
-            ZipFile.CreateFromDirectory(staging, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false);
+            string temp = zipPath + ".tmp-" + Guid.NewGuid().ToString("N");
+            try
+            {
+                ZipFile.CreateFromDirectory(staging, temp, CompressionLevel.Optimal, includeBaseDirectory: false);
+                File.Move(temp, zipPath, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
             return manifest;
         }
         finally

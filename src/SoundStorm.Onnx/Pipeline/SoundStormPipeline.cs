@@ -84,23 +84,7 @@ public sealed class SoundStormPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         return Task.Run(() =>
         {
-            long[] semantic = _tokenizer.Tokenize(ToModelRate(source), cancellationToken);
-            GenerationRequest request;
-            if (prompt is null)
-            {
-                request = new GenerationRequest(semantic);
-            }
-            else
-            {
-                float[] promptAudio = ToModelRate(prompt);
-                int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
-                if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
-                long[] promptSemantic = _tokenizer.Tokenize(promptAudio, cancellationToken);
-                long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
-                // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
-                int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
-                request = new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
-            }
+            var request = BuildRequest(source, prompt, cancellationToken);
             long[,] codes = _options.WindowSeconds > 0
                 ? _generator.GenerateLong(request, (int)(_options.WindowSeconds * _codec.FrameRate), (int)(_options.WindowOverlapSeconds * _codec.FrameRate),
                     _options.Generation, progress, cancellationToken)
@@ -109,6 +93,40 @@ public sealed class SoundStormPipeline : IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Like <see cref="ResynthesizeAsync"/>, but yields the audio window by window as it is generated
+    /// (<see cref="PipelineOptions.WindowSeconds"/>, 10 s when unset), so playback can start after the first window.
+    /// Each window is decoded together with the end of the one before and only its new part is returned, so the
+    /// pieces join without clicks. Pieces are not peak-normalised (the loudness of later audio is not known yet).
+    /// </summary>
+    public async IAsyncEnumerable<AudioClip> ResynthesizeStreamingAsync(AudioClip source, AudioClip? prompt = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var request = await Task.Run(() => BuildRequest(source, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
+        double windowSeconds = _options.WindowSeconds > 0 ? _options.WindowSeconds : 10;
+        int window = (int)(windowSeconds * _codec.FrameRate), overlap = (int)(_options.WindowOverlapSeconds * _codec.FrameRate);
+        using var windows = LongFormGeneration.Windows(_generator, request, window, Math.Min(overlap, window - 1), _options.Generation, null, cancellationToken)
+            .GetEnumerator();
+        long[,]? previous = null;
+        while (await Task.Run(windows.MoveNext, cancellationToken).ConfigureAwait(false))
+        {
+            var (_, tokens) = windows.Current;
+            int context = previous is null ? 0 : Math.Min(previous.GetLength(0), DecoderContextFrames);
+            var joined = new long[context + tokens.GetLength(0), tokens.GetLength(1)];
+            for (int f = 0; f < context; f++)
+                for (int q = 0; q < tokens.GetLength(1); q++) joined[f, q] = previous![previous.GetLength(0) - context + f, q];
+            for (int f = 0; f < tokens.GetLength(0); f++)
+                for (int q = 0; q < tokens.GetLength(1); q++) joined[context + f, q] = tokens[f, q];
+            float[] audio = await Task.Run(() => _codec.Decode(joined, cancellationToken), cancellationToken).ConfigureAwait(false);
+            previous = tokens;
+            yield return new AudioClip(audio[(context * _codec.Hop)..], SampleRate);
+        }
+    }
+
+    // Frames of the previous window decoded again before each streamed window: enough for the decoder's receptive field.
+    private const int DecoderContextFrames = 8;
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -116,6 +134,20 @@ public sealed class SoundStormPipeline : IDisposable
         _codec.Dispose();
         _tokenizer.Dispose();
         _ownedPackage?.Dispose();
+    }
+
+    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, CancellationToken cancellationToken)
+    {
+        long[] semantic = _tokenizer.Tokenize(ToModelRate(source), cancellationToken);
+        if (prompt is null) return new GenerationRequest(semantic);
+        float[] promptAudio = ToModelRate(prompt);
+        int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
+        if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
+        long[] promptSemantic = _tokenizer.Tokenize(promptAudio, cancellationToken);
+        long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
+        // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
+        int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
+        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
     }
 
     private float[] ToModelRate(AudioClip clip)

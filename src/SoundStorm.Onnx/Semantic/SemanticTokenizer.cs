@@ -13,6 +13,7 @@ public sealed class SemanticTokenizer : IDisposable
 {
     private const int ReceptiveField = 400, Stride = 320; // HuBERT's convolutional feature extractor at 16 kHz
     private readonly InferenceSession _session;
+    private readonly UsageGuard _guard = new(nameof(SemanticTokenizer));
 
     /// <summary>Opens the package's semantic graph.</summary>
     /// <exception cref="ModelPackageException">The package has no semantic graph.</exception>
@@ -48,10 +49,16 @@ public sealed class SemanticTokenizer : IDisposable
         var tokens = new long[frames];
         using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
         using var output = OrtValue.CreateTensorValueFromMemory(tokens, [1, frames]);
-        GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [output], cancellationToken);
+        using (_guard.Enter())
+            GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [output], cancellationToken);
         return tokens;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    /// <summary>Releases the session, after waiting for calls in flight; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_guard.IsClosed) return;
+        _guard.CloseAndWait();
+        _session.Dispose();
+    }
 }

@@ -79,6 +79,35 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Streaming_resynthesis_yields_one_piece_per_window_adding_up_to_the_source_length()
+    {
+        if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;
+        // The prompt must fit in a window with room to generate: 0.6 s of prompt in 1 s windows.
+        var options = new PipelineOptions { WindowSeconds = 1, WindowOverlapSeconds = 0.4, MaxPromptSeconds = 0.6, Generation = { FirstLevelIterations = 2 } };
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
+        int frames = (source.FrameCount - 400) / 320 + 1;
+        var pieces = new List<AudioClip>();
+        await foreach (var piece in pipeline.ResynthesizeStreamingAsync(source, prompt)) pieces.Add(piece);
+
+        // Window 1: 29 prompt frames + 21 new; later windows: 20 frames of the one before as prompt + 30 new.
+        Assert.True(pieces.Count >= 4, $"{pieces.Count} pieces for {frames} frames in 1 s windows");
+        Assert.Equal(frames * 320, pieces.Sum(p => p.FrameCount));
+        Assert.All(pieces, p => Assert.All(p.ToMono(), v => Assert.True(float.IsFinite(v))));
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_window_is_named_in_the_error()
+    {
+        if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, new PipelineOptions { WindowSeconds = 1 });
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var _ in pipeline.ResynthesizeStreamingAsync(source, prompt)) { }
+        });
+        Assert.Contains("must be shorter than the window (50 frames)", e.Message);
+    }
+
+    [Fact]
     public async Task Too_short_source_is_a_clear_error()
     {
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);

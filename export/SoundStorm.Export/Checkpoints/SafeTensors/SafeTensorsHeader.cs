@@ -24,6 +24,9 @@ internal static class SafeTensorsHeader
     internal static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) Parse(
         ReadOnlySpan<byte> json, long dataLength, string file)
     {
+        // The JSON reader decodes names lazily; check the encoding first so bad bytes are a format error, not a crash later.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new CheckpointFormatException($"{file}: the safetensors header is not valid UTF-8.");
         JsonDocument doc;
         try
         {
