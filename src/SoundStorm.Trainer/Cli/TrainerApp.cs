@@ -8,6 +8,7 @@ internal static class TrainerApp
     public static Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("soundstorm-train: train SoundStorm paper-family acoustic models with TorchSharp and export them as model packages");
+        root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         return root.Parse(args).InvokeAsync();

@@ -10,19 +10,27 @@ internal static class TokenDatasetWriter
     public static void Write(string folder, int codebookSize, int semanticVocabulary, double frameRate, IReadOnlyList<TokenUtterance> utterances)
     {
         if (utterances.Count == 0) throw new ArgumentException("A dataset needs at least one utterance.", nameof(utterances));
-        int codebooks = utterances[0].Codebooks;
+        foreach (var u in utterances) WriteUtterance(folder, u);
+        WriteHeader(folder, utterances[0].Codebooks, codebookSize, semanticVocabulary, frameRate, utterances.Select(u => new UtteranceEntry(u.Id, u.Speaker, u.Frames)).ToList());
+    }
+
+    /// <summary>Writes one utterance's <c>&lt;id&gt;/semantic.npy</c> and <c>&lt;id&gt;/acoustic.npy</c>.</summary>
+    public static void WriteUtterance(string folder, TokenUtterance u)
+    {
+        string dir = Path.Combine(folder, u.Id);
+        Directory.CreateDirectory(dir);
+        NpyFile.Write(Path.Combine(dir, "semantic.npy"), new NpyArray(u.Semantic, u.Frames));
+        NpyFile.Write(Path.Combine(dir, "acoustic.npy"), new NpyArray(u.Acoustic, u.Frames, u.Codebooks));
+    }
+
+    /// <summary>Writes <c>dataset.json</c> listing <paramref name="entries"/> (written last, once every utterance is on disk).</summary>
+    public static void WriteHeader(string folder, int codebooks, int codebookSize, int semanticVocabulary, double frameRate, List<UtteranceEntry> entries)
+    {
+        if (entries.Count == 0) throw new ArgumentException("A dataset needs at least one utterance.", nameof(entries));
         Directory.CreateDirectory(folder);
-        foreach (var u in utterances)
-        {
-            string dir = Path.Combine(folder, u.Id);
-            Directory.CreateDirectory(dir);
-            NpyFile.Write(Path.Combine(dir, "semantic.npy"), new NpyArray(u.Semantic, u.Frames));
-            NpyFile.Write(Path.Combine(dir, "acoustic.npy"), new NpyArray(u.Acoustic, u.Frames, codebooks));
-        }
         var header = new TokenDatasetHeader
         {
-            Codebooks = codebooks, CodebookSize = codebookSize, SemanticVocabulary = semanticVocabulary, FrameRate = frameRate,
-            Utterances = utterances.Select(u => new UtteranceEntry(u.Id, u.Speaker, u.Frames)).ToList(),
+            Codebooks = codebooks, CodebookSize = codebookSize, SemanticVocabulary = semanticVocabulary, FrameRate = frameRate, Utterances = entries,
         };
         File.WriteAllText(Path.Combine(folder, TokenDataset.HeaderFile), JsonSerializer.Serialize(header, new JsonSerializerOptions { WriteIndented = true }));
     }

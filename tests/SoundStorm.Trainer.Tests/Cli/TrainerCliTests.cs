@@ -68,4 +68,25 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains(bogus, result.Error);
     }
+
+    [Fact]
+    public async Task Prepare_of_a_folder_without_wavs_is_one_error_line_naming_it()
+    {
+        Directory.CreateDirectory(_temp.Sub("audio"));
+        var result = await Run("prepare", "--audio", _temp.Sub("audio"), "--model", _temp.Sub("package"), "--out", _temp.Sub("tokens"));
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith($"error: {_temp.Sub("audio")}: holds no .wav files", result.Error);
+    }
+
+    [Fact]
+    public async Task Prepare_with_a_missing_package_is_one_error_line_naming_it()
+    {
+        Directory.CreateDirectory(_temp.Sub("audio"));
+        SoundStorm.Onnx.Audio.WavWriter.Write(Path.Combine(_temp.Sub("audio"), "a.wav"), new SoundStorm.Onnx.Audio.AudioClip(new float[16000], 16000));
+        var result = await Run("prepare", "--audio", _temp.Sub("audio"), "--model", _temp.Sub("nowhere"), "--out", _temp.Sub("tokens"));
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.Contains(_temp.Sub("nowhere"), result.Error);
+        Assert.False(Directory.Exists(_temp.Sub("tokens")) && File.Exists(Path.Combine(_temp.Sub("tokens"), "dataset.json")));
+    }
 }

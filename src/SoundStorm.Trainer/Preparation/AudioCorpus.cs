@@ -1,0 +1,56 @@
+using System.Text;
+using SoundStorm.Trainer.Data;
+
+namespace SoundStorm.Trainer.Preparation;
+
+/// <summary>One audio file of a corpus folder: its path, speaker (sub-folder) and utterance id (file name).</summary>
+internal sealed record AudioSource(string Path, string? Speaker, string Id);
+
+/// <summary>
+/// Lists the WAV files of a corpus folder. A file directly inside the folder has no speaker; a file anywhere below a
+/// sub-folder belongs to that first-level sub-folder's name. The utterance id is the file name without extension,
+/// with characters a dataset id cannot hold replaced by '_'; where two files would get the same id, the colliding
+/// ones are prefixed with their speaker ("spk2-001"), and a number is appended if that still collides.
+/// Files are listed in ordinal order of their relative paths, so the dataset order (and its validation split) is stable.
+/// </summary>
+internal static class AudioCorpus
+{
+    public static IReadOnlyList<AudioSource> Find(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DatasetFormatException(folder, "audio folder not found.");
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
+            .Select(f => (Path: f, Relative: System.IO.Path.GetRelativePath(folder, f).Replace('\\', '/')))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .ToArray();
+        if (files.Length == 0)
+            throw new DatasetFormatException(folder, "holds no .wav files (expected <folder>/<speaker>/<utterance>.wav or <folder>/<utterance>.wav).");
+
+        var drafts = files.Select(f =>
+        {
+            int slash = f.Relative.IndexOf('/');
+            string? speaker = slash < 0 ? null : f.Relative[..slash];
+            return (f.Path, Speaker: speaker, Id: SafeId(System.IO.Path.GetFileNameWithoutExtension(f.Path)));
+        }).ToArray();
+        var clashing = drafts.GroupBy(d => d.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<AudioSource>(drafts.Length);
+        foreach (var (path, speaker, id) in drafts)
+        {
+            string chosen = clashing.Contains(id) && speaker is not null ? SafeId(speaker) + "-" + id : id;
+            string unique = chosen;
+            for (int n = 2; !taken.Add(unique); n++) unique = $"{chosen}-{n}";
+            result.Add(new AudioSource(path, speaker, unique));
+        }
+        return result;
+    }
+
+    /// <summary>The name with every character outside letters, digits, '-', '_', '.' replaced by '_' (never "." or "..").</summary>
+    internal static string SafeId(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (char c in name) builder.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        string id = builder.ToString();
+        return id is "" or "." or ".." ? "_" + id : id;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Semantic;
+using SoundStorm.Trainer.Data;
+
+namespace SoundStorm.Trainer.Preparation;
+
+/// <summary>What <see cref="DatasetPreparer.Prepare"/> did.</summary>
+internal sealed record PrepareResult(int Written, IReadOnlyList<string> Skipped, long Frames);
+
+/// <summary>
+/// Turns a folder of speech (WAV, any rate and channel count) into a token dataset with a package's <c>semantic</c>
+/// and <c>codec_encoder</c> graphs: each file is down-mixed, resampled to the package's rate, tokenized and encoded;
+/// the two token streams are cut to the shorter frame count. Speaker and id come from <see cref="AudioCorpus"/>.
+/// A file that cannot be read or is too short for one frame stops the run with one error naming it, unless
+/// <c>skipBadFiles</c> is set: then it is reported as a warning and left out.
+/// </summary>
+internal static class DatasetPreparer
+{
+    public static PrepareResult Prepare(string audioFolder, string packagePath, string outputFolder, bool skipBadFiles = false, TextWriter? log = null)
+    {
+        log ??= TextWriter.Null;
+        var sources = AudioCorpus.Find(audioFolder);
+        string headerPath = Path.Combine(outputFolder, TokenDataset.HeaderFile);
+        if (File.Exists(headerPath))
+            throw new DatasetFormatException(headerPath, "already exists; prepare writes a new dataset into an empty or new folder.");
+
+        using var package = ModelPackage.Load(packagePath);
+        var manifest = package.Manifest;
+        using var tokenizer = new SemanticTokenizer(package);
+        using var codec = new NeuralCodec(package);
+        if (!codec.CanEncode)
+            throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecEncoder}",
+                "a codec_encoder graph (preparing a dataset encodes audio into acoustic codes)", "no such entry");
+        double semanticRate = tokenizer.SampleRate / 320.0; // HuBERT's hop
+        if (Math.Abs(semanticRate - codec.FrameRate) > 1e-6)
+            throw new ModelPackageException(ModelManifest.FileName, "frameRate",
+                $"codec frames at the semantic token rate ({semanticRate} Hz) so the two streams align frame by frame", $"{codec.FrameRate} Hz");
+
+        log.WriteLine($"preparing {sources.Count} files at {manifest.SampleRate} Hz: Q={codec.Codebooks}, V={codec.CodebookSize}, K={tokenizer.Vocabulary}, {codec.FrameRate} frames/s");
+        var resamplers = new Dictionary<int, Resampler>();
+        var entries = new List<UtteranceEntry>(sources.Count);
+        var skipped = new List<string>();
+        long totalFrames = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < sources.Count; i++)
+        {
+            var source = sources[i];
+            TokenUtterance utterance;
+            try
+            {
+                utterance = Encode(source, tokenizer, codec, resamplers);
+            }
+            catch (DatasetFormatException e) when (skipBadFiles)
+            {
+                skipped.Add(source.Path);
+                log.WriteLine($"warning: skipped {e.Message}");
+                continue;
+            }
+            TokenDatasetWriter.WriteUtterance(outputFolder, utterance);
+            entries.Add(new UtteranceEntry(utterance.Id, utterance.Speaker, utterance.Frames));
+            totalFrames += utterance.Frames;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{i + 1}/{sources.Count}] {utterance.Id} ({utterance.Speaker ?? "no speaker"}): {utterance.Frames} frames, {clock.Elapsed.TotalSeconds:F1} s"));
+        }
+        if (entries.Count == 0)
+            throw new DatasetFormatException(audioFolder, $"none of its {sources.Count} .wav files could be used (all were skipped).");
+        TokenDatasetWriter.WriteHeader(outputFolder, codec.Codebooks, codec.CodebookSize, tokenizer.Vocabulary, codec.FrameRate, entries);
+        log.WriteLine($"wrote {entries.Count} utterances ({totalFrames} frames){(skipped.Count > 0 ? $", skipped {skipped.Count}" : "")} → {outputFolder}");
+        return new PrepareResult(entries.Count, skipped, totalFrames);
+    }
+
+    private static TokenUtterance Encode(AudioSource source, SemanticTokenizer tokenizer, NeuralCodec codec, Dictionary<int, Resampler> resamplers)
+    {
+        AudioClip clip;
+        try
+        {
+            clip = WavReader.Read(source.Path);
+        }
+        catch (AudioFormatException e)
+        {
+            throw new DatasetFormatException(source.Path, $"unreadable WAV (field '{e.Field}': expected {e.Expected}, found {e.Found}).", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(source.Path, $"unreadable WAV ({e.Message}).", e);
+        }
+        float[] audio = clip.ToMono();
+        if (clip.SampleRate != tokenizer.SampleRate)
+        {
+            if (!resamplers.TryGetValue(clip.SampleRate, out var resampler))
+                resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, tokenizer.SampleRate);
+            audio = resampler.Process(audio);
+        }
+        int frames = Math.Min(SemanticTokenizer.FrameCount(audio.Length), audio.Length / codec.Hop);
+        if (frames == 0)
+            throw new DatasetFormatException(source.Path,
+                $"too short: {audio.Length} samples at {tokenizer.SampleRate} Hz give no token frame (at least 400 samples and one codec hop of {codec.Hop} are needed).");
+        long[] semantic;
+        long[,] codes;
+        try
+        {
+            semantic = tokenizer.Tokenize(audio);
+            codes = codec.Encode(audio);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DatasetFormatException(source.Path, $"cannot be encoded ({e.Message}).", e);
+        }
+        int q = codes.GetLength(1);
+        var acoustic = new long[frames * q];
+        Buffer.BlockCopy(codes, 0, acoustic, 0, acoustic.Length * sizeof(long)); // row-major [T, Q]: the first `frames` rows
+        return new TokenUtterance(source.Id, source.Speaker, semantic[..frames], acoustic, q);
+    }
+}
