@@ -17,9 +17,11 @@ internal static class ExportCommand
         command.SetAction(result => TrainerErrors.Guard(() =>
         {
             string folder = result.GetValue(output)!.FullName;
-            var manifest = PackageExporter.Export(result.GetValue(checkpoint)!.FullName, folder, result.GetValue(ema),
-                result.GetValue(sampleRate), result.GetValue(name));
-            Console.WriteLine($"package '{manifest.Name}' (Q={manifest.Codebooks}, V={manifest.CodebookSize}, K={manifest.SemanticVocabulary}) → {folder}");
+            string path = result.GetValue(checkpoint)!.FullName;
+            var manifest = SoundStorm.Trainer.Seed.SeedCheckpoint.IsSeedCheckpoint(path)
+                ? (result.GetValue(ema) ? throw new ArgumentException($"{path}: seed-family runs keep no EMA weights.") : SeedPackageExporter.Export(path, folder, result.GetValue(sampleRate), result.GetValue(name)))
+                : PackageExporter.Export(path, folder, result.GetValue(ema), result.GetValue(sampleRate), result.GetValue(name));
+            Console.WriteLine($"package '{manifest.Name}' ({manifest.ModelFamily}, Q={manifest.Codebooks}, V={manifest.CodebookSize}, K={manifest.SemanticVocabulary}) → {folder}");
             return 0;
         }));
         return command;

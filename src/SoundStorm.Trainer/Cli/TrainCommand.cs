@@ -24,6 +24,10 @@ internal static class TrainCommand
         var feedForward = new Option<int?>("--feed-forward") { Description = "Feed-forward width." };
         var kernel = new Option<int?>("--conv-kernel") { Description = "Depthwise convolution kernel (odd)." };
         var combiner = new Option<CombinerKind?>("--combiner") { Description = "Sum (paper) or UNet (seed-style)." };
+        var family = new Option<string>("--family") { Description = "paper (Conformer, level-wise masking) or seed (diffusion U-Net transformer, discrete-diffusion objective).", DefaultValueFactory = _ => "paper" };
+        family.AcceptOnlyFromAmong("paper", "seed");
+        var initFrom = new Option<FileInfo?>("--init-from") { Description = "Seed family: start from this upstream seed checkpoint (.pth; its 'model' weights) to fine-tune it." };
+        var seedPrompt = new Option<int>("--seed-prompt-frames") { Description = "Seed family: prompt length of the upstream prompt/target split (targets are at most --max-frames).", DefaultValueFactory = _ => new TrainOptions().SeedPromptFrames };
         var defaults = new TrainOptions();
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps.", DefaultValueFactory = _ => defaults.Steps };
         var batch = new Option<int>("--batch-size") { Description = "Utterances per batch.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -44,12 +48,21 @@ internal static class TrainCommand
         var command = new Command("train", "Train a paper-family model (level-wise masked token prediction) on a token dataset.")
         {
             data, output, resume, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
-            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery,
+            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, family, initFrom, seedPrompt,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
+            if (r.GetValue(family) == "seed") return SeedTrainCommand.Run(r, outFolder, data, resume, initFrom, dim, layers, heads, seedPrompt,
+                new TrainOptions
+                {
+                    Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), MaxFrames = r.GetValue(maxFrames),
+                    LearningRate = r.GetValue(lr), MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), WeightDecay = r.GetValue(decay),
+                    ClipNorm = r.GetValue(clip), Seed = r.GetValue(seed), ValidationFraction = r.GetValue(validation),
+                    CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+                });
+            if (r.GetValue(initFrom) is not null) throw new ArgumentException("--init-from loads seed checkpoints; use it with --family seed.");
             PaperTrainer trainer;
             if (r.GetValue(resume) is { } checkpoint)
             {

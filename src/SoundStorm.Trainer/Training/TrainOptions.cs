@@ -12,6 +12,9 @@ internal sealed record TrainOptions
     /// <summary>Longer utterances are cut to a random window of this many frames.</summary>
     public int MaxFrames { get; init; } = 500;
 
+    /// <summary>Seed family: prompt length P of the upstream split (targets are at most <see cref="MaxFrames"/>).</summary>
+    public int SeedPromptFrames { get; init; } = 150;
+
     /// <summary>The prompt is 0..⌊fraction·T⌋ frames.</summary>
     public double MaxPromptFraction { get; init; } = 0.5;
 

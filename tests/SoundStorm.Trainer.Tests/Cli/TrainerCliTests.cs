@@ -89,4 +89,37 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Contains(_temp.Sub("nowhere"), result.Error);
         Assert.False(Directory.Exists(_temp.Sub("tokens")) && File.Exists(Path.Combine(_temp.Sub("tokens"), "dataset.json")));
     }
+
+    [Fact]
+    public async Task Seed_family_fine_tunes_the_reference_seed_checkpoint_and_exports_a_diffusion_package()
+    {
+        // The reference tiny seed checkpoint: 4 codebooks of 1024 codes, K = 500, width 32, 2 heads.
+        string data = new SyntheticTokens(4, 1024, 500, seed: 1).WriteDataset(_temp.Sub("data"), 6, 10, 14, seed: 2);
+        var train = await Run("train", "--family", "seed", "--init-from", TestPaths.SeedFile("last.pth"), "--heads", "2", "--data", data,
+            "--out", _temp.Sub("run"), "--steps", "3", "--batch-size", "2", "--max-frames", "8", "--seed-prompt-frames", "3", "--warmup", "1",
+            "--log-every", "1", "--validation-fraction", "0.2");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("fine-tuning", train.Out);
+        Assert.Contains("step 3/3  diffusion loss", train.Out);
+
+        var export = await Run("export", "--checkpoint", Path.Combine(_temp.Sub("run"), "checkpoint.safetensors"), "--out", _temp.Sub("package"));
+        Assert.True(export.Code == 0, export.Error);
+        using var package = ModelPackage.Load(_temp.Sub("package"));
+        Assert.Equal((ModelFamilies.SeedDiffusion, 4, 1024, 500, 1026L),
+            (package.Manifest.ModelFamily, package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId));
+        using var generator = new SoundStorm.Onnx.Generation.SoundStormGenerator(package);
+        var codes = generator.Generate(new SoundStorm.Onnx.Generation.GenerationRequest([1, 2, 3, 4, 5, 6], new long[3, 4], [7, 8, 9], 1),
+            new SoundStorm.Onnx.Generation.GenerationOptions { DiffusionSkipSteps = 4 });
+        Assert.Equal(6, codes.GetLength(0));
+        foreach (long c in codes) Assert.InRange(c, 0, 1023);
+    }
+
+    [Fact]
+    public async Task Init_from_without_the_seed_family_is_one_error_line()
+    {
+        string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 4, 6, 8, seed: 2);
+        var result = await Run("train", "--data", data, "--out", _temp.Sub("run"), "--init-from", TestPaths.SeedFile("last.pth"));
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("error: --init-from loads seed checkpoints", result.Error);
+    }
 }

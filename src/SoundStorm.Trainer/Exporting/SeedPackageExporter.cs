@@ -1,0 +1,54 @@
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Seed;
+
+namespace SoundStorm.Trainer.Exporting;
+
+/// <summary>
+/// Seed-family checkpoint → model package: the network's state dict becomes a <c>WeightSet</c> with the seed graph
+/// names, <see cref="SeedGraphs"/> writes the combiner and transformer, and the manifest declares the
+/// <see cref="ModelFamilies.SeedDiffusion"/> family (mask id V + 2) so the generator runs the diffusion sampler.
+/// </summary>
+internal static class SeedPackageExporter
+{
+    /// <summary>Writes the package; returns its manifest.</summary>
+    public static ModelManifest Export(string checkpointPath, string outputFolder, int sampleRate = 16000, string? name = null)
+    {
+        var checkpoint = SeedCheckpoint.Load(checkpointPath);
+        using var model = new SeedDiffusionTransformer(checkpoint.Config);
+        StateDicts.Load(model, checkpoint.ModelTensors, checkpointPath);
+        var weights = StateDicts.ToWeightSet(model, checkpointPath);
+        var config = SoundStorm.Export.Acoustic.SeedModelConfig.InferFrom(weights, checkpoint.Config.Heads);
+        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        weights.EnsureAllUsed();
+
+        string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            string combinerPath = Path.Combine(staging, "combiner.onnx"), transformerPath = Path.Combine(staging, "transformer.onnx");
+            combiner.Save(combinerPath);
+            transformer.Save(transformerPath);
+            var manifest = new ModelManifest
+            {
+                Name = name ?? Path.GetFileNameWithoutExtension(checkpointPath),
+                ModelFamily = ModelFamilies.SeedDiffusion,
+                SampleRate = sampleRate,
+                FrameRate = checkpoint.Options.FrameRate > 0 ? checkpoint.Options.FrameRate : 50,
+                Codebooks = config.Codebooks,
+                CodebookSize = config.CodebookSize,
+                SemanticVocabulary = config.SemanticVocab,
+                MaskTokenId = config.MaskId,
+            };
+            return new ModelPackageBuilder(manifest)
+                .AddGraph(GraphNames.Combiner, combinerPath)
+                .AddGraph(GraphNames.Transformer, transformerPath)
+                .WriteFolder(outputFolder);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Seed;
+
+/// <summary>
+/// A seed-family training checkpoint: safetensors with <c>model.*</c>, <c>adam.m.*</c> / <c>adam.v.*</c>,
+/// <c>diffusion.lt_history</c> / <c>diffusion.lt_count</c> (float32, as upstream's buffers) and metadata <c>soundstorm.format</c>,
+/// <c>soundstorm.seed_config</c>, <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
+/// <c>soundstorm.history</c>.
+/// </summary>
+internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, TrainOptions Options, int Step,
+    IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<StepRecord> History)
+{
+    /// <summary>Value of <c>soundstorm.format</c>.</summary>
+    public const string Format = "soundstorm-trainer-seed-checkpoint/1";
+
+    /// <summary>Writes the checkpoint.</summary>
+    public static void Save(string path, nn.Module model, AdamW adam, TimestepSampler sampler, SeedModelConfig config, TrainOptions options,
+        int step, IReadOnlyList<StepRecord> history)
+    {
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, TrainingCheckpoint.ModelPrefix));
+        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(TrainingCheckpoint.AdamPrefix + s.Name, s.Value)));
+        using (var history64 = tensor(sampler.History.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_history", history64));
+        using (var count64 = tensor(sampler.Count.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_count", count64));
+        var metadata = new Dictionary<string, string>
+        {
+            ["soundstorm.format"] = Format,
+            ["soundstorm.seed_config"] = ModelConfigJson.Write(config),
+            ["soundstorm.training"] = ModelConfigJson.Write(options),
+            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.history"] = ModelConfigJson.Write(history),
+        };
+        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>True when <paramref name="path"/> is a seed-family checkpoint written by <see cref="Save"/>.</summary>
+    public static bool IsSeedCheckpoint(string path) =>
+        File.Exists(path) && SafeTensorsFile.Read(path).Metadata.TryGetValue("soundstorm.format", out var f) && f == Format;
+
+    /// <summary>Reads a checkpoint; a foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
+    public static SeedCheckpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: checkpoint file not found.");
+        var content = SafeTensorsFile.Read(path);
+        string Meta(string key) => content.Metadata.TryGetValue(key, out var v) ? v
+            : throw new CheckpointFormatException($"{path}: metadata '{key}' is missing; not a soundstorm-train seed checkpoint ({Format}).");
+        if (Meta("soundstorm.format") != Format)
+            throw new CheckpointFormatException($"{path}: format '{Meta("soundstorm.format")}', expected '{Format}'.");
+        var config = ModelConfigJson.Read<SeedModelConfig>(Meta("soundstorm.seed_config"), path);
+        config.Validate();
+        return new SeedCheckpoint(path, config, ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
+            int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
+            content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
+            ModelConfigJson.Read<List<StepRecord>>(Meta("soundstorm.history"), path));
+    }
+
+    /// <summary>The model tensors without their prefix.</summary>
+    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors =>
+        Tensors.Where(kv => kv.Key.StartsWith(TrainingCheckpoint.ModelPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[TrainingCheckpoint.ModelPrefix.Length..], kv => kv.Value.WithName(kv.Key[TrainingCheckpoint.ModelPrefix.Length..]), StringComparer.Ordinal);
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoundStorm.Export.Weights;
+using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Seed;
+
+/// <summary>
+/// Trains (or fine-tunes) a seed-family network with its discrete-diffusion objective (<see cref="DiffusionObjective"/>):
+/// per batch the upstream prompt/target split (<see cref="SeedBatch"/>), importance-sampled steps
+/// (<see cref="TimestepSampler"/>), Gumbel-max corruption, AdamW with warm-up + cosine, global-norm clipping.
+/// Every draw is keyed by (seed, step): data order and splits by <see cref="StepRandom"/>, the corruption noise by a
+/// torch generator seeded from it.
+/// </summary>
+internal sealed class SeedTrainer : IDisposable
+{
+    /// <summary>Checkpoint file name inside the output folder.</summary>
+    public const string CheckpointFile = "checkpoint.safetensors";
+
+    private readonly SeedModelConfig _config;
+    private readonly TrainOptions _options;
+    private readonly string _output;
+    private readonly TextWriter _log;
+    private readonly TokenUtterance[] _train;
+    private readonly TokenUtterance[] _validation;
+    private readonly SeedDiffusionTransformer _model;
+    private readonly DiffusionObjective _objective;
+    private readonly TimestepSampler _sampler;
+    private readonly AdamW _adam;
+    private readonly LearningRateSchedule _schedule;
+    private readonly List<StepRecord> _history = [];
+    private int _step;
+
+    /// <summary>A run from seeded initialisation, or from <paramref name="initial"/> weights (fine-tuning an imported checkpoint).</summary>
+    public SeedTrainer(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
+    {
+        config.Validate();
+        _config = config;
+        _options = options.Validate() with { FrameRate = dataset.Header.FrameRate };
+        _output = outputFolder;
+        _log = log ?? TextWriter.Null;
+        CheckDataset(dataset, config);
+        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
+        held = Math.Min(held, dataset.Utterances.Count - 1);
+        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
+        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+
+        _model = new SeedDiffusionTransformer(config);
+        SeededInit.Apply(_model, options.Seed);
+        if (initial is not null) LoadWeights(_model, initial);
+        _model.train();
+        _objective = new DiffusionObjective(config.ContentRows);
+        if (config.TimestepRows < _objective.Steps)
+            throw new ArgumentException($"the timestep tables have {config.TimestepRows} rows; the diffusion needs {_objective.Steps}.");
+        _sampler = new TimestepSampler(_objective.Steps);
+        // Upstream decays every parameter (its optimiser group is 'none'); this AdamW decays matrices and tables.
+        _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
+        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public SeedDiffusionTransformer Model => _model;
+
+    /// <summary>The objective (schedule and loss).</summary>
+    public DiffusionObjective Objective => _objective;
+
+    /// <summary>The timestep statistics (Lt_history, Lt_count).</summary>
+    public TimestepSampler Sampler => _sampler;
+
+    /// <summary>Utterances held out for validation.</summary>
+    public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
+
+    /// <summary>Trains to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>) and writes the checkpoint.</summary>
+    public (StepRecord[] History, string CheckpointPath) Run(int? stopAfter = null)
+    {
+        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
+        string checkpoint = Path.Combine(_output, CheckpointFile);
+        var clock = Stopwatch.StartNew();
+        double sum = 0;
+        int count = 0, start = _step;
+        while (_step < last)
+        {
+            var record = TrainStep(_step);
+            _step++;
+            _history.Add(record);
+            sum += record.Loss;
+            count++;
+            bool end = _step == last;
+            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
+            {
+                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"step {_step}/{_options.Steps}  diffusion loss {sum / count:F4}  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  " +
+                    $"{(_step - start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F1} steps/s{(_sampler.Warm ? "  (importance-sampled t)" : "")}"));
+                (sum, count) = (0, 0);
+            }
+            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
+                SeedCheckpoint.Save(checkpoint, _model, _adam, _sampler, _config, _options, _step, _history);
+        }
+        if (_validation.Length > 0) _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation diffusion loss {Evaluate(_validation):F4}"));
+        return (_history.ToArray(), checkpoint);
+    }
+
+    private StepRecord TrainStep(int step)
+    {
+        using var scope = NewDisposeScope();
+        var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
+        var items = new TokenUtterance[_options.BatchSize];
+        for (int i = 0; i < items.Length; i++)
+        {
+            long global = (long)step * _options.BatchSize + i;
+            items[i] = _train[new StepRandom(_options.Seed, StepRandom.Order, global / _train.Length).Permutation(_train.Length)[global % _train.Length]];
+        }
+        var (t, p) = _sampler.Sample(items.Length, random);
+        var loss = Loss(items, t, p, random);
+        _adam.ZeroGrad();
+        loss.Total.backward();
+        double norm = _adam.ClipGradNorm(_options.ClipNorm);
+        double lr = _schedule.At(step);
+        _adam.Step(lr);
+        _sampler.Record(t, loss.PerItem.detach().data<float>().ToArray());
+        return new StepRecord(step + 1, loss.Total.item<float>(), lr, norm);
+    }
+
+    private DiffusionLoss Loss(IReadOnlyList<TokenUtterance> items, long[] t, double[] p, StepRandom random)
+    {
+        var batch = SeedBatch.Build(items, _config, _options.SeedPromptFrames, _options.MaxFrames, random);
+        Tensor steps = tensor(t);
+        using var generator = new Generator(random.NextBits());
+        Tensor noise = rand(new[] { batch.Targets.shape[0], _objective.Classes, batch.Targets.shape[1] }, generator: generator);
+        Tensor xt = _objective.Corrupt(batch.Targets, steps, noise);
+        Tensor logits = _model.forward(new SeedInputs(xt, batch.PromptSemantics, batch.TargetSemantics, batch.PromptAcoustics, batch.Padding, steps));
+        return _objective.Loss(logits, batch.Targets, xt, steps, tensor(p.Select(v => (float)v).ToArray()), batch.PositionPadding);
+    }
+
+    /// <summary>
+    /// Mean diffusion loss of the current weights over <paramref name="utterances"/> with fixed draws (each utterance
+    /// alone, t = 0, 10, …, 90 uniformly weighted): comparable before and after training.
+    /// </summary>
+    public double Evaluate(IReadOnlyList<TokenUtterance> utterances)
+    {
+        bool wasTraining = _model.training;
+        _model.eval();
+        try
+        {
+            using var _ = no_grad();
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < utterances.Count; i++)
+                for (long step = 0; step < _objective.Steps; step += 10, count++)
+                {
+                    using var scope = NewDisposeScope();
+                    var random = new StepRandom(_options.Seed, StepRandom.Validation, i * 1000L + step);
+                    sum += Loss([utterances[i]], [step], [1.0 / _objective.Steps], random).Total.item<float>();
+                }
+            return sum / Math.Max(1, count);
+        }
+        finally
+        {
+            if (wasTraining) _model.train();
+        }
+    }
+
+    private static void LoadWeights(SeedDiffusionTransformer model, WeightSet weights)
+    {
+        using var _ = no_grad();
+        foreach (var (name, target) in model.state_dict())
+        {
+            if (!weights.Contains(name))
+                throw new WeightMismatchException($"{weights.Source}: missing tensor '{name}' (expected shape [{string.Join(", ", target.shape)}]).");
+            var source = weights.Peek(name);
+            if (!source.Shape.SequenceEqual(target.shape))
+                throw new WeightMismatchException($"{weights.Source}: tensor '{name}' has shape [{string.Join(", ", source.Shape)}], expected [{string.Join(", ", target.shape)}].");
+            using var value = tensor(source.Data, source.Shape).to_type(target.dtype);
+            target.copy_(value);
+        }
+    }
+
+    private static void CheckDataset(TokenDataset dataset, SeedModelConfig config)
+    {
+        string file = Path.Combine(dataset.Folder, TokenDataset.HeaderFile);
+        var h = dataset.Header;
+        if (h.Codebooks != config.Codebooks) throw new DatasetFormatException(file, $"codebooks is {h.Codebooks}; the model has {config.Codebooks}.");
+        if (h.CodebookSize != config.CodebookSize) throw new DatasetFormatException(file, $"codebookSize is {h.CodebookSize}; the model has {config.CodebookSize} codes per codebook.");
+        if (h.SemanticVocabulary != config.SemanticTokens) throw new DatasetFormatException(file, $"semanticVocabulary is {h.SemanticVocabulary}; the model has {config.SemanticTokens}.");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _adam.Dispose();
+        _objective.Dispose();
+        _model.Dispose();
+    }
+}
