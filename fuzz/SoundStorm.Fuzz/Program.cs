@@ -14,8 +14,6 @@ namespace SoundStorm.Fuzz;
 /// </summary>
 public static class Program
 {
-    private static readonly string Scratch = Path.Combine(Path.GetTempPath(), $"soundstorm-afl-{Environment.ProcessId}");
-
     public static void Main(string[] args)
     {
         if (args.Length == 2 && args[0] == "--write-seeds")
@@ -23,16 +21,16 @@ public static class Program
             SeedCorpus.Write(args[1]);
             return;
         }
-        Directory.CreateDirectory(Scratch);
         Action<Stream> target = (args.Length > 0 ? args[0] : "") switch
         {
             "wav" => s => Guard<AudioFormatException>(() => WavReader.Read(s, "afl.wav", out _)),
             "npy" => s => Guard<NpyFormatException>(() => NpyFile.Read(s)),
-            "safetensors" => s => Guard<CheckpointFormatException>(() => SafeTensorsFile.Read(ToFile(s, "in.safetensors"))),
-            "torch" => s => Guard<CheckpointFormatException>(() => TorchCheckpoint.Load(ToFile(s, "in.pth"))),
-            "onnx" => s => Guard<OnnxFormatException>(() => OnnxModel.Parse(ReadAll(s))),
-            "manifest" => s => Guard<System.Text.Json.JsonException>(() => ModelManifest.FromJson(new StreamReader(s).ReadToEnd())),
-            _ => throw new ArgumentException("usage: SoundStorm.Fuzz wav|npy|safetensors|torch|onnx|manifest"),
+            "safetensors" => s => Guard<CheckpointFormatException>(() => SafeTensorsFile.Read(InMemory(s), "afl.safetensors")),
+            "torch" => s => Guard<CheckpointFormatException>(() => TorchCheckpoint.Load(InMemory(s), "afl.pth", TorchLoadOptions.Default)),
+            "pickle" => s => Guard<CheckpointFormatException>(() => LoadPickle(ReadAll(s))),
+            "onnx" => s => Guard<OnnxFormatException>(() => ParseOnnx(ReadAll(s))),
+            "manifest" => s => Guard<ModelPackageException>(() => LoadManifest(new StreamReader(s).ReadToEnd())),
+            _ => throw new ArgumentException("usage: SoundStorm.Fuzz wav|npy|safetensors|torch|pickle|onnx|manifest"),
         };
         Fuzzer.OutOfProcess.Run(target);
     }
@@ -56,10 +54,40 @@ public static class Program
         return buffer.ToArray();
     }
 
-    private static string ToFile(Stream s, string name)
+    private static MemoryStream InMemory(Stream s) => new(ReadAll(s), writable: false);
+
+    /// <summary>A bare pickle (e.g. a torch data.pkl) through the data-only machine with torch's allow-list; every storage holds 64 bytes.</summary>
+    private static void LoadPickle(byte[] bytes)
     {
-        string path = Path.Combine(Scratch, name);
-        File.WriteAllBytes(path, ReadAll(s));
-        return path;
+        var resolver = new TorchPickleResolver(new SmallStorages(), TorchLoadOptions.Default, "afl.pkl");
+        PickleMachine.Load(new PickleInput(new MemoryStream(bytes, writable: false), bytes.Length, "afl.pkl"), resolver);
+    }
+
+    /// <summary>The model and every initializer's values, as a caller reading weights would.</summary>
+    private static void ParseOnnx(byte[] bytes)
+    {
+        var model = OnnxModel.Parse(bytes);
+        foreach (var tensor in model.Proto.Graph.Initializer) model.ReadInitializer(tensor.Name);
+    }
+
+    /// <summary>What ModelPackage.Load does with manifest text before it looks at any graph file.</summary>
+    private static void LoadManifest(string json)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelManifest.FromJson(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ModelPackageException(ModelManifest.FileName, "(json)", "valid manifest JSON", e.Message, e);
+        }
+        ManifestValidator.Validate(manifest);
+    }
+
+    private sealed class SmallStorages : ITorchStorageSource
+    {
+        public ReadOnlyMemory<byte>? Load(string key, CheckpointDType dtype, long elementCount) =>
+            elementCount <= 64 / dtype.ItemSize() ? new byte[64] : throw new CheckpointFormatException($"storage '{key}' is too large for the fuzz target");
     }
 }

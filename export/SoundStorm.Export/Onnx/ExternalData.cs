@@ -46,8 +46,8 @@ internal static class ExternalData
         if (length >= 0 && length != expected)
             throw new OnnxFormatException($"Tensor '{proto.Name}': external length {length} does not match its shape ({expected} bytes expected).");
         long fileLength = new FileInfo(file).Length;
-        if (offset + expected > fileLength)
-            throw new OnnxFormatException($"Tensor '{proto.Name}': external data [{offset}, {offset + expected}) lies beyond the end of '{file}' ({fileLength} bytes).");
+        if (offset > fileLength - expected) // not offset + expected: a huge offset would overflow past the check
+            throw new OnnxFormatException($"Tensor '{proto.Name}': external data of {expected} bytes at offset {offset} lies beyond the end of '{file}' ({fileLength} bytes).");
         if (expected > Array.MaxLength)
             throw new OnnxFormatException($"Tensor '{proto.Name}': {expected} bytes are too many to read into memory at once.");
 

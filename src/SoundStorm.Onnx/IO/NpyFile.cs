@@ -81,6 +81,20 @@ public static class NpyFile
                 $"The .npy data is truncated: shape ({string.Join(", ", header.Shape)}) of {header.ElementType} needs {byteCount} bytes, " +
                 $"{stream.Length - stream.Position} remain.");
 
+        if (!stream.CanSeek)
+        {
+            // The length cannot be checked up front, so take the bytes as they come (growing a buffer) before
+            // allocating the array: a header that claims gigabytes must not allocate them from a few bytes of input.
+            var buffered = new MemoryStream();
+            CopyAtMost(stream, buffered, byteCount);
+            if (buffered.Length < byteCount)
+                throw new NpyFormatException(
+                    $"The .npy data is truncated: shape ({string.Join(", ", header.Shape)}) of {header.ElementType} needs {byteCount} bytes, " +
+                    $"{buffered.Length} remain.");
+            buffered.Position = 0;
+            stream = buffered;
+        }
+
         Array data = NpyElementTypes.Allocate(header.ElementType, (int)count);
         Span<byte> bytes = AsBytes(data);
         ReadExactly(stream, bytes, "the array data");
@@ -155,6 +169,17 @@ public static class NpyFile
     private static Span<byte> AsBytes(Array data) =>
         MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(data),
             checked(data.Length * NpyElementTypes.SizeOf(NpyElementTypes.FromClrType(data.GetType().GetElementType()!))));
+
+    private static void CopyAtMost(Stream source, Stream destination, long limit)
+    {
+        var buffer = new byte[81920];
+        int n;
+        while (limit > 0 && (n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, limit))) > 0)
+        {
+            destination.Write(buffer, 0, n);
+            limit -= n;
+        }
+    }
 
     private static void ReverseEachElement(Span<byte> bytes, int size)
     {

@@ -36,6 +36,9 @@ internal static class ManifestValidator
                 throw new ModelPackageException(File, $"graphs.{name}.file", "a file name", "nothing");
             if (entry.Sha256 is null || entry.Sha256.Length != 64 || !entry.Sha256.All(char.IsAsciiHexDigit))
                 throw new ModelPackageException(File, $"graphs.{name}.sha256", "64 hex digits", $"\"{entry.Sha256}\"");
+            // List items are not covered by the serializer's null checks.
+            if (entry.Inputs.Contains(null!) || entry.Outputs.Contains(null!))
+                throw new ModelPackageException(File, $"graphs.{name}", "inputs and outputs that are objects", "null");
         }
         var combiner = Required(m, GraphNames.Combiner);
         var transformer = Required(m, GraphNames.Transformer);

@@ -19,6 +19,8 @@ public sealed class ModelManifest
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A JSON null where the model has no null (e.g. "inputs": null) is a JSON error, not a null reference later.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Manifest format version (<see cref="CurrentFormatVersion"/>).</summary>

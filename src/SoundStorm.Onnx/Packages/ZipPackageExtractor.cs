@@ -19,6 +19,13 @@ internal static class ZipPackageExtractor
             using var archive = ZipFile.OpenRead(zipPath);
             if (archive.Entries.Count > MaxEntries)
                 throw new ModelPackageException(label, "(zip entries)", $"at most {MaxEntries}", archive.Entries.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Entries of an honest zip occupy disjoint bytes; more compressed bytes than the file holds means entries
+            // overlap (a zip bomb that reuses one compressed block for many files).
+            long compressed = 0;
+            foreach (var entry in archive.Entries) compressed += entry.CompressedLength;
+            long zipLength = new FileInfo(zipPath).Length;
+            if (compressed > zipLength)
+                throw new ModelPackageException(label, "(zip entries)", $"entries within the {zipLength}-byte file", $"{compressed} compressed bytes (entries overlap)");
             long written = 0;
             var buffer = new byte[81920];
             foreach (var entry in archive.Entries)

@@ -7,7 +7,17 @@ public sealed class CheckpointTuple : IReadOnlyList<object?>, IEquatable<Checkpo
 {
     private readonly object?[] _items;
 
-    internal CheckpointTuple(object?[] items) => _items = items;
+    internal CheckpointTuple(object?[] items)
+    {
+        _items = items;
+        foreach (object? item in items)
+        {
+            int inner = item switch { CheckpointTuple t => t.Depth, CheckpointObject o => o.Arguments.Depth, _ => 0 };
+            Depth = Math.Max(Depth, inner);
+        }
+
+        Depth++;
+    }
 
     /// <summary>The empty tuple.</summary>
     internal static CheckpointTuple Empty { get; } = new([]);
@@ -17,6 +27,12 @@ public sealed class CheckpointTuple : IReadOnlyList<object?>, IEquatable<Checkpo
 
     /// <inheritdoc/>
     public int Count => _items.Length;
+
+    /// <summary>
+    /// Levels of tuples nested in this one (1 for a tuple of plain values). Equality, hashing and ToString recurse this
+    /// deep, so the pickle machine caps it rather than let a hostile file overflow the stack.
+    /// </summary>
+    internal int Depth { get; }
 
     /// <inheritdoc/>
     public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_items).GetEnumerator();

@@ -12,6 +12,13 @@ namespace SoundStorm.Export.Checkpoints;
 internal sealed class PickleMachine
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Deepest tuple nesting accepted. Tuple equality, hashing and printing recurse, so a few kilobytes of TUPLE1
+    /// opcodes could otherwise overflow the stack (which kills the process); real checkpoints nest a handful of levels.
+    /// </summary>
+    internal const int MaxTupleDepth = 100;
+
     private readonly PickleInput _in;
     private readonly IPickleResolver _resolver;
     private readonly List<object?> _stack = [];
@@ -86,10 +93,10 @@ internal sealed class PickleMachine
             case ByteArray8: Push(_in.ReadBytes(_in.ReadInt64(), "BYTEARRAY8")); break;
 
             case EmptyTuple: Push(CheckpointTuple.Empty); break;
-            case TupleMark: Push(new CheckpointTuple(PopToMark())); break;
-            case Tuple1: Push(new CheckpointTuple(PopMany(1))); break;
-            case Tuple2: Push(new CheckpointTuple(PopMany(2))); break;
-            case Tuple3: Push(new CheckpointTuple(PopMany(3))); break;
+            case TupleMark: Push(NewTuple(PopToMark())); break;
+            case Tuple1: Push(NewTuple(PopMany(1))); break;
+            case Tuple2: Push(NewTuple(PopMany(2))); break;
+            case Tuple3: Push(NewTuple(PopMany(3))); break;
             case EmptyList: Push(new List<object?>()); break;
             case ListMark: Push(new List<object?>(PopToMark())); break;
             case Append: AppendTo(Peek(1), [Pop()]); break;
@@ -116,7 +123,7 @@ internal sealed class PickleMachine
             case NewObj: { object? args = Pop(); Push(_resolver.Call(Pop(), AsTuple(args, "NEWOBJ"))); break; }
             case NewObjEx: NewObjectWithKeywords(); break;
             case Inst: Instantiate(); break;
-            case Obj: { object?[] items = PopToMark(); if (items.Length == 0) throw _in.Error("OBJ without a class"); Push(_resolver.Call(items[0], new CheckpointTuple(items[1..]))); break; }
+            case Obj: { object?[] items = PopToMark(); if (items.Length == 0) throw _in.Error("OBJ without a class"); Push(_resolver.Call(items[0], NewTuple(items[1..]))); break; }
             case Build: { object? state = Pop(); _resolver.Build(Peek(), state); break; }
             case PersId: Push(_resolver.PersistentLoad(_in.ReadLine("PERSID"))); break;
             case BinPersId: Push(_resolver.PersistentLoad(Pop())); break;
@@ -144,6 +151,12 @@ internal sealed class PickleMachine
     {
         if (_stack.Count <= depth) throw _in.Error("pickle stack underflow");
         return _stack[^(depth + 1)];
+    }
+
+    private CheckpointTuple NewTuple(object?[] items)
+    {
+        var tuple = new CheckpointTuple(items);
+        return tuple.Depth <= MaxTupleDepth ? tuple : throw _in.Error($"tuples nested deeper than {MaxTupleDepth} levels");
     }
 
     private object?[] PopMany(int count)
@@ -214,7 +227,7 @@ internal sealed class PickleMachine
         string module = _in.ReadLine("INST module");
         string name = _in.ReadLine("INST name");
         object?[] args = PopToMark();
-        Push(_resolver.Call(_resolver.ResolveGlobal(module, name), new CheckpointTuple(args)));
+        Push(_resolver.Call(_resolver.ResolveGlobal(module, name), NewTuple(args)));
     }
 
     private string Decode(byte[] bytes, string what)

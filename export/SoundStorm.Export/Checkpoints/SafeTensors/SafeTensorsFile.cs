@@ -20,6 +20,12 @@ public static class SafeTensorsFile
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads every tensor from a seekable stream holding a whole safetensors file (the fuzz tests feed bytes here).</summary>
+    internal static SafeTensorsContent Read(Stream stream, string path)
+    {
         long fileLength = stream.Length;
         if (fileLength < 8)
         {

@@ -25,6 +25,12 @@ public static class TorchCheckpoint
         ArgumentNullException.ThrowIfNull(path);
         options ??= TorchLoadOptions.Default;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Load(stream, path, options);
+    }
+
+    /// <summary>Loads from a seekable stream holding a whole checkpoint (the fuzz tests feed bytes here).</summary>
+    internal static object? Load(Stream stream, string path, TorchLoadOptions options)
+    {
         Span<byte> start = stackalloc byte[4];
         int read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
         stream.Position = 0;
@@ -50,7 +56,7 @@ public static class TorchCheckpoint
     /// the file's top-level object is the state dict itself.
     /// </param>
     /// <param name="options">Opaque classes and limits; <see cref="TorchLoadOptions.Default"/> when null.</param>
-    /// <exception cref="CheckpointFormatException">The file (or the entry) is not a dictionary, or see <see cref="Load"/>.</exception>
+    /// <exception cref="CheckpointFormatException">The file (or the entry) is not a dictionary, or see <see cref="Load(string, TorchLoadOptions?)"/>.</exception>
     public static OrderedDictionary<string, CheckpointTensor> LoadStateDict(string path, string? entry = null, TorchLoadOptions? options = null)
     {
         object? root = Load(path, options);

@@ -18,6 +18,7 @@ internal sealed class TorchZipArchive
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Dictionary<string, Entry> _entries;
+    private long _consumed;
 
     private sealed record Entry(string Name, ushort Method, ushort Flags, long CompressedSize, long Size, long LocalHeaderOffset);
 
@@ -103,6 +104,14 @@ internal sealed class TorchZipArchive
         if (entry.CompressedSize < 0 || entry.CompressedSize > _stream.Length - dataOffset)
         {
             throw Fail(_source, $"record '{name}': {entry.CompressedSize} bytes at offset {dataOffset} run past the end of the {_stream.Length}-byte file");
+        }
+
+        // The records of an honest archive occupy disjoint bytes, so together they cannot take more than the file holds.
+        // More means entries share their data: an overlapping-entry zip bomb that would multiply the memory it demands.
+        _consumed += entry.CompressedSize;
+        if (_consumed > _stream.Length)
+        {
+            throw Fail(_source, $"record '{name}' shares its bytes with other records ({_consumed} bytes read from a {_stream.Length}-byte file)");
         }
 
         return entry.Method switch
