@@ -18,6 +18,7 @@ internal sealed class TorchZipArchive
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Dictionary<string, Entry> _entries;
+    private readonly HashSet<long> _localHeadersRead = [];
     private long _consumed;
 
     private sealed record Entry(string Name, ushort Method, ushort Flags, long CompressedSize, long Size, long LocalHeaderOffset);
@@ -109,7 +110,7 @@ internal sealed class TorchZipArchive
         // The records of an honest archive occupy disjoint bytes, so together they cannot take more than the file holds.
         // More means entries share their data: an overlapping-entry zip bomb that would multiply the memory it demands.
         _consumed += entry.CompressedSize;
-        if (_consumed > _stream.Length)
+        if (!_localHeadersRead.Add(entry.LocalHeaderOffset) || _consumed > _stream.Length)
         {
             throw Fail(_source, $"record '{name}' shares its bytes with other records ({_consumed} bytes read from a {_stream.Length}-byte file)");
         }

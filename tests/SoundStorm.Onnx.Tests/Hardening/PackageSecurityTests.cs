@@ -1,0 +1,117 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Tests.Support;
+using SoundStorm.Tests.Shared;
+
+namespace SoundStorm.Onnx.Tests.Hardening;
+
+/// <summary>
+/// Hostile model packages: zip entries that climb out of the extraction folder (zip slip), overlapping-entry zip bombs,
+/// manifest paths that leave the package, graph files whose SHA-256 does not match, and JSON nulls where the manifest
+/// has none.
+/// </summary>
+public sealed class PackageSecurityTests : IDisposable
+{
+    private readonly string _dir = TestPaths.NewTempDirectory();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteZip(byte[] bytes)
+    {
+        string path = Path.Combine(_dir, $"{Guid.NewGuid():N}.zip");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private string ManifestWith(Action<JsonNode> edit)
+    {
+        string folder = new TinyModel(7).WritePackage(Path.Combine(_dir, Guid.NewGuid().ToString("N")));
+        string path = Path.Combine(folder, ModelManifest.FileName);
+        var node = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(node);
+        File.WriteAllText(path, node.ToJsonString());
+        return folder;
+    }
+
+    [Theory]
+    [InlineData("../../escaped.txt")]
+    [InlineData("/tmp/escaped.txt")]
+    [InlineData("..\\..\\escaped.txt")]
+    [InlineData("graphs/../../../escaped.txt")]
+    public void Zip_entry_that_leaves_the_extraction_folder_is_refused(string name)
+    {
+        string zip = WriteZip(RawZip.Build(new(ModelManifest.FileName, "{}"u8.ToArray()), new(name, "x"u8.ToArray())));
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(zip, verifyGraphs: false));
+        Assert.Equal($"zip entry '{name}'", e.Field);
+        Assert.False(File.Exists("/tmp/escaped.txt"));
+    }
+
+    [Fact]
+    public void Zip_entries_sharing_one_block_of_data_are_refused_before_unpacking()
+    {
+        // An overlapping-entry zip bomb: a few hundred bytes of deflated zeros listed under 200 names.
+        byte[] block = new byte[1 << 20];
+        var entries = new List<RawZip.Entry> { new(ModelManifest.FileName, "{}"u8.ToArray()), new("z0.bin", block, Deflate: true) };
+        entries.AddRange(Enumerable.Range(1, 199).Select(i => new RawZip.Entry($"z{i}.bin", block, Deflate: true, SharesDataOf: "z0.bin")));
+        string zip = WriteZip(RawZip.Build([.. entries]));
+        string target = Path.Combine(_dir, "unpacked");
+        Directory.CreateDirectory(target);
+
+        var e = Assert.Throws<ModelPackageException>(() => ZipPackageExtractor.Extract(zip, target));
+        Assert.Equal("(zip entries)", e.Field);
+        Assert.Contains("entries overlap", e.Found);
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("..\\outside.onnx")]
+    [InlineData("sub/../../outside.onnx")]
+    [InlineData("combiner.onnx\u0000.txt")]
+    public void Manifest_path_outside_the_package_is_refused(string file)
+    {
+        string folder = ManifestWith(m => m["graphs"]!["combiner"]!["file"] = file);
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, verifyGraphs: false));
+        Assert.Equal("graphs.combiner.file", e.Field);
+        Assert.Equal("a relative path inside the package", e.Expected);
+    }
+
+    [Fact]
+    public void Graph_changed_inside_a_zip_fails_its_checksum()
+    {
+        string zip = new TinyModel(8).WritePackage(Path.Combine(_dir, "z"), zip: true);
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Update))
+        {
+            var entry = archive.Entries.Single(x => x.Name == "transformer.onnx");
+            using var stream = entry.Open();
+            stream.Seek(0, SeekOrigin.End);
+            stream.WriteByte(0); // still a valid protobuf: only the hash can tell
+        }
+
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(zip, verifyGraphs: false));
+        Assert.Equal("graphs.transformer.sha256", e.Field);
+        Assert.Contains("changed or damaged", e.Found);
+    }
+
+    [Theory]
+    [InlineData("graphs.combiner.inputs", "null")]
+    [InlineData("graphs.combiner.inputs", "[null]")]
+    [InlineData("graphs.transformer.outputs", "[null]")]
+    [InlineData("graphs.combiner", "null")]
+    [InlineData("graphs", "null")]
+    [InlineData("modelFamily", "null")]
+    [InlineData("graphs.combiner.sha256", "null")]
+    public void Json_null_where_the_manifest_has_none_is_a_package_error(string path, string json)
+    {
+        // These reached the validator as null references before the serializer respected the nullable annotations.
+        string folder = ManifestWith(m =>
+        {
+            string[] parts = path.Split('.');
+            JsonNode parent = parts[..^1].Aggregate(m, (node, part) => node[part]!);
+            parent[parts[^1]] = JsonNode.Parse(json);
+        });
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, verifyGraphs: false));
+        Assert.Equal("manifest.json", e.File);
+    }
+}
