@@ -40,9 +40,12 @@ public static class MutationFuzzer
     /// <param name="allocationLimitBytes">Fixed allowance of bytes allocated per input.</param>
     /// <param name="allocationPerInputByte">Further allowance per byte of input (decoders may legitimately expand).</param>
     /// <param name="timeLimit">Longest one input may take before it counts as a hang.</param>
+    /// <param name="mutate">Makes one mutant from the seeds (default: the byte-level mutations described above).</param>
     public static Report Run(string parser, IReadOnlyList<byte[]> seeds, int mutants, Action<byte[]> parse, Func<Exception, bool> documented,
-        int seed = 1, long allocationLimitBytes = 64L << 20, long allocationPerInputByte = 64, TimeSpan? timeLimit = null)
+        int seed = 1, long allocationLimitBytes = 64L << 20, long allocationPerInputByte = 64, TimeSpan? timeLimit = null,
+        Func<IReadOnlyList<byte[]>, Random, byte[]>? mutate = null)
     {
+        mutate ??= Mutate;
         var limit = timeLimit ?? TimeSpan.FromSeconds(10);
         var rng = new Random(seed);
         int parsed = 0, refused = 0, tried = 0;
@@ -50,7 +53,7 @@ public static class MutationFuzzer
         using var worker = new Worker();
         for (int i = 0; i < mutants + seeds.Count && failures.Count < 5; i++)
         {
-            byte[] input = i < seeds.Count ? seeds[i] : Mutate(seeds, rng);
+            byte[] input = i < seeds.Count ? seeds[i] : mutate(seeds, rng);
             tried++;
             var outcome = worker.Run(() => parse(input), limit);
             if (outcome is null)
