@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one parser with AFL++ through SharpFuzz (release checks; CI runs the bounded mutation
-# tests instead). Usage: fuzz/run-afl.sh wav|npy|safetensors|torch|onnx|manifest SECONDS
+# tests instead). Usage: fuzz/run-afl.sh wav|npy|safetensors|torch|pickle|onnx|manifest SECONDS
 # Needs: apt-get install afl++; dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0
 set -euo pipefail
 parser=${1:?parser}; seconds=${2:-60}
