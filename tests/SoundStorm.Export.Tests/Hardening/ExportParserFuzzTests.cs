@@ -19,7 +19,7 @@ public sealed class ExportParserFuzzTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void Safetensors_reader_only_parses_or_refuses()
     {
-        var report = MutationFuzzer.Run("safetensors", MutationFuzzer.Corpus("safetensors"), 6000,
+        var report = MutationFuzzer.Run("safetensors", MutationFuzzer.Corpus("safetensors"), 10_000,
             b => SafeTensorsFile.Read(new MemoryStream(b, writable: false), "fuzz.safetensors"), e => e is CheckpointFormatException);
         output.WriteLine(report.ToString());
     }
@@ -28,7 +28,7 @@ public sealed class ExportParserFuzzTests(ITestOutputHelper output) : IDisposabl
     public void Torch_checkpoint_reader_only_parses_or_refuses()
     {
         // Stride-0 expansions may legitimately materialise up to 64 MiB; deflated records up to ~1032x their bytes.
-        var report = MutationFuzzer.Run("torch zip/pickle", MutationFuzzer.Corpus("torch"), 5000,
+        var report = MutationFuzzer.Run("torch zip/pickle", MutationFuzzer.Corpus("torch"), 10_000,
             b => TorchCheckpoint.Load(new MemoryStream(b, writable: false), "fuzz.pth", TorchLoadOptions.Default),
             e => e is CheckpointFormatException, allocationLimitBytes: 80L << 20, allocationPerInputByte: 1100);
         output.WriteLine(report.ToString());
@@ -37,7 +37,7 @@ public sealed class ExportParserFuzzTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void Pickle_machine_only_builds_allowed_data_or_refuses()
     {
-        var report = MutationFuzzer.Run("pickle", MutationFuzzer.Corpus("pickle"), 6000, b =>
+        var report = MutationFuzzer.Run("pickle", MutationFuzzer.Corpus("pickle"), 10_000, b =>
         {
             var resolver = new TorchPickleResolver(new ZeroStorages(), TorchLoadOptions.Default, "fuzz.pkl");
             PickleMachine.Load(new PickleInput(new MemoryStream(b, writable: false), b.Length, "fuzz.pkl"), resolver);
@@ -48,7 +48,7 @@ public sealed class ExportParserFuzzTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void Onnx_reader_only_parses_or_refuses()
     {
-        var report = MutationFuzzer.Run("onnx", [.. MutationFuzzer.Corpus("onnx"), SmallModel().ToBytes()], 5000, b =>
+        var report = MutationFuzzer.Run("onnx", [.. MutationFuzzer.Corpus("onnx"), SmallModel().ToBytes()], 10_000, b =>
         {
             var model = OnnxModel.Parse(b);
             foreach (var t in model.Proto.Graph.Initializer) model.ReadInitializer(t.Name);

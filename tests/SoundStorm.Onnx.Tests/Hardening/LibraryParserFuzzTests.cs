@@ -24,7 +24,7 @@ public sealed class LibraryParserFuzzTests(ITestOutputHelper output) : IDisposab
             WavWriter.Write(stream, new AudioClip([Enumerable.Range(0, 64).Select(i => MathF.Sin(i / 3f) * 0.5f).ToArray(), new float[64]], 16000), format);
             seeds.Add(stream.ToArray());
         }
-        var report = MutationFuzzer.Run("wav", seeds, 6000, b => WavReader.Read(new MemoryStream(b), "fuzz.wav", out _), e => e is AudioFormatException);
+        var report = MutationFuzzer.Run("wav", seeds, 10_000, b => WavReader.Read(new MemoryStream(b), "fuzz.wav", out _), e => e is AudioFormatException);
         output.WriteLine(report.ToString());
 
         // Non-seekable streams are buffered first; the same inputs must behave the same way.
@@ -43,7 +43,7 @@ public sealed class LibraryParserFuzzTests(ITestOutputHelper output) : IDisposab
             NpyFile.Write(stream, array);
             seeds.Add(stream.ToArray());
         }
-        var report = MutationFuzzer.Run("npy", seeds, 6000, b => NpyFile.Read(new MemoryStream(b)), e => e is NpyFormatException);
+        var report = MutationFuzzer.Run("npy", seeds, 10_000, b => NpyFile.Read(new MemoryStream(b)), e => e is NpyFormatException);
         output.WriteLine(report.ToString());
 
         // Without a length to check against, a header claiming gigabytes must still not allocate them.
