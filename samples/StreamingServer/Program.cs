@@ -1,3 +1,5 @@
+using SoundStorm.Onnx.Packages;
+
 namespace StreamingServer;
 
 /// <summary>
@@ -15,7 +17,17 @@ public static class Program
             Console.Error.WriteLine("usage: StreamingServer [--model PACKAGE] [--port N]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL)");
             return 2;
         }
-        await using var app = ResynthesisServer.Build(new ServerOptions { PackagePath = package, Port = portText is null ? 5080 : int.Parse(portText) });
+        WebApplication app;
+        try
+        {
+            app = ResynthesisServer.Build(new ServerOptions { PackagePath = package, Port = portText is null ? 5080 : int.Parse(portText) });
+        }
+        catch (ModelPackageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        await using var running = app;
         await app.StartAsync();
         Console.WriteLine($"listening on {ResynthesisServer.Address(app)}; Ctrl+C stops");
         await app.WaitForShutdownAsync();
