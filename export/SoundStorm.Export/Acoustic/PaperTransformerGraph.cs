@@ -28,11 +28,13 @@ public static class PaperTransformerGraph
 
         var x = g.Add(embeddings, Nn.Embedding(g, semantic, w, "semantic_emb", c.SemanticVocab + 1, c.Dim));
         var keep = g.Unsqueeze(g.Cast(g.Not(padding), ElementType.Float), 2);
+        // Computed once and added to every layer's scores: cheaper than masking the T×T matrices with Where per layer.
+        var keyBias = g.Where(g.Unsqueeze(padding, 1, 2), g.FloatScalar(-1e9f), g.FloatScalar(0f)); // [B, 1, 1, T]
         var (cos, sin) = Rotary.Tables(g, x, c.Dim / c.Heads, c.RotaryBase);
         for (int i = 0; i < c.Layers; i++)
         {
             using var _ = g.Scope($"block{i}");
-            x = ConformerBlock(g, c, w, $"blocks.{i}", x, padding, keep, cos, sin);
+            x = ConformerBlock(g, c, w, $"blocks.{i}", x, keyBias, keep, cos, sin);
         }
 
         // Only the requested level's head runs: gather its [D, V] matrix and bias from the stacked heads.
@@ -53,12 +55,12 @@ public static class PaperTransformerGraph
     }
 
     private static GraphValue ConformerBlock(OnnxGraphBuilder g, PaperModelConfig c, WeightSet w, string p,
-        GraphValue x, GraphValue padding, GraphValue keep, GraphValue cos, GraphValue sin)
+        GraphValue x, GraphValue keyBias, GraphValue keep, GraphValue cos, GraphValue sin)
     {
         var half = g.FloatScalar(0.5f);
         x = g.Add(x, g.Mul(FeedForward(g, c, w, $"{p}.ff1", x), half));
         var attnIn = Nn.LayerNorm(g, x, w, $"{p}.attn_norm", c.Dim);
-        x = g.Add(x, RotaryAttention(g, c, w, $"{p}.attn", attnIn, padding, cos, sin));
+        x = g.Add(x, RotaryAttention(g, c, w, $"{p}.attn", attnIn, keyBias, cos, sin));
         x = g.Add(x, ConvModule(g, c, w, $"{p}.conv", x, keep));
         x = g.Add(x, g.Mul(FeedForward(g, c, w, $"{p}.ff2", x), half));
         return Nn.LayerNorm(g, x, w, $"{p}.final_norm", c.Dim);
@@ -85,15 +87,16 @@ public static class PaperTransformerGraph
     }
 
     private static GraphValue RotaryAttention(OnnxGraphBuilder g, PaperModelConfig c, WeightSet w, string p,
-        GraphValue x, GraphValue padding, GraphValue cos, GraphValue sin)
+        GraphValue x, GraphValue keyBias, GraphValue cos, GraphValue sin)
     {
         long headDim = c.Dim / c.Heads;
         GraphValue Heads(GraphValue v) => g.Transpose(g.Reshape(v, 0, 0, c.Heads, headDim), 0, 2, 1, 3);
-        var q = Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{p}.query", c.Dim, c.Dim)), cos, sin, headDim);
+        // The 1/√d scale goes on q (T·D values) rather than on the scores (T·T per head): one pass less over T².
+        var q = g.Mul(Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{p}.query", c.Dim, c.Dim)), cos, sin, headDim),
+            g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
         var k = Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{p}.key", c.Dim, c.Dim)), cos, sin, headDim);
         var v = Heads(Nn.Linear(g, x, w, $"{p}.value", c.Dim, c.Dim));
-        var scores = g.Mul(g.MatMul(q, g.Transpose(k, 0, 1, 3, 2)), g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
-        scores = g.Where(g.Unsqueeze(padding, 1, 2), g.FloatScalar(-1e9f), scores);
+        var scores = g.Add(g.MatMul(q, g.Transpose(k, 0, 1, 3, 2)), keyBias);
         var merged = g.Reshape(g.Transpose(g.MatMul(g.Softmax(scores, -1), v), 0, 2, 1, 3), 0, 0, c.Dim);
         return Nn.Linear(g, merged, w, $"{p}.proj", c.Dim, c.Dim);
     }
