@@ -1,72 +1,42 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx.Packages;
 
 namespace StreamingServer;
 
 /// <summary>
-/// A minimal API that resynthesizes uploaded speech and streams the WAV back, bound to 127.0.0.1 only.
-/// <c>POST /resynthesize</c> (multipart: <c>source</c>, <c>prompt</c> WAV files) → audio/wav; <c>GET /health</c>.
+/// <c>StreamingServer [--model PACKAGE] [--port N]</c> (PACKAGE defaults to SOUNDSTORM_MODEL, the port to 5080):
+/// serves <c>POST /resynthesize</c> and <c>GET /health</c> on http://127.0.0.1:PORT until Ctrl+C.
 /// </summary>
 public static class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        string package = Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL")
-            ?? throw new InvalidOperationException("Set SOUNDSTORM_MODEL to a model package.");
-        await using var app = Build(package, args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
-        await app.RunAsync();
-    }
-
-    /// <summary>Builds the app over one shared, thread-safe pipeline.</summary>
-    public static WebApplication Build(string packagePath, string url)
-    {
-        var uri = new Uri(url);
-        if (!System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(uri.Host)))
-            throw new ArgumentException($"The sample server binds loopback addresses only; got {uri.Host}.", nameof(url));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var pipeline = SoundStormPipeline.Load(packagePath);
-        app.Lifetime.ApplicationStopped.Register(pipeline.Dispose);
-
-        app.MapGet("/health", () => Results.Text("ok"));
-        app.MapPost("/resynthesize", async (HttpRequest request, HttpResponse response, CancellationToken cancellationToken) =>
+        string? package = Option(args, "--model") ?? Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL");
+        string? portText = Option(args, "--port");
+        if (string.IsNullOrWhiteSpace(package) || (portText is not null && !int.TryParse(portText, out _)))
         {
-            if (!request.HasFormContentType) return Results.BadRequest("Send multipart/form-data with 'source' and 'prompt' WAV files.");
-            var form = await request.ReadFormAsync(cancellationToken);
-            AudioClip source, prompt;
-            try
-            {
-                source = await ReadWav(form.Files["source"], "source", cancellationToken);
-                prompt = await ReadWav(form.Files["prompt"], "prompt", cancellationToken);
-            }
-            catch (AudioFormatException e)
-            {
-                return Results.BadRequest(e.Message);
-            }
-            catch (ArgumentException e)
-            {
-                return Results.BadRequest(e.Message);
-            }
-            var audio = await pipeline.ResynthesizeAsync(source, prompt, cancellationToken: cancellationToken);
-            response.ContentType = "audio/wav";
-            await using var buffer = new MemoryStream();
-            WavWriter.Write(buffer, audio);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(response.Body, cancellationToken);
-            return Results.Empty;
-        }).DisableAntiforgery();
-        return app;
+            Console.Error.WriteLine("usage: StreamingServer [--model PACKAGE] [--port N]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL)");
+            return 2;
+        }
+        WebApplication app;
+        try
+        {
+            app = ResynthesisServer.Build(new ServerOptions { PackagePath = package, Port = portText is null ? 5080 : int.Parse(portText) });
+        }
+        catch (ModelPackageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        await using var running = app;
+        await app.StartAsync();
+        Console.WriteLine($"listening on {ResynthesisServer.Address(app)}; Ctrl+C stops");
+        await app.WaitForShutdownAsync();
+        return 0;
     }
 
-    private static async Task<AudioClip> ReadWav(IFormFile? file, string field, CancellationToken cancellationToken)
+    private static string? Option(string[] args, string name)
     {
-        if (file is null || file.Length == 0) throw new ArgumentException($"The form has no '{field}' file.");
-        await using var upload = file.OpenReadStream();
-        var copy = new MemoryStream();
-        await upload.CopyToAsync(copy, cancellationToken);
-        copy.Position = 0;
-        return WavReader.Read(copy, field, out _);
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -1,38 +1,20 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Pipeline;
-
 namespace VoiceResynthesis;
 
 /// <summary>
 /// Says what one recording says in the voice of another, through the package API:
-/// <c>VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]</c> (package: argument or SOUNDSTORM_MODEL).
+/// <c>VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]</c> (the package: a folder or .zip, as the fourth
+/// argument or in SOUNDSTORM_MODEL). Exit codes: 0 done, 2 bad input, 130 cancelled with Ctrl+C.
 /// </summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, CancellationToken.None);
-
-    public static async Task<int> RunAsync(string[] args, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<int> Main(string[] args)
     {
-        if (args.Length < 3)
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
         {
-            log.WriteLine("usage: VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]");
-            return 2;
-        }
-        string? package = args.Length > 3 ? args[3] : Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL");
-        if (string.IsNullOrEmpty(package))
-        {
-            log.WriteLine("error: give a model package as the fourth argument or in SOUNDSTORM_MODEL");
-            return 2;
-        }
-
-        using var pipeline = SoundStormPipeline.Load(package);
-        var source = WavReader.Read(args[0]);
-        var prompt = WavReader.Read(args[1]);
-        var progress = new Progress<GenerationProgress>(p => log.WriteLine($"step {p.Step}/{p.TotalSteps} (level {p.Level})"));
-        var audio = await pipeline.ResynthesizeAsync(source, prompt, progress, cancellationToken);
-        WavWriter.Write(args[2], audio);
-        log.WriteLine($"{source.Duration.TotalSeconds:F2} s → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {args[2]}");
-        return 0;
+            e.Cancel = true; // let the run stop at its next step and clean up
+            cancel.Cancel();
+        };
+        return await ResynthesisCommand.RunAsync(args, Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL"), Console.Out, Console.Error, cancel.Token);
     }
 }

@@ -21,7 +21,9 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
     /// <summary>Writes (or reuses) the package folder under <paramref name="cacheRoot"/>.</summary>
     public string EnsurePackage(string cacheRoot)
     {
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}");
+        // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
+        var exporter = typeof(PaperGraphs).Assembly.ManifestModule.ModuleVersionId;
+        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)]);
         if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
         string graphs = folder + ".graphs";
         Directory.CreateDirectory(graphs);

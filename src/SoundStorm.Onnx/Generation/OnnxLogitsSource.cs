@@ -41,17 +41,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         if (package.Manifest.ModelFamily != ModelFamilies.MaskGit)
             throw new NotSupportedException(
                 $"Model family '{package.Manifest.ModelFamily}' is not supported by this version of the generator; only '{ModelFamilies.MaskGit}' is.");
-        var combiner = package.CreateSession(GraphNames.Combiner, settings);
-        try
-        {
-            var transformer = package.CreateSession(GraphNames.Transformer, settings);
-            return new OnnxLogitsSource(combiner, transformer, package.Manifest);
-        }
-        catch
-        {
-            combiner.Dispose();
-            throw;
-        }
+        return AcousticSessions.Open(package, settings, (combiner, transformer) => new OnnxLogitsSource(combiner, transformer, package.Manifest));
     }
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);

@@ -42,16 +42,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 
     public static SeedOnnxLogitsSource Create(ModelPackage package, SessionSettings settings)
     {
-        var combiner = package.CreateSession(GraphNames.Combiner, settings);
-        try
-        {
-            return new SeedOnnxLogitsSource(combiner, package.CreateSession(GraphNames.Transformer, settings), package.Manifest);
-        }
-        catch
-        {
-            combiner.Dispose();
-            throw;
-        }
+        return AcousticSessions.Open(package, settings, (combiner, transformer) => new SeedOnnxLogitsSource(combiner, transformer, package.Manifest));
     }
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);

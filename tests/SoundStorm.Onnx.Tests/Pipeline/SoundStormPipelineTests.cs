@@ -1,5 +1,6 @@
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;
 
@@ -10,15 +11,7 @@ namespace SoundStorm.Onnx.Tests.Pipeline;
 /// </summary>
 public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClassFixture<FullPackageFixture>
 {
-    private const string LibriVox = "/usr/share/pocketsphinx/test/data/librivox";
-
-    private static AudioClip? Speech(string name)
-    {
-        string path = Path.Combine(LibriVox, $"sense_and_sensibility_01_austen_64kb-{name}.wav");
-        if (File.Exists(path)) return WavReader.Read(path);
-        Assert.False(Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") == "1", $"{path} missing: apt-get install pocketsphinx-testdata");
-        return null;
-    }
+    private static AudioClip? Speech(string name) => RecordedSpeech.Find(name) is { } path ? WavReader.Read(path) : null;
 
     [Fact]
     public async Task Tokenize_and_codec_round_trip_of_real_speech_have_the_expected_shapes()

@@ -1,0 +1,28 @@
+using SoundStorm.Onnx.Pipeline;
+
+namespace StreamingServer;
+
+/// <summary>Settings of the sample server. It always listens on 127.0.0.1 only.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The model package (folder or .zip).</summary>
+    public required string PackagePath { get; init; }
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one (read it back with <see cref="ResynthesisServer.Address"/>).</summary>
+    public int Port { get; init; } = 5080;
+
+    /// <summary>Largest request body accepted (both uploads together); larger requests get 413.</summary>
+    public long MaxRequestBytes { get; init; } = 32L << 20;
+
+    /// <summary>Longest a request may take, upload to last byte of audio; a request past it is cancelled.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Resyntheses running at once; more wait in a queue of <see cref="QueueLength"/>, beyond that 503.</summary>
+    public int MaxConcurrentRequests { get; init; } = 2;
+
+    /// <summary>Requests that may wait for a free slot.</summary>
+    public int QueueLength { get; init; } = 8;
+
+    /// <summary>Pipeline settings (execution provider, sampling, prompt length).</summary>
+    public PipelineOptions Pipeline { get; init; } = new();
+}
