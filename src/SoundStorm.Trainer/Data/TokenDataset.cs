@@ -23,6 +23,16 @@ internal sealed partial class TokenDataset
     /// <summary>The parsed header.</summary>
     public TokenDatasetHeader Header { get; }
 
+    /// <summary>Checks the dataset's vocabularies against a model's; a mismatch names dataset.json and both numbers.</summary>
+    public void EnsureFits(int codebooks, int codebookSize, int semanticVocabulary)
+    {
+        string file = Path.Combine(Folder, HeaderFile);
+        var h = Header;
+        if (h.Codebooks != codebooks) throw new DatasetFormatException(file, $"codebooks is {h.Codebooks}; the model has {codebooks} codebooks.");
+        if (h.CodebookSize != codebookSize) throw new DatasetFormatException(file, $"codebookSize is {h.CodebookSize}; the model has {codebookSize} codes per codebook.");
+        if (h.SemanticVocabulary != semanticVocabulary) throw new DatasetFormatException(file, $"semanticVocabulary is {h.SemanticVocabulary}; the model has {semanticVocabulary}.");
+    }
+
     /// <summary>Every utterance in header order.</summary>
     public IReadOnlyList<TokenUtterance> Utterances { get; }
 

@@ -25,33 +25,18 @@ internal static class PackageExporter
         var (combiner, transformer) = PaperGraphs.Build(checkpoint.Config, weights);
         weights.EnsureAllUsed();
 
-        string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        var c = checkpoint.Config;
+        var manifest = new ModelManifest
         {
-            string combinerPath = Path.Combine(staging, "combiner.onnx"), transformerPath = Path.Combine(staging, "transformer.onnx");
-            combiner.Save(combinerPath);
-            transformer.Save(transformerPath);
-            var c = checkpoint.Config;
-            var manifest = new ModelManifest
-            {
-                Name = name ?? Path.GetFileNameWithoutExtension(checkpointPath),
-                ModelFamily = ModelFamilies.MaskGit,
-                SampleRate = sampleRate,
-                FrameRate = checkpoint.Options.FrameRate > 0 ? checkpoint.Options.FrameRate : 50,
-                Codebooks = c.Codebooks,
-                CodebookSize = c.CodebookSize,
-                SemanticVocabulary = c.SemanticVocab,
-                MaskTokenId = c.MaskId,
-            };
-            return new ModelPackageBuilder(manifest)
-                .AddGraph(GraphNames.Combiner, combinerPath)
-                .AddGraph(GraphNames.Transformer, transformerPath)
-                .WriteFolder(outputFolder);
-        }
-        finally
-        {
-            Directory.Delete(staging, recursive: true);
-        }
+            Name = name ?? Path.GetFileNameWithoutExtension(checkpointPath),
+            ModelFamily = ModelFamilies.MaskGit,
+            SampleRate = sampleRate,
+            FrameRate = checkpoint.Options.FrameRate > 0 ? checkpoint.Options.FrameRate : 50,
+            Codebooks = c.Codebooks,
+            CodebookSize = c.CodebookSize,
+            SemanticVocabulary = c.SemanticVocab,
+            MaskTokenId = c.MaskId,
+        };
+        return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder);
     }
 }

@@ -23,32 +23,17 @@ internal static class SeedPackageExporter
         var (combiner, transformer) = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
-        string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        var manifest = new ModelManifest
         {
-            string combinerPath = Path.Combine(staging, "combiner.onnx"), transformerPath = Path.Combine(staging, "transformer.onnx");
-            combiner.Save(combinerPath);
-            transformer.Save(transformerPath);
-            var manifest = new ModelManifest
-            {
-                Name = name ?? Path.GetFileNameWithoutExtension(checkpointPath),
-                ModelFamily = ModelFamilies.SeedDiffusion,
-                SampleRate = sampleRate,
-                FrameRate = checkpoint.Options.FrameRate > 0 ? checkpoint.Options.FrameRate : 50,
-                Codebooks = config.Codebooks,
-                CodebookSize = config.CodebookSize,
-                SemanticVocabulary = config.SemanticVocab,
-                MaskTokenId = config.MaskId,
-            };
-            return new ModelPackageBuilder(manifest)
-                .AddGraph(GraphNames.Combiner, combinerPath)
-                .AddGraph(GraphNames.Transformer, transformerPath)
-                .WriteFolder(outputFolder);
-        }
-        finally
-        {
-            Directory.Delete(staging, recursive: true);
-        }
+            Name = name ?? Path.GetFileNameWithoutExtension(checkpointPath),
+            ModelFamily = ModelFamilies.SeedDiffusion,
+            SampleRate = sampleRate,
+            FrameRate = checkpoint.Options.FrameRate > 0 ? checkpoint.Options.FrameRate : 50,
+            Codebooks = config.Codebooks,
+            CodebookSize = config.CodebookSize,
+            SemanticVocabulary = config.SemanticVocab,
+            MaskTokenId = config.MaskId,
+        };
+        return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder);
     }
 }

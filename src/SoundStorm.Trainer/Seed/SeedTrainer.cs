@@ -178,14 +178,8 @@ internal sealed class SeedTrainer : IDisposable
         }
     }
 
-    private static void CheckDataset(TokenDataset dataset, SeedModelConfig config)
-    {
-        string file = Path.Combine(dataset.Folder, TokenDataset.HeaderFile);
-        var h = dataset.Header;
-        if (h.Codebooks != config.Codebooks) throw new DatasetFormatException(file, $"codebooks is {h.Codebooks}; the model has {config.Codebooks}.");
-        if (h.CodebookSize != config.CodebookSize) throw new DatasetFormatException(file, $"codebookSize is {h.CodebookSize}; the model has {config.CodebookSize} codes per codebook.");
-        if (h.SemanticVocabulary != config.SemanticTokens) throw new DatasetFormatException(file, $"semanticVocabulary is {h.SemanticVocabulary}; the model has {config.SemanticTokens}.");
-    }
+    private static void CheckDataset(TokenDataset dataset, SeedModelConfig config) =>
+        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticTokens);
 
     /// <inheritdoc />
     public void Dispose()

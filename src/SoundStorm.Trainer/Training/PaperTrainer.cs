@@ -214,14 +214,8 @@ internal sealed class PaperTrainer : IDisposable
         return new ValidationRecord(_step, loss, accuracy);
     }
 
-    private static void CheckDataset(TokenDataset dataset, PaperModelConfig config)
-    {
-        string file = Path.Combine(dataset.Folder, TokenDataset.HeaderFile);
-        var h = dataset.Header;
-        if (h.Codebooks != config.Codebooks) throw new DatasetFormatException(file, $"codebooks is {h.Codebooks}; the model has {config.Codebooks} levels.");
-        if (h.CodebookSize != config.CodebookSize) throw new DatasetFormatException(file, $"codebookSize is {h.CodebookSize}; the model has {config.CodebookSize} codes per level.");
-        if (h.SemanticVocabulary != config.SemanticVocab) throw new DatasetFormatException(file, $"semanticVocabulary is {h.SemanticVocabulary}; the model has {config.SemanticVocab}.");
-    }
+    private static void CheckDataset(TokenDataset dataset, PaperModelConfig config) =>
+        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticVocab);
 
     /// <inheritdoc />
     public void Dispose()

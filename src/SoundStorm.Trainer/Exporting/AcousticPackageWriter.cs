@@ -1,0 +1,28 @@
+using SoundStorm.Export.Onnx;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Trainer.Exporting;
+
+/// <summary>Writes an acoustic model's two graphs and its manifest as a package folder (via a staging folder that is always removed).</summary>
+internal static class AcousticPackageWriter
+{
+    public static ModelManifest Write(OnnxModel combiner, OnnxModel transformer, ModelManifest manifest, string outputFolder)
+    {
+        string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            string combinerPath = Path.Combine(staging, "combiner.onnx"), transformerPath = Path.Combine(staging, "transformer.onnx");
+            combiner.Save(combinerPath);
+            transformer.Save(transformerPath);
+            return new ModelPackageBuilder(manifest)
+                .AddGraph(GraphNames.Combiner, combinerPath)
+                .AddGraph(GraphNames.Transformer, transformerPath)
+                .WriteFolder(outputFolder);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+}
