@@ -127,6 +127,24 @@ public sealed record HifiCodecConfig(
         }
     }
 
+    /// <summary>The configuration as AcademiCodec config json (the field names <see cref="Parse"/> reads), indented.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["resblock"] = "1",
+        ["upsample_rates"] = UpsampleRates,
+        ["upsample_kernel_sizes"] = UpsampleKernelSizes,
+        ["upsample_initial_channel"] = UpsampleInitialChannel,
+        ["resblock_kernel_sizes"] = ResblockKernelSizes,
+        ["resblock_dilation_sizes"] = ResblockDilationSizes,
+        ["sampling_rate"] = SamplingRate,
+        ["n_code_groups"] = CodeGroups,
+        ["n_codes"] = CodebookSize,
+        ["n_residual_levels"] = ResidualLevels,
+        ["encoder_initial_channel"] = EncoderInitialChannel,
+        ["codebook_loss_lambda"] = CodebookLossLambda,
+        ["commitment_loss_lambda"] = CommitmentLossLambda,
+    }, new JsonSerializerOptions { WriteIndented = true });
+
     /// <summary>Checks that the lists agree and every width divides as the network needs.</summary>
     public void Validate(string source = "config")
     {

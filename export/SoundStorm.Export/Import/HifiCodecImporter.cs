@@ -52,7 +52,15 @@ public static class HifiCodecImporter
     public static HifiCodecImportResult Import(string checkpointPath, string configPath, string outputDirectory)
     {
         var config = HifiCodecConfig.Load(configPath);
-        var raw = ReadWeights(checkpointPath);
+        return Write(ReadWeights(checkpointPath), config, outputDirectory);
+    }
+
+    /// <summary>
+    /// Checks and converts weights with checkpoint names (weight norm split, e.g. from a trained TorchSharp codec) and
+    /// writes the two graphs, <c>codec.json</c> and the package fragment to <paramref name="outputDirectory"/>.
+    /// </summary>
+    public static HifiCodecImportResult Write(WeightSet raw, HifiCodecConfig config, string outputDirectory)
+    {
         CheckTensors(raw, config);
         var folded = WeightNormFolding.Fold(raw);
         var (encoder, decoder) = HifiCodecGraphs.Build(config, folded);

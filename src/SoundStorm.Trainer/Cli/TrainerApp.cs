@@ -11,6 +11,7 @@ internal static class TrainerApp
         root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(TrainCodecCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

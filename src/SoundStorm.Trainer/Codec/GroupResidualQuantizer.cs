@@ -59,7 +59,11 @@ internal sealed class GroupResidualQuantizer : nn.Module
     /// <param name="Quantized">Σ levels of codewords [B, D, T], straight-through (gradient flows to the latent).</param>
     /// <param name="Loss">Codebook + commitment loss, averaged over levels (a scalar).</param>
     /// <param name="Codes">int64 [B, T, L·G], level-major.</param>
-    public sealed record Result(Tensor Quantized, Tensor Loss, Tensor Codes);
+    /// <param name="LevelInputs">What each level quantised, detached [B·T, D] (training draws restarted codewords from it).</param>
+    public sealed record Result(Tensor Quantized, Tensor Loss, Tensor Codes, IReadOnlyList<Tensor> LevelInputs);
+
+    /// <summary>Codebook <paramref name="group"/> of residual level <paramref name="level"/>.</summary>
+    public Codebook At(int level, int group) => _levels[level][group];
 
     /// <summary>Quantises latent [B, D, T].</summary>
     public Result forward(Tensor latent)
@@ -68,8 +72,10 @@ internal sealed class GroupResidualQuantizer : nn.Module
         var residual = latent.transpose(1, 2).reshape(-1, _config.LatentDim); // [B·T, D]
         Tensor? total = null, loss = null;
         var codes = new List<Tensor>();
+        var inputs = new List<Tensor>();
         foreach (var level in _levels)
         {
+            inputs.Add(residual.detach());
             var parts = residual.split(_config.GroupDim, 1);
             var words = new Tensor[level.Length];
             for (int g = 0; g < level.Length; g++)
@@ -87,7 +93,7 @@ internal sealed class GroupResidualQuantizer : nn.Module
             residual = residual - straightThrough;
         }
         var quantized = total!.reshape(batch, frames, _config.LatentDim).transpose(1, 2);
-        return new Result(quantized, loss! / _levels.Length, stack(codes, 1).reshape(batch, frames, _config.CodesPerFrame));
+        return new Result(quantized, loss! / _levels.Length, stack(codes, 1).reshape(batch, frames, _config.CodesPerFrame), inputs);
     }
 
     /// <summary>Codes int64 [B, T, L·G] → Σ levels of codewords [B, D, T] (upstream <c>embed</c>).</summary>

@@ -29,6 +29,15 @@ internal sealed class HifiCodec : nn.Module
     /// <summary>The architecture.</summary>
     public HifiCodecConfig Config { get; }
 
+    /// <summary>Waveform → latent.</summary>
+    public HifiCodecEncoder Encoder => encoder;
+
+    /// <summary>Latent → codes and quantised latent.</summary>
+    public GroupResidualQuantizer Quantizer => quantizer;
+
+    /// <summary>Quantised latent → waveform.</summary>
+    public HifiCodecGenerator Generator => generator;
+
     /// <summary>One training pass: reconstruction [B, 1, hop·T], VQ loss (scalar) and codes [B, T, L·G] for waveform [B, 1, N].</summary>
     public (Tensor Reconstruction, Tensor VqLoss, Tensor Codes) forward(Tensor waveform)
     {

@@ -33,7 +33,14 @@ internal sealed class HifiCodecEncoder : nn.Module<Tensor, Tensor>
             for (int j = 0; j < config.KernelsPerStage; j++)
             {
                 blocks.Add(new ResBlock1(ch, config.EncoderResblockKernel(j), config.EncoderResblockDilations(j)));
-                norms.Add(nn.GroupNorm(config.EncoderNormGroups(i), ch, HifiCodecConfig.GroupNormEps));
+                var norm = nn.GroupNorm(config.EncoderNormGroups(i), ch, HifiCodecConfig.GroupNormEps);
+                // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised (seen as 0 and 5e26): set PyTorch's 1 and 0.
+                using (no_grad())
+                {
+                    norm.weight!.fill_(1);
+                    norm.bias!.zero_();
+                }
+                norms.Add(norm);
             }
         }
         ups = nn.ModuleList(down.ToArray());

@@ -27,18 +27,14 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
         tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(TrainingCheckpoint.AdamPrefix + s.Name, s.Value)));
         using (var history64 = tensor(sampler.History.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_history", history64));
         using (var count64 = tensor(sampler.Count.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_count", count64));
-        var metadata = new Dictionary<string, string>
+        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
         {
-            ["soundstorm.format"] = Format,
             ["soundstorm.seed_config"] = ModelConfigJson.Write(config),
             ["soundstorm.training"] = ModelConfigJson.Write(options),
             ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
             ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
             ["soundstorm.history"] = ModelConfigJson.Write(history),
-        };
-        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        SafeTensorsFile.Write(path, tensors, metadata);
+        });
     }
 
     /// <summary>True when <paramref name="path"/> is a seed-family checkpoint written by <see cref="Save"/>.</summary>
@@ -48,12 +44,7 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     /// <summary>Reads a checkpoint; a foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static SeedCheckpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: checkpoint file not found.");
-        var content = SafeTensorsFile.Read(path);
-        string Meta(string key) => content.Metadata.TryGetValue(key, out var v) ? v
-            : throw new CheckpointFormatException($"{path}: metadata '{key}' is missing; not a soundstorm-train seed checkpoint ({Format}).");
-        if (Meta("soundstorm.format") != Format)
-            throw new CheckpointFormatException($"{path}: format '{Meta("soundstorm.format")}', expected '{Format}'.");
+        var (content, Meta) = CheckpointStore.Open(path, Format, "soundstorm-train seed checkpoint");
         var config = ModelConfigJson.Read<SeedModelConfig>(Meta("soundstorm.seed_config"), path);
         config.Validate();
         return new SeedCheckpoint(path, config, ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
@@ -63,7 +54,5 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     }
 
     /// <summary>The model tensors without their prefix.</summary>
-    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors =>
-        Tensors.Where(kv => kv.Key.StartsWith(TrainingCheckpoint.ModelPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[TrainingCheckpoint.ModelPrefix.Length..], kv => kv.Value.WithName(kv.Key[TrainingCheckpoint.ModelPrefix.Length..]), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, TrainingCheckpoint.ModelPrefix);
 }

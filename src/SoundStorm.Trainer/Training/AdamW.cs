@@ -38,6 +38,18 @@ internal sealed class AdamW : IDisposable
     public IEnumerable<(string Name, Tensor Value)> State =>
         _slots.SelectMany(s => new[] { ("m." + s.Name, s.M), ("v." + s.Name, s.V) });
 
+    /// <summary>Restores moments and step count saved from <see cref="State"/>; a missing or misshapen tensor names <paramref name="source"/>.</summary>
+    public void LoadState(IReadOnlyDictionary<string, SoundStorm.Export.Checkpoints.CheckpointTensor> stored, long steps, string source)
+    {
+        foreach (var (name, value) in State)
+        {
+            if (!stored.TryGetValue(name, out var tensor))
+                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{source}: optimizer tensor 'adam.{name}' is missing.");
+            SoundStorm.Trainer.Checkpoints.StateDicts.CopyInto(value, tensor, source);
+        }
+        Steps = steps;
+    }
+
     /// <summary>Zeroes every gradient.</summary>
     public void ZeroGrad()
     {

@@ -68,14 +68,7 @@ internal sealed class PaperTrainer : IDisposable
         StateDicts.Load(trainer._model, checkpoint.Under(TrainingCheckpoint.ModelPrefix), checkpointPath);
         if (trainer._emaModel is not null)
             StateDicts.Load(trainer._emaModel, checkpoint.Under(TrainingCheckpoint.EmaPrefix), checkpointPath);
-        var adamState = checkpoint.Under(TrainingCheckpoint.AdamPrefix);
-        foreach (var (name, value) in trainer._adam.State)
-        {
-            if (!adamState.TryGetValue(name, out var stored))
-                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{checkpointPath}: optimizer tensor 'adam.{name}' is missing.");
-            StateDicts.CopyInto(value, stored, checkpointPath);
-        }
-        trainer._adam.Steps = checkpoint.AdamSteps;
+        trainer._adam.LoadState(checkpoint.Under(TrainingCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         trainer._step = checkpoint.Step;
         trainer._history.AddRange(checkpoint.History);
         trainer._validations.AddRange(checkpoint.Validations);

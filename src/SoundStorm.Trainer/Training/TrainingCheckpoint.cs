@@ -34,30 +34,21 @@ internal sealed record TrainingCheckpoint(
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         if (ema is not null) tensors.AddRange(StateDicts.ToCheckpointTensors(ema, EmaPrefix));
         tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
-        var metadata = new Dictionary<string, string>
+        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
         {
-            ["soundstorm.format"] = Format,
             ["soundstorm.config"] = ModelConfigJson.Write(config),
             ["soundstorm.training"] = ModelConfigJson.Write(options),
             ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
             ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
             ["soundstorm.history"] = ModelConfigJson.Write(history),
             ["soundstorm.validation"] = ModelConfigJson.Write(validations),
-        };
-        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        SafeTensorsFile.Write(path, tensors, metadata);
+        });
     }
 
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static TrainingCheckpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: checkpoint file not found.");
-        var content = SafeTensorsFile.Read(path);
-        string Meta(string key) => content.Metadata.TryGetValue(key, out var v) ? v
-            : throw new CheckpointFormatException($"{path}: metadata '{key}' is missing; not a soundstorm-train checkpoint ({Format}).");
-        if (Meta("soundstorm.format") != Format)
-            throw new CheckpointFormatException($"{path}: format '{Meta("soundstorm.format")}', expected '{Format}'.");
+        var (content, Meta) = CheckpointStore.Open(path, Format, "soundstorm-train checkpoint");
         try
         {
             return new TrainingCheckpoint(path,
@@ -76,7 +67,5 @@ internal sealed record TrainingCheckpoint(
     }
 
     /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>
-    public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) =>
-        Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value.WithName(kv.Key[prefix.Length..]), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) => CheckpointStore.Under(Tensors, prefix);
 }

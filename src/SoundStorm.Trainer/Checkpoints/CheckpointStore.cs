@@ -1,0 +1,39 @@
+using SoundStorm.Export.Checkpoints;
+
+namespace SoundStorm.Trainer.Checkpoints;
+
+/// <summary>
+/// The file side shared by every soundstorm-train checkpoint: one safetensors file whose metadata carries
+/// <c>soundstorm.format</c> plus the kind's own keys; tensors are grouped by name prefix.
+/// </summary>
+internal static class CheckpointStore
+{
+    /// <summary>Writes the file (creating its folder; the safetensors writer replaces the file atomically).</summary>
+    public static void Write(string path, IEnumerable<CheckpointTensor> tensors, string format, IReadOnlyDictionary<string, string> metadata)
+    {
+        var all = new Dictionary<string, string>(metadata) { ["soundstorm.format"] = format };
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        SafeTensorsFile.Write(path, tensors, all);
+    }
+
+    /// <summary>
+    /// Reads the file and checks its format; the returned lookup throws a <see cref="CheckpointFormatException"/>
+    /// naming the file and key when a metadata entry is missing.
+    /// </summary>
+    public static (SafeTensorsContent Content, Func<string, string> Meta) Open(string path, string format, string kind)
+    {
+        if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: checkpoint file not found.");
+        var content = SafeTensorsFile.Read(path);
+        string Meta(string key) => content.Metadata.TryGetValue(key, out var v) ? v
+            : throw new CheckpointFormatException($"{path}: metadata '{key}' is missing; not a {kind} ({format}).");
+        if (Meta("soundstorm.format") != format)
+            throw new CheckpointFormatException($"{path}: format '{Meta("soundstorm.format")}', expected '{format}'.");
+        return (content, Meta);
+    }
+
+    /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed from their names.</summary>
+    public static IReadOnlyDictionary<string, CheckpointTensor> Under(IReadOnlyDictionary<string, CheckpointTensor> tensors, string prefix) =>
+        tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value.WithName(kv.Key[prefix.Length..]), StringComparer.Ordinal);
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using SoundStorm.Export.Codec;
+using SoundStorm.Trainer.Codec.Training;
+
+namespace SoundStorm.Trainer.Cli;
+
+/// <summary>
+/// <c>soundstorm-train train-codec</c>: trains a HiFi-Codec on a folder of speech and writes its checkpoint and its
+/// ONNX fragment (<c>codec_encoder.onnx</c>, <c>codec_decoder.onnx</c>, <c>fragment.json</c>) into <c>OUT/codec</c>.
+/// </summary>
+internal static class TrainCodecCommand
+{
+    public static Command Create()
+    {
+        var defaults = new CodecTrainOptions();
+        var audio = new Option<DirectoryInfo>("--audio") { Description = "Corpus folder: manifest.tsv (only split=train rows are used) or <speaker>/<utterance>.wav files.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoint.safetensors, loss.png and codec/ (the ONNX fragment).", Required = true };
+        var resume = new Option<FileInfo?>("--resume") { Description = "Continue this checkpoint's run exactly (its configuration and options are used)." };
+        var startFrom = new Option<FileInfo?>("--start-from") { Description = "Start a new run from this checkpoint's weights (e.g. with --decoder-only)." };
+        var config = new Option<FileInfo?>("--config") { Description = "AcademiCodec config json (instead of the size flags below)." };
+        var width = new Option<int>("--width") { Description = "Generator width after conv_pre (upsample_initial_channel).", DefaultValueFactory = _ => 128 };
+        var encoderWidth = new Option<int>("--encoder-width") { Description = "Encoder width of conv_pre (doubled per stage).", DefaultValueFactory = _ => 8 };
+        var groups = new Option<int>("--groups") { Description = "Code groups per residual level.", DefaultValueFactory = _ => 2 };
+        var levels = new Option<int>("--levels") { Description = "Residual levels.", DefaultValueFactory = _ => 2 };
+        var codebookSize = new Option<int>("--codebook-size") { Description = "Codewords per codebook.", DefaultValueFactory = _ => 1024 };
+        var steps = new Option<int>("--steps") { Description = "Total optimiser steps (the learning-rate schedule spans them).", DefaultValueFactory = _ => defaults.Steps };
+        var batch = new Option<int>("--batch-size") { Description = "Crops per batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var segment = new Option<int>("--segment-frames") { Description = "Crop length in code frames (hop samples each).", DefaultValueFactory = _ => defaults.SegmentFrames };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var minLr = new Option<double>("--min-lr") { Description = "Learning rate at the end of the cosine decay.", DefaultValueFactory = _ => defaults.MinLearningRate };
+        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps.", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var clip = new Option<double>("--clip") { Description = "Global gradient-norm limit (0 = off).", DefaultValueFactory = _ => defaults.ClipNorm };
+        var restartEvery = new Option<int>("--restart-every") { Description = "Re-draw codewords unused for this many steps (0 = never).", DefaultValueFactory = _ => defaults.RestartEvery };
+        var decoderOnly = new Option<bool>("--decoder-only") { Description = "Train the decoder only (encoder and codebooks frozen, so codes stay fixed)." };
+        var seed = new Option<long>("--seed") { Description = "Seed of initialisation, crops and restarts.", DefaultValueFactory = _ => defaults.Seed };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps.", DefaultValueFactory = _ => defaults.CheckpointEvery };
+        var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => defaults.LogEvery };
+        var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step; resume later." };
+        var minutes = new Option<double?>("--minutes") { Description = "Stop (with a checkpoint) after this much wall time; resume later." };
+        var skip = new Option<bool>("--skip-bad-files") { Description = "Leave out unreadable audio files with a warning instead of stopping." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (1 is fastest on a busy 2-core machine).", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("train-codec", "Train a HiFi-Codec (encoder, group-residual VQ, decoder) with log-mel + multi-resolution STFT losses.")
+        {
+            audio, output, resume, startFrom, config, width, encoderWidth, groups, levels, codebookSize, steps, batch, segment, lr, minLr, warmup,
+            clip, restartEvery, decoderOnly, seed, checkpointEvery, logEvery, stopAfter, minutes, threads, skip,
+        };
+        command.SetAction(r => TrainerErrors.Guard(() =>
+        {
+            TorchSharp.torch.set_num_threads(r.GetValue(threads));
+            string outFolder = r.GetValue(output)!.FullName;
+            Directory.CreateDirectory(outFolder);
+            var options = new CodecTrainOptions
+            {
+                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), SegmentFrames = r.GetValue(segment), LearningRate = r.GetValue(lr),
+                MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), ClipNorm = r.GetValue(clip),
+                RestartEvery = r.GetValue(restartEvery), DecoderOnly = r.GetValue(decoderOnly), Seed = r.GetValue(seed),
+                CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+            }.Validate();
+            var resumeFile = r.GetValue(resume);
+            var startFile = r.GetValue(startFrom);
+            if (resumeFile is not null && startFile is not null) throw new ArgumentException("--resume and --start-from exclude each other.");
+            var sizes = CodecConfig(r.GetValue(config), r.GetValue(width), r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
+            int rate = resumeFile is not null ? Codec.Training.CodecCheckpoint.Load(resumeFile.FullName).Config.SamplingRate
+                : startFile is not null ? Codec.Training.CodecCheckpoint.Load(startFile.FullName).Config.SamplingRate : sizes.SamplingRate;
+            var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, rate, Console.Out, r.GetValue(skip));
+            using var trainer = resumeFile is not null ? CodecTrainer.Resume(resumeFile.FullName, corpus, outFolder, Console.Out)
+                : startFile is not null ? CodecTrainer.StartFrom(startFile.FullName, options, corpus, outFolder, Console.Out)
+                : new CodecTrainer(sizes, options, corpus, outFolder, Console.Out);
+            var limit = r.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+            int done = trainer.Train(r.GetValue(stopAfter), limit);
+            CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);
+            var fragment = trainer.Export(Path.Combine(outFolder, "codec"));
+            Console.WriteLine($"step {done}: checkpoint {Path.Combine(outFolder, CodecTrainer.CheckpointFile)}; codec fragment {Path.GetDirectoryName(fragment.EncoderPath)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    // Hop 320 at 16 kHz (50 frames/s, the semantic token rate) unless a config file says otherwise.
+    private static HifiCodecConfig CodecConfig(FileInfo? file, int width, int encoderWidth, int groups, int levels, int codebookSize)
+    {
+        var baseline = file is not null ? HifiCodecConfig.Load(file.FullName)
+            : new HifiCodecConfig(new[] { 8, 5, 4, 2 }, new[] { 16, 11, 8, 4 }, width, new[] { 3, 7 }, new[] { new[] { 1, 3, 5 }, new[] { 1, 3, 5 } },
+                16000, groups, codebookSize, levels, encoderWidth);
+        baseline.Validate(file?.FullName ?? "train-codec options");
+        return baseline;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Export.Codec;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Codec.Training;
+
+/// <summary>
+/// A codec training checkpoint: one safetensors file with <c>model.*</c> (the codec's state dict under AcademiCodec
+/// names), <c>adam.m.*</c> / <c>adam.v.*</c>, and metadata: <c>soundstorm.format</c>, <c>soundstorm.codec_config</c>
+/// (AcademiCodec config json), <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
+/// <c>soundstorm.history</c>. Randomness is keyed by seed and step, so this is the complete state of a run.
+/// </summary>
+internal sealed record CodecCheckpoint(
+    string Path, HifiCodecConfig Config, CodecTrainOptions Options, int Step, long AdamSteps,
+    IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<CodecStepRecord> History)
+{
+    /// <summary>Value of <c>soundstorm.format</c>.</summary>
+    public const string Format = "soundstorm-codec-checkpoint/1";
+
+    /// <summary>Tensor name prefixes.</summary>
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.";
+
+    /// <summary>Writes a checkpoint atomically (the safetensors writer goes through a temporary file).</summary>
+    public static void Save(string path, nn.Module model, AdamW adam, HifiCodecConfig config, CodecTrainOptions options,
+        int step, IReadOnlyList<CodecStepRecord> history)
+    {
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
+        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
+        {
+            ["soundstorm.codec_config"] = config.ToJson(),
+            ["soundstorm.training"] = ModelConfigJson.Write(options),
+            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.history"] = ModelConfigJson.Write(history),
+        });
+    }
+
+    /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
+    public static CodecCheckpoint Load(string path)
+    {
+        var (content, Meta) = CheckpointStore.Open(path, Format, "train-codec checkpoint");
+        try
+        {
+            return new CodecCheckpoint(path,
+                HifiCodecConfig.Parse(Meta("soundstorm.codec_config"), path),
+                ModelConfigJson.Read<CodecTrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
+                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
+                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
+                ModelConfigJson.Read<List<CodecStepRecord>>(Meta("soundstorm.history"), path));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or HifiCodecConfigException)
+        {
+            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>
+    public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) => CheckpointStore.Under(Tensors, prefix);
+}

@@ -1,0 +1,10 @@
+namespace SoundStorm.Trainer.Codec.Training;
+
+/// <summary>The losses of one codec training step.</summary>
+/// <param name="Step">1-based step number.</param>
+/// <param name="Loss">The weighted total that was minimised.</param>
+/// <param name="Mel">Log-mel L1.</param>
+/// <param name="Stft">Multi-resolution STFT loss.</param>
+/// <param name="Vq">Codebook + commitment loss (0 when the quantiser is frozen).</param>
+/// <param name="LearningRate">Rate used for the update.</param>
+internal sealed record CodecStepRecord(int Step, double Loss, double Mel, double Stft, double Vq, double LearningRate);

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoundStorm.Export.Codec;
+using SoundStorm.Export.Import;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Codec.Training;
+
+/// <summary>
+/// Trains a HiFi-Codec (encoder, group-residual VQ, generator) to reconstruct speech, on random crops of a
+/// <see cref="WaveformCorpus"/>, with log-mel + multi-resolution STFT losses and the quantiser's own loss (no
+/// discriminators: the run is meant to fit a CPU budget). Writes <c>checkpoint.safetensors</c> every
+/// <see cref="CodecTrainOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
+/// resumed from it continues with identical losses.
+/// </summary>
+internal sealed class CodecTrainer : IDisposable
+{
+    /// <summary>Checkpoint file name inside the run folder.</summary>
+    public const string CheckpointFile = "checkpoint.safetensors";
+
+    private const ulong InitPurpose = 11, RestartPurpose = 12;
+
+    private readonly HifiCodec _codec;
+    private readonly CodecTrainOptions _options;
+    private readonly WaveformCorpus _corpus;
+    private readonly string _outputFolder;
+    private readonly TextWriter _log;
+    private readonly AdamW _adam;
+    private readonly LearningRateSchedule _schedule;
+    private readonly SpectralLosses _losses;
+    private readonly CodebookRestarts _restarts;
+    private readonly List<CodecStepRecord> _history = new();
+    private int _step;
+
+    /// <summary>A fresh run (weights seeded from <see cref="CodecTrainOptions.Seed"/>).</summary>
+    public CodecTrainer(HifiCodecConfig config, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    {
+        _options = options.Validate();
+        _corpus = corpus;
+        _outputFolder = outputFolder;
+        _log = log ?? TextWriter.Null;
+        manual_seed(options.Seed);
+        _codec = new HifiCodec(config);
+        var trained = options.DecoderOnly
+            ? _codec.Generator.named_parameters().Select(p => ("generator." + p.name, (Tensor)p.parameter))
+            : _codec.named_parameters().Select(p => (p.name, (Tensor)p.parameter));
+        _adam = new AdamW(trained, beta1: 0.8, beta2: 0.99, weightDecay: 0);
+        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        _losses = new SpectralLosses(config.SamplingRate);
+        _restarts = new CodebookRestarts(_codec.Quantizer, config);
+    }
+
+    /// <summary>Continues from a checkpoint of this trainer (its configuration and options are used).</summary>
+    public static CodecTrainer Resume(string checkpointPath, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = CodecCheckpoint.Load(checkpointPath);
+        var trainer = new CodecTrainer(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
+        StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
+        trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+        trainer._step = checkpoint.Step;
+        trainer._history.AddRange(checkpoint.History);
+        trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
+        return trainer;
+    }
+
+    /// <summary>
+    /// A new run whose weights start from another run's checkpoint (e.g. a decoder-only run after a joint one: the
+    /// codes stay those of the starting checkpoint). Optimiser state and step count start fresh.
+    /// </summary>
+    public static CodecTrainer StartFrom(string checkpointPath, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = CodecCheckpoint.Load(checkpointPath);
+        var trainer = new CodecTrainer(checkpoint.Config, options, corpus, outputFolder, log) { _initialized = true };
+        StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
+        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps");
+        return trainer;
+    }
+
+    private bool _initialized;
+
+    /// <summary>The codec being trained.</summary>
+    public HifiCodec Codec => _codec;
+
+    /// <summary>Steps completed.</summary>
+    public int Step => _step;
+
+    /// <summary>Loss of every step so far.</summary>
+    public IReadOnlyList<CodecStepRecord> History => _history;
+
+    /// <summary>
+    /// Trains until <see cref="CodecTrainOptions.Steps"/>, <paramref name="stopAfter"/> steps, or the
+    /// <paramref name="timeLimit"/> (whichever comes first), then writes a checkpoint. Returns the steps completed.
+    /// </summary>
+    public int Train(int? stopAfter = null, TimeSpan? timeLimit = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
+        int segment = _options.SegmentFrames * _codec.Config.Hop;
+        var batch = new float[_options.BatchSize * segment];
+        _codec.train();
+        if (_step == 0 && !_initialized && !_options.DecoderOnly) InitializeCodebooks(segment);
+        int startStep = _step;
+        while (_step < last && !cancellation.IsCancellationRequested && (timeLimit is null || clock.Elapsed < timeLimit))
+        {
+            TrainStep(batch, segment);
+            if (_step % _options.LogEvery == 0 || _step == last)
+            {
+                var h = _history[^1];
+                double rate = (_step - startStep) / clock.Elapsed.TotalSeconds;
+                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}  lr {h.LearningRate:E2}  {rate:F2} steps/s  codewords used {_restarts.LastUsedFraction:P0} (last restart window)"));
+            }
+            if (_step % _options.CheckpointEvery == 0) SaveCheckpoint();
+        }
+        SaveCheckpoint();
+        return _step;
+    }
+
+    /// <summary>Writes the encoder/decoder graphs and the package fragment of the current weights.</summary>
+    public HifiCodecImportResult Export(string folder) => HifiCodecImporter.Write(_codec.ToWeightSet(), _codec.Config, folder);
+
+    private void TrainStep(float[] batch, int segment)
+    {
+        using var scope = NewDisposeScope();
+        _corpus.Crops(new StepRandom(_options.Seed, StepRandom.Batch, _step), _options.BatchSize, segment, batch);
+        var audio = tensor(batch, new long[] { _options.BatchSize, 1, segment });
+        GroupResidualQuantizer.Result q;
+        Tensor vq;
+        if (_options.DecoderOnly)
+        {
+            using (no_grad()) q = _codec.Quantizer.forward(_codec.Encoder.forward(audio));
+            vq = zeros(1);
+        }
+        else
+        {
+            q = _codec.Quantizer.forward(_codec.Encoder.forward(audio));
+            vq = q.Loss;
+        }
+        var reconstruction = _codec.Generator.forward(_options.DecoderOnly ? q.Quantized.detach() : q.Quantized).squeeze(1);
+        var target = audio.squeeze(1);
+        var mel = _losses.Mel(reconstruction, target);
+        var stft = _losses.MultiResolutionStft(reconstruction, target);
+        var loss = _options.MelWeight * mel + _options.StftWeight * stft + _options.VqWeight * vq;
+
+        _adam.ZeroGrad();
+        loss.backward();
+        _adam.ClipGradNorm(_options.ClipNorm);
+        double lr = _schedule.At(_step);
+        _adam.Step(lr);
+        _restarts.Count(q.Codes);
+        _step++;
+        if (!_options.DecoderOnly && _options.RestartEvery > 0 && _step % _options.RestartEvery == 0)
+            _restarts.Restart(q.LevelInputs, new StepRandom(_options.Seed, RestartPurpose, _step));
+        _history.Add(new CodecStepRecord(_step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), lr));
+    }
+
+    // Codebooks start as latents of the data, level by level (each level sees the residual left by the ones before).
+    private void InitializeCodebooks(int segment)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        // Enough crops that each codebook can start from distinct latents.
+        int crops = Math.Max(_options.BatchSize, (2 * _codec.Config.CodebookSize + _options.SegmentFrames - 1) / _options.SegmentFrames);
+        var audio = new float[crops * segment];
+        _corpus.Crops(new StepRandom(_options.Seed, InitPurpose, 0), crops, segment, audio);
+        var latent = _codec.Encoder.forward(tensor(audio, new long[] { crops, 1, segment }));
+        for (int level = 0; level < _codec.Config.ResidualLevels; level++)
+        {
+            var q = _codec.Quantizer.forward(latent);
+            _restarts.Initialize(level, q.LevelInputs[level], new StepRandom(_options.Seed, InitPurpose, level + 1));
+        }
+        _initialized = true;
+    }
+
+    private void SaveCheckpoint()
+    {
+        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _codec.Config, _options, _step, _history);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _adam.Dispose();
+        _losses.Dispose();
+        _codec.Dispose();
+    }
+}
