@@ -69,6 +69,18 @@ internal sealed class CodebookRestarts
         return replaced;
     }
 
+    /// <summary>The usage counts since the last restart, [codebooks · codewords] row-major (saved in checkpoints so a resume restarts the same codewords).</summary>
+    public long[] Usage
+    {
+        get => _usage.SelectMany(u => u).ToArray();
+        set
+        {
+            if (value.Length != _usage.Length * _config.CodebookSize)
+                throw new ArgumentException($"usage counts: expected {_usage.Length * _config.CodebookSize} values, found {value.Length}.");
+            for (int b = 0; b < _usage.Length; b++) Array.Copy(value, b * _config.CodebookSize, _usage[b], 0, _config.CodebookSize);
+        }
+    }
+
     /// <summary><see cref="UsedFraction"/> just before the latest restart (0 before the first).</summary>
     public double LastUsedFraction { get; private set; }
 

@@ -11,7 +11,7 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// <summary>
 /// A codec training checkpoint: one safetensors file with <c>model.*</c> (the codec's state dict under AcademiCodec
 /// names), <c>adam.m.*</c> / <c>adam.v.*</c>, and metadata: <c>soundstorm.format</c>, <c>soundstorm.codec_config</c>
-/// (AcademiCodec config json), <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
+/// (AcademiCodec config json); <c>restarts.usage</c> holds the codeword counts since the last restart, <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
 /// <c>soundstorm.history</c>. Randomness is keyed by seed and step, so this is the complete state of a run.
 /// </summary>
 internal sealed record CodecCheckpoint(
@@ -24,11 +24,19 @@ internal sealed record CodecCheckpoint(
     /// <summary>Tensor name prefixes.</summary>
     public const string ModelPrefix = "model.", AdamPrefix = "adam.";
 
+    /// <summary>Codeword usage counts since the last restart (int64 [codebooks, codewords]).</summary>
+    public const string UsageTensor = "restarts.usage";
+
+    /// <summary>The stored usage counts.</summary>
+    public long[] Usage => Tensors.TryGetValue(UsageTensor, out var t) ? t.ToInt64()
+        : throw new CheckpointFormatException($"{Path}: tensor '{UsageTensor}' is missing.");
+
     /// <summary>Writes a checkpoint atomically (the safetensors writer goes through a temporary file).</summary>
-    public static void Save(string path, nn.Module model, AdamW adam, HifiCodecConfig config, CodecTrainOptions options,
+    public static void Save(string path, nn.Module model, AdamW adam, CodebookRestarts restarts, HifiCodecConfig config, CodecTrainOptions options,
         int step, IReadOnlyList<CodecStepRecord> history)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        tensors.Add(CheckpointTensor.FromInt64(UsageTensor, new long[] { config.CodesPerFrame, config.CodebookSize }, restarts.Usage));
         tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
         CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
         {

@@ -50,6 +50,9 @@ internal sealed class CodecTrainer : IDisposable
         _adam = new AdamW(trained, beta1: 0.8, beta2: 0.99, weightDecay: 0);
         _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
         _losses = new SpectralLosses(config.SamplingRate);
+        if (options.SegmentFrames * config.Hop < _losses.MinimumSamples)
+            throw new ArgumentException($"--segment-frames {options.SegmentFrames} gives {options.SegmentFrames * config.Hop} samples per crop; " +
+                $"the STFT losses need at least {_losses.MinimumSamples} (at least {(_losses.MinimumSamples + config.Hop - 1) / config.Hop} frames of hop {config.Hop}).");
         _restarts = new CodebookRestarts(_codec.Quantizer, config);
     }
 
@@ -60,6 +63,7 @@ internal sealed class CodecTrainer : IDisposable
         var trainer = new CodecTrainer(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+        trainer._restarts.Usage = checkpoint.Usage;
         trainer._step = checkpoint.Step;
         trainer._history.AddRange(checkpoint.History);
         trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
@@ -177,7 +181,7 @@ internal sealed class CodecTrainer : IDisposable
 
     private void SaveCheckpoint()
     {
-        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _codec.Config, _options, _step, _history);
+        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _restarts, _codec.Config, _options, _step, _history);
     }
 
     /// <inheritdoc/>

@@ -25,6 +25,9 @@ internal sealed class SpectralLosses : IDisposable
             tensor(MelFilterbank.Build(melBands, melFft, sampleRate, 0, sampleRate / 2.0), melBands, melFft / 2 + 1).DetachFromDisposeScope());
     }
 
+    /// <summary>Shortest waveform the losses accept: reflection padding needs more than half the largest FFT.</summary>
+    public int MinimumSamples => _resolutions.Max(r => r.Fft) / 2 + 1;
+
     /// <summary>Log-mel L1 between waveforms [B, N] (natural log of magnitudes clamped at 1e-5).</summary>
     public Tensor Mel(Tensor predicted, Tensor target)
     {

@@ -1,0 +1,111 @@
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Export.Codec;
+using SoundStorm.Export.Onnx;
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Trainer.Codec.Training;
+using SoundStorm.Trainer.Data;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Tests.Codec.Training;
+
+/// <summary>train-codec end to end on a tiny codec: it learns, resumes exactly, skips held-out audio, and exports graphs that agree with it.</summary>
+public sealed class CodecTrainerTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("codec-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly CodecTrainOptions Options = new()
+    {
+        Steps = 40, BatchSize = 2, SegmentFrames = 160, LearningRate = 3e-3, MinLearningRate = 3e-4, WarmupSteps = 3,
+        RestartEvery = 10, CheckpointEvery = 1000, LogEvery = 1000, Seed = 7,
+    };
+
+    /// <summary>A corpus folder: two voices of harmonic tones with a manifest; one file is held out as test.</summary>
+    private string Corpus()
+    {
+        string folder = Path.Combine(_root, "corpus");
+        var rng = new Random(3);
+        var rows = new List<string> { "path\tvoice\tlanguage\tsource\tlicence\tsplit\ttranscript" };
+        foreach (var (voice, f0) in new[] { ("low", 120.0), ("high", 230.0) })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "wav", voice));
+            for (int n = 0; n < 3; n++)
+            {
+                var samples = new float[4000 + 800 * n];
+                double pitch = f0 * (1 + 0.1 * n);
+                for (int i = 0; i < samples.Length; i++)
+                    samples[i] = (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000) + 0.1 * Math.Sin(2 * Math.PI * 3 * pitch * i / 16000) + 0.02 * (rng.NextDouble() - 0.5));
+                string rel = $"wav/{voice}/{n}.wav";
+                WavWriter.Write(Path.Combine(folder, rel), new AudioClip(samples, 16000));
+                rows.Add($"{rel}\t{voice}\ten\tsynthetic\tnone\t{(n == 2 && voice == "high" ? "test" : "train")}\t");
+            }
+        }
+        File.WriteAllLines(Path.Combine(folder, "manifest.tsv"), rows);
+        return folder;
+    }
+
+    [Fact]
+    public void Loss_falls_and_a_resumed_run_repeats_the_uninterrupted_losses_exactly()
+    {
+        var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
+        Assert.Equal(5, corpus.Paths.Count);
+        Assert.DoesNotContain(corpus.Paths, p => p.EndsWith(Path.Combine("high", "2.wav"), StringComparison.Ordinal));
+
+        string whole = Path.Combine(_root, "whole"), split = Path.Combine(_root, "split");
+        double[] full;
+        using (var trainer = new CodecTrainer(SmallCodec.Config, Options, corpus, whole))
+        {
+            trainer.Train();
+            full = trainer.History.Select(h => h.Loss).ToArray();
+        }
+        Assert.Equal(Options.Steps, full.Length);
+        Assert.True(full.Skip(35).Average() < 0.8 * full.Take(5).Average(), $"loss did not fall: {full.Take(5).Average():F3} → {full.Skip(35).Average():F3}");
+
+        using (var first = new CodecTrainer(SmallCodec.Config, Options, corpus, split)) first.Train(stopAfter: 23);
+        using var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split);
+        Assert.Equal(23, resumed.Step);
+        resumed.Train();
+        Assert.Equal(full, resumed.History.Select(h => h.Loss).ToArray());
+    }
+
+    [Fact]
+    public void Exported_encoder_graph_gives_the_trained_codecs_codes()
+    {
+        var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
+        using var trainer = new CodecTrainer(SmallCodec.Config, Options with { Steps = 5 }, corpus, Path.Combine(_root, "run"));
+        trainer.Train();
+        var result = trainer.Export(Path.Combine(_root, "fragment"));
+        Assert.True(File.Exists(Path.Combine(_root, "fragment", "fragment.json")));
+
+        using var scope = NewDisposeScope();
+        var waveform = SmallCodec.Waveform(1, 160 * SmallCodec.Config.Hop, seed: 11);
+        long[] expected;
+        using (no_grad()) expected = trainer.Codec.Encode(waveform).data<long>().ToArray();
+        var outputs = SmallCodec.Run(OnnxModel.Load(result.EncoderPath), HifiCodecEncoderGraph.WaveformInput,
+            waveform.data<float>().ToArray(), new long[] { 1, 160 * SmallCodec.Config.Hop });
+        Assert.Equal(expected, outputs[HifiCodecEncoderGraph.CodesOutput].Data.Select(v => (long)v).ToArray());
+        Assert.True(expected.Distinct().Count() > 8, "the data-initialised codebooks should be in use");
+    }
+
+    [Fact]
+    public void A_manifest_without_training_rows_and_a_foreign_checkpoint_are_named_errors()
+    {
+        string folder = Path.Combine(_root, "empty");
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, "manifest.tsv"), new[] { "path\tvoice\tsplit", "a.wav\tv\ttest" });
+        var e = Assert.Throws<DatasetFormatException>(() => WaveformCorpus.Load(folder, 16000));
+        Assert.Contains("manifest.tsv", e.Message);
+        Assert.Contains("no rows with split 'train'", e.Message);
+
+        string foreign = Path.Combine(_root, "foreign.safetensors");
+        SafeTensorsFile.Write(foreign, new[] { CheckpointTensor.FromFloat32("x", new long[] { 1 }, new float[] { 1 }) });
+        var c = Assert.Throws<CheckpointFormatException>(() => CodecCheckpoint.Load(foreign));
+        Assert.Contains("foreign.safetensors", c.Message);
+        Assert.Contains("soundstorm.format", c.Message);
+
+        var corpus = WaveformCorpus.Load(Corpus(), 16000);
+        var s = Assert.Throws<ArgumentException>(() => new CodecTrainer(SmallCodec.Config, Options with { SegmentFrames = 40 }, corpus, _root));
+        Assert.Contains("--segment-frames 40 gives 320 samples", s.Message);
+    }
+}
