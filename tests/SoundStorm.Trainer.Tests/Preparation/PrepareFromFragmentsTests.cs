@@ -117,4 +117,18 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         Assert.Equal("sampleRate", mismatch.Field);
         Assert.Contains("16000", mismatch.Expected);
     }
+
+    [Fact]
+    public void A_fragment_graph_that_breaks_the_graph_contract_is_refused_naming_the_tensor()
+    {
+        // A "semantic" fragment whose graph is really the codec encoder: right input, but it outputs codes, not tokens.
+        string semantic = _temp.Sub("semantic");
+        Directory.CreateDirectory(semantic);
+        File.Copy(Path.Combine(Fragment("codec"), "codec_encoder.onnx"), Path.Combine(semantic, "semantic.onnx"));
+        new PackageFragment { SampleRate = 16000, FrameRate = 50, SemanticVocabulary = 32, Graphs = { [GraphNames.Semantic] = "semantic.onnx" } }.Write(semantic);
+        var error = Assert.Throws<ModelPackageException>(() => Onnx.Semantic.SemanticTokenizer.FromFragment(semantic));
+        Assert.Equal("graphs.semantic.outputs", error.Field);
+        Assert.Contains("'tokens'", error.Expected);
+        Assert.Contains("codes", error.Found);
+    }
 }
