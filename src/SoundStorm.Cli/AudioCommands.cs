@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace SoundStorm.Cli;
 
-/// <summary>The verbs that take audio: <c>tokenize</c> and <c>resynthesize</c>.</summary>
+/// <summary>The verbs that take audio: <c>tokenize</c> and <c>resynthesize</c> (one file, or a <c>--list</c> of them).</summary>
 internal static class AudioCommands
 {
     public static Command Tokenize()
@@ -33,18 +33,27 @@ internal static class AudioCommands
 
     public static Command Resynthesize()
     {
-        var source = new Option<FileInfo>("--source") { Description = "Speech whose words are kept.", Required = true };
+        var source = new Option<FileInfo?>("--source") { Description = "Speech whose words are kept." };
         var prompt = new Option<FileInfo?>("--prompt") { Description = "Speech whose voice is used (first 3 s)." };
+        var list = new Option<FileInfo?>("--list") { Description = "Instead of --source/--prompt/--out: a TSV of 'source<TAB>prompt<TAB>output' lines (prompt may be empty), all done by one process." };
         var model = new Option<string?>("--model") { Description = "Model package (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
-        var output = new Option<FileInfo>("--out") { Description = "Output WAV (16-bit PCM).", Required = true };
-        var command = new Command("resynthesize", "Say what --source says in the voice of --prompt.") { source, prompt, model, seed, output };
+        var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM)." };
+        var command = new Command("resynthesize", "Say what --source says in the voice of --prompt.") { source, prompt, list, model, seed, output };
         command.SetAction(result => CliErrors.GuardAsync(async () =>
         {
-            var sourceClip = ReadWav(result.GetValue(source)!);
-            var promptClip = result.GetValue(prompt) is { } p ? ReadWav(p) : null;
             var options = new PipelineOptions();
             options.Generation.Seed = result.GetValue(seed);
+            if (result.GetValue(list) is { } listFile)
+            {
+                var jobs = BatchList.Read(listFile, "source", "prompt", "output");
+                using var batchPipeline = SoundStormPipeline.Load(ModelLocator.Resolve(result.GetValue(model)), options);
+                return await BatchList.RunAllAsync(jobs, job => Resynthesize(batchPipeline, job[0], job[1].Length > 0 ? job[1] : null, job[2])).ConfigureAwait(false);
+            }
+            if (result.GetValue(source) is not { } sourceFile || result.GetValue(output) is not { } outputFile)
+                throw new CliException("Give --source and --out (and optionally --prompt), or --list FILE.");
+            var sourceClip = ReadWav(sourceFile);
+            var promptClip = result.GetValue(prompt) is { } p ? ReadWav(p) : null;
             using var pipeline = SoundStormPipeline.Load(ModelLocator.Resolve(result.GetValue(model)), options);
             AudioClip audio = null!;
             await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
@@ -53,13 +62,21 @@ internal static class AudioCommands
                 var progress = new Progress<Onnx.Generation.GenerationProgress>(g => { task.MaxValue = g.TotalSteps; task.Value = g.Step; });
                 audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress).ConfigureAwait(false);
             }).ConfigureAwait(false);
-            WavWriter.Write(result.GetValue(output)!.FullName, audio);
-            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {result.GetValue(output)!.FullName}");
+            WavWriter.Write(outputFile.FullName, audio);
+            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {outputFile.FullName}");
             return 0;
         }));
         return command;
     }
 
-    private static AudioClip ReadWav(FileInfo file) =>
-        file.Exists ? WavReader.Read(file.FullName) : throw new CliException($"Audio file '{file.FullName}' does not exist.");
+    private static async Task<string> Resynthesize(SoundStormPipeline pipeline, string sourcePath, string? promptPath, string outputPath)
+    {
+        var sourceClip = AudioFiles.Read(sourcePath);
+        var promptClip = promptPath is null ? null : AudioFiles.Read(promptPath);
+        var audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip).ConfigureAwait(false);
+        WavWriter.Write(outputPath, audio);
+        return $"{sourcePath} in the voice of {promptPath ?? "(no prompt)"}: {audio.Duration.TotalSeconds:F2} s → {outputPath}";
+    }
+
+    private static AudioClip ReadWav(FileInfo file) => AudioFiles.Read(file.FullName);
 }

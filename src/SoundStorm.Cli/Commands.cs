@@ -15,5 +15,6 @@ internal static class Commands
         yield return DecodeCommand.Create();
         yield return AudioCommands.Tokenize();
         yield return AudioCommands.Resynthesize();
+        yield return RoundTripCommand.Create();
     }
 }

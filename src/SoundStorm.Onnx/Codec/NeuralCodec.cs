@@ -22,14 +22,49 @@ public sealed class NeuralCodec : IDisposable
         FrameRate = package.Manifest.FrameRate;
         Codebooks = package.Manifest.Codebooks;
         CodebookSize = package.Manifest.CodebookSize;
-        if (package.HasGraph(GraphNames.CodecEncoder)) _encoder = package.CreateSession(GraphNames.CodecEncoder, settings);
+        (_encoder, _decoder) = OpenBoth(
+            package.HasGraph(GraphNames.CodecEncoder) ? () => package.CreateSession(GraphNames.CodecEncoder, settings) : null,
+            package.HasGraph(GraphNames.CodecDecoder) ? () => package.CreateSession(GraphNames.CodecDecoder, settings) : null);
+    }
+
+    private NeuralCodec(string folder, PackageFragment fragment, SessionSettings settings)
+    {
+        SampleRate = (int)FragmentGraphs.Positive(folder, "sampleRate", fragment.SampleRate);
+        FrameRate = FragmentGraphs.Positive(folder, "frameRate", fragment.FrameRate);
+        Codebooks = (int)FragmentGraphs.Positive(folder, "codebooks", fragment.Codebooks);
+        CodebookSize = (int)FragmentGraphs.Positive(folder, "codebookSize", fragment.CodebookSize);
+        if (!FragmentGraphs.Has(fragment, GraphNames.CodecEncoder) && !FragmentGraphs.Has(fragment, GraphNames.CodecDecoder))
+            throw new ModelPackageException(Path.Combine(folder, PackageFragment.FileName), "graphs",
+                $"a '{GraphNames.CodecEncoder}' or '{GraphNames.CodecDecoder}' graph", string.Join(", ", fragment.Graphs.Keys.DefaultIfEmpty("none")));
+        FragmentGraphs.Expected waveform = new("waveform", "float", 2), codes = new("codes", "int64", 3, Codebooks);
+        (_encoder, _decoder) = OpenBoth(
+            FragmentGraphs.Has(fragment, GraphNames.CodecEncoder) ? () => FragmentGraphs.Open(folder, fragment, GraphNames.CodecEncoder, settings, [waveform], [codes]) : null,
+            FragmentGraphs.Has(fragment, GraphNames.CodecDecoder) ? () => FragmentGraphs.Open(folder, fragment, GraphNames.CodecDecoder, settings, [codes], [waveform]) : null);
+    }
+
+    /// <summary>
+    /// Opens the codec graphs of an importer's fragment folder (<c>fragment.json</c> with sampleRate, frameRate,
+    /// codebooks and codebookSize, as <c>soundstorm import hificodec</c> writes it), without a full model package.
+    /// Each graph is checked against the graph contract (names, element types, ranks, Q).
+    /// </summary>
+    /// <exception cref="ModelPackageException">The fragment lacks a number or a codec graph, or a graph breaks the contract.</exception>
+    public static NeuralCodec FromFragment(string folder, SessionSettings? settings = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        return new NeuralCodec(folder, PackageFragment.Read(folder), settings ?? new SessionSettings());
+    }
+
+    // Opens the encoder, then the decoder; releases the first when the second fails.
+    private static (InferenceSession?, InferenceSession?) OpenBoth(Func<InferenceSession>? encoder, Func<InferenceSession>? decoder)
+    {
+        var first = encoder?.Invoke();
         try
         {
-            if (package.HasGraph(GraphNames.CodecDecoder)) _decoder = package.CreateSession(GraphNames.CodecDecoder, settings);
+            return (first, decoder?.Invoke());
         }
         catch
         {
-            _encoder?.Dispose();
+            first?.Dispose();
             throw;
         }
     }

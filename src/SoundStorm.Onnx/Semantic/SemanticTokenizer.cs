@@ -28,6 +28,26 @@ public sealed class SemanticTokenizer : IDisposable
         Vocabulary = package.Manifest.SemanticVocabulary;
     }
 
+    private SemanticTokenizer(string folder, PackageFragment fragment, SessionSettings settings)
+    {
+        SampleRate = (int)FragmentGraphs.Positive(folder, "sampleRate", fragment.SampleRate);
+        Vocabulary = (int)FragmentGraphs.Positive(folder, "semanticVocabulary", fragment.SemanticVocabulary);
+        _session = FragmentGraphs.Open(folder, fragment, GraphNames.Semantic, settings,
+            [new("waveform", "float", 2)], [new("tokens", "int64", 2)]);
+    }
+
+    /// <summary>
+    /// Opens the semantic graph of an importer's fragment folder (<c>fragment.json</c> with sampleRate and
+    /// semanticVocabulary, as <c>soundstorm import hubert</c> writes it), without a full model package. The graph is
+    /// checked against the graph contract (names, element types, ranks).
+    /// </summary>
+    /// <exception cref="ModelPackageException">The fragment lacks a number or the semantic graph, or the graph breaks the contract.</exception>
+    public static SemanticTokenizer FromFragment(string folder, SessionSettings? settings = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        return new SemanticTokenizer(folder, PackageFragment.Read(folder), settings ?? new SessionSettings());
+    }
+
     /// <summary>The sample rate the graph expects.</summary>
     public int SampleRate { get; }
 

@@ -29,9 +29,47 @@ internal static class AudioCorpus
         var drafts = files.Select(f =>
         {
             int slash = f.Relative.IndexOf('/');
-            string? speaker = slash < 0 ? null : f.Relative[..slash];
-            return (f.Path, Speaker: speaker, Id: SafeId(System.IO.Path.GetFileNameWithoutExtension(f.Path)));
+            return (f.Path, Speaker: slash < 0 ? null : f.Relative[..slash]);
         }).ToArray();
+        return AssignIds(drafts);
+    }
+
+    /// <summary>
+    /// The training files of a corpus manifest (<c>manifest.tsv</c> from scripts/corpus/build-corpus.sh: a header line
+    /// naming at least the columns path, voice and split, then one row per file). Only rows with split = train are
+    /// listed, so held-out files never reach a dataset; paths are relative to the manifest's folder; the voice is the
+    /// speaker. Ids follow the same rules as <see cref="Find"/>, in manifest order.
+    /// </summary>
+    public static IReadOnlyList<AudioSource> FromManifest(string manifestPath)
+    {
+        if (!File.Exists(manifestPath)) throw new DatasetFormatException(manifestPath, "manifest not found.");
+        string root = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(manifestPath))!;
+        using var lines = File.ReadLines(manifestPath).GetEnumerator();
+        if (!lines.MoveNext()) throw new DatasetFormatException(manifestPath, "is empty (expected a header line: path, voice, …, split, …).");
+        string[] header = lines.Current.Split('\t');
+        int Column(string name) => Array.IndexOf(header, name) is >= 0 and var i ? i
+            : throw new DatasetFormatException(manifestPath, $"the header has no '{name}' column (found: {string.Join(", ", header)}).");
+        int path = Column("path"), voice = Column("voice"), split = Column("split");
+        var drafts = new List<(string Path, string? Speaker)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int line = 2; lines.MoveNext(); line++)
+        {
+            if (lines.Current.Length == 0) continue;
+            string[] fields = lines.Current.Split('\t');
+            if (fields.Length != header.Length)
+                throw new DatasetFormatException(manifestPath, $"line {line} has {fields.Length} tab-separated fields; the header has {header.Length}.");
+            if (fields[split] != "train") continue;
+            string file = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, fields[path]));
+            if (seen.Add(file)) drafts.Add((file, fields[voice].Length > 0 ? fields[voice] : null)); // a file listed twice is used once
+        }
+        if (drafts.Count == 0) throw new DatasetFormatException(manifestPath, "has no rows with split = train.");
+        return AssignIds(drafts);
+    }
+
+    // Ids from file names; clashing ones get their speaker prefixed, then a number if they still clash.
+    private static List<AudioSource> AssignIds(IReadOnlyList<(string Path, string? Speaker)> files)
+    {
+        var drafts = files.Select(f => (f.Path, f.Speaker, Id: SafeId(System.IO.Path.GetFileNameWithoutExtension(f.Path)))).ToArray();
         var clashing = drafts.GroupBy(d => d.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<AudioSource>(drafts.Length);

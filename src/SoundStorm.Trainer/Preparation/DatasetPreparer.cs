@@ -8,12 +8,12 @@ using SoundStorm.Trainer.Data;
 
 namespace SoundStorm.Trainer.Preparation;
 
-/// <summary>What <see cref="DatasetPreparer.Prepare"/> did.</summary>
+/// <summary>What <c>DatasetPreparer.Prepare</c> did.</summary>
 internal sealed record PrepareResult(int Written, IReadOnlyList<string> Skipped, long Frames);
 
 /// <summary>
-/// Turns a folder of speech (WAV, any rate and channel count) into a token dataset with a package's <c>semantic</c>
-/// and <c>codec_encoder</c> graphs: each file is down-mixed, resampled to the package's rate, tokenized and encoded;
+/// Turns a folder (or a corpus manifest's training rows) of speech (WAV, any rate and channel count) into a token
+/// dataset with a package's — or two fragment folders' — <c>semantic</c> and <c>codec_encoder</c> graphs: each file is down-mixed, resampled to the package's rate, tokenized and encoded;
 /// the two token streams are cut to the shorter frame count. Speaker and id come from <see cref="AudioCorpus"/>.
 /// A file that cannot be read or is too short for one frame stops the run with one error naming it, unless
 /// <c>skipBadFiles</c> is set: then it is reported as a warning and left out.
@@ -22,16 +22,20 @@ internal static class DatasetPreparer
 {
     public static PrepareResult Prepare(string audioFolder, string packagePath, string outputFolder, bool skipBadFiles = false, TextWriter? log = null)
     {
-        log ??= TextWriter.Null;
         var sources = AudioCorpus.Find(audioFolder);
-        string headerPath = Path.Combine(outputFolder, TokenDataset.HeaderFile);
-        if (File.Exists(headerPath))
-            throw new DatasetFormatException(headerPath, "already exists; prepare writes a new dataset into an empty or new folder.");
+        CheckNewDataset(outputFolder);
+        using var models = PrepareModels.FromPackage(packagePath);
+        return Prepare(sources, audioFolder, models, outputFolder, skipBadFiles, log);
+    }
 
-        using var package = ModelPackage.Load(packagePath);
-        var manifest = package.Manifest;
-        using var tokenizer = new SemanticTokenizer(package);
-        using var codec = new NeuralCodec(package);
+    /// <summary>Tokenizes <paramref name="sources"/> (named <paramref name="label"/> in errors) with already opened graphs.</summary>
+    public static PrepareResult Prepare(IReadOnlyList<AudioSource> sources, string label, PrepareModels models, string outputFolder,
+        bool skipBadFiles = false, TextWriter? log = null)
+    {
+        log ??= TextWriter.Null;
+        CheckNewDataset(outputFolder);
+        var tokenizer = models.Tokenizer;
+        var codec = models.Codec;
         if (!codec.CanEncode)
             throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecEncoder}",
                 "a codec_encoder graph (preparing a dataset encodes audio into acoustic codes)", "no such entry");
@@ -40,7 +44,7 @@ internal static class DatasetPreparer
             throw new ModelPackageException(ModelManifest.FileName, "frameRate",
                 $"codec frames at the semantic token rate ({semanticRate} Hz) so the two streams align frame by frame", $"{codec.FrameRate} Hz");
 
-        log.WriteLine($"preparing {sources.Count} files at {manifest.SampleRate} Hz: Q={codec.Codebooks}, V={codec.CodebookSize}, K={tokenizer.Vocabulary}, {codec.FrameRate} frames/s");
+        log.WriteLine($"preparing {sources.Count} files at {tokenizer.SampleRate} Hz: Q={codec.Codebooks}, V={codec.CodebookSize}, K={tokenizer.Vocabulary}, {codec.FrameRate} frames/s");
         var resamplers = new Dictionary<int, Resampler>();
         var entries = new List<UtteranceEntry>(sources.Count);
         var skipped = new List<string>();
@@ -67,10 +71,17 @@ internal static class DatasetPreparer
                 $"[{i + 1}/{sources.Count}] {utterance.Id} ({utterance.Speaker ?? "no speaker"}): {utterance.Frames} frames, {clock.Elapsed.TotalSeconds:F1} s"));
         }
         if (entries.Count == 0)
-            throw new DatasetFormatException(audioFolder, $"none of its {sources.Count} .wav files could be used (all were skipped).");
+            throw new DatasetFormatException(label, $"none of its {sources.Count} .wav files could be used (all were skipped).");
         TokenDatasetWriter.WriteHeader(outputFolder, codec.Codebooks, codec.CodebookSize, tokenizer.Vocabulary, codec.FrameRate, entries);
         log.WriteLine($"wrote {entries.Count} utterances ({totalFrames} frames){(skipped.Count > 0 ? $", skipped {skipped.Count}" : "")} → {outputFolder}");
         return new PrepareResult(entries.Count, skipped, totalFrames);
+    }
+
+    private static void CheckNewDataset(string outputFolder)
+    {
+        string headerPath = Path.Combine(outputFolder, TokenDataset.HeaderFile);
+        if (File.Exists(headerPath))
+            throw new DatasetFormatException(headerPath, "already exists; prepare writes a new dataset into an empty or new folder.");
     }
 
     private static TokenUtterance Encode(AudioSource source, SemanticTokenizer tokenizer, NeuralCodec codec, Dictionary<int, Resampler> resamplers)

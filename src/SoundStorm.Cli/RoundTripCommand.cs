@@ -1,0 +1,64 @@
+using System.CommandLine;
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Cli;
+
+/// <summary>
+/// <c>soundstorm roundtrip</c>: speech → codec codes → speech, to hear (and measure) what the codec alone loses.
+/// The codec comes from a model package or, before one exists, from the folder <c>import hificodec</c> wrote.
+/// </summary>
+internal static class RoundTripCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<FileInfo?>("--input") { Description = "Speech WAV (any rate; resampled to the codec's)." };
+        var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM at the codec's rate; frames · hop samples)." };
+        var list = new Option<FileInfo?>("--list") { Description = "Instead of --input/--out: a TSV of 'input<TAB>output' lines, all done by one process." };
+        var model = new Option<string?>("--model") { Description = "Model package with codec_encoder and codec_decoder (default: the shipped model)." };
+        var codecFolder = new Option<DirectoryInfo?>("--codec") { Description = "Instead of --model: a codec fragment folder (fragment.json + graphs, from 'import hificodec')." };
+        var command = new Command("roundtrip", "Encode speech with the codec and decode it again.") { input, output, list, model, codecFolder };
+        command.SetAction(result => CliErrors.GuardAsync(async () =>
+        {
+            var jobs = result.GetValue(list) is { } listFile ? BatchList.Read(listFile, "input", "output")
+                : result.GetValue(input) is { } i && result.GetValue(output) is { } o ? [[i.FullName, o.FullName]]
+                : throw new CliException("Give --input and --out, or --list FILE.");
+            using var codec = Open(result.GetValue(model), result.GetValue(codecFolder));
+            if (!codec.CanEncode || !codec.CanDecode)
+                throw new CliException("A round trip needs both codec graphs (codec_encoder and codec_decoder); the codec given lacks one.");
+            var resamplers = new Dictionary<int, Resampler>();
+            return await BatchList.RunAllAsync(jobs, job => Task.FromResult(RoundTrip(codec, job[0], job[1], resamplers))).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static NeuralCodec Open(string? model, DirectoryInfo? codecFolder)
+    {
+        if (codecFolder is not null)
+        {
+            if (model is not null) throw new CliException("Give either --model or --codec, not both.");
+            if (!codecFolder.Exists) throw new CliException($"Codec folder '{codecFolder.FullName}' does not exist.");
+            return NeuralCodec.FromFragment(codecFolder.FullName);
+        }
+        using var package = ModelPackage.Load(ModelLocator.Resolve(model));
+        // The sessions are open once constructed; the package only has to live while they load (zips are unpacked to a temp folder).
+        return new NeuralCodec(package);
+    }
+
+    private static string RoundTrip(NeuralCodec codec, string inputPath, string outputPath, Dictionary<int, Resampler> resamplers)
+    {
+        var clip = AudioFiles.Read(inputPath);
+        float[] audio = clip.ToMono();
+        if (clip.SampleRate != codec.SampleRate)
+        {
+            if (!resamplers.TryGetValue(clip.SampleRate, out var resampler))
+                resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, codec.SampleRate);
+            audio = resampler.Process(audio);
+        }
+        long[,] codes = codec.Encode(audio);
+        var decoded = new AudioClip(codec.Decode(codes), codec.SampleRate);
+        WavWriter.Write(outputPath, decoded);
+        return $"{inputPath}: {clip.Duration.TotalSeconds:F2} s → {codes.GetLength(0)} frames × {codes.GetLength(1)} codes → {outputPath}";
+    }
+}
