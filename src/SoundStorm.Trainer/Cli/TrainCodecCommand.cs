@@ -38,7 +38,7 @@ internal static class TrainCodecCommand
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step; resume later." };
         var minutes = new Option<double?>("--minutes") { Description = "Stop (with a checkpoint) after this much wall time; resume later." };
         var skip = new Option<bool>("--skip-bad-files") { Description = "Leave out unreadable audio files with a warning instead of stopping." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (1 is fastest on a busy 2-core machine).", DefaultValueFactory = _ => 1 };
+        var threads = TorchThreadsOption.Create();
 
         var command = new Command("train-codec", "Train a HiFi-Codec (encoder, group-residual VQ, decoder) with log-mel + multi-resolution STFT losses.")
         {
@@ -47,7 +47,7 @@ internal static class TrainCodecCommand
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
-            TorchSharp.torch.set_num_threads(r.GetValue(threads));
+            TorchThreadsOption.Apply(r, threads);
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             var options = new CodecTrainOptions

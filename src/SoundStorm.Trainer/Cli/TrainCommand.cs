@@ -28,6 +28,7 @@ internal static class TrainCommand
         family.AcceptOnlyFromAmong("paper", "seed");
         var initFrom = new Option<FileInfo?>("--init-from") { Description = "Seed family: start from this upstream seed checkpoint (.pth; its 'model' weights) to fine-tune it." };
         var seedPrompt = new Option<int>("--seed-prompt-frames") { Description = "Seed family: prompt length of the upstream prompt/target split (targets are at most --max-frames).", DefaultValueFactory = _ => new TrainOptions().SeedPromptFrames };
+        var threads = TorchThreadsOption.Create();
         var defaults = new TrainOptions();
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps.", DefaultValueFactory = _ => defaults.Steps };
         var batch = new Option<int>("--batch-size") { Description = "Utterances per batch.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -48,10 +49,11 @@ internal static class TrainCommand
         var command = new Command("train", "Train a paper-family model (level-wise masked token prediction) on a token dataset.")
         {
             data, output, resume, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
-            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, family, initFrom, seedPrompt,
+            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, family, initFrom, seedPrompt, threads,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
+            TorchThreadsOption.Apply(r, threads);
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             if (r.GetValue(family) == "seed") return SeedTrainCommand.Run(r, outFolder, data, resume, initFrom, dim, layers, heads, seedPrompt,
