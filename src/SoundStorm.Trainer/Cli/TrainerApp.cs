@@ -11,6 +11,8 @@ internal static class TrainerApp
         root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(PretrainHubertCommand.Create());
+        root.Subcommands.Add(HubertUnitsCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
