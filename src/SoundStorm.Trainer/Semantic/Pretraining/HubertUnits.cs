@@ -11,7 +11,7 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 
 /// <summary>What <see cref="HubertUnits.Build"/> wrote and measured.</summary>
 /// <param name="Import">The importer's result (semantic.onnx path, layer, clusters).</param>
-/// <param name="Frames">Feature frames clustered.</param>
+/// <param name="Frames">Feature frames clustered (utterances are taken in random order until the frame limit).</param>
 /// <param name="UsedUnits">Units that are nearest to at least one clustered frame.</param>
 /// <param name="Perplexity">exp(entropy) of the unit distribution over the clustered frames.</param>
 internal sealed record HubertUnitsResult(HubertImportResult Import, long Frames, int UsedUnits, double Perplexity);
@@ -56,7 +56,19 @@ internal static class HubertUnits
         if (units < 2) throw new ArgumentException($"--units {units}: at least 2 units are needed.");
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var features = audio.Where(u => u.Samples.Length >= config.ReceptiveField).Select(u => Features(model, u.Samples, layer)).ToArray();
+        // Utterances in a seeded random order until maxFrames frames are collected: all of them for a small corpus,
+        // a random share of a large one (then every frame is clustered).
+        var usable = audio.Where(u => u.Samples.Length >= config.ReceptiveField).ToArray();
+        var list = new List<Tensor>();
+        long collected = 0;
+        foreach (int i in new Training.StepRandom(seed, 19, 0).Permutation(usable.Length))
+        {
+            if (collected >= maxFrames) break;
+            var f = Features(model, usable[i].Samples, layer);
+            list.Add(f);
+            collected += f.shape[0];
+        }
+        var features = list.ToArray();
         if (features.Length == 0) throw new ArgumentException($"no utterance is at least {config.ReceptiveField} samples long.");
         Tensor all = cat(features, 0);
         log.WriteLine($"layer {layer} features: {all.shape[0]} frames × {all.shape[1]} from {features.Length} utterances in {clock.Elapsed.TotalSeconds:F1} s");
