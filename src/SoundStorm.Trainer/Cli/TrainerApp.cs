@@ -12,6 +12,8 @@ internal static class TrainerApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(TrainCodecCommand.Create());
+        root.Subcommands.Add(PretrainHubertCommand.Create());
+        root.Subcommands.Add(HubertUnitsCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -35,6 +35,18 @@ internal static class AudioCorpus
     }
 
     /// <summary>
+    /// The files to train on: the <c>split = train</c> rows of <paramref name="manifest"/> (or of
+    /// <c>folder/manifest.tsv</c> when there is one), else every WAV below <paramref name="folder"/>.
+    /// </summary>
+    public static IReadOnlyList<string> TrainingFiles(string folder, string? manifest = null)
+    {
+        if (!Directory.Exists(folder)) throw new DatasetFormatException(folder, "audio folder not found.");
+        string beside = System.IO.Path.Combine(folder, "manifest.tsv");
+        manifest ??= File.Exists(beside) ? beside : null;
+        return (manifest is null ? Find(folder) : FromManifest(manifest)).Select(s => s.Path).ToArray();
+    }
+
+    /// <summary>
     /// The training files of a corpus manifest (<c>manifest.tsv</c> from scripts/corpus/build-corpus.sh: a header line
     /// naming at least the columns path, voice and split, then one row per file). Only rows with split = train are
     /// listed, so held-out files never reach a dataset; paths are relative to the manifest's folder; the voice is the
@@ -62,7 +74,7 @@ internal static class AudioCorpus
             string file = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, fields[path]));
             if (seen.Add(file)) drafts.Add((file, fields[voice].Length > 0 ? fields[voice] : null)); // a file listed twice is used once
         }
-        if (drafts.Count == 0) throw new DatasetFormatException(manifestPath, "has no rows with split = train.");
+        if (drafts.Count == 0) throw new DatasetFormatException(manifestPath, "has no rows with split=train.");
         return AssignIds(drafts);
     }
 

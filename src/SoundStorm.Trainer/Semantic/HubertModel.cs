@@ -39,6 +39,20 @@ internal sealed class HubertModel : nn.Module<Tensor, long, Tensor>
     /// <summary>The model's final output (last layer; pre-LN models add the encoder LayerNorm), as torchaudio's <c>forward</c>.</summary>
     public Tensor Encode(Tensor waveform) => encoder.transformer.Final(ExtractFeatures(waveform, Config.Layers)[^1]);
 
+    /// <summary>
+    /// Pre-training's first half: extractor + feature projection, (B, N) → (B, T, D). The extractor's gradient is
+    /// scaled by <paramref name="extractorGradScale"/> (HuBERT's <c>feature_grad_mult</c> 0.1) without changing the values.
+    /// </summary>
+    internal Tensor ProjectFeatures(Tensor waveform, double extractorGradScale = 1.0)
+    {
+        Tensor features = feature_extractor.forward(waveform);
+        if (extractorGradScale != 1.0) features = features * extractorGradScale + features.detach() * (1.0 - extractorGradScale);
+        return encoder.Project(features);
+    }
+
+    /// <summary>Pre-training's second half: the transformer over (possibly masked) projected features → the final output (B, T, D).</summary>
+    internal Tensor EncodeProjected(Tensor projected) => encoder.transformer.Final(encoder.transformer.forward(projected, Config.Layers)[^1]);
+
     /// <summary>torchaudio's <c>extract_features</c>: raw outputs of layers 1..<paramref name="numLayers"/>.</summary>
     public Tensor[] ExtractFeatures(Tensor waveform, long numLayers) =>
         encoder.transformer.forward(encoder.Project(feature_extractor.forward(waveform)), numLayers);

@@ -92,7 +92,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
 
         File.WriteAllLines(manifest, ["path\tvoice\tsplit", "a.wav\tv\ttest"]);
         error = Assert.Throws<DatasetFormatException>(() => AudioCorpus.FromManifest(manifest));
-        Assert.Contains("split = train", error.Message);
+        Assert.Contains("split=train", error.Message);
 
         File.WriteAllLines(manifest, ["path\tvoice\tsplit", "a.wav\ttrain"]);
         error = Assert.Throws<DatasetFormatException>(() => AudioCorpus.FromManifest(manifest));

@@ -36,7 +36,7 @@ internal sealed class WaveformCorpus
     {
         var clips = new List<float[]>();
         var paths = new List<string>();
-        foreach (string path in TrainingFiles(folder))
+        foreach (string path in AudioCorpus.TrainingFiles(folder))
         {
             AudioClip clip;
             try { clip = WavReader.Read(path); }
@@ -54,34 +54,6 @@ internal sealed class WaveformCorpus
         var corpus = new WaveformCorpus(clips.ToArray(), paths);
         log?.WriteLine($"audio: {paths.Count} files, {corpus.Samples / (double)sampleRate / 3600:F2} h at {sampleRate} Hz");
         return corpus;
-    }
-
-    /// <summary>The WAV files to train on: a manifest's train rows, or every WAV of the folder.</summary>
-    public static IReadOnlyList<string> TrainingFiles(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new DatasetFormatException(folder, "audio folder not found.");
-        string manifest = Path.Combine(folder, "manifest.tsv");
-        if (!File.Exists(manifest)) return AudioCorpus.Find(folder).Select(s => s.Path).ToArray();
-
-        var lines = File.ReadAllLines(manifest);
-        var header = lines.Length > 0 ? lines[0].Split('\t') : Array.Empty<string>();
-        int pathColumn = Array.IndexOf(header, "path"), splitColumn = Array.IndexOf(header, "split");
-        if (pathColumn < 0 || splitColumn < 0)
-            throw new DatasetFormatException(manifest, $"expected a header with 'path' and 'split' columns, found '{string.Join("', '", header)}'.");
-        var files = new List<string>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0) continue;
-            var cells = lines[i].Split('\t');
-            if (cells.Length <= Math.Max(pathColumn, splitColumn))
-                throw new DatasetFormatException(manifest, $"line {i + 1} has {cells.Length} columns, expected at least {Math.Max(pathColumn, splitColumn) + 1}.");
-            if (cells[splitColumn] != "train") continue;
-            string path = Path.GetFullPath(Path.Combine(folder, cells[pathColumn]));
-            if (!File.Exists(path)) throw new DatasetFormatException(manifest, $"line {i + 1}: file '{cells[pathColumn]}' not found.");
-            files.Add(path);
-        }
-        if (files.Count == 0) throw new DatasetFormatException(manifest, "has no rows with split 'train'.");
-        return files;
     }
 
     /// <summary>

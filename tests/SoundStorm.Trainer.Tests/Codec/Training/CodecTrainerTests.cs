@@ -96,7 +96,7 @@ public sealed class CodecTrainerTests : IDisposable
         File.WriteAllLines(Path.Combine(folder, "manifest.tsv"), new[] { "path\tvoice\tsplit", "a.wav\tv\ttest" });
         var e = Assert.Throws<DatasetFormatException>(() => WaveformCorpus.Load(folder, 16000));
         Assert.Contains("manifest.tsv", e.Message);
-        Assert.Contains("no rows with split 'train'", e.Message);
+        Assert.Contains("no rows with split=train", e.Message);
 
         string foreign = Path.Combine(_root, "foreign.safetensors");
         SafeTensorsFile.Write(foreign, new[] { CheckpointTensor.FromFloat32("x", new long[] { 1 }, new float[] { 1 }) });

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using SoundStorm.Trainer.Semantic.Pretraining;
+using TorchSharp;
+
+namespace SoundStorm.Trainer.Cli;
+
+/// <summary>
+/// <c>soundstorm-train pretrain-hubert</c>: HuBERT's first iteration (MFCC k-means targets, masked prediction) on a
+/// folder of WAVs (with its manifest.tsv, only split=train rows). Writes a resumable checkpoint; the semantic
+/// vocabulary is then made by <c>hubert-units</c>.
+/// </summary>
+internal static class PretrainHubertCommand
+{
+    public static Command Create()
+    {
+        var d = new HubertPretrainOptions();
+        var audio = new Option<DirectoryInfo>("--audio") { Description = "Audio folder: <voice>/<utt>.wav, and optionally manifest.tsv (only split=train rows are used).", Required = true };
+        var manifest = new Option<FileInfo?>("--manifest") { Description = "Manifest (tab-separated with 'path' relative to --audio and 'split'); default <audio>/manifest.tsv when present." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoint.safetensors is written here.", Required = true };
+        var resume = new Option<FileInfo?>("--resume") { Description = "Continue from this checkpoint (its settings and MFCC targets are used)." };
+        var steps = new Option<int>("--steps") { Description = "Total steps (the cosine schedule ends here).", DefaultValueFactory = _ => d.Steps };
+        var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step." };
+        var minutes = new Option<double?>("--minutes") { Description = "Wall-clock limit: stop cleanly with a checkpoint once this many minutes of training have passed." };
+        var threads = TorchThreadsOption.Create();
+        var convChannels = new Option<int>("--conv-channels") { Description = "Channels of the convolutional extractor.", DefaultValueFactory = _ => d.ConvChannels };
+        var dim = new Option<int>("--dim") { Description = "Transformer width.", DefaultValueFactory = _ => d.EmbedDim };
+        var layers = new Option<int>("--layers") { Description = "Transformer layers.", DefaultValueFactory = _ => d.Layers };
+        var heads = new Option<int>("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => d.Heads };
+        var feedForward = new Option<int>("--feed-forward") { Description = "Feed-forward width.", DefaultValueFactory = _ => d.FeedForwardDim };
+        var preLn = new Option<bool>("--pre-ln") { Description = "Pre-LN layers instead of HuBERT Base's post-LN." };
+        var dropout = new Option<double>("--dropout") { Description = "Transformer dropout.", DefaultValueFactory = _ => d.Dropout };
+        var targets = new Option<int>("--targets") { Description = "MFCC k-means clusters (prediction targets).", DefaultValueFactory = _ => d.Targets };
+        var maskProb = new Option<double>("--mask-prob") { Description = "Span-start share × span length (upstream 0.8).", DefaultValueFactory = _ => d.MaskProbability };
+        var maskLength = new Option<int>("--mask-length") { Description = "Frames per masked span.", DefaultValueFactory = _ => d.MaskLength };
+        var unmaskedWeight = new Option<double>("--unmasked-weight") { Description = "Loss weight of unmasked frames.", DefaultValueFactory = _ => d.UnmaskedWeight };
+        var batch = new Option<int>("--batch-size") { Description = "Utterances per batch.", DefaultValueFactory = _ => d.BatchSize };
+        var crop = new Option<double>("--crop-seconds") { Description = "Longest random crop (a batch is cut to its shortest utterance when shorter).", DefaultValueFactory = _ => d.CropSeconds };
+        var minSeconds = new Option<double>("--min-seconds") { Description = "Skip shorter utterances.", DefaultValueFactory = _ => d.MinSeconds };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => d.LearningRate };
+        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps.", DefaultValueFactory = _ => d.WarmupSteps };
+        var clip = new Option<double>("--clip") { Description = "Global gradient-norm limit (0 = off).", DefaultValueFactory = _ => d.ClipNorm };
+        var seed = new Option<long>("--seed") { Description = "Seed of everything random.", DefaultValueFactory = _ => d.Seed };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps.", DefaultValueFactory = _ => d.CheckpointEvery };
+        var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => d.LogEvery };
+
+        var command = new Command("pretrain-hubert", "Pre-train a small HuBERT (first iteration: MFCC k-means targets, masked prediction) on 16 kHz speech.")
+        {
+            audio, manifest, output, resume, steps, stopAfter, minutes, threads, convChannels, dim, layers, heads, feedForward, preLn, dropout,
+            targets, maskProb, maskLength, unmaskedWeight, batch, crop, minSeconds, lr, warmup, clip, seed, checkpointEvery, logEvery,
+        };
+        command.SetAction(r => TrainerErrors.Guard(() =>
+        {
+            TorchThreadsOption.Apply(r, threads);
+            string outFolder = r.GetValue(output)!.FullName;
+            Directory.CreateDirectory(outFolder);
+            string audioFolder = r.GetValue(audio)!.FullName;
+            var files = PretrainAudio.List(audioFolder, r.GetValue(manifest)?.FullName);
+            HubertPretrainer trainer;
+            if (r.GetValue(resume) is { } checkpoint)
+            {
+                var stored = HubertPretrainCheckpoint.Load(checkpoint.FullName);
+                var utterances = PretrainAudio.Load(files, (int)(stored.Options.MinSeconds * Mfcc.SampleRate), audioFolder, Console.Out);
+                trainer = HubertPretrainer.Resume(checkpoint.FullName, utterances, outFolder, Console.Out);
+            }
+            else
+            {
+                var options = new HubertPretrainOptions
+                {
+                    ConvChannels = r.GetValue(convChannels), EmbedDim = r.GetValue(dim), Layers = r.GetValue(layers), Heads = r.GetValue(heads),
+                    FeedForwardDim = r.GetValue(feedForward), LayerNormFirst = r.GetValue(preLn), Dropout = r.GetValue(dropout),
+                    Targets = r.GetValue(targets), MaskProbability = r.GetValue(maskProb), MaskLength = r.GetValue(maskLength),
+                    UnmaskedWeight = r.GetValue(unmaskedWeight), BatchSize = r.GetValue(batch), CropSeconds = r.GetValue(crop),
+                    MinSeconds = r.GetValue(minSeconds), Steps = r.GetValue(steps), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
+                    ClipNorm = r.GetValue(clip), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+                }.Validate();
+                var utterances = PretrainAudio.Load(files, (int)(options.MinSeconds * Mfcc.SampleRate), audioFolder, Console.Out);
+                double hours = utterances.Sum(u => u.Samples.Length) / (double)Mfcc.SampleRate / 3600;
+                Console.WriteLine($"audio: {utterances.Count} of {files.Count} training files ({hours:F2} h); model: {options.Layers} × {options.EmbedDim} " +
+                    $"({options.Heads} heads, FF {options.FeedForwardDim}, extractor {options.ConvChannels} channels), {options.Targets} MFCC targets");
+                trainer = HubertPretrainer.Create(options, utterances, outFolder, Console.Out);
+            }
+            using (trainer)
+            {
+                var limit = r.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+                var history = trainer.Run(r.GetValue(stopAfter), limit);
+                Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, HubertPretrainer.CheckpointFile)}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

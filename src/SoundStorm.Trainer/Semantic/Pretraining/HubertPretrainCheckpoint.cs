@@ -1,0 +1,79 @@
+using System.Globalization;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Semantic.Pretraining;
+
+/// <summary>The loss and masked-frame accuracy of one pre-training step.</summary>
+/// <param name="Step">1-based step.</param>
+/// <param name="Loss">Training loss of the batch.</param>
+/// <param name="Accuracy">Share of masked frames whose target was the arg-max.</param>
+/// <param name="LearningRate">Rate used.</param>
+/// <param name="GradNorm">Global gradient norm before clipping.</param>
+internal sealed record HubertStepRecord(int Step, double Loss, double Accuracy, double LearningRate, double GradNorm);
+
+/// <summary>
+/// A HuBERT pre-training checkpoint (safetensors): <c>model.*</c> (<see cref="HubertPretrainModel"/>'s state dict),
+/// <c>adam.m.*</c> / <c>adam.v.*</c>, <c>targets.centroids</c> (the MFCC k-means centres, so a resume reproduces the
+/// same targets without re-clustering) and metadata <c>soundstorm.format</c>, <c>soundstorm.training</c> (options
+/// JSON), <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>, <c>soundstorm.history</c>. Randomness is keyed by
+/// (seed, step), so those are the whole RNG state.
+/// </summary>
+internal sealed record HubertPretrainCheckpoint(
+    string Path, HubertPretrainOptions Options, int Step, long AdamSteps, IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<HubertStepRecord> History)
+{
+    /// <summary>Value of <c>soundstorm.format</c>.</summary>
+    public const string Format = "soundstorm-hubert-pretrain/1";
+
+    /// <summary>Tensor name prefixes and the target centres' name.</summary>
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.", CentroidsName = "targets.centroids";
+
+    /// <summary>Prefix of the encoder's torchaudio-named tensors inside the file.</summary>
+    public const string EncoderPrefix = ModelPrefix + "hubert.";
+
+    /// <summary>Writes the checkpoint (atomically).</summary>
+    public static void Save(string path, HubertPretrainModel model, AdamW adam, Tensor centroids, HubertPretrainOptions options, int step, IReadOnlyList<HubertStepRecord> history)
+    {
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
+        tensors.Add(StateDicts.ToCheckpointTensor(CentroidsName, centroids));
+        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
+        {
+            ["soundstorm.training"] = ModelConfigJson.Write(options),
+            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.history"] = ModelConfigJson.Write(history),
+        });
+    }
+
+    /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
+    public static HubertPretrainCheckpoint Load(string path)
+    {
+        var (content, Meta) = CheckpointStore.Open(path, Format, "pretrain-hubert checkpoint");
+        try
+        {
+            var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            if (!tensors.ContainsKey(CentroidsName)) throw new CheckpointFormatException($"{path}: tensor '{CentroidsName}' is missing.");
+            return new HubertPretrainCheckpoint(path,
+                ModelConfigJson.Read<HubertPretrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
+                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
+                tensors,
+                ModelConfigJson.Read<List<HubertStepRecord>>(Meta("soundstorm.history"), path));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
+        {
+            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The MFCC target centres (K, 39).</summary>
+    public Tensor Centroids()
+    {
+        var t = Tensors[CentroidsName];
+        return tensor(t.ToFloat32(), t.Shape.ToArray());
+    }
+}

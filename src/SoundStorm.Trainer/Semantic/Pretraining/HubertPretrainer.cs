@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Semantic.Pretraining;
+
+/// <summary>
+/// HuBERT's first iteration: MFCC k-means targets per 20 ms frame, span-masked prediction of the targets of masked
+/// frames, AdamW with warm-up + cosine decay and gradient clipping. Every random draw after initialisation is keyed by
+/// (seed, step) — batches, crops, masks, and dropout through a per-step reseed — so a resumed run repeats the
+/// straight run's losses.
+/// </summary>
+internal sealed class HubertPretrainer : IDisposable
+{
+    /// <summary>Checkpoint file name inside the output folder.</summary>
+    public const string CheckpointFile = "checkpoint.safetensors";
+
+    private const ulong DropoutPurpose = 17, CropPurpose = 18;
+
+    private readonly HubertPretrainOptions _options;
+    private readonly string _output;
+    private readonly TextWriter _log;
+    private readonly IReadOnlyList<PretrainUtterance> _audio;
+    private readonly long[][] _targets;
+    private readonly Tensor _centroids;
+    private readonly HubertPretrainModel _model;
+    private readonly AdamW _adam;
+    private readonly LearningRateSchedule _schedule;
+    private readonly List<HubertStepRecord> _history = [];
+    private int _step;
+
+    private HubertPretrainer(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids)
+    {
+        _options = options.Validate();
+        _output = output;
+        _log = log ?? TextWriter.Null;
+        _audio = audio;
+        if (audio.Count == 0) throw new ArgumentException("HuBERT pre-training needs at least one utterance.");
+        if (audio.Any(u => u.Samples.Length < Mfcc.Window))
+            throw new ArgumentException($"every utterance needs at least {Mfcc.Window} samples; '{audio.First(u => u.Samples.Length < Mfcc.Window).Path}' is shorter.");
+        (_targets, _centroids) = MakeTargets(centroids);
+
+        manual_seed(options.Seed); // the positional conv's weight norm is drawn from the global generator
+        _model = new HubertPretrainModel(options);
+        SeededInit.Apply(_model, options.Seed);
+        _model.train();
+        _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.9, 0.98, weightDecay: options.WeightDecay);
+        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+    }
+
+    /// <summary>A fresh run: clusters MFCC frames of <paramref name="audio"/> into the targets, initialises from the seed.</summary>
+    public static HubertPretrainer Create(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null) =>
+        new(options, audio, output, log, null);
+
+    /// <summary>Continues from a checkpoint of this trainer (same audio): its options, targets, weights, optimiser and step.</summary>
+    public static HubertPretrainer Resume(string checkpointPath, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null)
+    {
+        var checkpoint = HubertPretrainCheckpoint.Load(checkpointPath);
+        var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids());
+        StateDicts.Load(trainer._model, checkpoint.Tensors, checkpointPath, HubertPretrainCheckpoint.ModelPrefix);
+        foreach (var (name, value) in trainer._adam.State)
+        {
+            if (!checkpoint.Tensors.TryGetValue(HubertPretrainCheckpoint.AdamPrefix + name, out var stored))
+                throw new CheckpointFormatException($"{checkpointPath}: optimizer tensor 'adam.{name}' is missing.");
+            StateDicts.CopyInto(value, stored, checkpointPath);
+        }
+        trainer._adam.Steps = checkpoint.AdamSteps;
+        trainer._step = checkpoint.Step;
+        trainer._history.AddRange(checkpoint.History);
+        trainer._log.WriteLine($"resumed at step {checkpoint.Step} from {checkpointPath}");
+        return trainer;
+    }
+
+    /// <summary>The model being trained.</summary>
+    public HubertPretrainModel Model => _model;
+
+    /// <summary>Frame targets per utterance.</summary>
+    public IReadOnlyList<long[]> Targets => _targets;
+
+    /// <summary>Steps done.</summary>
+    public int Step => _step;
+
+    /// <summary>
+    /// Trains until <see cref="HubertPretrainOptions.Steps"/>, <paramref name="stopAfter"/> or the wall-clock limit,
+    /// whichever comes first, writing checkpoints on the way and at the end. Returns the whole history.
+    /// </summary>
+    public IReadOnlyList<HubertStepRecord> Run(int? stopAfter = null, TimeSpan? timeLimit = null)
+    {
+        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
+        string checkpoint = Path.Combine(_output, CheckpointFile);
+        var clock = Stopwatch.StartNew();
+        int startStep = _step;
+        double lossSum = 0, accuracySum = 0;
+        int count = 0;
+        while (_step < last)
+        {
+            var record = TrainStep(_step);
+            _step++;
+            _history.Add(record);
+            (lossSum, accuracySum, count) = (lossSum + record.Loss, accuracySum + record.Accuracy, count + 1);
+            bool outOfTime = timeLimit is { } limit && clock.Elapsed >= limit;
+            bool end = _step == last || outOfTime;
+            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
+            {
+                double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"step {_step}/{_options.Steps}  loss {lossSum / count:F4}  masked acc {100 * accuracySum / count:F1}%  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F2} steps/s  {clock.Elapsed:hh\\:mm\\:ss}"));
+                (lossSum, accuracySum, count) = (0, 0, 0);
+            }
+            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
+                HubertPretrainCheckpoint.Save(checkpoint, _model, _adam, _centroids, _options, _step, _history);
+            if (outOfTime)
+            {
+                _log.WriteLine($"time limit reached after step {_step}; checkpoint written, continue with --resume {checkpoint}");
+                break;
+            }
+        }
+        return _history.ToArray();
+    }
+
+    private HubertStepRecord TrainStep(int step)
+    {
+        using var scope = NewDisposeScope();
+        var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
+        var items = Enumerable.Range(0, _options.BatchSize).Select(_ => _audio.Count == 1 ? 0 : random.NextInt(_audio.Count)).ToArray();
+        var (waveform, targets, mask) = Batch(items, new StepRandom(_options.Seed, CropPurpose, step));
+        manual_seed((long)(new StepRandom(_options.Seed, DropoutPurpose, step).NextBits() >> 1));
+
+        Tensor logits = _model.forward(waveform, mask);
+        var (loss, accuracy) = Objective(logits, targets, mask, _options.UnmaskedWeight);
+        _adam.ZeroGrad();
+        loss.backward();
+        double norm = _adam.ClipGradNorm(_options.ClipNorm);
+        double lr = _schedule.At(step);
+        _adam.Step(lr);
+        return new HubertStepRecord(step + 1, loss.item<float>(), accuracy, lr, norm);
+    }
+
+    /// <summary>Cross-entropy over masked frames (+ weight × over unmasked ones) and the masked arg-max accuracy.</summary>
+    internal static (Tensor Loss, double Accuracy) Objective(Tensor logits, Tensor targets, Tensor mask, double unmaskedWeight)
+    {
+        Tensor flat = logits.view(-1, logits.shape[^1]);
+        Tensor labels = targets.view(-1);
+        Tensor masked = mask.view(-1);
+        Tensor maskedLogits = flat[masked], maskedLabels = labels[masked];
+        Tensor loss = nn.functional.cross_entropy(maskedLogits, maskedLabels);
+        if (unmaskedWeight > 0 && masked.logical_not().any().item<bool>())
+            loss = loss + unmaskedWeight * nn.functional.cross_entropy(flat[masked.logical_not()], labels[masked.logical_not()]);
+        double accuracy;
+        using (no_grad())
+            accuracy = maskedLogits.argmax(1).eq(maskedLabels).to_type(ScalarType.Float32).mean().item<float>();
+        return (loss, accuracy);
+    }
+
+    /// <summary>
+    /// Crops the chosen utterances to one length (the crop limit, or the shortest when shorter), each at a random
+    /// hop-aligned offset so its target frames line up, and draws a span mask per row.
+    /// </summary>
+    private (Tensor Waveform, Tensor Targets, Tensor Mask) Batch(int[] items, StepRandom random)
+    {
+        int length = Math.Min(_options.CropSamples, items.Min(i => _audio[i].Samples.Length));
+        int frames = Mfcc.Frames(length);
+        var wave = new float[items.Length * length];
+        var targets = new long[items.Length * frames];
+        var mask = new bool[items.Length * frames];
+        for (int b = 0; b < items.Length; b++)
+        {
+            var samples = _audio[items[b]].Samples;
+            int offsetHops = random.NextInt((samples.Length - length) / Mfcc.Hop + 1);
+            Array.Copy(samples, offsetHops * Mfcc.Hop, wave, b * length, length);
+            Array.Copy(_targets[items[b]], offsetHops, targets, b * frames, frames);
+            SpanMasking.Draw(frames, _options.MaskProbability, _options.MaskLength, random).CopyTo(mask, b * frames);
+        }
+        return (tensor(wave, [items.Length, length]), tensor(targets, [items.Length, frames]), tensor(mask, [items.Length, frames]));
+    }
+
+    /// <summary>MFCC per utterance, clustered (or assigned to stored centres on resume).</summary>
+    private (long[][] Targets, Tensor Centroids) MakeTargets(Tensor? centroids)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var features = _audio.Select(u => Mfcc.Compute(tensor(u.Samples))).ToArray();
+        Tensor all = cat(features, 0);
+        _log.WriteLine($"MFCC: {_audio.Count} utterances, {all.shape[0]} frames ({all.shape[0] * 0.02 / 3600:F2} h) in {clock.Elapsed.TotalSeconds:F1} s");
+        if (centroids is null)
+        {
+            if (all.shape[0] < _options.Targets)
+                throw new ArgumentException($"the audio has {all.shape[0]} frames, fewer than the {_options.Targets} MFCC targets.");
+            centroids = KMeans.Fit(all, _options.Targets, _options.Seed, _options.KMeansIterations, log: _log);
+            _log.WriteLine($"MFCC k-means: {_options.Targets} targets in {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        else if (centroids.shape[1] != all.shape[1])
+            throw new CheckpointFormatException($"stored target centres have {centroids.shape[1]} dimensions, the MFCC features {all.shape[1]}.");
+        var targets = features.Select(f => KMeans.Assign(f, centroids).data<long>().ToArray()).ToArray();
+        return (targets, centroids.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _adam.Dispose();
+        _model.Dispose();
+        _centroids.Dispose();
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.IO;
+using SoundStorm.Trainer.Cli;
+using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Semantic.Pretraining;
+using SoundStorm.Trainer.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SoundStorm.Trainer.Tests.Semantic;
+
+/// <summary>
+/// HuBERT pre-training on synthetic "speech" (tone sequences): the loss falls, a resumed run repeats the straight
+/// run's losses, the exported semantic graph tokenises like the TorchSharp model + centres, bad input is named.
+/// </summary>
+[Collection("Console")]
+public sealed class HubertPretrainingTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly HubertPretrainOptions Tiny = new()
+    {
+        ConvChannels = 16, EmbedDim = 32, Layers = 2, Heads = 2, FeedForwardDim = 64, FinalDim = 16, Targets = 8,
+        KMeansIterations = 10, BatchSize = 4, CropSeconds = 0.5, MinSeconds = 0.5, Steps = 60, LearningRate = 2e-3,
+        WarmupSteps = 5, Dropout = 0.1, CheckpointEvery = 0, LogEvery = 10, Seed = 5,
+    };
+
+    /// <summary>Utterances of 100 ms tones drawn from six pitches, with a little noise.</summary>
+    internal static PretrainUtterance[] ToneUtterances(int count, int samples, int seed)
+    {
+        var random = new Random(seed);
+        double[] pitches = [220, 330, 500, 750, 1100, 1700];
+        return Enumerable.Range(0, count).Select(u =>
+        {
+            var wave = new float[samples];
+            double pitch = 0;
+            for (int i = 0; i < samples; i++)
+            {
+                if (i % 1600 == 0) pitch = pitches[random.Next(pitches.Length)];
+                wave[i] = (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000) + 0.01 * (random.NextDouble() - 0.5));
+            }
+            return new PretrainUtterance($"tone{u}", wave);
+        }).ToArray();
+    }
+
+    [Fact]
+    public void Loss_falls_and_a_resumed_run_repeats_the_straight_one()
+    {
+        var audio = ToneUtterances(6, 16000, seed: 1);
+        IReadOnlyList<HubertStepRecord> straight;
+        using (var trainer = HubertPretrainer.Create(Tiny, audio, _temp.Sub("straight")))
+            straight = trainer.Run();
+        double first = straight.Take(5).Average(r => r.Loss), last = straight.TakeLast(5).Average(r => r.Loss);
+        Assert.True(last < 0.8 * first, $"loss {first:F3} → {last:F3}");
+        Assert.True(straight.TakeLast(5).Average(r => r.Accuracy) > straight.Take(5).Average(r => r.Accuracy));
+
+        var options = Tiny with { Steps = 8 };
+        IReadOnlyList<HubertStepRecord> full, resumed;
+        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("full")))
+            full = trainer.Run();
+        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("part")))
+            trainer.Run(stopAfter: 4);
+        using (var trainer = HubertPretrainer.Resume(Path.Combine(_temp.Sub("part"), HubertPretrainer.CheckpointFile), audio, _temp.Sub("part")))
+        {
+            Assert.Equal(4, trainer.Step);
+            resumed = trainer.Run();
+        }
+        Assert.Equal(full.Select(r => r.Loss), resumed.Select(r => r.Loss));
+        Assert.Equal(full.Select(r => r.GradNorm), resumed.Select(r => r.GradNorm));
+    }
+
+    [Fact]
+    public void Span_masks_cover_about_half_the_frames()
+    {
+        double share = Enumerable.Range(0, 200).Average(i =>
+            SpanMasking.Draw(150, 0.8, 10, new SoundStorm.Trainer.Training.StepRandom(1, 9, i)).Count(m => m) / 150.0);
+        Assert.InRange(share, 0.4, 0.65);
+        Assert.Contains(true, SpanMasking.Draw(3, 0.01, 10, new SoundStorm.Trainer.Training.StepRandom(1, 9, 0)));
+    }
+
+    [Fact]
+    public void Exported_semantic_graph_gives_the_torchsharp_units()
+    {
+        var audio = ToneUtterances(4, 12000, seed: 2);
+        using (var trainer = HubertPretrainer.Create(Tiny with { Steps = 3 }, audio, _temp.Sub("run")))
+            trainer.Run();
+        string checkpoint = Path.Combine(_temp.Sub("run"), HubertPretrainer.CheckpointFile);
+        var result = HubertUnits.Build(checkpoint, audio, layer: 1, units: 6, _temp.Sub("units"), seed: 3, iterations: 10);
+        Assert.Equal(6, result.Import.Clusters);
+        string fragment = File.ReadAllText(Path.Combine(_temp.Sub("units"), SoundStorm.Onnx.Packages.PackageFragment.FileName));
+        Assert.Contains("\"semanticVocabulary\": 6", fragment);
+        Assert.Contains("\"semantic\": \"semantic.onnx\"", fragment);
+
+        using var model = HubertUnits.LoadEncoder(checkpoint);
+        var centres = NpyFile.Read(Path.Combine(_temp.Sub("units"), HubertUnits.CentroidsFile));
+        using var centreTensor = tensor(centres.ToFloat32(), [centres.Shape[0], centres.Shape[1]]);
+        using var session = new InferenceSession(result.Import.GraphPath, new SessionOptions { IntraOpNumThreads = 1 });
+        var probe = ToneUtterances(1, 9000, seed: 9)[0].Samples; // audio the k-means never saw
+        using var features = HubertUnits.Features(model, probe, 1);
+        long[] expected = KMeans.Assign(features, centreTensor).data<long>().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(probe, [1, probe.Length]);
+        using var outputs = session.Run(new RunOptions(), ["waveform"], [input], ["tokens"]);
+        Assert.Equal(expected, outputs[0].GetTensorDataAsSpan<long>().ToArray());
+        Assert.True(expected.Distinct().Count() > 1, "the probe should use more than one unit");
+    }
+
+    [Fact]
+    public void Empty_folder_and_manifest_without_train_rows_are_named()
+    {
+        Directory.CreateDirectory(_temp.Sub("empty"));
+        var e = Assert.Throws<DatasetFormatException>(() => PretrainAudio.List(_temp.Sub("empty"), null));
+        Assert.Contains("no .wav files", e.Message);
+
+        Directory.CreateDirectory(_temp.Sub("corpus"));
+        File.WriteAllText(Path.Combine(_temp.Sub("corpus"), "manifest.tsv"), "path\tvoice\tlanguage\tsource\tlicence\tsplit\ttranscript\nwav/a.wav\tv\ten\ts\tl\ttest\thi\n");
+        var noTrain = Assert.Throws<DatasetFormatException>(() => PretrainAudio.List(_temp.Sub("corpus"), null));
+        Assert.Contains("split=train", noTrain.Message);
+        Assert.Contains("manifest.tsv", noTrain.Message);
+    }
+
+    [Fact]
+    public async Task Cli_reports_an_empty_audio_folder_in_one_line()
+    {
+        Directory.CreateDirectory(_temp.Sub("empty"));
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        var error = new StringWriter();
+        Console.SetOut(new StringWriter());
+        Console.SetError(error);
+        int code;
+        try { code = await TrainerApp.RunAsync(["pretrain-hubert", "--audio", _temp.Sub("empty"), "--out", _temp.Sub("run")]); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldError); }
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {_temp.Sub("empty")}: holds no .wav files", error.ToString());
+    }
+}
