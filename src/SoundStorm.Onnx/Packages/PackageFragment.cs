@@ -47,12 +47,17 @@ public sealed class PackageFragment
     /// <summary>Writes the fragment into <paramref name="folder"/>.</summary>
     public void Write(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
 
-    /// <summary>Reads <c>fragment.json</c> from <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Reads <c>fragment.json</c> from <paramref name="folder"/>; a package folder (with <c>manifest.json</c>, such as
+    /// an acoustic model exported by the trainer) serves as a fragment too: its numbers and graph files.
+    /// </summary>
     /// <exception cref="ModelPackageException">The file is missing or not a fragment.</exception>
     public static PackageFragment Read(string folder)
     {
         string path = Path.Combine(folder, FileName);
-        if (!File.Exists(path)) throw new ModelPackageException(path, "file", $"a {FileName} written by an importer", "no such file");
+        string manifestPath = Path.Combine(folder, ModelManifest.FileName);
+        if (!File.Exists(path) && File.Exists(manifestPath)) return FromManifest(manifestPath);
+        if (!File.Exists(path)) throw new ModelPackageException(path, "file", $"a {FileName} written by an importer (or a package's {ModelManifest.FileName})", "no such file");
         try
         {
             return JsonSerializer.Deserialize<PackageFragment>(File.ReadAllText(path), Options)
@@ -62,5 +67,19 @@ public sealed class PackageFragment
         {
             throw new ModelPackageException(path, e.Path ?? "(root)", "valid fragment JSON", e.Message);
         }
+    }
+
+    private static PackageFragment FromManifest(string manifestPath)
+    {
+        ModelManifest m;
+        try { m = ModelManifest.FromJson(File.ReadAllText(manifestPath)); }
+        catch (JsonException e) { throw new ModelPackageException(manifestPath, e.Path ?? "(root)", "valid manifest JSON", e.Message); }
+        var fragment = new PackageFragment
+        {
+            ModelFamily = m.ModelFamily, SampleRate = m.SampleRate, FrameRate = m.FrameRate, Codebooks = m.Codebooks,
+            CodebookSize = m.CodebookSize, SemanticVocabulary = m.SemanticVocabulary, MaskTokenId = m.MaskTokenId,
+        };
+        foreach (var (role, entry) in m.Graphs ?? []) fragment.Graphs[role] = entry.File;
+        return fragment;
     }
 }

@@ -115,7 +115,7 @@ internal sealed class CodecTrainer : IDisposable
                 var h = _history[^1];
                 double rate = (_step - startStep) / clock.Elapsed.TotalSeconds;
                 _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}  lr {h.LearningRate:E2}  {rate:F2} steps/s  codewords used {_restarts.LastUsedFraction:P0} (last restart window)"));
+                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
             }
             if (_step % _options.CheckpointEvery == 0) SaveCheckpoint();
         }
