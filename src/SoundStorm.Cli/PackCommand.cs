@@ -13,12 +13,14 @@ internal static class PackCommand
         var semantic = new Option<DirectoryInfo?>("--semantic") { Description = "Folder written by 'import hubert'." };
         var name = new Option<string?>("--name") { Description = "Package name for the manifest." };
         var output = new Option<string>("--out") { Description = "Package folder, or a path ending in .zip.", Required = true };
-        var command = new Command("pack", "Assemble imported graphs into one model package with its manifest.") { acoustic, codec, semantic, name, output };
+        var half = new Option<bool>("--float16-weights") { Description = "Store large weights as float16 (half the size; ONNX Runtime still computes in float32)." };
+        var command = new Command("pack", "Assemble imported graphs into one model package with its manifest.") { acoustic, codec, semantic, name, output, half };
         command.SetAction(result => CliErrors.Guard(() =>
         {
             var folders = new[] { result.GetValue(acoustic), result.GetValue(codec), result.GetValue(semantic) }
                 .Where(d => d is not null).Select(d => d!.FullName).ToArray();
-            var manifest = PackageAssembler.Assemble(folders, result.GetValue(output)!, result.GetValue(name));
+            using var converted = result.GetValue(half) ? new Float16Fragments(folders) : null;
+            var manifest = PackageAssembler.Assemble(converted?.Folders ?? folders, result.GetValue(output)!, result.GetValue(name));
             Console.WriteLine($"{manifest.ModelFamily} package with {string.Join(", ", manifest.Graphs.Keys)} → {result.GetValue(output)}");
             return 0;
         }));

@@ -23,6 +23,9 @@ public sealed class OnnxModel
     /// <summary>The model message (initializers carry headers only until the model is saved or serialized).</summary>
     public ModelProto Proto { get; }
 
+    /// <summary>Names of the initializers held as payloads (not yet in <see cref="Proto"/>).</summary>
+    internal IEnumerable<string> PayloadNames => _payloads.Select(p => p.Header.Name);
+
     /// <summary>Total bytes of initializer data.</summary>
     public long WeightBytes
     {
