@@ -1,3 +1,4 @@
+using SoundStorm.Trainer.Preparation;
 using System.CommandLine;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using TorchSharp;
@@ -33,7 +34,7 @@ internal static class HubertUnitsCommand
             var stored = HubertPretrainCheckpoint.Load(path);
             int chosen = r.GetValue(layer) ?? Math.Max(1, stored.Options.Layers / 2);
             string audioFolder = r.GetValue(audio)!.FullName;
-            var files = PretrainAudio.List(audioFolder, r.GetValue(manifest)?.FullName);
+            var files = AudioCorpus.TrainingFiles(audioFolder, r.GetValue(manifest)?.FullName);
             var utterances = PretrainAudio.Load(files, Mfcc.Window, audioFolder, Console.Out);
             var result = HubertUnits.Build(path, utterances, chosen, r.GetValue(units), r.GetValue(output)!.FullName,
                 r.GetValue(seed), r.GetValue(maxFrames), r.GetValue(iterations), Console.Out);

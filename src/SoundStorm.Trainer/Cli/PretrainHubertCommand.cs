@@ -1,3 +1,4 @@
+using SoundStorm.Trainer.Preparation;
 using System.CommandLine;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using TorchSharp;
@@ -54,7 +55,7 @@ internal static class PretrainHubertCommand
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             string audioFolder = r.GetValue(audio)!.FullName;
-            var files = PretrainAudio.List(audioFolder, r.GetValue(manifest)?.FullName);
+            var files = AudioCorpus.TrainingFiles(audioFolder, r.GetValue(manifest)?.FullName);
             HubertPretrainer trainer;
             if (r.GetValue(resume) is { } checkpoint)
             {

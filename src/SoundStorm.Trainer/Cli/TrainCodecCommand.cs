@@ -61,12 +61,11 @@ internal static class TrainCodecCommand
             var startFile = r.GetValue(startFrom);
             if (resumeFile is not null && startFile is not null) throw new ArgumentException("--resume and --start-from exclude each other.");
             var sizes = CodecConfig(r.GetValue(config), r.GetValue(width), r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
-            int rate = resumeFile is not null ? Codec.Training.CodecCheckpoint.Load(resumeFile.FullName).Config.SamplingRate
-                : startFile is not null ? Codec.Training.CodecCheckpoint.Load(startFile.FullName).Config.SamplingRate : sizes.SamplingRate;
-            var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, rate, Console.Out, r.GetValue(skip));
-            using var trainer = resumeFile is not null ? CodecTrainer.Resume(resumeFile.FullName, corpus, outFolder, Console.Out)
-                : startFile is not null ? CodecTrainer.StartFrom(startFile.FullName, options, corpus, outFolder, Console.Out)
-                : new CodecTrainer(sizes, options, corpus, outFolder, Console.Out);
+            var checkpoint = (resumeFile ?? startFile) is { } file ? CodecCheckpoint.Load(file.FullName) : null;
+            var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, checkpoint?.Config.SamplingRate ?? sizes.SamplingRate, Console.Out, r.GetValue(skip));
+            using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
+                : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
+                : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out);
             var limit = r.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
             int done = trainer.Train(r.GetValue(stopAfter), limit);
             CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);

@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.IO;
 using SoundStorm.Trainer.Cli;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
@@ -109,12 +110,12 @@ public sealed class HubertPretrainingTests : IDisposable
     public void Empty_folder_and_manifest_without_train_rows_are_named()
     {
         Directory.CreateDirectory(_temp.Sub("empty"));
-        var e = Assert.Throws<DatasetFormatException>(() => PretrainAudio.List(_temp.Sub("empty"), null));
+        var e = Assert.Throws<DatasetFormatException>(() => AudioCorpus.TrainingFiles(_temp.Sub("empty"), null));
         Assert.Contains("no .wav files", e.Message);
 
         Directory.CreateDirectory(_temp.Sub("corpus"));
         File.WriteAllText(Path.Combine(_temp.Sub("corpus"), "manifest.tsv"), "path\tvoice\tlanguage\tsource\tlicence\tsplit\ttranscript\nwav/a.wav\tv\ten\ts\tl\ttest\thi\n");
-        var noTrain = Assert.Throws<DatasetFormatException>(() => PretrainAudio.List(_temp.Sub("corpus"), null));
+        var noTrain = Assert.Throws<DatasetFormatException>(() => AudioCorpus.TrainingFiles(_temp.Sub("corpus"), null));
         Assert.Contains("split=train", noTrain.Message);
         Assert.Contains("manifest.tsv", noTrain.Message);
     }

@@ -34,6 +34,7 @@ internal sealed class CodecTrainer : IDisposable
     private readonly CodebookRestarts _restarts;
     private readonly List<CodecStepRecord> _history = new();
     private int _step;
+    private bool _initialized; // codebooks already hold trained or data-drawn codewords
 
     /// <summary>A fresh run (weights seeded from <see cref="CodecTrainOptions.Seed"/>).</summary>
     public CodecTrainer(HifiCodecConfig config, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
@@ -57,9 +58,13 @@ internal sealed class CodecTrainer : IDisposable
     }
 
     /// <summary>Continues from a checkpoint of this trainer (its configuration and options are used).</summary>
-    public static CodecTrainer Resume(string checkpointPath, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    public static CodecTrainer Resume(string checkpointPath, WaveformCorpus corpus, string outputFolder, TextWriter? log = null) =>
+        Resume(CodecCheckpoint.Load(checkpointPath), corpus, outputFolder, log);
+
+    /// <summary>Continues from an already loaded checkpoint of this trainer.</summary>
+    public static CodecTrainer Resume(CodecCheckpoint checkpoint, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
     {
-        var checkpoint = CodecCheckpoint.Load(checkpointPath);
+        string checkpointPath = checkpoint.Path;
         var trainer = new CodecTrainer(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
@@ -74,16 +79,14 @@ internal sealed class CodecTrainer : IDisposable
     /// A new run whose weights start from another run's checkpoint (e.g. a decoder-only run after a joint one: the
     /// codes stay those of the starting checkpoint). Optimiser state and step count start fresh.
     /// </summary>
-    public static CodecTrainer StartFrom(string checkpointPath, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    public static CodecTrainer StartFrom(CodecCheckpoint checkpoint, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
     {
-        var checkpoint = CodecCheckpoint.Load(checkpointPath);
+        string checkpointPath = checkpoint.Path;
         var trainer = new CodecTrainer(checkpoint.Config, options, corpus, outputFolder, log) { _initialized = true };
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
         trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps");
         return trainer;
     }
-
-    private bool _initialized;
 
     /// <summary>The codec being trained.</summary>
     public HifiCodec Codec => _codec;

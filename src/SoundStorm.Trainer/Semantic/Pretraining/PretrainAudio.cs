@@ -8,16 +8,13 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 internal sealed record PretrainUtterance(string Path, float[] Samples);
 
 /// <summary>
-/// The training audio of HuBERT pre-training and of the unit k-means: with a manifest (tab-separated, header with at
+/// The training audio of HuBERT pre-training and of the unit k-means (files from <see cref="AudioCorpus.TrainingFiles"/>): with a manifest (tab-separated, header with at
 /// least <c>path</c> and <c>split</c>; paths relative to the audio folder) only its <c>split=train</c> rows, else every
 /// WAV below the folder (<see cref="AudioCorpus"/>). Audio is mixed to mono and resampled to 16 kHz; utterances
 /// shorter than <c>minSamples</c> are skipped.
 /// </summary>
 internal static class PretrainAudio
 {
-    /// <summary>The audio files to use (<see cref="AudioCorpus.TrainingFiles"/>); bad input is a <see cref="DatasetFormatException"/> naming it.</summary>
-    public static IReadOnlyList<string> List(string folder, string? manifest) => AudioCorpus.TrainingFiles(folder, manifest);
-
     /// <summary>
     /// Reads the files as 16 kHz mono, dropping those shorter than <paramref name="minSamples"/>. Unreadable WAVs
     /// (e.g. empty ones) are skipped and named on <paramref name="log"/>, since one bad file of a large corpus should
