@@ -21,6 +21,7 @@ need pocketsphinx_batch "apt-get install pocketsphinx pocketsphinx-en-us"
 need praat "apt-get install praat"
 need python3 "apt-get install python3"
 [ -x "$SPTK_BIN/mcep" ] || { echo "error: SPTK not found in $SPTK_BIN (apt-get install sptk)" >&2; exit 2; }
+[ -f "$ps_model/en-us.lm.bin" ] || { echo "error: no language model $ps_model/en-us.lm.bin" >&2; exit 2; }
 [ -f "$ps_model/cmudict-en-us.dict" ] || { echo "error: no pocketsphinx model in $ps_model" >&2; exit 2; }
 [ -f "$corpus/manifest.tsv" ] || { echo "error: $corpus/manifest.tsv not found" >&2; exit 2; }
 [ -e "$model" ] || { echo "error: model $model not found" >&2; exit 2; }
@@ -53,6 +54,10 @@ recognise() { # NAME FILE... (ids are file names without .wav) → $work/NAME.js
   pocketsphinx_batch -hmm "$ps_model/en-us" -dict "$ps_model/cmudict-en-us.dict" -jsgf "$work/grammar.jsgf" \
     -ctl "$work/$name.ctl" -cepdir "$work/raw/$name" -cepext .raw -adcin yes -adchdr 0 -hyp "$work/$name.hyp" > "$work/$name.pslog" 2>&1
   python3 "$here/sentences.py" score "$work/refs.tsv" "$work/$name.ctl" "$work/$name.hyp" > "$work/$name.json"
+  # Free recognition with the generic language model: a graded word error rate where identification is all or nothing.
+  pocketsphinx_batch -hmm "$ps_model/en-us" -dict "$ps_model/cmudict-en-us.dict" -lm "$ps_model/en-us.lm.bin" \
+    -ctl "$work/$name.ctl" -cepdir "$work/raw/$name" -cepext .raw -adcin yes -adchdr 0 -hyp "$work/$name-lm.hyp" > "$work/$name-lm.pslog" 2>&1
+  python3 "$here/sentences.py" wer "$work/refs.tsv" "$work/$name.ctl" "$work/$name-lm.hyp" > "$work/$name-wer.json"
 }
 median_f0() { # LIST OUT.tsv
   praat --run "$here/median-f0.praat" "$1" "$2"
@@ -74,6 +79,10 @@ median_f0 "$work/test-files.txt" "$work/test-f0.tsv"
 while IFS=$'\t' read -r voice path; do
   printf '%s\t%s\t%s\n' "$voice" "$path" "$(soxi -D "$path" 2>/dev/null || echo 0)"
 done < "$work/test.tsv" > "$work/test-durations.tsv"
+log "pitch of the round trips (does the codec keep the speaker's F0?)"
+cut -f1,2 "$work/roundtrip.list" | awk -F'\t' 'system("test -f \"" $2 "\"") == 0' > "$work/roundtrip-pairs.tsv"
+cut -f2 "$work/roundtrip-pairs.tsv" > "$work/roundtrip-files.txt"
+median_f0 "$work/roundtrip-files.txt" "$work/roundtrip-f0.tsv"
 awk -F'\t' 'NR == FNR { f0[$1] = $2; next } { print $1 "\t" $2 "\t" $3 "\t" ($2 in f0 ? f0[$2] : "--undefined--") }' \
   "$work/test-f0.tsv" "$work/test-durations.tsv" > "$work/test-rows.tsv"
 

@@ -59,6 +59,21 @@ def voice_section(work):
                              "outputs": len(v["outputs"])} for k, v in sorted(per_voice.items())}}
 
 
+def codec_pitch(work):
+    """F0 of each round trip against its original recording: does the codec keep the speaker's pitch?"""
+    pairs_path = os.path.join(work, "roundtrip-pairs.tsv")
+    if not os.path.exists(pairs_path):
+        return None
+    originals, trips = read_f0(os.path.join(work, "test-f0.tsv")), read_f0(os.path.join(work, "roundtrip-f0.tsv"))
+    with open(pairs_path, encoding="utf-8") as f:
+        pairs = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    return pitch_agreement([(trips.get(trip), originals.get(original)) for original, trip in pairs])
+
+
+def word_error_rates(work):
+    return {name: load(os.path.join(work, f"{name}-wer.json")) for name in ("original", "roundtrip", "same", "cross")}
+
+
 def corpus_f0(work):
     by_voice = {}
     with open(os.path.join(work, "test-rows.tsv"), encoding="utf-8") as f:
@@ -90,6 +105,8 @@ def main(work, model, out):
             "resynthesis_other_voices": summary(load(os.path.join(work, "cross.json"))),
             "dropped_sentences": dropped(work),
         },
+        "word_error_rate": word_error_rates(work),
+        "codec_pitch": codec_pitch(work),
         "voice": voice_section(work),
         "mcd": None if mcd is None else {k: mcd[k] for k in ("utterances", "mean_mcd_db", "by_voice")} | {"failed": len(mcd["failed"]), "silent": len(mcd.get("silent", []))},
         "corpus_f0": corpus_f0(work),
@@ -107,6 +124,13 @@ def main(work, model, out):
              f"| sentence identification, codec round trip | {pct(i['codec_round_trip'])} |",
              f"| sentence identification, resynthesis in the same voice | {pct(i['resynthesis_same_voice'])} |",
              f"| sentence identification, resynthesis in other voices | {pct(i['resynthesis_other_voices'])} |"]
+    labels = {"original": "original recordings", "roundtrip": "codec round trip", "same": "resynthesis in the same voice", "cross": "resynthesis in other voices"}
+    for name, w in report["word_error_rate"].items():
+        if w:
+            lines.append(f"| word error rate, free recognition (generic LM), {labels[name]} | {w['wer']} % ({w['errors']} errors / {w['words']} words) |")
+    c = report["codec_pitch"]
+    if c and c.get("pairs"):
+        lines.append(f"| codec round trip F0 within 20 % of the original's | {c['within_20_percent']} % of {c['pairs']} voiced files (mean relative error {c['mean_relative_error']}) |")
     v = report["voice"]
     if v and v["model"].get("pairs"):
         lines.append(f"| output F0 within 20 % of the prompt's (other voices) | {v['model']['within_20_percent']} % of {v['model']['pairs']} (mean relative error {v['model']['mean_relative_error']}) |")

@@ -4,6 +4,7 @@ sentences, and score pocketsphinx_batch hypotheses against them.
 
   sentences.py grammar MANIFEST_ROWS DICT OUT_DIR   rows: path<TAB>transcript; writes grammar.jsgf, refs.tsv, dropped.tsv
   sentences.py score REFS CTL HYP                  prints JSON {correct, total, accuracy, wrong: [...]}
+  sentences.py wer REFS CTL HYP                    prints JSON {words, errors, wer} (for free recognition with a language model)
 
 Text is normalised the same way on both sides: lower case, digits and '*' spelled out, punctuation and hyphens to
 spaces. A sentence with a word missing from the pronunciation dictionary cannot be in the grammar, so it is dropped
@@ -75,7 +76,7 @@ def grammar(rows_path, dict_path, out_dir):
     print(f"{len(kept)} sentences kept ({len(alternatives)} distinct), {len(dropped)} dropped", file=sys.stderr)
 
 
-def score(refs_path, ctl_path, hyp_path):
+def read_refs_and_hyps(refs_path, ctl_path, hyp_path):
     refs = {}
     with open(refs_path, encoding="utf-8") as f:
         for line in f:
@@ -90,6 +91,11 @@ def score(refs_path, ctl_path, hyp_path):
                 m = re.match(r"^(.*)\((\S+?)(?: [-\d]+)?\)\s*$", line.rstrip("\n"))
                 if m:
                     hyps[m.group(2)] = normalise(m.group(1))
+    return refs, expected, hyps
+
+
+def score(refs_path, ctl_path, hyp_path):
+    refs, expected, hyps = read_refs_and_hyps(refs_path, ctl_path, hyp_path)
     # An utterance id is the sentence id, optionally prefixed "VOICE__" when several voices read it.
     wrong = [{"utterance": u, "expected": refs[u.split("__")[-1]], "heard": hyps.get(u, "(nothing)")}
              for u in expected if hyps.get(u) != refs[u.split("__")[-1]]]
@@ -97,10 +103,32 @@ def score(refs_path, ctl_path, hyp_path):
     print(json.dumps({"correct": correct, "total": len(expected), "accuracy": round(100.0 * correct / len(expected), 1) if expected else None, "wrong": wrong}))
 
 
+def edit_distance(a, b):
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[len(b)]
+
+
+def word_errors(refs_path, ctl_path, hyp_path):
+    """Word error rate of free (language-model) recognition: a graded measure where sentence identification is all or nothing."""
+    refs, expected, hyps = read_refs_and_hyps(refs_path, ctl_path, hyp_path)
+    words = errors = 0
+    for u in expected:
+        ref = refs[u.split("__")[-1]].split()
+        words += len(ref)
+        errors += edit_distance(ref, hyps.get(u, "").split())
+    print(json.dumps({"words": words, "errors": errors, "wer": round(100.0 * errors / words, 1) if words else None}))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "grammar":
         grammar(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "score":
         score(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "wer":
+        word_errors(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -39,11 +39,14 @@ internal static class AudioCommands
         var model = new Option<string?>("--model") { Description = "Model package (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
         var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM)." };
+        var sampling = new SamplingFlags();
         var command = new Command("resynthesize", "Say what --source says in the voice of --prompt.") { source, prompt, list, model, seed, output };
+        foreach (var option in sampling.All) command.Options.Add(option);
         command.SetAction(result => CliErrors.GuardAsync(async () =>
         {
             var options = new PipelineOptions();
             options.Generation.Seed = result.GetValue(seed);
+            sampling.Apply(result, options.Generation);
             if (result.GetValue(list) is { } listFile)
             {
                 var jobs = BatchList.Read(listFile, "source", "prompt", "output");

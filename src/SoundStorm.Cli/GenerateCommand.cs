@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
@@ -11,7 +10,7 @@ namespace SoundStorm.Cli;
 
 /// <summary>
 /// <c>soundstorm generate --semantic S.npy [--prompt-semantic PS.npy --prompt-acoustic PA.npy] [--model DIR]
-/// [--seed N] [--steps 16,1,1,...] --out A.npy</c>: semantic tokens in, acoustic tokens out (int64 .npy).
+/// [--seed N] [sampling flags] --out A.npy</c>: semantic tokens in, acoustic tokens out (int64 .npy).
 /// </summary>
 internal static class GenerateCommand
 {
@@ -22,16 +21,21 @@ internal static class GenerateCommand
         var promptAcoustic = new Option<FileInfo?>("--prompt-acoustic") { Description = "Prompt codec tokens [Tp, Q]." };
         var model = new Option<string?>("--model") { Description = "Model package folder or zip (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
-        var steps = new Option<string?>("--steps") { Description = "MaskGIT iterations per level, comma-separated (default 16,1,1,...)." };
+        var sampling = new SamplingFlags();
         var output = new Option<FileInfo>("--out") { Description = "Output: .npy of int64 codes [T, Q], or .wav (decoded by the package's codec).", Required = true };
-        var command = new Command("generate", "Generate acoustic tokens from semantic tokens.") { semantic, promptSemantic, promptAcoustic, model, seed, steps, output };
-        command.SetAction(result => CliErrors.Guard(() => Run(
-            result.GetValue(semantic)!, result.GetValue(promptSemantic), result.GetValue(promptAcoustic), result.GetValue(model),
-            result.GetValue(seed), result.GetValue(steps), result.GetValue(output)!)));
+        var command = new Command("generate", "Generate acoustic tokens from semantic tokens.") { semantic, promptSemantic, promptAcoustic, model, seed, output };
+        foreach (var option in sampling.All) command.Options.Add(option);
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var options = new GenerationOptions { Seed = result.GetValue(seed) };
+            sampling.Apply(result, options);
+            return Run(result.GetValue(semantic)!, result.GetValue(promptSemantic), result.GetValue(promptAcoustic), result.GetValue(model),
+                options, result.GetValue(output)!);
+        }));
         return command;
     }
 
-    internal static int Run(FileInfo semanticFile, FileInfo? promptSemanticFile, FileInfo? promptAcousticFile, string? model, ulong seed, string? steps, FileInfo output)
+    internal static int Run(FileInfo semanticFile, FileInfo? promptSemanticFile, FileInfo? promptAcousticFile, string? model, GenerationOptions options, FileInfo output)
     {
         bool wav = output.Name.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
         if (!wav && !output.Name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -55,8 +59,6 @@ internal static class GenerateCommand
 
         using var package = ModelPackage.Load(ModelLocator.Resolve(model));
         using var generator = new SoundStormGenerator(package);
-        var options = new GenerationOptions { Seed = seed };
-        if (steps is not null) options.IterationsPerLevel = ParseSteps(steps);
         var request = new GenerationRequest(semantic, promptAcoustic, promptSemantic);
 
         long[,] tokens = null!;
@@ -85,16 +87,6 @@ internal static class GenerateCommand
         NpyFile.Write(output.FullName, new NpyArray(flatTokens, tokens.GetLength(0), tokens.GetLength(1)));
         Console.WriteLine($"{tokens.GetLength(0)} frames × {tokens.GetLength(1)} codebooks → {output.FullName}");
         return 0;
-    }
-
-    internal static int[] ParseSteps(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var steps = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out steps[i]) || steps[i] <= 0)
-                throw new CliException($"--steps '{text}': entry {i + 1} ('{parts[i]}') is not a positive integer.");
-        return steps;
     }
 
     private static long[] ReadVector(FileInfo file, string option)

@@ -16,6 +16,8 @@ internal static class TrainCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Token dataset folder (dataset.json + <id>/semantic.npy, <id>/acoustic.npy).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoint.safetensors and loss.png are written here.", Required = true };
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from this checkpoint (its model and training settings are used)." };
+        var startFrom = new Option<FileInfo?>("--start-from") { Description = "Start a new run (fresh optimiser and schedule from the flags) from this checkpoint's model weights; its architecture is used." };
+        var minutes = new Option<double?>("--minutes") { Description = "Stop (with a checkpoint) after this much wall time; resume later." };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step, e.g. for a time-limited job; resume later." };
         var config = new Option<FileInfo?>("--config") { Description = "Model configuration JSON (PaperModelConfig fields); flags below override it." };
         var dim = new Option<int?>("--dim") { Description = "Model width." };
@@ -48,12 +50,18 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a paper-family model (level-wise masked token prediction) on a token dataset.")
         {
-            data, output, resume, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
+            data, output, resume, startFrom, minutes, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
             lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, family, initFrom, seedPrompt, threads,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             TorchThreadsOption.Apply(r, threads);
+            if (r.GetValue(resume) is not null && r.GetValue(startFrom) is not null)
+                throw new ArgumentException("--resume continues a run and --start-from begins a new one from its weights; give one of them.");
+            if (r.GetValue(startFrom) is not null && new Option[] { config, dim, layers, heads, feedForward, kernel, combiner }.FirstOrDefault(o => r.GetResult(o) is not null) is { } sizeFlag)
+                throw new ArgumentException($"{sizeFlag.Name} cannot change the architecture of a --start-from checkpoint; leave it out.");
+            if (r.GetValue(family) == "seed" && (r.GetValue(startFrom) is not null || r.GetValue(minutes) is not null))
+                throw new ArgumentException("--start-from and --minutes are paper-family options; the seed family has --init-from and --stop-after.");
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             if (r.GetValue(family) == "seed") return SeedTrainCommand.Run(r, outFolder, data, resume, initFrom, dim, layers, heads, seedPrompt,
@@ -65,12 +73,21 @@ internal static class TrainCommand
                     CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
                 });
             if (r.GetValue(initFrom) is not null) throw new ArgumentException("--init-from loads seed checkpoints; use it with --family seed.");
+            var options = new TrainOptions
+            {
+                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), MaxFrames = r.GetValue(maxFrames), MaxPromptFraction = r.GetValue(prompt),
+                LearningRate = r.GetValue(lr), MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), WeightDecay = r.GetValue(decay),
+                ClipNorm = r.GetValue(clip), EmaDecay = r.GetValue(ema), Seed = r.GetValue(seed), ValidationFraction = r.GetValue(validation),
+                ValidateEvery = r.GetValue(validateEvery), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+            };
             PaperTrainer trainer;
-            if (r.GetValue(resume) is { } checkpoint)
+            if ((r.GetValue(resume) ?? r.GetValue(startFrom)) is { } checkpoint)
             {
                 var stored = TrainingCheckpoint.Load(checkpoint.FullName);
                 var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
-                trainer = PaperTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out);
+                trainer = r.GetValue(resume) is not null
+                    ? PaperTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out)
+                    : PaperTrainer.StartFrom(checkpoint.FullName, options, dataset, outFolder, Console.Out);
             }
             else
             {
@@ -90,20 +107,13 @@ internal static class TrainCommand
                     ConvKernel = r.GetValue(kernel) ?? model.ConvKernel,
                     Combiner = r.GetValue(combiner) ?? model.Combiner,
                 };
-                var options = new TrainOptions
-                {
-                    Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), MaxFrames = r.GetValue(maxFrames), MaxPromptFraction = r.GetValue(prompt),
-                    LearningRate = r.GetValue(lr), MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), WeightDecay = r.GetValue(decay),
-                    ClipNorm = r.GetValue(clip), EmaDecay = r.GetValue(ema), Seed = r.GetValue(seed), ValidationFraction = r.GetValue(validation),
-                    ValidateEvery = r.GetValue(validateEvery), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
-                };
                 Console.WriteLine($"model: {model.Layers} × {model.Dim} ({model.Heads} heads, FF {model.FeedForward}, kernel {model.ConvKernel}, {model.Combiner} combiner), " +
                     $"Q={model.Codebooks} V={model.CodebookSize} K={model.SemanticVocab}; {dataset.Utterances.Count} utterances");
                 trainer = new PaperTrainer(model, options, dataset, outFolder, Console.Out);
             }
             using (trainer)
             {
-                var result = trainer.Run(r.GetValue(stopAfter));
+                var result = trainer.Run(r.GetValue(stopAfter), r.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null);
                 Console.WriteLine($"checkpoint at step {result.Step}: {result.CheckpointPath}");
             }
             return 0;

@@ -76,6 +76,22 @@ internal sealed class PaperTrainer : IDisposable
         return trainer;
     }
 
+    /// <summary>
+    /// A new run (fresh optimiser, schedule and step count from <paramref name="options"/>) that starts from the model
+    /// weights of a checkpoint written by this trainer — a warm restart, e.g. to train a finished run for longer. The
+    /// architecture is the checkpoint's; an EMA, when enabled, starts at the loaded weights.
+    /// </summary>
+    public static PaperTrainer StartFrom(string checkpointPath, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = TrainingCheckpoint.Load(checkpointPath);
+        var trainer = new PaperTrainer(checkpoint.Config, options, dataset, outputFolder, log);
+        var weights = checkpoint.Under(TrainingCheckpoint.ModelPrefix);
+        StateDicts.Load(trainer._model, weights, checkpointPath);
+        if (trainer._emaModel is not null) StateDicts.Load(trainer._emaModel, weights, checkpointPath);
+        trainer._log.WriteLine($"started from the weights of {checkpointPath} (its step {checkpoint.Step}); new run of {options.Steps} steps");
+        return trainer;
+    }
+
     /// <summary>The model being trained.</summary>
     public PaperAcousticModel Model => _model;
 
@@ -88,8 +104,11 @@ internal sealed class PaperTrainer : IDisposable
     /// <summary>Utterances held out for validation.</summary>
     public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
 
-    /// <summary>Trains up to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>), validating and checkpointing on the way and at the end.</summary>
-    public TrainingResult Run(int? stopAfter = null)
+    /// <summary>
+    /// Trains up to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>, or until <paramref name="timeLimit"/>
+    /// of wall time has passed), validating and checkpointing on the way and at the end; a stopped run resumes later.
+    /// </summary>
+    public TrainingResult Run(int? stopAfter = null, TimeSpan? timeLimit = null)
     {
         int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
         string checkpoint = Path.Combine(_output, CheckpointFile);
@@ -104,7 +123,7 @@ internal sealed class PaperTrainer : IDisposable
             _history.Add(record);
             lossSum += record.Loss;
             lossCount++;
-            bool end = _step == last;
+            bool end = _step == last || clock.Elapsed >= timeLimit;
             if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
             {
                 double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
@@ -119,6 +138,7 @@ internal sealed class PaperTrainer : IDisposable
                 TrainingCheckpoint.Save(checkpoint, _model, _emaModel, _adam, _config, _options, _step, _history, _validations);
                 LossCurve.Save(Path.Combine(_output, CurveFile), _history, _validations);
             }
+            if (end) break;
         }
         return new TrainingResult(_history.ToArray(), _validations.ToArray(), checkpoint, _step);
     }

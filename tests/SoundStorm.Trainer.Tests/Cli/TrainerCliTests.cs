@@ -51,6 +51,30 @@ public sealed class TrainerCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_from_runs_a_new_schedule_and_refuses_architecture_flags()
+    {
+        string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
+        var first = await Run("train", "--data", data, "--out", _temp.Sub("run"), "--dim", "16", "--layers", "1", "--heads", "2",
+            "--feed-forward", "32", "--conv-kernel", "3", "--steps", "2", "--batch-size", "2", "--warmup", "1");
+        Assert.True(first.Code == 0, first.Error);
+        string checkpoint = Path.Combine(_temp.Sub("run"), "checkpoint.safetensors");
+
+        var warm = await Run("train", "--data", data, "--out", _temp.Sub("warm"), "--start-from", checkpoint, "--steps", "3", "--batch-size", "2",
+            "--warmup", "1", "--log-every", "1", "--minutes", "60");
+        Assert.True(warm.Code == 0, warm.Error);
+        Assert.Contains("(its step 2); new run of 3 steps", warm.Out);
+        Assert.Contains("step 3/3", warm.Out);
+
+        var resized = await Run("train", "--data", data, "--out", _temp.Sub("bad"), "--start-from", checkpoint, "--dim", "32");
+        Assert.Equal(2, resized.Code);
+        Assert.Contains("--dim cannot change the architecture of a --start-from checkpoint", resized.Error);
+        var both = await Run("train", "--data", data, "--out", _temp.Sub("bad"), "--start-from", checkpoint, "--resume", checkpoint);
+        Assert.Equal(2, both.Code);
+        Assert.Contains("give one of them", both.Error);
+        Assert.False(Directory.Exists(_temp.Sub("bad")));
+    }
+
+    [Fact]
     public async Task Empty_dataset_folder_is_one_error_line_with_exit_code_2()
     {
         Directory.CreateDirectory(_temp.Sub("empty"));
