@@ -39,7 +39,7 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
         var env = new Dictionary<string, string>
         {
             ["NUGET_PACKAGES"] = Path.Combine(_dir, "packages"),
-            ["SOUNDSTORM_FALLBACK_PACKAGES"] = await GlobalPackagesFolderAsync(),
+            ["SOUNDSTORM_FALLBACK_PACKAGES"] = await RepositoryCopy.GlobalPackagesFolderAsync(),
         };
         await DotnetProcess.RunAsync(app, env, "restore");
         await DotnetProcess.RunAsync(app, env, "build", "--no-restore", "-c", "Release");
@@ -66,11 +66,8 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
     private async Task<string> PackAsync(string feed)
     {
         // A copy of what `dotnet pack src/SoundStorm.Onnx` reads: the project folder and the repository-wide props.
-        string root = RepositoryRoot(), copy = Path.Combine(_dir, "src");
-        Directory.CreateDirectory(copy);
-        foreach (string file in Directory.EnumerateFiles(root).Where(f => Path.GetExtension(f) is ".props" or ".targets" || Path.GetFileName(f) == "global.json"))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        CopyTree(Path.Combine(root, "src", "SoundStorm.Onnx"), Path.Combine(copy, "src", "SoundStorm.Onnx"));
+        string copy = Path.Combine(_dir, "src");
+        RepositoryCopy.Make(copy, Path.Combine("src", "SoundStorm.Onnx"));
 
         await DotnetProcess.RunAsync(copy, new Dictionary<string, string>(), "pack", "src/SoundStorm.Onnx/SoundStorm.Onnx.csproj",
             "-c", "Release", "-o", feed, $"-p:Version={_version}");
@@ -142,30 +139,5 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
             long[,] codes = generator.Generate(new GenerationRequest(semantic, seed: 7), new GenerationOptions { FirstLevelIterations = 4 });
             Console.WriteLine($"codes {codes.GetLength(0)}x{codes.GetLength(1)}: {string.Join(',', codes.Cast<long>())}");
             """);
-    }
-
-    private static async Task<string> GlobalPackagesFolderAsync()
-    {
-        string listing = await DotnetProcess.RunAsync(Path.GetTempPath(), new Dictionary<string, string>(), "nuget", "locals", "global-packages", "--list");
-        string line = listing.Split('\n').Single(l => l.Contains("global-packages:", StringComparison.Ordinal));
-        return line[(line.IndexOf(':') + 1)..].Trim();
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj") continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
-            File.Copy(file, Path.Combine(to, relative));
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No SoundStorm.Onnx.sln above {AppContext.BaseDirectory}.");
     }
 }
