@@ -21,7 +21,7 @@ internal static class PretrainHubertCommand
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from this checkpoint (its settings and MFCC targets are used)." };
         var steps = new Option<int>("--steps") { Description = "Total steps (the cosine schedule ends here).", DefaultValueFactory = _ => d.Steps };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step." };
-        var minutes = new Option<double?>("--minutes") { Description = "Wall-clock limit: stop cleanly with a checkpoint once this many minutes of training have passed." };
+        var minutes = TimeLimitOption.Create();
         var threads = TorchThreadsOption.Create();
         var convChannels = new Option<int>("--conv-channels") { Description = "Channels of the convolutional extractor.", DefaultValueFactory = _ => d.ConvChannels };
         var dim = new Option<int>("--dim") { Description = "Transformer width.", DefaultValueFactory = _ => d.EmbedDim };
@@ -52,6 +52,7 @@ internal static class PretrainHubertCommand
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             TorchThreadsOption.Apply(r, threads);
+            var limit = TimeLimitOption.Read(r, minutes);
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             string audioFolder = r.GetValue(audio)!.FullName;
@@ -82,7 +83,6 @@ internal static class PretrainHubertCommand
             }
             using (trainer)
             {
-                var limit = r.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
                 var history = trainer.Run(r.GetValue(stopAfter), limit);
                 Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, HubertPretrainer.CheckpointFile)}");
             }

@@ -36,7 +36,7 @@ internal static class TrainCodecCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => defaults.LogEvery };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step; resume later." };
-        var minutes = new Option<double?>("--minutes") { Description = "Stop (with a checkpoint) after this much wall time; resume later." };
+        var minutes = TimeLimitOption.Create();
         var skip = new Option<bool>("--skip-bad-files") { Description = "Leave out unreadable audio files with a warning instead of stopping." };
         var threads = TorchThreadsOption.Create();
 
@@ -48,6 +48,7 @@ internal static class TrainCodecCommand
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             TorchThreadsOption.Apply(r, threads);
+            var limit = TimeLimitOption.Read(r, minutes);
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             var options = new CodecTrainOptions
@@ -66,7 +67,6 @@ internal static class TrainCodecCommand
             using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
                 : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
                 : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out);
-            var limit = r.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
             int done = trainer.Train(r.GetValue(stopAfter), limit);
             CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);
             var fragment = trainer.Export(Path.Combine(outFolder, "codec"));

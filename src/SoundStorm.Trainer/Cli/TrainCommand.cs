@@ -17,7 +17,7 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoint.safetensors and loss.png are written here.", Required = true };
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from this checkpoint (its model and training settings are used)." };
         var startFrom = new Option<FileInfo?>("--start-from") { Description = "Start a new run (fresh optimiser and schedule from the flags) from this checkpoint's model weights; its architecture is used." };
-        var minutes = new Option<double?>("--minutes") { Description = "Stop (with a checkpoint) after this much wall time; resume later." };
+        var minutes = TimeLimitOption.Create();
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step, e.g. for a time-limited job; resume later." };
         var config = new Option<FileInfo?>("--config") { Description = "Model configuration JSON (PaperModelConfig fields); flags below override it." };
         var dim = new Option<int?>("--dim") { Description = "Model width." };
@@ -56,11 +56,12 @@ internal static class TrainCommand
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             TorchThreadsOption.Apply(r, threads);
+            var timeLimit = TimeLimitOption.Read(r, minutes);
             if (r.GetValue(resume) is not null && r.GetValue(startFrom) is not null)
                 throw new ArgumentException("--resume continues a run and --start-from begins a new one from its weights; give one of them.");
             if (r.GetValue(startFrom) is not null && new Option[] { config, dim, layers, heads, feedForward, kernel, combiner }.FirstOrDefault(o => r.GetResult(o) is not null) is { } sizeFlag)
                 throw new ArgumentException($"{sizeFlag.Name} cannot change the architecture of a --start-from checkpoint; leave it out.");
-            if (r.GetValue(family) == "seed" && (r.GetValue(startFrom) is not null || r.GetValue(minutes) is not null))
+            if (r.GetValue(family) == "seed" && (r.GetValue(startFrom) is not null || timeLimit is not null))
                 throw new ArgumentException("--start-from and --minutes are paper-family options; the seed family has --init-from and --stop-after.");
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
@@ -113,7 +114,7 @@ internal static class TrainCommand
             }
             using (trainer)
             {
-                var result = trainer.Run(r.GetValue(stopAfter), r.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null);
+                var result = trainer.Run(r.GetValue(stopAfter), timeLimit);
                 Console.WriteLine($"checkpoint at step {result.Step}: {result.CheckpointPath}");
             }
             return 0;

@@ -74,6 +74,18 @@ public sealed class TrainerCliTests : IDisposable
         Assert.False(Directory.Exists(_temp.Sub("bad")));
     }
 
+    [Theory]
+    [InlineData("train", "--data", "0")]
+    [InlineData("train-codec", "--audio", "-5")]
+    [InlineData("pretrain-hubert", "--audio", "NaN")]
+    public async Task A_time_limit_that_is_not_positive_is_refused_before_anything_is_written(string verb, string input, string minutes)
+    {
+        var result = await Run(verb, input, _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--minutes", minutes);
+        Assert.Equal(2, result.Code);
+        Assert.Contains($"--minutes must be a positive number of minutes (found {minutes})", result.Error);
+        Assert.False(Directory.Exists(_temp.Sub("run")));
+    }
+
     [Fact]
     public async Task Empty_dataset_folder_is_one_error_line_with_exit_code_2()
     {
