@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace SoundStorm.Cli;
 
@@ -7,6 +8,9 @@ internal static class CliApp
 {
     public static Task<int> RunAsync(string[] args)
     {
+        // Spectre's static console binds to the Console.Out of its first use; rebind it so tables and progress go
+        // where this invocation's Console.Out points (the tests swap it per run).
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var root = new RootCommand("soundstorm: SoundStorm-style parallel speech generation on ONNX Runtime");
         foreach (var command in Commands.All()) root.Subcommands.Add(command);
         return root.Parse(args).InvokeAsync();
