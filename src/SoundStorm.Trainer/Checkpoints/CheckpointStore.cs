@@ -1,4 +1,6 @@
+using System.Globalization;
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Checkpoints;
 
@@ -16,6 +18,22 @@ internal static class CheckpointStore
         if (dir is not null) Directory.CreateDirectory(dir);
         SafeTensorsFile.Write(path, tensors, all);
     }
+
+    /// <summary>
+    /// The metadata every kind of training run writes — its options, step, AdamW step count and loss history — for the
+    /// caller to add its own keys to.
+    /// </summary>
+    public static Dictionary<string, string> RunMetadata<TOptions, TRecord>(TOptions options, int step, AdamW adam, IReadOnlyList<TRecord> history) => new()
+    {
+        ["soundstorm.training"] = ModelConfigJson.Write(options),
+        ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
+        ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
+        ["soundstorm.history"] = ModelConfigJson.Write(history),
+    };
+
+    /// <summary>AdamW's moment tensors, named <paramref name="prefix"/> + their state name.</summary>
+    public static IEnumerable<CheckpointTensor> AdamTensors(AdamW adam, string prefix) =>
+        adam.State.Select(s => StateDicts.ToCheckpointTensor(prefix + s.Name, s.Value));
 
     /// <summary>
     /// Reads the file and checks its format; the returned lookup throws a <see cref="CheckpointFormatException"/>

@@ -87,8 +87,8 @@ internal static class TrainCommand
                 var stored = TrainingCheckpoint.Load(checkpoint.FullName);
                 var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
                 trainer = r.GetValue(resume) is not null
-                    ? PaperTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out)
-                    : PaperTrainer.StartFrom(checkpoint.FullName, options, dataset, outFolder, Console.Out);
+                    ? PaperTrainer.Resume(stored, dataset, outFolder, Console.Out)
+                    : PaperTrainer.StartFrom(stored, options, dataset, outFolder, Console.Out);
             }
             else
             {

@@ -24,17 +24,12 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
         int step, IReadOnlyList<StepRecord> history)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, TrainingCheckpoint.ModelPrefix));
-        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(TrainingCheckpoint.AdamPrefix + s.Name, s.Value)));
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, TrainingCheckpoint.AdamPrefix));
         using (var history64 = tensor(sampler.History.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_history", history64));
         using (var count64 = tensor(sampler.Count.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_count", count64));
-        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
-        {
-            ["soundstorm.seed_config"] = ModelConfigJson.Write(config),
-            ["soundstorm.training"] = ModelConfigJson.Write(options),
-            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.history"] = ModelConfigJson.Write(history),
-        });
+        var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
+        metadata["soundstorm.seed_config"] = ModelConfigJson.Write(config);
+        CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
     /// <summary>True when <paramref name="path"/> is a seed-family checkpoint written by <see cref="Save"/>.</summary>

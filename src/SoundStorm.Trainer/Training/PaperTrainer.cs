@@ -61,9 +61,13 @@ internal sealed class PaperTrainer : IDisposable
     }
 
     /// <summary>Continues from a checkpoint written by this trainer (same configuration, options and data).</summary>
-    public static PaperTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public static PaperTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
+        Resume(TrainingCheckpoint.Load(checkpointPath), dataset, outputFolder, log);
+
+    /// <summary>Continues from an already loaded checkpoint (the CLI reads it once, for its sizes too).</summary>
+    public static PaperTrainer Resume(TrainingCheckpoint checkpoint, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
-        var checkpoint = TrainingCheckpoint.Load(checkpointPath);
+        string checkpointPath = checkpoint.Path;
         var trainer = new PaperTrainer(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
         StateDicts.Load(trainer._model, checkpoint.Under(TrainingCheckpoint.ModelPrefix), checkpointPath);
         if (trainer._emaModel is not null)
@@ -81,9 +85,13 @@ internal sealed class PaperTrainer : IDisposable
     /// weights of a checkpoint written by this trainer — a warm restart, e.g. to train a finished run for longer. The
     /// architecture is the checkpoint's; an EMA, when enabled, starts at the loaded weights.
     /// </summary>
-    public static PaperTrainer StartFrom(string checkpointPath, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public static PaperTrainer StartFrom(string checkpointPath, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
+        StartFrom(TrainingCheckpoint.Load(checkpointPath), options, dataset, outputFolder, log);
+
+    /// <summary>A warm restart from an already loaded checkpoint.</summary>
+    public static PaperTrainer StartFrom(TrainingCheckpoint checkpoint, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
-        var checkpoint = TrainingCheckpoint.Load(checkpointPath);
+        string checkpointPath = checkpoint.Path;
         var trainer = new PaperTrainer(checkpoint.Config, options, dataset, outputFolder, log);
         var weights = checkpoint.Under(TrainingCheckpoint.ModelPrefix);
         StateDicts.Load(trainer._model, weights, checkpointPath);

@@ -33,16 +33,11 @@ internal sealed record TrainingCheckpoint(
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         if (ema is not null) tensors.AddRange(StateDicts.ToCheckpointTensors(ema, EmaPrefix));
-        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
-        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
-        {
-            ["soundstorm.config"] = ModelConfigJson.Write(config),
-            ["soundstorm.training"] = ModelConfigJson.Write(options),
-            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.history"] = ModelConfigJson.Write(history),
-            ["soundstorm.validation"] = ModelConfigJson.Write(validations),
-        });
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
+        var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
+        metadata["soundstorm.config"] = ModelConfigJson.Write(config);
+        metadata["soundstorm.validation"] = ModelConfigJson.Write(validations);
+        CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>

@@ -6,7 +6,7 @@ using SoundStorm.Trainer.Training;
 namespace SoundStorm.Trainer.Tests.Training;
 
 /// <summary>
-/// A warm restart (<see cref="PaperTrainer.StartFrom"/>) begins with the checkpoint's model but a fresh optimiser,
+/// A warm restart (<c>PaperTrainer.StartFrom</c>) begins with the checkpoint's model but a fresh optimiser,
 /// schedule and step count; a wall-time limit stops a run after the step in progress, with a checkpoint to resume.
 /// </summary>
 public sealed class StartFromTests

@@ -37,15 +37,10 @@ internal sealed record CodecCheckpoint(
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         tensors.Add(CheckpointTensor.FromInt64(UsageTensor, new long[] { config.CodesPerFrame, config.CodebookSize }, restarts.Usage));
-        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
-        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
-        {
-            ["soundstorm.codec_config"] = config.ToJson(),
-            ["soundstorm.training"] = ModelConfigJson.Write(options),
-            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.history"] = ModelConfigJson.Write(history),
-        });
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
+        var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
+        metadata["soundstorm.codec_config"] = config.ToJson();
+        CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>

@@ -38,15 +38,10 @@ internal sealed record HubertPretrainCheckpoint(
     public static void Save(string path, HubertPretrainModel model, AdamW adam, Tensor centroids, HubertPretrainOptions options, int step, IReadOnlyList<HubertStepRecord> history)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
-        tensors.AddRange(adam.State.Select(s => StateDicts.ToCheckpointTensor(AdamPrefix + s.Name, s.Value)));
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
         tensors.Add(StateDicts.ToCheckpointTensor(CentroidsName, centroids));
-        CheckpointStore.Write(path, tensors, Format, new Dictionary<string, string>
-        {
-            ["soundstorm.training"] = ModelConfigJson.Write(options),
-            ["soundstorm.step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
-            ["soundstorm.history"] = ModelConfigJson.Write(history),
-        });
+        var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
+        CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
