@@ -32,6 +32,14 @@ internal static class TrainCodecCommand
         var clip = new Option<double>("--clip") { Description = "Global gradient-norm limit (0 = off).", DefaultValueFactory = _ => defaults.ClipNorm };
         var restartEvery = new Option<int>("--restart-every") { Description = "Re-draw codewords unused for this many steps (0 = never).", DefaultValueFactory = _ => defaults.RestartEvery };
         var decoderOnly = new Option<bool>("--decoder-only") { Description = "Train the decoder only (encoder and codebooks frozen, so codes stay fixed)." };
+        var adversarial = new Option<bool>("--adversarial") { Description = "Add HiFi-GAN's multi-period + multi-scale discriminators (least-squares GAN + feature matching)." };
+        var discriminatorWidth = new Option<int>("--discriminator-width") { Description = "First channel count of a period discriminator (HiFi-GAN: 32).", DefaultValueFactory = _ => defaults.DiscriminatorWidth };
+        var scales = new Option<int>("--scale-discriminators") { Description = "Scale discriminators beside the period ones (HiFi-GAN: 3; 0 = periods only, far cheaper on a CPU).", DefaultValueFactory = _ => defaults.ScaleDiscriminators };
+        var melWeight = new Option<double>("--mel-weight") { Description = "Weight of the log-mel L1 loss (HiFi-GAN uses 45 with --adversarial).", DefaultValueFactory = _ => defaults.MelWeight };
+        var stftWeight = new Option<double>("--stft-weight") { Description = "Weight of the multi-resolution STFT loss (0 = not computed).", DefaultValueFactory = _ => defaults.StftWeight };
+        var vqWeight = new Option<double>("--vq-weight") { Description = "Weight of the quantiser's codebook + commitment loss.", DefaultValueFactory = _ => defaults.VqWeight };
+        var adversarialWeight = new Option<double>("--adversarial-weight") { Description = "Weight of the generator's adversarial loss.", DefaultValueFactory = _ => defaults.AdversarialWeight };
+        var featureWeight = new Option<double>("--feature-weight") { Description = "Weight of the feature-matching loss.", DefaultValueFactory = _ => defaults.FeatureMatchingWeight };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, crops and restarts.", DefaultValueFactory = _ => defaults.Seed };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => defaults.LogEvery };
@@ -40,22 +48,25 @@ internal static class TrainCodecCommand
         var skip = new Option<bool>("--skip-bad-files") { Description = "Leave out unreadable audio files with a warning instead of stopping." };
         var threads = TorchThreadsOption.Create();
 
-        var command = new Command("train-codec", "Train a HiFi-Codec (encoder, group-residual VQ, decoder) with log-mel + multi-resolution STFT losses.")
+        var command = new Command("train-codec", "Train a HiFi-Codec (encoder, group-residual VQ, decoder) with log-mel + multi-resolution STFT losses, optionally adversarial.")
         {
             audio, output, resume, startFrom, config, width, encoderWidth, groups, levels, codebookSize, steps, batch, segment, lr, minLr, warmup,
-            clip, restartEvery, decoderOnly, seed, checkpointEvery, logEvery, stopAfter, minutes, threads, skip,
+            clip, restartEvery, decoderOnly, adversarial, discriminatorWidth, scales, melWeight, stftWeight, vqWeight, adversarialWeight, featureWeight, seed, checkpointEvery, logEvery, stopAfter, minutes, threads, skip,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
             TorchThreadsOption.Apply(r, threads);
             var limit = TimeLimitOption.Read(r, minutes);
             string outFolder = r.GetValue(output)!.FullName;
-            Directory.CreateDirectory(outFolder);
             var options = new CodecTrainOptions
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), SegmentFrames = r.GetValue(segment), LearningRate = r.GetValue(lr),
                 MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), ClipNorm = r.GetValue(clip),
                 RestartEvery = r.GetValue(restartEvery), DecoderOnly = r.GetValue(decoderOnly), Seed = r.GetValue(seed),
+                Adversarial = r.GetValue(adversarial), DiscriminatorWidth = r.GetValue(discriminatorWidth),
+                ScaleDiscriminators = r.GetValue(scales), MelWeight = r.GetValue(melWeight),
+                StftWeight = r.GetValue(stftWeight), VqWeight = r.GetValue(vqWeight), AdversarialWeight = r.GetValue(adversarialWeight),
+                FeatureMatchingWeight = r.GetValue(featureWeight),
                 CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
             }.Validate();
             var resumeFile = r.GetValue(resume);
@@ -64,6 +75,7 @@ internal static class TrainCodecCommand
             var sizes = CodecConfig(r.GetValue(config), r.GetValue(width), r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
             var checkpoint = (resumeFile ?? startFile) is { } file ? CodecCheckpoint.Load(file.FullName) : null;
             var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, checkpoint?.Config.SamplingRate ?? sizes.SamplingRate, Console.Out, r.GetValue(skip));
+            Directory.CreateDirectory(outFolder); // only once every input has been checked
             using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
                 : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
                 : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out);

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SoundStorm.Trainer.Codec;
 
 /// <summary>One codebook (AcademiCodec <c>Quantizer_module</c>): <c>embedding.weight</c> [codewords, group width].</summary>
-internal sealed class Codebook : nn.Module
+internal sealed class Codebook : nn.Module, SoundStorm.Trainer.Training.ISeededReset
 {
     private readonly Embedding embedding;
 
@@ -16,6 +16,13 @@ internal sealed class Codebook : nn.Module
         embedding = nn.Embedding(size, dim);
         using (no_grad()) embedding.weight!.uniform_(-1.0 / size, 1.0 / size);
         RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public void Reset(Generator generator)
+    {
+        long size = embedding.weight!.shape[0];
+        using (no_grad()) embedding.weight!.uniform_(-1.0 / size, 1.0 / size, generator);
     }
 
     /// <summary>The codeword table [K, d].</summary>

@@ -9,7 +9,7 @@ namespace SoundStorm.Trainer.Codec;
 /// <c>bias</c>, <c>weight_g</c>, <c>weight_v</c>: weight = weight_g · weight_v / ‖weight_v‖, the norm per index of
 /// dim 0 (output channels of a conv, input channels of a transposed conv, whose weight is [in, out, k]).
 /// </summary>
-internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
+internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, SoundStorm.Trainer.Training.ISeededReset
 {
     private readonly Parameter bias;
     private readonly Parameter weight_g;
@@ -24,16 +24,27 @@ internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
         _transposed = transposed;
         (_stride, _padding, _dilation) = (stride, padding, dilation);
         long[] shape = transposed ? new[] { inChannels, outChannels, kernel } : new[] { outChannels, inChannels, kernel };
-        double bound = 1.0 / Math.Sqrt(shape[1] * kernel);
         using (no_grad())
         {
-            var v = empty(shape).uniform_(-bound, bound);
-            var g = Norm(v); // before the Parameter takes over v's handle
-            weight_v = new Parameter(v);
-            weight_g = new Parameter(g);
-            bias = new Parameter(empty(outChannels).uniform_(-bound, bound));
+            weight_v = new Parameter(empty(shape));
+            weight_g = new Parameter(empty(shape[0], 1, 1));
+            bias = new Parameter(empty(outChannels));
         }
+        Draw(null);
         RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public void Reset(Generator generator) => Draw(generator);
+
+    // PyTorch's conv init for v and the bias (U(±1/√(fan_in)), fan_in = dim 1 · kernel), then g = ‖v‖.
+    private void Draw(Generator? generator)
+    {
+        using var _ = no_grad();
+        double bound = 1.0 / Math.Sqrt(weight_v.shape[1] * weight_v.shape[2]);
+        weight_v.uniform_(-bound, bound, generator);
+        weight_g.copy_(Norm(weight_v));
+        bias.uniform_(-bound, bound, generator);
     }
 
     /// <summary>The dense weight the layer applies (what the ONNX importer folds to).</summary>

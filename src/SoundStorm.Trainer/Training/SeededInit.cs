@@ -6,7 +6,8 @@ namespace SoundStorm.Trainer.Training;
 
 /// <summary>
 /// Re-initialises a model from its own generator with PyTorch's default distributions (Linear/Conv: weight and bias
-/// U(±1/√fan_in); Embedding: N(0, 1); norms keep ones/zeros). Unlike <c>manual_seed</c>, this does not depend on the
+/// U(±1/√fan_in); Embedding: N(0, 1); norms keep ones/zeros); a module with its own rule (<see cref="ISeededReset"/>)
+/// re-draws itself and its children instead. Unlike <c>manual_seed</c>, this does not depend on the
 /// process-wide generator, so the same seed gives the same model even when other code draws random numbers meanwhile.
 /// </summary>
 internal static class SeededInit
@@ -16,10 +17,16 @@ internal static class SeededInit
         var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var (_, module) in model.named_modules())
+        var ownRules = new List<string>();
+        foreach (var (name, module) in model.named_modules())
         {
+            if (ownRules.Any(owner => name.StartsWith(owner + ".", StringComparison.Ordinal))) continue;
             switch (module)
             {
+                case ISeededReset own:
+                    own.Reset(generator);
+                    ownRules.Add(name);
+                    break;
                 case Embedding e:
                     e.weight!.normal_(0, 1, generator);
                     break;
@@ -36,11 +43,19 @@ internal static class SeededInit
         }
     }
 
-    private static void Uniform(Tensor weight, Tensor? bias, Generator generator)
+    /// <summary>U(±1/√fan_in) for a weight (fan_in = the product of its dims after the first) and its bias.</summary>
+    public static void Uniform(Tensor weight, Tensor? bias, Generator generator)
     {
         long fanIn = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         double bound = 1.0 / Math.Sqrt(fanIn);
         weight.uniform_(-bound, bound, generator);
         bias?.uniform_(-bound, bound, generator);
     }
+}
+
+/// <summary>A module whose initialisation is not PyTorch's default for its layers (e.g. weight norm, codebooks).</summary>
+internal interface ISeededReset
+{
+    /// <summary>Re-draws the module's parameters (its children's included) from <paramref name="generator"/>.</summary>
+    void Reset(Generator generator);
 }

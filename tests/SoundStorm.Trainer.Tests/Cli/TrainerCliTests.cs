@@ -86,6 +86,18 @@ public sealed class TrainerCliTests : IDisposable
         Assert.False(Directory.Exists(_temp.Sub("run")));
     }
 
+    [Theory]
+    [InlineData("--discriminator-width", "0", "--discriminator-width must be positive (found 0)")]
+    [InlineData("--feature-weight", "-1", "--feature-weight must be a finite number ≥ 0 (found -1)")]
+    [InlineData("--scale-discriminators", "-2", "--scale-discriminators must not be negative (found -2)")]
+    public async Task Bad_codec_loss_settings_are_refused_before_anything_is_written(string flag, string value, string message)
+    {
+        var result = await Run("train-codec", "--audio", _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--adversarial", flag, value);
+        Assert.Equal(2, result.Code);
+        Assert.Contains(message, result.Error);
+        Assert.False(Directory.Exists(_temp.Sub("run")));
+    }
+
     [Fact]
     public async Task Empty_dataset_folder_is_one_error_line_with_exit_code_2()
     {

@@ -12,17 +12,20 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// A codec training checkpoint: one safetensors file with <c>model.*</c> (the codec's state dict under AcademiCodec
 /// names), <c>adam.m.*</c> / <c>adam.v.*</c>, and metadata: <c>soundstorm.format</c>, <c>soundstorm.codec_config</c>
 /// (AcademiCodec config json); <c>restarts.usage</c> holds the codeword counts since the last restart, <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
-/// <c>soundstorm.history</c>. Randomness is keyed by seed and step, so this is the complete state of a run.
+/// <c>soundstorm.history</c>; an adversarial run adds <c>disc.*</c>, <c>adam_disc.*</c> and
+/// <c>soundstorm.discriminator_adam_steps</c>. Randomness is keyed by seed and step, so this is the complete state of a run.
 /// </summary>
 internal sealed record CodecCheckpoint(
     string Path, HifiCodecConfig Config, CodecTrainOptions Options, int Step, long AdamSteps,
-    IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<CodecStepRecord> History)
+    IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<CodecStepRecord> History, long DiscriminatorAdamSteps = 0)
 {
     /// <summary>Value of <c>soundstorm.format</c>.</summary>
     public const string Format = "soundstorm-codec-checkpoint/1";
 
     /// <summary>Tensor name prefixes.</summary>
-    public const string ModelPrefix = "model.", AdamPrefix = "adam.";
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.", DiscriminatorPrefix = "disc.", DiscriminatorAdamPrefix = "adam_disc.";
+
+    private const string DiscriminatorAdamStepsKey = "soundstorm.discriminator_adam_steps";
 
     /// <summary>Codeword usage counts since the last restart (int64 [codebooks, codewords]).</summary>
     public const string UsageTensor = "restarts.usage";
@@ -33,13 +36,19 @@ internal sealed record CodecCheckpoint(
 
     /// <summary>Writes a checkpoint atomically (the safetensors writer goes through a temporary file).</summary>
     public static void Save(string path, nn.Module model, AdamW adam, CodebookRestarts restarts, HifiCodecConfig config, CodecTrainOptions options,
-        int step, IReadOnlyList<CodecStepRecord> history)
+        int step, IReadOnlyList<CodecStepRecord> history, (nn.Module Model, AdamW Adam)? discriminator = null)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         tensors.Add(CheckpointTensor.FromInt64(UsageTensor, new long[] { config.CodesPerFrame, config.CodebookSize }, restarts.Usage));
         tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
         var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
         metadata["soundstorm.codec_config"] = config.ToJson();
+        if (discriminator is { } d)
+        {
+            tensors.AddRange(StateDicts.ToCheckpointTensors(d.Model, DiscriminatorPrefix));
+            tensors.AddRange(CheckpointStore.AdamTensors(d.Adam, DiscriminatorAdamPrefix));
+            metadata[DiscriminatorAdamStepsKey] = d.Adam.Steps.ToString(CultureInfo.InvariantCulture);
+        }
         CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
@@ -49,13 +58,15 @@ internal sealed record CodecCheckpoint(
         var (content, Meta) = CheckpointStore.Open(path, Format, "train-codec checkpoint");
         try
         {
+            var options = ModelConfigJson.Read<CodecTrainOptions>(Meta("soundstorm.training"), path).Validate();
             return new CodecCheckpoint(path,
                 HifiCodecConfig.Parse(Meta("soundstorm.codec_config"), path),
-                ModelConfigJson.Read<CodecTrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                options,
                 int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
                 long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
                 content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
-                ModelConfigJson.Read<List<CodecStepRecord>>(Meta("soundstorm.history"), path));
+                ModelConfigJson.Read<List<CodecStepRecord>>(Meta("soundstorm.history"), path),
+                options.Adversarial ? long.Parse(Meta(DiscriminatorAdamStepsKey), CultureInfo.InvariantCulture) : 0);
         }
         catch (Exception e) when (e is FormatException or OverflowException or HifiCodecConfigException)
         {

@@ -7,4 +7,14 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// <param name="Stft">Multi-resolution STFT loss.</param>
 /// <param name="Vq">Codebook + commitment loss (0 when the quantiser is frozen).</param>
 /// <param name="LearningRate">Rate used for the update.</param>
-internal sealed record CodecStepRecord(int Step, double Loss, double Mel, double Stft, double Vq, double LearningRate);
+internal sealed record CodecStepRecord(int Step, double Loss, double Mel, double Stft, double Vq, double LearningRate)
+{
+    /// <summary>Generator's least-squares adversarial loss (0 without <c>--adversarial</c>).</summary>
+    public double Adversarial { get; init; }
+
+    /// <summary>Feature-matching loss (0 without <c>--adversarial</c>).</summary>
+    public double FeatureMatching { get; init; }
+
+    /// <summary>The discriminators' own loss in this step (0 without <c>--adversarial</c>).</summary>
+    public double Discriminator { get; init; }
+}

@@ -39,6 +39,24 @@ internal sealed record CodecTrainOptions
     /// <summary>Train the decoder only: encoder and codebooks frozen, so the codes of the corpus stay fixed.</summary>
     public bool DecoderOnly { get; init; }
 
+    /// <summary>
+    /// Add HiFi-GAN's adversarial training: multi-period + multi-scale discriminators, least-squares GAN and
+    /// feature-matching losses for the generator (HiFi-GAN weighs the mel loss 45 against them).
+    /// </summary>
+    public bool Adversarial { get; init; }
+
+    /// <summary>Discriminator width (first channel count of a period discriminator; HiFi-GAN's is 32).</summary>
+    public int DiscriminatorWidth { get; init; } = 8;
+
+    /// <summary>Scale discriminators next to the period ones (HiFi-GAN: 3; 0 = period discriminators only).</summary>
+    public int ScaleDiscriminators { get; init; } = 3;
+
+    /// <summary>Weight of the generator's least-squares adversarial loss.</summary>
+    public double AdversarialWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the feature-matching loss.</summary>
+    public double FeatureMatchingWeight { get; init; } = 2.0;
+
     /// <summary>Seed of initialisation, crops and codeword restarts.</summary>
     public long Seed { get; init; } = 1;
 
@@ -61,8 +79,15 @@ internal sealed record CodecTrainOptions
         Positive(LearningRate, "--lr");
         Positive(CheckpointEvery, "--checkpoint-every");
         Positive(LogEvery, "--log-every");
-        if (MinLearningRate < 0 || WarmupSteps < 0 || ClipNorm < 0 || RestartEvery < 0 || MelWeight < 0 || StftWeight < 0 || VqWeight < 0)
-            throw new ArgumentException("--min-lr, --warmup, --clip, --restart-every and the loss weights must not be negative.");
+        Positive(DiscriminatorWidth, "--discriminator-width");
+        if (ScaleDiscriminators < 0) throw new ArgumentException($"--scale-discriminators must not be negative (found {ScaleDiscriminators}).");
+        if (MinLearningRate < 0 || WarmupSteps < 0 || ClipNorm < 0 || RestartEvery < 0)
+            throw new ArgumentException("--min-lr, --warmup, --clip and --restart-every must not be negative.");
+        foreach (var (weight, name) in new[] { (MelWeight, "--mel-weight"), (StftWeight, "--stft-weight"), (VqWeight, "--vq-weight"),
+            (AdversarialWeight, "--adversarial-weight"), (FeatureMatchingWeight, "--feature-weight") })
+            if (!(weight >= 0) || double.IsInfinity(weight)) throw new ArgumentException($"{name} must be a finite number ≥ 0 (found {weight}).");
+        if (MelWeight + StftWeight == 0 && !Adversarial)
+            throw new ArgumentException("--mel-weight and --stft-weight are both 0 and --adversarial is off: nothing would train the decoder.");
         return this;
     }
 }

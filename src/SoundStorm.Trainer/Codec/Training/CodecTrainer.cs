@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Import;
+using SoundStorm.Trainer.Codec.Adversarial;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
 using TorchSharp;
@@ -11,8 +12,8 @@ namespace SoundStorm.Trainer.Codec.Training;
 
 /// <summary>
 /// Trains a HiFi-Codec (encoder, group-residual VQ, generator) to reconstruct speech, on random crops of a
-/// <see cref="WaveformCorpus"/>, with log-mel + multi-resolution STFT losses and the quantiser's own loss (no
-/// discriminators: the run is meant to fit a CPU budget). Writes <c>checkpoint.safetensors</c> every
+/// <see cref="WaveformCorpus"/>, with log-mel + multi-resolution STFT losses and the quantiser's own loss, and — with
+/// <see cref="CodecTrainOptions.Adversarial"/> — HiFi-GAN's discriminators (their own AdamW, same schedule). Writes <c>checkpoint.safetensors</c> every
 /// <see cref="CodecTrainOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
 /// resumed from it continues with identical losses.
 /// </summary>
@@ -32,6 +33,8 @@ internal sealed class CodecTrainer : IDisposable
     private readonly LearningRateSchedule _schedule;
     private readonly SpectralLosses _losses;
     private readonly CodebookRestarts _restarts;
+    private readonly CodecDiscriminator? _discriminator;
+    private readonly AdamW? _discriminatorAdam;
     private readonly List<CodecStepRecord> _history = new();
     private int _step;
     private bool _initialized; // codebooks already hold trained or data-drawn codewords
@@ -43,12 +46,18 @@ internal sealed class CodecTrainer : IDisposable
         _corpus = corpus;
         _outputFolder = outputFolder;
         _log = log ?? TextWriter.Null;
-        manual_seed(options.Seed);
         _codec = new HifiCodec(config);
+        SeededInit.Apply(_codec, options.Seed); // not the process-wide generator: other threads may draw from it
         var trained = options.DecoderOnly
             ? _codec.Generator.named_parameters().Select(p => ("generator." + p.name, (Tensor)p.parameter))
             : _codec.named_parameters().Select(p => (p.name, (Tensor)p.parameter));
         _adam = new AdamW(trained, beta1: 0.8, beta2: 0.99, weightDecay: 0);
+        if (options.Adversarial)
+        {
+            _discriminator = new CodecDiscriminator(options.DiscriminatorWidth, options.ScaleDiscriminators);
+            SeededInit.Apply(_discriminator, options.Seed + 1);
+            _discriminatorAdam = new AdamW(_discriminator.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), beta1: 0.8, beta2: 0.99, weightDecay: 0);
+        }
         _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
         _losses = new SpectralLosses(config.SamplingRate);
         if (options.SegmentFrames * config.Hop < _losses.MinimumSamples)
@@ -68,6 +77,11 @@ internal sealed class CodecTrainer : IDisposable
         var trainer = new CodecTrainer(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+        if (trainer._discriminator is not null)
+        {
+            StateDicts.Load(trainer._discriminator, checkpoint.Under(CodecCheckpoint.DiscriminatorPrefix), checkpointPath);
+            trainer._discriminatorAdam!.LoadState(checkpoint.Under(CodecCheckpoint.DiscriminatorAdamPrefix), checkpoint.DiscriminatorAdamSteps, checkpointPath);
+        }
         trainer._restarts.Usage = checkpoint.Usage;
         trainer._step = checkpoint.Step;
         trainer._history.AddRange(checkpoint.History);
@@ -84,7 +98,12 @@ internal sealed class CodecTrainer : IDisposable
         string checkpointPath = checkpoint.Path;
         var trainer = new CodecTrainer(checkpoint.Config, options, corpus, outputFolder, log) { _initialized = true };
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
-        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps");
+        // Discriminators carry over when the source run had them (a new adversarial schedule); otherwise they start fresh.
+        bool discriminatorsCarried = trainer._discriminator is not null && checkpoint.Options.Adversarial;
+        if (discriminatorsCarried)
+            StateDicts.Load(trainer._discriminator!, checkpoint.Under(CodecCheckpoint.DiscriminatorPrefix), checkpointPath);
+        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps" +
+            (trainer._discriminator is null ? "" : discriminatorsCarried ? "; discriminators from the same checkpoint" : "; fresh discriminators"));
         return trainer;
     }
 
@@ -108,6 +127,7 @@ internal sealed class CodecTrainer : IDisposable
         int segment = _options.SegmentFrames * _codec.Config.Hop;
         var batch = new float[_options.BatchSize * segment];
         _codec.train();
+        _discriminator?.train();
         if (_step == 0 && !_initialized && !_options.DecoderOnly) InitializeCodebooks(segment);
         int startStep = _step;
         while (_step < last && !cancellation.IsCancellationRequested && (timeLimit is null || clock.Elapsed < timeLimit))
@@ -118,7 +138,7 @@ internal sealed class CodecTrainer : IDisposable
                 var h = _history[^1];
                 double rate = (_step - startStep) / clock.Elapsed.TotalSeconds;
                 _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
+                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}{(_discriminator is null ? "" : $"  adv {h.Adversarial:F3}  fm {h.FeatureMatching:F3}  disc {h.Discriminator:F3}")}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
             }
             if (_step % _options.CheckpointEvery == 0) SaveCheckpoint();
         }
@@ -146,22 +166,51 @@ internal sealed class CodecTrainer : IDisposable
             q = _codec.Quantizer.forward(_codec.Encoder.forward(audio));
             vq = q.Loss;
         }
-        var reconstruction = _codec.Generator.forward(_options.DecoderOnly ? q.Quantized.detach() : q.Quantized).squeeze(1);
+        var reconstruction = _codec.Generator.forward(_options.DecoderOnly ? q.Quantized.detach() : q.Quantized);
+        double lr = _schedule.At(_step);
+        double discriminatorLoss = _discriminator is null ? 0 : DiscriminatorStep(audio, reconstruction, lr);
+
+        var generated = reconstruction.squeeze(1);
         var target = audio.squeeze(1);
-        var mel = _losses.Mel(reconstruction, target);
-        var stft = _losses.MultiResolutionStft(reconstruction, target);
+        // A term whose weight is 0 is not computed (the STFT loss is a large share of a CPU step).
+        var mel = _options.MelWeight > 0 ? _losses.Mel(generated, target) : zeros(1);
+        var stft = _options.StftWeight > 0 ? _losses.MultiResolutionStft(generated, target) : zeros(1);
         var loss = _options.MelWeight * mel + _options.StftWeight * stft + _options.VqWeight * vq;
+        Tensor adversarial = zeros(1), featureMatching = zeros(1);
+        if (_discriminator is not null)
+        {
+            IReadOnlyList<DiscriminatorOutput> real;
+            using (no_grad()) real = _discriminator.forward(audio);
+            var fake = _discriminator.forward(reconstruction);
+            adversarial = AdversarialLosses.Generator(fake);
+            featureMatching = AdversarialLosses.FeatureMatching(real, fake);
+            loss = loss + _options.AdversarialWeight * adversarial + _options.FeatureMatchingWeight * featureMatching;
+        }
 
         _adam.ZeroGrad();
         loss.backward();
         _adam.ClipGradNorm(_options.ClipNorm);
-        double lr = _schedule.At(_step);
         _adam.Step(lr);
         _restarts.Count(q.Codes);
         _step++;
         if (!_options.DecoderOnly && _options.RestartEvery > 0 && _step % _options.RestartEvery == 0)
             _restarts.Restart(q.LevelInputs, new StepRandom(_options.Seed, RestartPurpose, _step));
-        _history.Add(new CodecStepRecord(_step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), lr));
+        _history.Add(new CodecStepRecord(_step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), lr)
+        {
+            Adversarial = adversarial.item<float>(), FeatureMatching = featureMatching.item<float>(), Discriminator = discriminatorLoss,
+        });
+    }
+
+    // HiFi-GAN's order: the discriminators learn first on this batch's real and (detached) generated audio, then the
+    // generator is judged by the updated discriminators.
+    private double DiscriminatorStep(Tensor audio, Tensor reconstruction, double lr)
+    {
+        var loss = AdversarialLosses.Discriminator(_discriminator!.forward(audio), _discriminator.forward(reconstruction.detach()));
+        _discriminatorAdam!.ZeroGrad();
+        loss.backward();
+        _discriminatorAdam.ClipGradNorm(_options.ClipNorm);
+        _discriminatorAdam.Step(lr);
+        return loss.item<float>();
     }
 
     // Codebooks start as latents of the data, level by level (each level sees the residual left by the ones before).
@@ -184,13 +233,16 @@ internal sealed class CodecTrainer : IDisposable
 
     private void SaveCheckpoint()
     {
-        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _restarts, _codec.Config, _options, _step, _history);
+        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _restarts, _codec.Config, _options, _step, _history,
+            _discriminator is null ? null : (_discriminator, _discriminatorAdam!));
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
         _adam.Dispose();
+        _discriminatorAdam?.Dispose();
+        _discriminator?.Dispose();
         _losses.Dispose();
         _codec.Dispose();
     }

@@ -70,6 +70,43 @@ public sealed class CodecTrainerTests : IDisposable
     }
 
     [Fact]
+    public void An_adversarial_run_trains_and_saves_its_discriminators_and_resumes_exactly()
+    {
+        var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
+        var options = Options with { Steps = 6, Adversarial = true, DiscriminatorWidth = 2, ScaleDiscriminators = 1, MelWeight = 45, StftWeight = 0 };
+        string whole = Path.Combine(_root, "gan-whole"), split = Path.Combine(_root, "gan-split");
+        CodecStepRecord[] full;
+        using (var trainer = new CodecTrainer(SmallCodec.Config, options, corpus, whole))
+        {
+            trainer.Train();
+            full = trainer.History.ToArray();
+        }
+        Assert.All(full, h => Assert.True(h.Discriminator > 0 && h.Adversarial > 0 && h.FeatureMatching > 0, $"step {h.Step} has no adversarial terms"));
+        Assert.All(full, h => Assert.Equal(0, h.Stft)); // weight 0: not computed
+        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecTrainer.CheckpointFile));
+        Assert.Equal(6, saved.DiscriminatorAdamSteps);
+        Assert.Contains("mpd.4.conv_post.weight", saved.Under(CodecCheckpoint.DiscriminatorPrefix).Keys);
+        Assert.Contains("m.msd.0.convs.0.weight", saved.Under(CodecCheckpoint.DiscriminatorAdamPrefix).Keys);
+
+        using (var first = new CodecTrainer(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
+        using (var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split))
+        {
+            resumed.Train();
+            Assert.Equal(full, resumed.History.ToArray()); // every loss, the discriminators' included
+        }
+
+        // A new run from it keeps the discriminators; one from a spectral-only run starts them fresh.
+        var log = new StringWriter();
+        using (CodecTrainer.StartFrom(saved, options, corpus, Path.Combine(_root, "gan-next"), log)) { }
+        Assert.Contains("discriminators from the same checkpoint", log.ToString());
+        using (var spectral = new CodecTrainer(SmallCodec.Config, Options with { Steps = 1 }, corpus, Path.Combine(_root, "spectral"))) spectral.Train();
+        log = new StringWriter();
+        using (CodecTrainer.StartFrom(CodecCheckpoint.Load(Path.Combine(_root, "spectral", CodecTrainer.CheckpointFile)), options, corpus,
+            Path.Combine(_root, "gan-fresh"), log)) { }
+        Assert.Contains("fresh discriminators", log.ToString());
+    }
+
+    [Fact]
     public void Exported_encoder_graph_gives_the_trained_codecs_codes()
     {
         var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
