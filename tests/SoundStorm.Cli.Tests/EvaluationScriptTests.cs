@@ -6,7 +6,8 @@ namespace SoundStorm.Cli.Tests;
 /// <summary>
 /// scripts/eval/sentences.py, the scorer behind the intelligibility figures in MODEL_CARD.md: its grammar drops
 /// sentences with out-of-dictionary words, identification is exact-match, and the word error rate is the word-level
-/// edit distance (checked against counts worked out by hand).
+/// edit distance (checked against counts worked out by hand). scripts/eval/code-pitch.py's lookup probe against
+/// predictions worked out by hand.
 /// </summary>
 public sealed class EvaluationScriptTests : IDisposable
 {
@@ -14,29 +15,37 @@ public sealed class EvaluationScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Script()
+    private static string Script(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "scripts", "eval", "sentences.py");
+            string candidate = Path.Combine(dir.FullName, "scripts", "eval", name);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException("scripts/eval/sentences.py not found above the test folder");
+        throw new FileNotFoundException($"scripts/eval/{name} not found above the test folder");
     }
 
     private static string? Python() => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : null;
 
-    private string Run(params string[] args)
+    private static string Run(params string[] args) => RunScript("sentences.py", args);
+
+    private static string RunScript(string script, params string[] args)
+    {
+        var (code, output, error) = Execute(script, args);
+        Assert.True(code == 0, error);
+        return output;
+    }
+
+    private static (int Code, string Output, string Error) Execute(string script, params string[] args)
     {
         var start = new ProcessStartInfo(Python()!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script());
+        start.ArgumentList.Add(Script(script));
         foreach (string a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output;
+        return (process.ExitCode, output, error);
     }
 
     [Fact]
@@ -65,5 +74,35 @@ public sealed class EvaluationScriptTests : IDisposable
         Assert.Equal(6, wer.RootElement.GetProperty("words").GetInt32());
         Assert.Equal(4, wer.RootElement.GetProperty("errors").GetInt32());
         Assert.Equal(66.7, wer.RootElement.GetProperty("wer").GetDouble());
+    }
+
+    [Fact]
+    public void Code_pitch_probe_predicts_each_codes_smoothed_mean_and_reports_the_correlation()
+    {
+        if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
+        // Codebook 0 separates the training frames (code 1: log F0 1.0, code 2: 2.0); codebook 1 is one code throughout.
+        // Training mean 1.5; smoothed table (sum + 2·mean) / (count + 2): code 1 → 4/3, code 2 → 5/3, unseen → 1.5.
+        File.WriteAllLines($"{_dir}/frames.tsv", ["train\t1.0\t1\t7", "train\t2.0\t2\t7", "test\t1.0\t1\t7", "test\t1.6\t2\t7", "test\t1.9\t3\t7"]);
+        double[] measured = [1.0, 1.6, 1.9];
+        double[] predicted = [4.0 / 3, 5.0 / 3, 1.5];
+        using var result = JsonDocument.Parse(RunScript("code-pitch.py", "score", $"{_dir}/frames.tsv"));
+        var perCodebook = result.RootElement.GetProperty("per_codebook").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(Pearson(predicted, measured), perCodebook[0], 4);
+        Assert.Equal(0, perCodebook[1]); // a constant prediction carries nothing
+        // The average of both predictions is the first shifted and halved: the same correlation.
+        Assert.Equal(Pearson(predicted, measured), result.RootElement.GetProperty("averaged").GetDouble(), 4);
+        Assert.Equal((2, 3), (result.RootElement.GetProperty("train_frames").GetInt32(), result.RootElement.GetProperty("test_frames").GetInt32()));
+
+        File.WriteAllLines($"{_dir}/train-only.tsv", ["train\t1.0\t1\t7"]);
+        var (code, _, error) = Execute("code-pitch.py", "score", $"{_dir}/train-only.tsv");
+        Assert.NotEqual(0, code);
+        Assert.Contains("need voiced frames in both splits (found 1 train, 0 test)", error);
+    }
+
+    private static double Pearson(double[] x, double[] y)
+    {
+        double mx = x.Average(), my = y.Average();
+        double sxy = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
+        return sxy / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
     }
 }
