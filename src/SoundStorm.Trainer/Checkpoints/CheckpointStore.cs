@@ -35,6 +35,10 @@ internal static class CheckpointStore
     public static IEnumerable<CheckpointTensor> AdamTensors(AdamW adam, string prefix) =>
         adam.State.Select(s => StateDicts.ToCheckpointTensor(prefix + s.Name, s.Value));
 
+    /// <summary>The file's <c>soundstorm.format</c> (read from the header only), or null when it has none or does not exist.</summary>
+    public static string? FormatOf(string path) =>
+        File.Exists(path) && SafeTensorsFile.ReadMetadata(path).TryGetValue("soundstorm.format", out var format) ? format : null;
+
     /// <summary>
     /// Reads the file and checks its format; the returned lookup throws a <see cref="CheckpointFormatException"/>
     /// naming the file and key when a metadata entry is missing.

@@ -34,7 +34,7 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
 
     /// <summary>True when <paramref name="path"/> is a seed-family checkpoint written by <see cref="Save"/>.</summary>
     public static bool IsSeedCheckpoint(string path) =>
-        File.Exists(path) && SafeTensorsFile.Read(path).Metadata.TryGetValue("soundstorm.format", out var f) && f == Format;
+        CheckpointStore.FormatOf(path) == Format;
 
     /// <summary>Reads a checkpoint; a foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static SeedCheckpoint Load(string path)

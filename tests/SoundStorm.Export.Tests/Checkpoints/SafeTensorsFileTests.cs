@@ -40,6 +40,7 @@ public sealed class SafeTensorsFileTests : IDisposable
         }
 
         Assert.Equal("ünï", read.Metadata["note"]);
+        Assert.Equal(read.Metadata, SafeTensorsFile.ReadMetadata(path)); // the header alone gives the same strings
         Assert.Equal(0, (new FileInfo(path).Length - SumBytes(tensors)) % 8); // header padded to 8 bytes
         Assert.Single(Directory.GetFiles(_dir)); // no temporary file left behind
     }
@@ -111,6 +112,9 @@ public sealed class SafeTensorsFileTests : IDisposable
         {
             File.WriteAllBytes(cut, full[..length]);
             Assert.Throws<CheckpointFormatException>(() => SafeTensorsFile.Read(cut));
+            // The metadata-only read checks the header against the file length too, so a cut in the data is noticed.
+            var e = Assert.Throws<CheckpointFormatException>(() => SafeTensorsFile.ReadMetadata(cut));
+            Assert.Contains(cut, e.Message);
         }
     }
 

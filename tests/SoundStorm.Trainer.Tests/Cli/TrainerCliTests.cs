@@ -86,6 +86,31 @@ public sealed class TrainerCliTests : IDisposable
         Assert.False(Directory.Exists(_temp.Sub("run")));
     }
 
+    [Fact]
+    public async Task Export_of_a_codec_checkpoint_writes_its_fragment_and_refuses_ema()
+    {
+        // Two short harmonic tones as the corpus (no manifest: every WAV below the folder).
+        Directory.CreateDirectory(_temp.Sub("audio"));
+        foreach (var (name, pitch) in new[] { ("a.wav", 140.0), ("b.wav", 220.0) })
+            SoundStorm.Onnx.Audio.WavWriter.Write(Path.Combine(_temp.Sub("audio"), name), new SoundStorm.Onnx.Audio.AudioClip(
+                Enumerable.Range(0, 8000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000))).ToArray(), 16000));
+        var train = await Run("train-codec", "--audio", _temp.Sub("audio"), "--out", _temp.Sub("codec"), "--width", "16", "--codebook-size", "16",
+            "--steps", "2", "--batch-size", "2", "--segment-frames", "4", "--warmup", "0");
+        Assert.True(train.Code == 0, train.Error);
+        string checkpoint = Path.Combine(_temp.Sub("codec"), "checkpoint.safetensors");
+
+        var export = await Run("export", "--checkpoint", checkpoint, "--out", _temp.Sub("fragment"));
+        Assert.True(export.Code == 0, export.Error);
+        Assert.Contains("codec fragment (step 2)", export.Out);
+        // The same weights as the fragment the training run wrote itself, byte for byte.
+        foreach (string graph in new[] { "codec_encoder.onnx", "codec_decoder.onnx" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_temp.Sub("codec"), "codec", graph)), File.ReadAllBytes(Path.Combine(_temp.Sub("fragment"), graph)));
+
+        var ema = await Run("export", "--checkpoint", checkpoint, "--out", _temp.Sub("ema"), "--ema");
+        Assert.Equal(2, ema.Code);
+        Assert.Contains("train-codec runs keep no EMA weights", ema.Error);
+    }
+
     [Theory]
     [InlineData("--discriminator-width", "0", "--discriminator-width must be positive (found 0)")]
     [InlineData("--feature-weight", "-1", "--feature-weight must be a finite number ≥ 0 (found -1)")]

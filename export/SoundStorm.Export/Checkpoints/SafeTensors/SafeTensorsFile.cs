@@ -23,8 +23,42 @@ public static class SafeTensorsFile
         return Read(stream, path);
     }
 
+    /// <summary>
+    /// Reads only the header's <c>__metadata__</c> strings (the header is still checked whole), without loading any
+    /// tensor: cheap even for a checkpoint of hundreds of megabytes.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <exception cref="CheckpointFormatException">The file is truncated or its header is malformed or inconsistent.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return ReadHeader(stream, path).Metadata;
+    }
+
     /// <summary>Reads every tensor from a seekable stream holding a whole safetensors file (the fuzz tests feed bytes here).</summary>
     internal static SafeTensorsContent Read(Stream stream, string path)
+    {
+        var (entries, metadata, dataStart) = ReadHeader(stream, path);
+        var tensors = new List<CheckpointTensor>(entries.Count);
+        foreach (SafeTensorsEntry entry in entries)
+        {
+            long size = entry.End - entry.Begin;
+            if (size > Array.MaxLength)
+            {
+                throw new CheckpointFormatException($"{path}: tensor '{entry.Name}' has {size} bytes, more than one array can hold.");
+            }
+
+            var bytes = new byte[size];
+            stream.Position = dataStart + entry.Begin;
+            stream.ReadExactly(bytes);
+            tensors.Add(new CheckpointTensor(entry.Name, entry.DType, entry.Shape, bytes));
+        }
+
+        return new SafeTensorsContent(tensors, metadata);
+    }
+
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(Stream stream, string path)
     {
         long fileLength = stream.Length;
         if (fileLength < 8)
@@ -45,23 +79,7 @@ public static class SafeTensorsFile
         stream.ReadExactly(header);
         long dataStart = 8 + (long)headerLength;
         var (entries, metadata) = SafeTensorsHeader.Parse(header, fileLength - dataStart, path);
-
-        var tensors = new List<CheckpointTensor>(entries.Count);
-        foreach (SafeTensorsEntry entry in entries)
-        {
-            long size = entry.End - entry.Begin;
-            if (size > Array.MaxLength)
-            {
-                throw new CheckpointFormatException($"{path}: tensor '{entry.Name}' has {size} bytes, more than one array can hold.");
-            }
-
-            var bytes = new byte[size];
-            stream.Position = dataStart + entry.Begin;
-            stream.ReadExactly(bytes);
-            tensors.Add(new CheckpointTensor(entry.Name, entry.DType, entry.Shape, bytes));
-        }
-
-        return new SafeTensorsContent(tensors, metadata);
+        return (entries, metadata, dataStart);
     }
 
     /// <summary>

@@ -146,6 +146,14 @@ internal sealed class CodecTrainer : IDisposable
         return _step;
     }
 
+    /// <summary>Writes the encoder/decoder graphs and package fragment of a checkpoint's weights into <paramref name="folder"/>.</summary>
+    public static (HifiCodecImportResult Result, int Step) Export(CodecCheckpoint checkpoint, string folder)
+    {
+        using var codec = new HifiCodec(checkpoint.Config);
+        StateDicts.Load(codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpoint.Path);
+        return (HifiCodecImporter.Write(codec.ToWeightSet(), codec.Config, folder), checkpoint.Step);
+    }
+
     /// <summary>Writes the encoder/decoder graphs and the package fragment of the current weights.</summary>
     public HifiCodecImportResult Export(string folder) => HifiCodecImporter.Write(_codec.ToWeightSet(), _codec.Config, folder);
 
