@@ -3,7 +3,7 @@
 # (MODEL_CARD.md lists the exact runs and their times). Run by hand; each step resumes or can be re-run on its own.
 #   scripts/train-default-model.sh CORPUS WORK        # CORPUS from scripts/corpus/build-corpus.sh
 # Environment: CODEC_MINUTES (55), DECODER_MINUTES (62), DECODER3_MINUTES (115), HUBERT_STEPS (1000), ACOUSTIC_STEPS (2800),
-# ACOUSTIC2_MINUTES (105), THREADS (1).
+# ACOUSTIC2_MINUTES (105), ACOUSTIC3_MINUTES (120), THREADS (1).
 set -euo pipefail
 corpus=$(realpath "${1:?usage: train-default-model.sh CORPUS WORK}"); work=${2:?usage: train-default-model.sh CORPUS WORK}
 mkdir -p "$work"; work=$(realpath "$work")
@@ -42,7 +42,11 @@ train train --data "$work/tokens" --out "$work/acoustic" --dim 256 --layers 6 --
 train train --data "$work/tokens" --out "$work/acoustic2" --start-from "$work/acoustic/checkpoint.safetensors" --steps 4500 \
   --minutes "${ACOUSTIC2_MINUTES:-105}" --batch-size 8 --max-frames 250 --lr 6e-4 --warmup 100 --min-lr 3e-5 --seed 2 --threads "$threads" \
   --validate-every 1000 --checkpoint-every 250 --log-every 50
-train export --checkpoint "$work/acoustic2/checkpoint.safetensors" --out "$work/acoustic-package" --name soundstorm-default
+# A second warm restart (third session), again a fresh schedule, lower peak rate.
+train train --data "$work/tokens" --out "$work/acoustic3" --start-from "$work/acoustic2/checkpoint.safetensors" --steps 4000 \
+  --minutes "${ACOUSTIC3_MINUTES:-120}" --batch-size 8 --max-frames 250 --lr 4e-4 --warmup 100 --min-lr 2e-5 --seed 3 --threads "$threads" \
+  --validate-every 1000 --checkpoint-every 250 --log-every 50
+train export --checkpoint "$work/acoustic3/checkpoint.safetensors" --out "$work/acoustic-package" --name soundstorm-default
 wait "$decoder"
 
 # 6. One package: the acoustic graphs, the decoder-only codec's graphs (same encoder and codebooks, so the same codes),

@@ -5,7 +5,8 @@ prediction with their measured log F0 says how much pitch that codebook holds (1
 whose codes carry no pitch cannot render a voice's pitch, whatever its decoder.
 
   code-pitch.py probe SOUNDSTORM ENCODER.onnx CORPUS OUT.json [TRAIN_PER_VOICE [TEST_PER_VOICE]]
-      SOUNDSTORM: the soundstorm CLI (run-graph runs the encoder); F0 from aubiopitch (yinfft, one value per frame).
+      SOUNDSTORM: the soundstorm CLI (run-graph runs the encoder); F0 from aubiopitch (yinfft, a window of two code
+      frames centred on each code frame).
   code-pitch.py score FRAMES.tsv
       FRAMES.tsv: split<TAB>log_f0<TAB>code_0 … code_Q-1 per voiced frame (split = train or test); prints the JSON.
 Pure Python (no numpy), so it runs wherever the evaluation does."""
@@ -49,13 +50,14 @@ def score(frames):
         table = {k: (sums[k] + SMOOTHING * mean) / (counts[k] + SMOOTHING) for k in sums}
         predictions.append([table.get(c[q], mean) for _, c in test])
     measured = [f for f, _ in test]
+    measured_mean = sum(measured) / len(measured)
     averaged = [sum(p[i] for p in predictions) / books for i in range(len(test))]
     return {
         "train_frames": len(train),
         "test_frames": len(test),
         "per_codebook": [round(correlation(p, measured), 4) for p in predictions],
         "averaged": round(correlation(averaged, measured), 4),
-        "log_f0_std": round(math.sqrt(sum((f - sum(measured) / len(measured)) ** 2 for f in measured) / len(measured)), 4),
+        "log_f0_std": round(math.sqrt(sum((f - measured_mean) ** 2 for f in measured) / len(measured)), 4),
     }
 
 
@@ -87,27 +89,32 @@ def read_npy_int64(path):
         major = f.read(2)[0]
         size = struct.unpack("<H" if major == 1 else "<I", f.read(2 if major == 1 else 4))[0]
         header = ast.literal_eval(f.read(size).decode("latin1"))
-        if header["descr"] != "<i8":
-            raise ValueError(f"{path}: expected int64 codes, found {header['descr']}")
+        if header["descr"] != "<i8" or header["fortran_order"]:
+            raise ValueError(f"{path}: expected C-ordered little-endian int64 codes, found {header['descr']}")
         values = array.array("q", f.read())
+        if sys.byteorder == "big":
+            values.byteswap()
     return values, header["shape"]
 
 
-def frame_rate(encoder):
-    """The code frame rate from the package manifest or fragment.json beside the encoder graph (None if neither says)."""
+def codec_rates(encoder):
+    """(sample rate, frame rate) from the package manifest or fragment.json beside the encoder graph."""
     for name in ("manifest.json", "fragment.json"):
         path = os.path.join(os.path.dirname(os.path.abspath(encoder)), name)
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
-                rate = json.load(f).get("frameRate")
-            if rate:
-                return int(rate)
-    return None
+                info = json.load(f)
+            if info.get("sampleRate") and info.get("frameRate"):
+                return int(info["sampleRate"]), float(info["frameRate"])
+    raise ValueError(f"{encoder}: no manifest.json or fragment.json with sampleRate and frameRate beside it")
 
 
 def utterance_frames(soundstorm, encoder, wav_path, scratch):
     """(log_f0, codes) for every voiced frame, or [] when the encoder refuses the file (e.g. shorter than a frame)."""
+    sample_rate, frame_rate = codec_rates(encoder)
     samples, rate = read_wav(wav_path)
+    if rate != sample_rate:
+        raise ValueError(f"{wav_path}: {rate} Hz, but the codec runs at {sample_rate} Hz (resample the corpus first)")
     npy = os.path.join(scratch, "waveform.npy")
     write_npy(npy, samples)
     out_dir = os.path.join(scratch, "codes")
@@ -116,12 +123,19 @@ def utterance_frames(soundstorm, encoder, wav_path, scratch):
         return []
     codes, shape = read_npy_int64(os.path.join(out_dir, os.listdir(out_dir)[0]))
     frames, books = shape[1], shape[2]
-    hop = rate // frame_rate(encoder) if frame_rate(encoder) else len(samples) // frames
-    pitch = subprocess.run(["aubiopitch", "-i", wav_path, "-r", str(rate), "-H", str(hop), "-B", str(4 * hop), "-p", "yinfft", "-u", "Hz"],
+    # aubio's row k analyses the B samples ending at (k + 1)·step, centred at (k + 1)·step − B/2. With step = hop/2 and
+    # B = 2·hop, row 2t + 2 is centred on code frame t's centre, (t + ½)·hop.
+    hop = round(sample_rate / frame_rate)
+    step = hop // 2
+    pitch = subprocess.run(["aubiopitch", "-i", wav_path, "-r", str(rate), "-H", str(step), "-B", str(2 * hop), "-p", "yinfft", "-u", "Hz"],
                            capture_output=True, text=True, check=True).stdout.split()
     f0 = [float(v) for v in pitch[1::2]]
-    return [(math.log(f0[t]), tuple(codes[t * books:(t + 1) * books]))
-            for t in range(min(frames, len(f0))) if 60 < f0[t] < 400]
+    pairs = []
+    for t in range(frames):
+        k = 2 * t + 2
+        if k < len(f0) and 60 < f0[k] < 400:
+            pairs.append((math.log(f0[k]), tuple(codes[t * books:(t + 1) * books])))
+    return pairs
 
 
 def probe(soundstorm, encoder, corpus, out_path, train_per_voice=6, test_per_voice=2):

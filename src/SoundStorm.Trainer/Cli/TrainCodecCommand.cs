@@ -75,10 +75,10 @@ internal static class TrainCodecCommand
             var sizes = CodecConfig(r.GetValue(config), r.GetValue(width), r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
             var checkpoint = (resumeFile ?? startFile) is { } file ? CodecCheckpoint.Load(file.FullName) : null;
             var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, checkpoint?.Config.SamplingRate ?? sizes.SamplingRate, Console.Out, r.GetValue(skip));
-            Directory.CreateDirectory(outFolder); // only once every input has been checked
             using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
                 : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
                 : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out);
+            Directory.CreateDirectory(outFolder); // only once every input has been checked (the trainer's own checks included)
             int done = trainer.Train(r.GetValue(stopAfter), limit);
             CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);
             var fragment = trainer.Export(Path.Combine(outFolder, "codec"));

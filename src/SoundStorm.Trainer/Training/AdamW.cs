@@ -38,13 +38,16 @@ internal sealed class AdamW : IDisposable
     public IEnumerable<(string Name, Tensor Value)> State =>
         _slots.SelectMany(s => new[] { ("m." + s.Name, s.M), ("v." + s.Name, s.V) });
 
-    /// <summary>Restores moments and step count saved from <see cref="State"/>; a missing or misshapen tensor names <paramref name="source"/>.</summary>
-    public void LoadState(IReadOnlyDictionary<string, SoundStorm.Export.Checkpoints.CheckpointTensor> stored, long steps, string source)
+    /// <summary>
+    /// Restores moments and step count saved from <see cref="State"/>; a missing or misshapen tensor names
+    /// <paramref name="source"/> and the tensor under its stored <paramref name="prefix"/>.
+    /// </summary>
+    public void LoadState(IReadOnlyDictionary<string, SoundStorm.Export.Checkpoints.CheckpointTensor> stored, long steps, string source, string prefix = "adam.")
     {
         foreach (var (name, value) in State)
         {
             if (!stored.TryGetValue(name, out var tensor))
-                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{source}: optimizer tensor 'adam.{name}' is missing.");
+                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{source}: optimizer tensor '{prefix}{name}' is missing.");
             SoundStorm.Trainer.Checkpoints.StateDicts.CopyInto(value, tensor, source);
         }
         Steps = steps;

@@ -109,6 +109,7 @@ public sealed class TrainerCliTests : IDisposable
         var ema = await Run("export", "--checkpoint", checkpoint, "--out", _temp.Sub("ema"), "--ema");
         Assert.Equal(2, ema.Code);
         Assert.Contains("train-codec runs keep no EMA weights", ema.Error);
+        Assert.False(Directory.Exists(_temp.Sub("ema")));
     }
 
     [Theory]

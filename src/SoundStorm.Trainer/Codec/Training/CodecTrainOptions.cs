@@ -86,8 +86,9 @@ internal sealed record CodecTrainOptions
         foreach (var (weight, name) in new[] { (MelWeight, "--mel-weight"), (StftWeight, "--stft-weight"), (VqWeight, "--vq-weight"),
             (AdversarialWeight, "--adversarial-weight"), (FeatureMatchingWeight, "--feature-weight") })
             if (!(weight >= 0) || double.IsInfinity(weight)) throw new ArgumentException($"{name} must be a finite number ≥ 0 (found {weight}).");
-        if (MelWeight + StftWeight == 0 && !Adversarial)
-            throw new ArgumentException("--mel-weight and --stft-weight are both 0 and --adversarial is off: nothing would train the decoder.");
+        if (MelWeight + StftWeight + (Adversarial ? AdversarialWeight + FeatureMatchingWeight : 0) == 0)
+            throw new ArgumentException("every loss that trains the decoder has weight 0 (--mel-weight, --stft-weight and, with --adversarial, " +
+                "--adversarial-weight and --feature-weight): nothing would train it.");
         return this;
     }
 }

@@ -60,9 +60,10 @@ internal sealed class CodecTrainer : IDisposable
         }
         _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
         _losses = new SpectralLosses(config.SamplingRate);
-        if (options.SegmentFrames * config.Hop < _losses.MinimumSamples)
+        int minimum = _losses.MinimumSamples(withStft: options.StftWeight > 0);
+        if (options.SegmentFrames * config.Hop < minimum)
             throw new ArgumentException($"--segment-frames {options.SegmentFrames} gives {options.SegmentFrames * config.Hop} samples per crop; " +
-                $"the STFT losses need at least {_losses.MinimumSamples} (at least {(_losses.MinimumSamples + config.Hop - 1) / config.Hop} frames of hop {config.Hop}).");
+                $"the spectral losses need at least {minimum} (at least {(minimum + config.Hop - 1) / config.Hop} frames of hop {config.Hop}).");
         _restarts = new CodebookRestarts(_codec.Quantizer, config);
     }
 
@@ -79,8 +80,9 @@ internal sealed class CodecTrainer : IDisposable
         trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         if (trainer._discriminator is not null)
         {
-            StateDicts.Load(trainer._discriminator, checkpoint.Under(CodecCheckpoint.DiscriminatorPrefix), checkpointPath);
-            trainer._discriminatorAdam!.LoadState(checkpoint.Under(CodecCheckpoint.DiscriminatorAdamPrefix), checkpoint.DiscriminatorAdamSteps, checkpointPath);
+            StateDicts.Load(trainer._discriminator, checkpoint.Tensors, checkpointPath, CodecCheckpoint.DiscriminatorPrefix);
+            trainer._discriminatorAdam!.LoadState(checkpoint.Under(CodecCheckpoint.DiscriminatorAdamPrefix), checkpoint.DiscriminatorAdamSteps, checkpointPath,
+                CodecCheckpoint.DiscriminatorAdamPrefix);
         }
         trainer._restarts.Usage = checkpoint.Usage;
         trainer._step = checkpoint.Step;
@@ -98,12 +100,18 @@ internal sealed class CodecTrainer : IDisposable
         string checkpointPath = checkpoint.Path;
         var trainer = new CodecTrainer(checkpoint.Config, options, corpus, outputFolder, log) { _initialized = true };
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
-        // Discriminators carry over when the source run had them (a new adversarial schedule); otherwise they start fresh.
-        bool discriminatorsCarried = trainer._discriminator is not null && checkpoint.Options.Adversarial;
-        if (discriminatorsCarried)
-            StateDicts.Load(trainer._discriminator!, checkpoint.Under(CodecCheckpoint.DiscriminatorPrefix), checkpointPath);
-        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps" +
-            (trainer._discriminator is null ? "" : discriminatorsCarried ? "; discriminators from the same checkpoint" : "; fresh discriminators"));
+        // Discriminators carry over when the source run had the same ones (a new adversarial schedule); otherwise they start fresh.
+        var source = checkpoint.Options;
+        bool sameDiscriminators = source.Adversarial && source.DiscriminatorWidth == options.DiscriminatorWidth
+            && source.ScaleDiscriminators == options.ScaleDiscriminators;
+        if (trainer._discriminator is not null && sameDiscriminators)
+            StateDicts.Load(trainer._discriminator, checkpoint.Tensors, checkpointPath, CodecCheckpoint.DiscriminatorPrefix);
+        string discriminators = trainer._discriminator is null ? ""
+            : sameDiscriminators ? "; discriminators from the same checkpoint"
+            : source.Adversarial ? $"; fresh discriminators (the checkpoint's are width {source.DiscriminatorWidth} with {source.ScaleDiscriminators} scales, " +
+                $"this run asks for width {options.DiscriminatorWidth} with {options.ScaleDiscriminators})"
+            : "; fresh discriminators";
+        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps{discriminators}");
         return trainer;
     }
 

@@ -25,8 +25,11 @@ internal sealed class SpectralLosses : IDisposable
             tensor(MelFilterbank.Build(melBands, melFft, sampleRate, 0, sampleRate / 2.0), melBands, melFft / 2 + 1).DetachFromDisposeScope());
     }
 
-    /// <summary>Shortest waveform the losses accept: reflection padding needs more than half the largest FFT.</summary>
-    public int MinimumSamples => _resolutions.Max(r => r.Fft) / 2 + 1;
+    /// <summary>
+    /// Shortest waveform the losses accept: reflection padding needs more than half the largest FFT in use (the mel
+    /// loss's alone when the multi-resolution STFT loss is not computed).
+    /// </summary>
+    public int MinimumSamples(bool withStft) => (withStft ? Math.Max(_resolutions.Max(r => r.Fft), _mel.Fft) : _mel.Fft) / 2 + 1;
 
     /// <summary>Log-mel L1 between waveforms [B, N] (natural log of magnitudes clamped at 1e-5).</summary>
     public Tensor Mel(Tensor predicted, Tensor target)

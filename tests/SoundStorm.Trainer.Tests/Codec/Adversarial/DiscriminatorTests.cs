@@ -14,6 +14,7 @@ public sealed class DiscriminatorTests
     {
         using var scope = NewDisposeScope();
         using var discriminator = new PeriodDiscriminator(period, width: 2);
+        SoundStorm.Trainer.Training.SeededInit.Apply(discriminator, 4);
         using var generator = new Generator(5);
         var waveform = randn(new long[] { 2, 1, samples }, generator: generator);
         var first = discriminator.forward(waveform).Features[0]; // [B, 2, rows, period]
@@ -64,6 +65,7 @@ public sealed class DiscriminatorTests
         // (a 50 Hz comb) instead of the speaker's pitch. Both signals have the same band-limited energy.
         using var scope = NewDisposeScope();
         using var discriminator = new CodecDiscriminator(width: 2, scales: 0);
+        SoundStorm.Trainer.Training.SeededInit.Apply(discriminator, 3); // not the process-wide generator: tests run in parallel
         var real = Signal(pitchHz: 137, batch: 4, seed: 1);
         var fake = Signal(pitchHz: 50, batch: 4, seed: 2);
         using var adam = new SoundStorm.Trainer.Training.AdamW(discriminator.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.8, 0.99, weightDecay: 0);

@@ -99,6 +99,9 @@ public sealed class CodecTrainerTests : IDisposable
         var log = new StringWriter();
         using (CodecTrainer.StartFrom(saved, options, corpus, Path.Combine(_root, "gan-next"), log)) { }
         Assert.Contains("discriminators from the same checkpoint", log.ToString());
+        log = new StringWriter();
+        using (CodecTrainer.StartFrom(saved, options with { DiscriminatorWidth = 3 }, corpus, Path.Combine(_root, "gan-wider"), log)) { }
+        Assert.Contains("fresh discriminators (the checkpoint's are width 2 with 1 scales, this run asks for width 3 with 1)", log.ToString());
         using (var spectral = new CodecTrainer(SmallCodec.Config, Options with { Steps = 1 }, corpus, Path.Combine(_root, "spectral"))) spectral.Train();
         log = new StringWriter();
         using (CodecTrainer.StartFrom(CodecCheckpoint.Load(Path.Combine(_root, "spectral", CodecTrainer.CheckpointFile)), options, corpus,
@@ -144,5 +147,8 @@ public sealed class CodecTrainerTests : IDisposable
         var corpus = WaveformCorpus.Load(Corpus(), 16000);
         var s = Assert.Throws<ArgumentException>(() => new CodecTrainer(SmallCodec.Config, Options with { SegmentFrames = 40 }, corpus, _root));
         Assert.Contains("--segment-frames 40 gives 320 samples", s.Message);
+        Assert.Contains("the spectral losses need at least 1025", s.Message); // half the 2048-point STFT, + 1
+        // Without the STFT loss the mel loss's 1024-point FFT sets the minimum: 513 samples, so 80 frames of 8 pass.
+        using (new CodecTrainer(SmallCodec.Config, Options with { SegmentFrames = 80, StftWeight = 0 }, corpus, _root)) { }
     }
 }
