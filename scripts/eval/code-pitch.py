@@ -2,13 +2,14 @@
 """Do a codec's codes carry the speaker's pitch? A lookup probe: for each codebook, the mean log F0 of the voiced
 frames that chose each code, fitted on training utterances; applied to held-out utterances, the correlation of its
 prediction with their measured log F0 says how much pitch that codebook holds (1 = all of it, 0 = none). A codec
-whose codes carry no pitch cannot render a voice's pitch, whatever its decoder.
+whose codes carry no pitch cannot render a voice's pitch, whatever its decoder. For scale, the same table keyed by
+the voice instead of a code (speaker_baseline) shows how much of the pitch merely knowing the speaker explains.
 
   code-pitch.py probe SOUNDSTORM ENCODER.onnx CORPUS OUT.json [TRAIN_PER_VOICE [TEST_PER_VOICE]]
       SOUNDSTORM: the soundstorm CLI (run-graph runs the encoder); F0 from aubiopitch (yinfft, a window of two code
       frames centred on each code frame).
   code-pitch.py score FRAMES.tsv
-      FRAMES.tsv: split<TAB>log_f0<TAB>code_0 … code_Q-1 per voiced frame (split = train or test); prints the JSON.
+      FRAMES.tsv: split<TAB>voice<TAB>log_f0<TAB>code_0 … code_Q-1 per voiced frame (split = train or test); prints the JSON.
 Pure Python (no numpy), so it runs wherever the evaluation does."""
 import array
 import ast
@@ -33,22 +34,25 @@ def correlation(xs, ys):
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else 0.0
 
 
+def lookup_prediction(train, test, key):
+    """Smoothed mean of the training values per key, applied to the test items (an unseen key gets the overall mean)."""
+    mean = sum(f for f, _ in train) / len(train)
+    sums, counts = {}, {}
+    for f, item in train:
+        sums[key(item)] = sums.get(key(item), 0.0) + f
+        counts[key(item)] = counts.get(key(item), 0) + 1
+    table = {k: (sums[k] + SMOOTHING * mean) / (counts[k] + SMOOTHING) for k in sums}
+    return [table.get(key(item), mean) for _, item in test]
+
+
 def score(frames):
-    """frames: (split, log_f0, codes). Returns the per-codebook and averaged correlations on the test frames."""
-    train = [(f, c) for s, f, c in frames if s == "train"]
-    test = [(f, c) for s, f, c in frames if s == "test"]
+    """frames: (split, voice, log_f0, codes). Returns the per-codebook, averaged and speaker-baseline correlations on the test frames."""
+    train = [(f, (v, c)) for s, v, f, c in frames if s == "train"]
+    test = [(f, (v, c)) for s, v, f, c in frames if s == "test"]
     if not train or not test:
         raise ValueError(f"need voiced frames in both splits (found {len(train)} train, {len(test)} test)")
-    books = len(train[0][1])
-    mean = sum(f for f, _ in train) / len(train)
-    predictions = []
-    for q in range(books):
-        sums, counts = {}, {}
-        for f, c in train:
-            sums[c[q]] = sums.get(c[q], 0.0) + f
-            counts[c[q]] = counts.get(c[q], 0) + 1
-        table = {k: (sums[k] + SMOOTHING * mean) / (counts[k] + SMOOTHING) for k in sums}
-        predictions.append([table.get(c[q], mean) for _, c in test])
+    books = len(train[0][1][1])
+    predictions = [lookup_prediction(train, test, lambda item, q=q: item[1][q]) for q in range(books)]
     measured = [f for f, _ in test]
     measured_mean = sum(measured) / len(measured)
     averaged = [sum(p[i] for p in predictions) / books for i in range(len(test))]
@@ -57,6 +61,7 @@ def score(frames):
         "test_frames": len(test),
         "per_codebook": [round(correlation(p, measured), 4) for p in predictions],
         "averaged": round(correlation(averaged, measured), 4),
+        "speaker_baseline": round(correlation(lookup_prediction(train, test, lambda item: item[0]), measured), 4),
         "log_f0_std": round(math.sqrt(sum((f - measured_mean) ** 2 for f in measured) / len(measured)), 4),
     }
 
@@ -150,9 +155,9 @@ def probe(soundstorm, encoder, corpus, out_path, train_per_voice=6, test_per_voi
             bucket.append(row["path"])
     frames = []
     with tempfile.TemporaryDirectory() as scratch:
-        for (_, split), paths in sorted(chosen.items()):
+        for (voice, split), paths in sorted(chosen.items()):
             for path in paths:
-                frames += [(split, f, c) for f, c in utterance_frames(soundstorm, encoder, os.path.join(corpus, path), scratch)]
+                frames += [(split, voice, f, c) for f, c in utterance_frames(soundstorm, encoder, os.path.join(corpus, path), scratch)]
     result = score(frames)
     result["encoder"] = encoder
     with open(out_path, "w", encoding="utf-8") as f:
@@ -165,7 +170,7 @@ def main(argv):
         probe(argv[1], argv[2], argv[3], argv[4], *(int(a) for a in argv[5:7]))
     elif len(argv) == 2 and argv[0] == "score":
         with open(argv[1], encoding="utf-8") as f:
-            frames = [(p[0], float(p[1]), tuple(int(c) for c in p[2:])) for p in (line.rstrip("\n").split("\t") for line in f) if p[0]]
+            frames = [(p[0], p[1], float(p[2]), tuple(int(c) for c in p[3:])) for p in (line.rstrip("\n").split("\t") for line in f) if p[0]]
         print(json.dumps(score(frames)))
     else:
         sys.exit(__doc__)

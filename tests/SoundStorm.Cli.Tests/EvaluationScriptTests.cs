@@ -82,18 +82,22 @@ public sealed class EvaluationScriptTests : IDisposable
         if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
         // Codebook 0 separates the training frames (code 1: log F0 1.0, code 2: 2.0); codebook 1 is one code throughout.
         // Training mean 1.5; smoothed table (sum + 2·mean) / (count + 2): code 1 → 4/3, code 2 → 5/3, unseen → 1.5.
-        File.WriteAllLines($"{_dir}/frames.tsv", ["train\t1.0\t1\t7", "train\t2.0\t2\t7", "test\t1.0\t1\t7", "test\t1.6\t2\t7", "test\t1.9\t3\t7"]);
+        // Voices: "lo" said the 1.0 frame, "hi" the 2.0 one, so the speaker baseline predicts 4/3 for every "lo" frame.
+        File.WriteAllLines($"{_dir}/frames.tsv", ["train\tlo\t1.0\t1\t7", "train\thi\t2.0\t2\t7",
+            "test\tlo\t1.0\t1\t7", "test\thi\t1.6\t2\t7", "test\tlo\t1.9\t3\t7"]);
         double[] measured = [1.0, 1.6, 1.9];
         double[] predicted = [4.0 / 3, 5.0 / 3, 1.5];
+        double[] bySpeaker = [4.0 / 3, 5.0 / 3, 4.0 / 3];
         using var result = JsonDocument.Parse(RunScript("code-pitch.py", "score", $"{_dir}/frames.tsv"));
         var perCodebook = result.RootElement.GetProperty("per_codebook").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Assert.Equal(Pearson(predicted, measured), perCodebook[0], 4);
         Assert.Equal(0, perCodebook[1]); // a constant prediction carries nothing
         // The average of both predictions is the first shifted and halved: the same correlation.
         Assert.Equal(Pearson(predicted, measured), result.RootElement.GetProperty("averaged").GetDouble(), 4);
+        Assert.Equal(Pearson(bySpeaker, measured), result.RootElement.GetProperty("speaker_baseline").GetDouble(), 4);
         Assert.Equal((2, 3), (result.RootElement.GetProperty("train_frames").GetInt32(), result.RootElement.GetProperty("test_frames").GetInt32()));
 
-        File.WriteAllLines($"{_dir}/train-only.tsv", ["train\t1.0\t1\t7"]);
+        File.WriteAllLines($"{_dir}/train-only.tsv", ["train\tlo\t1.0\t1\t7"]);
         var (code, _, error) = Execute("code-pitch.py", "score", $"{_dir}/train-only.tsv");
         Assert.NotEqual(0, code);
         Assert.Contains("need voiced frames in both splits (found 1 train, 0 test)", error);
