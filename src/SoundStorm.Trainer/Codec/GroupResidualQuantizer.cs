@@ -1,12 +1,13 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using SoundStorm.Export.Codec;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec;
 
 /// <summary>One codebook (AcademiCodec <c>Quantizer_module</c>): <c>embedding.weight</c> [codewords, group width].</summary>
-internal sealed class Codebook : nn.Module, SoundStorm.Trainer.Training.ISeededReset
+internal sealed class Codebook : nn.Module, ISeededReset
 {
     private readonly Embedding embedding;
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec;
@@ -9,7 +10,7 @@ namespace SoundStorm.Trainer.Codec;
 /// <c>bias</c>, <c>weight_g</c>, <c>weight_v</c>: weight = weight_g · weight_v / ‖weight_v‖, the norm per index of
 /// dim 0 (output channels of a conv, input channels of a transposed conv, whose weight is [in, out, k]).
 /// </summary>
-internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, SoundStorm.Trainer.Training.ISeededReset
+internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, ISeededReset
 {
     private readonly Parameter bias;
     private readonly Parameter weight_g;

@@ -43,19 +43,11 @@ internal static class SeededInit
         }
     }
 
-    /// <summary>U(±1/√fan_in) for a weight (fan_in = the product of its dims after the first) and its bias.</summary>
-    public static void Uniform(Tensor weight, Tensor? bias, Generator generator)
+    private static void Uniform(Tensor weight, Tensor? bias, Generator generator)
     {
         long fanIn = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         double bound = 1.0 / Math.Sqrt(fanIn);
         weight.uniform_(-bound, bound, generator);
         bias?.uniform_(-bound, bound, generator);
     }
-}
-
-/// <summary>A module whose initialisation is not PyTorch's default for its layers (e.g. weight norm, codebooks).</summary>
-internal interface ISeededReset
-{
-    /// <summary>Re-draws the module's parameters (its children's included) from <paramref name="generator"/>.</summary>
-    void Reset(Generator generator);
 }

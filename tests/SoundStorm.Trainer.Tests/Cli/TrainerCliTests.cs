@@ -29,6 +29,14 @@ public sealed class TrainerCliTests : IDisposable
         }
     }
 
+    // A refused command: exit code 2, the message on stderr, and no output folder left behind.
+    private static void AssertRefusedWithNothingWritten((int Code, string Out, string Error) result, string message, string folder)
+    {
+        Assert.Equal(2, result.Code);
+        Assert.Contains(message, result.Error);
+        Assert.False(Directory.Exists(folder));
+    }
+
     [Fact]
     public async Task Train_stop_resume_and_export_write_a_loadable_package()
     {
@@ -69,9 +77,7 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Equal(2, resized.Code);
         Assert.Contains("--dim cannot change the architecture of a --start-from checkpoint", resized.Error);
         var both = await Run("train", "--data", data, "--out", _temp.Sub("bad"), "--start-from", checkpoint, "--resume", checkpoint);
-        Assert.Equal(2, both.Code);
-        Assert.Contains("give one of them", both.Error);
-        Assert.False(Directory.Exists(_temp.Sub("bad")));
+        AssertRefusedWithNothingWritten(both, "give one of them", _temp.Sub("bad"));
     }
 
     [Theory]
@@ -81,9 +87,7 @@ public sealed class TrainerCliTests : IDisposable
     public async Task A_time_limit_that_is_not_positive_is_refused_before_anything_is_written(string verb, string input, string minutes)
     {
         var result = await Run(verb, input, _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--minutes", minutes);
-        Assert.Equal(2, result.Code);
-        Assert.Contains($"--minutes must be a positive number of minutes (found {minutes})", result.Error);
-        Assert.False(Directory.Exists(_temp.Sub("run")));
+        AssertRefusedWithNothingWritten(result, $"--minutes must be a positive number of minutes (found {minutes})", _temp.Sub("run"));
     }
 
     [Fact]
@@ -119,9 +123,7 @@ public sealed class TrainerCliTests : IDisposable
     public async Task Bad_codec_loss_settings_are_refused_before_anything_is_written(string flag, string value, string message)
     {
         var result = await Run("train-codec", "--audio", _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--adversarial", flag, value);
-        Assert.Equal(2, result.Code);
-        Assert.Contains(message, result.Error);
-        Assert.False(Directory.Exists(_temp.Sub("run")));
+        AssertRefusedWithNothingWritten(result, message, _temp.Sub("run"));
     }
 
     [Fact]
