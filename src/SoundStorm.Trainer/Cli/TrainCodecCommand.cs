@@ -18,7 +18,11 @@ internal static class TrainCodecCommand
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue this checkpoint's run exactly (its configuration and options are used)." };
         var startFrom = new Option<FileInfo?>("--start-from") { Description = "Start a new run from this checkpoint's weights (e.g. with --decoder-only)." };
         var config = new Option<FileInfo?>("--config") { Description = "AcademiCodec config json (instead of the size flags below)." };
-        var width = new Option<int>("--width") { Description = "Generator width after conv_pre (upsample_initial_channel).", DefaultValueFactory = _ => 128 };
+        var width = new Option<int?>("--width")
+        {
+            Description = "Generator width after conv_pre (upsample_initial_channel; default 128). With --start-from and --decoder-only, another width " +
+                "than the checkpoint's trains a fresh generator on its encoder and codes.",
+        };
         var encoderWidth = new Option<int>("--encoder-width") { Description = "Encoder width of conv_pre (doubled per stage).", DefaultValueFactory = _ => 8 };
         var groups = new Option<int>("--groups") { Description = "Code groups per residual level.", DefaultValueFactory = _ => 2 };
         var levels = new Option<int>("--levels") { Description = "Residual levels.", DefaultValueFactory = _ => 2 };
@@ -72,12 +76,14 @@ internal static class TrainCodecCommand
             var resumeFile = r.GetValue(resume);
             var startFile = r.GetValue(startFrom);
             if (resumeFile is not null && startFile is not null) throw new ArgumentException("--resume and --start-from exclude each other.");
-            var sizes = CodecConfig(r.GetValue(config), r.GetValue(width), r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
+            if (resumeFile is not null && r.GetValue(width) is not null)
+                throw new ArgumentException("--width cannot change a resumed run (its checkpoint's configuration is used); use --start-from with --decoder-only for a new generator.");
+            var sizes = CodecConfig(r.GetValue(config), r.GetValue(width) ?? DefaultGeneratorWidth, r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
             var checkpoint = (resumeFile ?? startFile) is { } file ? CodecCheckpoint.Load(file.FullName) : null;
             var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, checkpoint?.Config.SamplingRate ?? sizes.SamplingRate, Console.Out, r.GetValue(skip));
             using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
                 : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
-                : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out);
+                : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out, r.GetValue(width));
             Directory.CreateDirectory(outFolder); // only once every input has been checked (the trainer's own checks included)
             int done = trainer.Train(r.GetValue(stopAfter), limit);
             CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);
@@ -87,6 +93,8 @@ internal static class TrainCodecCommand
         }));
         return command;
     }
+
+    private const int DefaultGeneratorWidth = 128;
 
     // Hop 320 at 16 kHz (50 frames/s, the semantic token rate) unless a config file says otherwise.
     private static HifiCodecConfig CodecConfig(FileInfo? file, int width, int encoderWidth, int groups, int levels, int codebookSize)

@@ -93,13 +93,32 @@ internal sealed class CodecTrainer : IDisposable
 
     /// <summary>
     /// A new run whose weights start from another run's checkpoint (e.g. a decoder-only run after a joint one: the
-    /// codes stay those of the starting checkpoint). Optimiser state and step count start fresh.
+    /// codes stay those of the starting checkpoint). Optimiser state and step count start fresh. A
+    /// <paramref name="generatorWidth"/> other than the checkpoint's starts a fresh generator of that width on the
+    /// checkpoint's encoder and codebooks (decoder-only runs only, so the codes stay the ones a tokenised corpus holds).
     /// </summary>
-    public static CodecTrainer StartFrom(CodecCheckpoint checkpoint, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    public static CodecTrainer StartFrom(CodecCheckpoint checkpoint, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null,
+        int? generatorWidth = null)
     {
         string checkpointPath = checkpoint.Path;
-        var trainer = new CodecTrainer(checkpoint.Config, options, corpus, outputFolder, log) { _initialized = true };
-        StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
+        var config = checkpoint.Config;
+        bool newGenerator = generatorWidth is { } width && width != config.UpsampleInitialChannel;
+        if (newGenerator)
+        {
+            if (!options.DecoderOnly)
+                throw new ArgumentException($"--width {generatorWidth} differs from the generator width {config.UpsampleInitialChannel} of {checkpointPath}: " +
+                    "a generator of another width starts fresh, which only a --decoder-only run allows (the encoder and codebooks carry over).");
+            config = config with { UpsampleInitialChannel = generatorWidth!.Value };
+            config.Validate($"--width {generatorWidth}");
+        }
+        var trainer = new CodecTrainer(config, options, corpus, outputFolder, log) { _initialized = true };
+        var weights = checkpoint.Under(CodecCheckpoint.ModelPrefix);
+        if (newGenerator)
+        {
+            StateDicts.Load(trainer._codec.Encoder, weights, checkpointPath, "encoder.");
+            StateDicts.Load(trainer._codec.Quantizer, weights, checkpointPath, "quantizer.");
+        }
+        else StateDicts.Load(trainer._codec, weights, checkpointPath);
         // Discriminators carry over when the source run had the same ones (a new adversarial schedule); otherwise they start fresh.
         var source = checkpoint.Options;
         bool sameDiscriminators = source.Adversarial && source.DiscriminatorWidth == options.DiscriminatorWidth
@@ -111,7 +130,8 @@ internal sealed class CodecTrainer : IDisposable
             : source.Adversarial ? $"; fresh discriminators (the checkpoint's are width {source.DiscriminatorWidth} with {source.ScaleDiscriminators} scales, " +
                 $"this run asks for width {options.DiscriminatorWidth} with {options.ScaleDiscriminators})"
             : "; fresh discriminators";
-        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps{discriminators}");
+        string generator = newGenerator ? $"; fresh generator of width {config.UpsampleInitialChannel} (the checkpoint's: {checkpoint.Config.UpsampleInitialChannel})" : "";
+        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps{generator}{discriminators}");
         return trainer;
     }
 

@@ -110,6 +110,40 @@ public sealed class CodecTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_decoder_only_start_with_another_width_trains_a_fresh_generator_on_the_same_codes()
+    {
+        var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
+        string source = Path.Combine(_root, "joint");
+        using (var joint = new CodecTrainer(SmallCodec.Config, Options with { Steps = 3 }, corpus, source)) joint.Train();
+        var saved = CodecCheckpoint.Load(Path.Combine(source, CodecTrainer.CheckpointFile));
+        int wider = 2 * SmallCodec.Config.UpsampleInitialChannel;
+
+        var log = new StringWriter();
+        using var trainer = CodecTrainer.StartFrom(saved, Options with { Steps = 2, DecoderOnly = true }, corpus, Path.Combine(_root, "wide"), log, wider);
+        Assert.Contains($"fresh generator of width {wider} (the checkpoint's: {SmallCodec.Config.UpsampleInitialChannel})", log.ToString());
+        Assert.Equal(wider, trainer.Codec.Config.UpsampleInitialChannel);
+        var stored = saved.Under(CodecCheckpoint.ModelPrefix);
+        foreach (var (name, tensor) in trainer.Codec.state_dict().Where(kv => !kv.Key.StartsWith("generator.", StringComparison.Ordinal)))
+            Assert.Equal(stored[name].ToFloat32(), tensor.to_type(ScalarType.Float32).data<float>().ToArray());
+        Assert.Equal(new long[] { wider, SmallCodec.Config.LatentDim, 7 }, trainer.Codec.Generator.named_parameters()
+            .Single(p => p.name == "conv_pre.weight_v").parameter.shape);
+
+        // The codes a tokenised corpus holds are unchanged by the decoder-only run.
+        using var scope = NewDisposeScope();
+        var waveform = SmallCodec.Waveform(1, 40 * SmallCodec.Config.Hop, seed: 5);
+        long[] before;
+        using (no_grad()) before = trainer.Codec.Encode(waveform).data<long>().ToArray();
+        trainer.Train();
+        using (no_grad()) Assert.Equal(before, trainer.Codec.Encode(waveform).data<long>().ToArray());
+
+        var e = Assert.Throws<ArgumentException>(() => CodecTrainer.StartFrom(saved, Options, corpus, Path.Combine(_root, "wide-joint"), null, wider));
+        Assert.Contains($"--width {wider} differs from the generator width {SmallCodec.Config.UpsampleInitialChannel}", e.Message);
+        Assert.Contains("--decoder-only", e.Message);
+        var odd = Assert.Throws<HifiCodecConfigException>(() => CodecTrainer.StartFrom(saved, Options with { DecoderOnly = true }, corpus, Path.Combine(_root, "odd"), null, 18));
+        Assert.Contains("--width 18: 'upsample_initial_channel' 18 must be divisible by 2^2", odd.Message);
+    }
+
+    [Fact]
     public void Exported_encoder_graph_gives_the_trained_codecs_codes()
     {
         var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
