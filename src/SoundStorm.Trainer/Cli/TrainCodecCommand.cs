@@ -42,6 +42,12 @@ internal static class TrainCodecCommand
         var melWeight = new Option<double>("--mel-weight") { Description = "Weight of the log-mel L1 loss (HiFi-GAN uses 45 with --adversarial).", DefaultValueFactory = _ => defaults.MelWeight };
         var stftWeight = new Option<double>("--stft-weight") { Description = "Weight of the multi-resolution STFT loss (0 = not computed).", DefaultValueFactory = _ => defaults.StftWeight };
         var vqWeight = new Option<double>("--vq-weight") { Description = "Weight of the quantiser's codebook + commitment loss.", DefaultValueFactory = _ => defaults.VqWeight };
+        var pitchWeight = new Option<double>("--pitch-weight")
+        {
+            Description = "Weight of an auxiliary loss that makes the codes carry pitch: a training-only head predicts each frame's log F0 and voicing " +
+                "(autocorrelation of the crop) from the quantised latent (0 = off; not with --decoder-only).",
+            DefaultValueFactory = _ => defaults.PitchWeight,
+        };
         var adversarialWeight = new Option<double>("--adversarial-weight") { Description = "Weight of the generator's adversarial loss.", DefaultValueFactory = _ => defaults.AdversarialWeight };
         var featureWeight = new Option<double>("--feature-weight") { Description = "Weight of the feature-matching loss.", DefaultValueFactory = _ => defaults.FeatureMatchingWeight };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, crops and restarts.", DefaultValueFactory = _ => defaults.Seed };
@@ -55,7 +61,7 @@ internal static class TrainCodecCommand
         var command = new Command("train-codec", "Train a HiFi-Codec (encoder, group-residual VQ, decoder) with log-mel + multi-resolution STFT losses, optionally adversarial.")
         {
             audio, output, resume, startFrom, config, width, encoderWidth, groups, levels, codebookSize, steps, batch, segment, lr, minLr, warmup,
-            clip, restartEvery, decoderOnly, adversarial, discriminatorWidth, scales, melWeight, stftWeight, vqWeight, adversarialWeight, featureWeight, seed, checkpointEvery, logEvery, stopAfter, minutes, threads, skip,
+            clip, restartEvery, decoderOnly, adversarial, discriminatorWidth, scales, melWeight, stftWeight, vqWeight, pitchWeight, adversarialWeight, featureWeight, seed, checkpointEvery, logEvery, stopAfter, minutes, threads, skip,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
@@ -69,7 +75,7 @@ internal static class TrainCodecCommand
                 RestartEvery = r.GetValue(restartEvery), DecoderOnly = r.GetValue(decoderOnly), Seed = r.GetValue(seed),
                 Adversarial = r.GetValue(adversarial), DiscriminatorWidth = r.GetValue(discriminatorWidth),
                 ScaleDiscriminators = r.GetValue(scales), MelWeight = r.GetValue(melWeight),
-                StftWeight = r.GetValue(stftWeight), VqWeight = r.GetValue(vqWeight), AdversarialWeight = r.GetValue(adversarialWeight),
+                StftWeight = r.GetValue(stftWeight), VqWeight = r.GetValue(vqWeight), PitchWeight = r.GetValue(pitchWeight), AdversarialWeight = r.GetValue(adversarialWeight),
                 FeatureMatchingWeight = r.GetValue(featureWeight),
                 CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
             }.Validate();

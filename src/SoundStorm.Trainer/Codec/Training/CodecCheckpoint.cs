@@ -13,7 +13,7 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// names), <c>adam.m.*</c> / <c>adam.v.*</c>, and metadata: <c>soundstorm.format</c>, <c>soundstorm.codec_config</c>
 /// (AcademiCodec config json); <c>restarts.usage</c> holds the codeword counts since the last restart, <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
 /// <c>soundstorm.history</c>; an adversarial run adds <c>disc.*</c>, <c>adam_disc.*</c> and
-/// <c>soundstorm.discriminator_adam_steps</c>. Randomness is keyed by seed and step, so this is the complete state of a run.
+/// <c>soundstorm.discriminator_adam_steps</c>; a run with a pitch loss adds <c>pitch.*</c> (the head; its AdamW moments are in <c>adam.*</c>). Randomness is keyed by seed and step, so this is the complete state of a run.
 /// </summary>
 internal sealed record CodecCheckpoint(
     string Path, HifiCodecConfig Config, CodecTrainOptions Options, int Step, long AdamSteps,
@@ -23,7 +23,7 @@ internal sealed record CodecCheckpoint(
     public const string Format = "soundstorm-codec-checkpoint/1";
 
     /// <summary>Tensor name prefixes.</summary>
-    public const string ModelPrefix = "model.", AdamPrefix = "adam.", DiscriminatorPrefix = "disc.", DiscriminatorAdamPrefix = "adam_disc.";
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.", DiscriminatorPrefix = "disc.", DiscriminatorAdamPrefix = "adam_disc.", PitchHeadPrefix = "pitch.";
 
     private const string DiscriminatorAdamStepsKey = "soundstorm.discriminator_adam_steps";
 
@@ -36,7 +36,7 @@ internal sealed record CodecCheckpoint(
 
     /// <summary>Writes a checkpoint atomically (the safetensors writer goes through a temporary file).</summary>
     public static void Save(string path, nn.Module model, AdamW adam, CodebookRestarts restarts, HifiCodecConfig config, CodecTrainOptions options,
-        int step, IReadOnlyList<CodecStepRecord> history, (nn.Module Model, AdamW Adam)? discriminator = null)
+        int step, IReadOnlyList<CodecStepRecord> history, (nn.Module Model, AdamW Adam)? discriminator = null, nn.Module? pitchHead = null)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         tensors.Add(CheckpointTensor.FromInt64(UsageTensor, new long[] { config.CodesPerFrame, config.CodebookSize }, restarts.Usage));
@@ -49,6 +49,7 @@ internal sealed record CodecCheckpoint(
             tensors.AddRange(CheckpointStore.AdamTensors(d.Adam, DiscriminatorAdamPrefix));
             metadata[DiscriminatorAdamStepsKey] = d.Adam.Steps.ToString(CultureInfo.InvariantCulture);
         }
+        if (pitchHead is not null) tensors.AddRange(StateDicts.ToCheckpointTensors(pitchHead, PitchHeadPrefix));
         CheckpointStore.Write(path, tensors, Format, metadata);
     }
 

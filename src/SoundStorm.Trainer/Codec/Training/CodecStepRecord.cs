@@ -9,6 +9,9 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// <param name="LearningRate">Rate used for the update.</param>
 internal sealed record CodecStepRecord(int Step, double Loss, double Mel, double Stft, double Vq, double LearningRate)
 {
+    /// <summary>Auxiliary pitch loss: voicing cross-entropy + voiced-frame log-F0 L1 (0 without <c>--pitch-weight</c>).</summary>
+    public double Pitch { get; init; }
+
     /// <summary>Generator's least-squares adversarial loss (0 without <c>--adversarial</c>).</summary>
     public double Adversarial { get; init; }
 

@@ -33,6 +33,12 @@ internal sealed record CodecTrainOptions
     /// <summary>Weight of the quantiser's codebook + commitment loss.</summary>
     public double VqWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Weight of the auxiliary pitch loss: a training-only head predicts each frame's log F0 and voicing from the
+    /// quantised latent, so the codes learn to carry the pitch (0 = off; joint runs only).
+    /// </summary>
+    public double PitchWeight { get; init; }
+
     /// <summary>Every this many steps, codewords no crop used since the last check are re-drawn from the latents (0 = never).</summary>
     public int RestartEvery { get; init; } = 100;
 
@@ -83,12 +89,14 @@ internal sealed record CodecTrainOptions
         if (ScaleDiscriminators < 0) throw new ArgumentException($"--scale-discriminators must not be negative (found {ScaleDiscriminators}).");
         if (MinLearningRate < 0 || WarmupSteps < 0 || ClipNorm < 0 || RestartEvery < 0)
             throw new ArgumentException("--min-lr, --warmup, --clip and --restart-every must not be negative.");
-        foreach (var (weight, name) in new[] { (MelWeight, "--mel-weight"), (StftWeight, "--stft-weight"), (VqWeight, "--vq-weight"),
+        foreach (var (weight, name) in new[] { (MelWeight, "--mel-weight"), (StftWeight, "--stft-weight"), (VqWeight, "--vq-weight"), (PitchWeight, "--pitch-weight"),
             (AdversarialWeight, "--adversarial-weight"), (FeatureMatchingWeight, "--feature-weight") })
             if (!(weight >= 0) || double.IsInfinity(weight)) throw new ArgumentException($"{name} must be a finite number ≥ 0 (found {weight}).");
         if (MelWeight + StftWeight + (Adversarial ? AdversarialWeight + FeatureMatchingWeight : 0) == 0)
             throw new ArgumentException("every loss that trains the decoder has weight 0 (--mel-weight, --stft-weight and, with --adversarial, " +
                 "--adversarial-weight and --feature-weight): nothing would train it.");
+        if (PitchWeight > 0 && DecoderOnly)
+            throw new ArgumentException("--pitch-weight trains the encoder to carry pitch in its codes; --decoder-only freezes the encoder, so it cannot take it.");
         return this;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Import;
 using SoundStorm.Trainer.Codec.Adversarial;
+using SoundStorm.Trainer.Codec.Training.Pitch;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
 using TorchSharp;
@@ -35,6 +36,8 @@ internal sealed class CodecTrainer : IDisposable
     private readonly CodebookRestarts _restarts;
     private readonly CodecDiscriminator? _discriminator;
     private readonly AdamW? _discriminatorAdam;
+    private readonly PitchHead? _pitchHead;
+    private readonly FramePitch? _framePitch;
     private readonly List<CodecStepRecord> _history = new();
     private int _step;
     private bool _initialized; // codebooks already hold trained or data-drawn codewords
@@ -51,7 +54,14 @@ internal sealed class CodecTrainer : IDisposable
         var trained = options.DecoderOnly
             ? _codec.Generator.named_parameters().Select(p => ("generator." + p.name, (Tensor)p.parameter))
             : _codec.named_parameters().Select(p => (p.name, (Tensor)p.parameter));
-        _adam = new AdamW(trained, beta1: 0.8, beta2: 0.99, weightDecay: 0);
+        if (options.PitchWeight > 0)
+        {
+            _pitchHead = new PitchHead(config.LatentDim);
+            SeededInit.Apply(_pitchHead, options.Seed + 2);
+            _framePitch = new FramePitch(config.SamplingRate, config.Hop);
+            trained = trained.Concat(_pitchHead.named_parameters().Select(p => (CodecCheckpoint.PitchHeadPrefix + p.name, (Tensor)p.parameter)));
+        }
+        _adam = new AdamW(trained.ToList(), beta1: 0.8, beta2: 0.99, weightDecay: 0);
         if (options.Adversarial)
         {
             _discriminator = new CodecDiscriminator(options.DiscriminatorWidth, options.ScaleDiscriminators);
@@ -84,6 +94,7 @@ internal sealed class CodecTrainer : IDisposable
             trainer._discriminatorAdam!.LoadState(checkpoint.Under(CodecCheckpoint.DiscriminatorAdamPrefix), checkpoint.DiscriminatorAdamSteps, checkpointPath,
                 CodecCheckpoint.DiscriminatorAdamPrefix);
         }
+        if (trainer._pitchHead is not null) StateDicts.Load(trainer._pitchHead, checkpoint.Tensors, checkpointPath, CodecCheckpoint.PitchHeadPrefix);
         trainer._restarts.Usage = checkpoint.Usage;
         trainer._step = checkpoint.Step;
         trainer._history.AddRange(checkpoint.History);
@@ -130,8 +141,11 @@ internal sealed class CodecTrainer : IDisposable
             : source.Adversarial ? $"; fresh discriminators (the checkpoint's are width {source.DiscriminatorWidth} with {source.ScaleDiscriminators} scales, " +
                 $"this run asks for width {options.DiscriminatorWidth} with {options.ScaleDiscriminators})"
             : "; fresh discriminators";
+        bool samePitchHead = trainer._pitchHead is not null && checkpoint.Options.PitchWeight > 0 && !newGenerator;
+        if (samePitchHead) StateDicts.Load(trainer._pitchHead!, checkpoint.Tensors, checkpointPath, CodecCheckpoint.PitchHeadPrefix);
+        string pitch = trainer._pitchHead is null ? "" : samePitchHead ? "; pitch head from the same checkpoint" : "; fresh pitch head";
         string generator = newGenerator ? $"; fresh generator of width {config.UpsampleInitialChannel} (the checkpoint's: {checkpoint.Config.UpsampleInitialChannel})" : "";
-        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps{generator}{discriminators}");
+        trainer._log.WriteLine($"weights from {checkpointPath} (step {checkpoint.Step}); new run of {options.Steps} steps{generator}{discriminators}{pitch}");
         return trainer;
     }
 
@@ -156,6 +170,7 @@ internal sealed class CodecTrainer : IDisposable
         var batch = new float[_options.BatchSize * segment];
         _codec.train();
         _discriminator?.train();
+        _pitchHead?.train();
         if (_step == 0 && !_initialized && !_options.DecoderOnly) InitializeCodebooks(segment);
         int startStep = _step;
         while (_step < last && !cancellation.IsCancellationRequested && (timeLimit is null || clock.Elapsed < timeLimit))
@@ -166,7 +181,7 @@ internal sealed class CodecTrainer : IDisposable
                 var h = _history[^1];
                 double rate = (_step - startStep) / clock.Elapsed.TotalSeconds;
                 _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}{(_discriminator is null ? "" : $"  adv {h.Adversarial:F3}  fm {h.FeatureMatching:F3}  disc {h.Discriminator:F3}")}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
+                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}{(_pitchHead is null ? "" : $"  pitch {h.Pitch:F4}")}{(_discriminator is null ? "" : $"  adv {h.Adversarial:F3}  fm {h.FeatureMatching:F3}  disc {h.Discriminator:F3}")}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
             }
             if (_step % _options.CheckpointEvery == 0) SaveCheckpoint();
         }
@@ -212,6 +227,13 @@ internal sealed class CodecTrainer : IDisposable
         var mel = _options.MelWeight > 0 ? _losses.Mel(generated, target) : zeros(1);
         var stft = _options.StftWeight > 0 ? _losses.MultiResolutionStft(generated, target) : zeros(1);
         var loss = _options.MelWeight * mel + _options.StftWeight * stft + _options.VqWeight * vq;
+        Tensor pitch = zeros(1);
+        if (_pitchHead is not null)
+        {
+            var (logF0, voiced) = _framePitch!.Estimate(target);
+            pitch = PitchHead.Loss(_pitchHead.forward(q.Quantized), logF0, voiced);
+            loss = loss + _options.PitchWeight * pitch;
+        }
         Tensor adversarial = zeros(1), featureMatching = zeros(1);
         if (_discriminator is not null)
         {
@@ -233,7 +255,7 @@ internal sealed class CodecTrainer : IDisposable
             _restarts.Restart(q.LevelInputs, new StepRandom(_options.Seed, RestartPurpose, _step));
         _history.Add(new CodecStepRecord(_step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), lr)
         {
-            Adversarial = adversarial.item<float>(), FeatureMatching = featureMatching.item<float>(), Discriminator = discriminatorLoss,
+            Pitch = pitch.item<float>(), Adversarial = adversarial.item<float>(), FeatureMatching = featureMatching.item<float>(), Discriminator = discriminatorLoss,
         });
     }
 
@@ -270,7 +292,7 @@ internal sealed class CodecTrainer : IDisposable
     private void SaveCheckpoint()
     {
         CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _restarts, _codec.Config, _options, _step, _history,
-            _discriminator is null ? null : (_discriminator, _discriminatorAdam!));
+            _discriminator is null ? null : (_discriminator, _discriminatorAdam!), _pitchHead);
     }
 
     /// <inheritdoc/>
@@ -279,6 +301,7 @@ internal sealed class CodecTrainer : IDisposable
         _adam.Dispose();
         _discriminatorAdam?.Dispose();
         _discriminator?.Dispose();
+        _pitchHead?.Dispose();
         _losses.Dispose();
         _codec.Dispose();
     }

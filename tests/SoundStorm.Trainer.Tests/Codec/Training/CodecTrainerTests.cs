@@ -110,6 +110,39 @@ public sealed class CodecTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_run_with_a_pitch_loss_saves_its_head_resumes_exactly_and_refuses_a_frozen_encoder()
+    {
+        var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
+        var options = Options with { Steps = 6, PitchWeight = 1 };
+        string whole = Path.Combine(_root, "pitch-whole"), split = Path.Combine(_root, "pitch-split");
+        CodecStepRecord[] full;
+        using (var trainer = new CodecTrainer(SmallCodec.Config, options, corpus, whole))
+        {
+            trainer.Train();
+            full = trainer.History.ToArray();
+        }
+        Assert.All(full, h => Assert.True(h.Pitch > 0, $"step {h.Step} has no pitch loss"));
+        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecTrainer.CheckpointFile));
+        Assert.Equal(new[] { "conv.bias", "conv.weight" }, saved.Under(CodecCheckpoint.PitchHeadPrefix).Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("pitch.conv.weight", saved.Under(CodecCheckpoint.AdamPrefix).Keys.Select(k => k[(k.IndexOf('.') + 1)..]));
+        Assert.DoesNotContain(saved.Under(CodecCheckpoint.ModelPrefix).Keys, k => k.Contains("pitch", StringComparison.Ordinal)); // not exported
+
+        using (var first = new CodecTrainer(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
+        using (var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split))
+        {
+            resumed.Train();
+            Assert.Equal(full, resumed.History.ToArray());
+        }
+
+        var log = new StringWriter();
+        using (CodecTrainer.StartFrom(saved, options, corpus, Path.Combine(_root, "pitch-next"), log)) { }
+        Assert.Contains("pitch head from the same checkpoint", log.ToString());
+        var e = Assert.Throws<ArgumentException>(() => (Options with { PitchWeight = 1, DecoderOnly = true }).Validate());
+        Assert.Contains("--pitch-weight", e.Message);
+        Assert.Contains("--decoder-only", e.Message);
+    }
+
+    [Fact]
     public void A_decoder_only_start_with_another_width_trains_a_fresh_generator_on_the_same_codes()
     {
         var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
