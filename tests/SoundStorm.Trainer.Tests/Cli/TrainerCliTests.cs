@@ -120,10 +120,21 @@ public sealed class TrainerCliTests : IDisposable
     [InlineData("--discriminator-width", "0", "--discriminator-width must be positive (found 0)")]
     [InlineData("--feature-weight", "-1", "--feature-weight must be a finite number ≥ 0 (found -1)")]
     [InlineData("--scale-discriminators", "-2", "--scale-discriminators must not be negative (found -2)")]
+    [InlineData("--pitch-weight", "-1", "--pitch-weight must be a finite number ≥ 0 (found -1)")]
     public async Task Bad_codec_loss_settings_are_refused_before_anything_is_written(string flag, string value, string message)
     {
         var result = await Run("train-codec", "--audio", _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--adversarial", flag, value);
         AssertRefusedWithNothingWritten(result, message, _temp.Sub("run"));
+    }
+
+    [Fact]
+    public async Task A_pitch_loss_on_a_frozen_encoder_and_a_new_width_on_a_resumed_run_are_refused()
+    {
+        var pitch = await Run("train-codec", "--audio", _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--decoder-only", "--pitch-weight", "1");
+        AssertRefusedWithNothingWritten(pitch, "--decoder-only freezes the encoder", _temp.Sub("run"));
+        var width = await Run("train-codec", "--audio", _temp.Sub("nowhere"), "--out", _temp.Sub("run"), "--resume", _temp.Sub("run.safetensors"),
+            "--width", "256");
+        AssertRefusedWithNothingWritten(width, "--width cannot change a resumed run", _temp.Sub("run"));
     }
 
     [Fact]
