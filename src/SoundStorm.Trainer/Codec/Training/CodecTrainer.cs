@@ -302,6 +302,7 @@ internal sealed class CodecTrainer : IDisposable
         _discriminatorAdam?.Dispose();
         _discriminator?.Dispose();
         _pitchHead?.Dispose();
+        _framePitch?.Dispose();
         _losses.Dispose();
         _codec.Dispose();
     }

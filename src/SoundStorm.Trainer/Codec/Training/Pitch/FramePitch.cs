@@ -10,7 +10,7 @@ namespace SoundStorm.Trainer.Codec.Training.Pitch;
 /// best peak alone often lands an octave low). Frames too quiet or too aperiodic are unvoiced.
 /// Runs inside the training step on the crops themselves, so no pitch files are needed.
 /// </summary>
-internal sealed class FramePitch
+internal sealed class FramePitch : IDisposable
 {
     /// <summary>Lowest and highest F0 searched (Hz).</summary>
     public const double MinimumF0 = 60, MaximumF0 = 400;
@@ -25,6 +25,7 @@ internal sealed class FramePitch
     public const double SilenceRms = 1e-3;
 
     private readonly int _hop, _window, _fft, _minLag, _maxLag, _sampleRate;
+    private readonly Tensor _overlapCorrection; // W / (W − l) for lags 0 … maxLag + 1, built once
 
     /// <summary>An estimator for frames of <paramref name="hop"/> samples at <paramref name="sampleRate"/>.</summary>
     public FramePitch(int sampleRate, int hop)
@@ -33,11 +34,14 @@ internal sealed class FramePitch
         _hop = hop;
         _minLag = (int)Math.Floor(sampleRate / MaximumF0);
         _maxLag = (int)Math.Ceiling(sampleRate / MinimumF0);
-        // Two periods of the lowest F0 at least, and whole hops so the frames tile the crop exactly.
+        // Two periods of the lowest F0, and at least one hop; frames step by the hop, so they tile the crop exactly.
         _window = Math.Max(2 * _maxLag, hop);
         _window += (_window - hop) % 2; // even padding on both sides
         _fft = 1;
         while (_fft < 2 * _window) _fft *= 2; // no circular wrap-around in the autocorrelation
+        // Undo the bias of the shrinking overlap: lag l sums W − l products.
+        using var lags = arange(_maxLag + 2, dtype: ScalarType.Float32);
+        _overlapCorrection = (_window / (_window - lags)).DetachFromDisposeScope();
     }
 
     /// <summary>Samples in the analysis window of one frame.</summary>
@@ -57,9 +61,7 @@ internal sealed class FramePitch
         var power = (spectrum * spectrum.conj()).real;
         var correlation = fft.irfft(power, _fft, dim: -1).narrow(-1, 0, _maxLag + 2); // lags 0 … maxLag + 1
         var zero = correlation.narrow(-1, 0, 1).clamp_min(1e-12);
-        // Undo the bias of the shrinking overlap: lag l sums W − l products.
-        var lags = arange(_maxLag + 2, dtype: ScalarType.Float32);
-        var normalised = correlation / zero * (_window / (_window - lags));
+        var normalised = correlation / zero * _overlapCorrection;
 
         var inner = normalised.narrow(-1, _minLag, _maxLag - _minLag + 1);
         var before = normalised.narrow(-1, _minLag - 1, _maxLag - _minLag + 1);
@@ -74,4 +76,7 @@ internal sealed class FramePitch
         var logF0 = (_sampleRate / lag).log() * voiced;
         return (logF0, voiced);
     }
+
+    /// <inheritdoc/>
+    public void Dispose() => _overlapCorrection.Dispose();
 }

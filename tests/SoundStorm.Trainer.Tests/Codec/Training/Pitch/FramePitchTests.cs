@@ -24,7 +24,8 @@ public sealed class FramePitchTests
     {
         using var scope = NewDisposeScope();
         var batch = stack(waveforms.Select(w => tensor(w)).ToArray());
-        var (logF0, voiced) = new FramePitch(Rate, Hop).Estimate(batch);
+        using var pitch = new FramePitch(Rate, Hop);
+        var (logF0, voiced) = pitch.Estimate(batch);
         Assert.Equal(new long[] { waveforms.Length, waveforms[0].Length / Hop }, logF0.shape);
         return (logF0.data<float>().ToArray(), voiced.data<float>().ToArray());
     }
@@ -76,7 +77,7 @@ public sealed class FramePitchTests
         var random = new Random(9);
         var x = Tone(16 * Hop, i => 140 + 30 * Math.Sin(i / 2000.0), 0.4, 0.3, 0.1).Select(v => v + (float)(0.05 * (random.NextDouble() - 0.5))).ToArray();
         var (logF0, voiced) = Estimate(x);
-        var pitch = new FramePitch(Rate, Hop);
+        using var pitch = new FramePitch(Rate, Hop);
         int window = pitch.Window, pad = (window - Hop) / 2;
         int minLag = (int)Math.Floor(Rate / FramePitch.MaximumF0), maxLag = (int)Math.Ceiling(Rate / FramePitch.MinimumF0);
         for (int t = 0; t < 16; t++)
