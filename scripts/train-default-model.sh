@@ -24,7 +24,7 @@ train pretrain-hubert --audio "$corpus" --out "$work/hubert" --steps "${HUBERT_S
 train hubert-units --checkpoint "$work/hubert/checkpoint.safetensors" --audio "$corpus" --out "$work/semantic" --threads "$threads"
 wait "$codec_job"
 # 3. Three decoder-only runs, each a warm restart of the one before (--start-from): 4500 steps at 5e-4, 2800 at 2.5e-4,
-#    then up to 12000 (stopped by --minutes) at 3e-4. (They made the first acoustic model's codec; the joint phases
+#    then up to 12000 (stopped by --minutes) at 3e-4. (They made the previous package's decoder; the joint phases
 #    below start from the last one.)
 # 4. Two more joint phases with the auxiliary pitch loss, so that the codes carry F0 (encoder and codebooks train again,
 #    so the codes change): 3878 steps of a 4000-step schedule, then 4894 of a 20000-step one.
@@ -47,20 +47,20 @@ codec_job=$!
 #    a cold run and two warm restarts (--start-from: fresh AdamW and schedule from the weights), one thread each.
 [ -f "$work/tokens/dataset.json" ] || train prepare --manifest "$corpus/manifest.tsv" --codec "$work/codec/codec" --semantic "$work/semantic" \
   --out "$work/tokens" --skip-bad-files
-acoustic() { train train --batch-size 8 --max-frames 250 --validate-every 1000 --checkpoint-every 250 --log-every 50 "$@"; }
+acoustic() { train train --batch-size 8 --max-frames 250 --checkpoint-every 250 --log-every 50 "$@"; }
 acoustic --data "$work/tokens" --out "$work/acoustic" --dim 256 --layers 6 --heads 4 --feed-forward 1024 --conv-kernel 5 \
-  --steps 2800 --lr 1e-3 --warmup 200 --min-lr 5e-5 --threads "$threads"
+  --steps 2800 --lr 1e-3 --warmup 200 --min-lr 5e-5 --validate-every 500 --threads "$threads"
 acoustic --data "$work/tokens" --out "$work/acoustic2" --start-from "$work/acoustic/checkpoint.safetensors" --steps 4500 --stop-after 3402 \
-  --lr 6e-4 --warmup 100 --min-lr 3e-5 --seed 2 --threads "$threads"
+  --lr 6e-4 --warmup 100 --min-lr 3e-5 --seed 2 --validate-every 1000 --threads "$threads"
 acoustic --data "$work/tokens" --out "$work/acoustic3" --start-from "$work/acoustic2/checkpoint.safetensors" --steps 4000 \
-  --lr 4e-4 --warmup 100 --min-lr 2e-5 --seed 3 --threads "$threads"
+  --lr 4e-4 --warmup 100 --min-lr 2e-5 --seed 3 --validate-every 1000 --threads "$threads"
 wait "$codec_job"
 # 6. The corpus re-tokenised with the final codes, and the acoustic model warm-started on them (a cold start at lr 1e-3
-#    on these codes stalled at the unigram loss and diverged), on two threads (1.5 steps/s) with an EMA of the weights.
+#    on these codes stalled at the unigram loss and lost held-out accuracy), on two threads (1.1–1.2 steps/s) with an EMA of the weights.
 [ -f "$work/tokens2/dataset.json" ] || train prepare --manifest "$corpus/manifest.tsv" --codec "$work/codec-pitch2/codec" \
   --semantic "$work/semantic" --out "$work/tokens2" --skip-bad-files
 acoustic --data "$work/tokens2" --out "$work/acoustic4" --start-from "$work/acoustic3/checkpoint.safetensors" --steps 7000 \
-  --stop-after 5312 --lr 5e-4 --warmup 200 --min-lr 2e-5 --ema-decay 0.999 --seed 12 --threads "${ACOUSTIC4_THREADS:-2}"
+  --stop-after 5312 --lr 5e-4 --warmup 200 --min-lr 2e-5 --ema-decay 0.999 --seed 12 --validate-every 1000 --threads "${ACOUSTIC4_THREADS:-2}"
 train export --checkpoint "$work/acoustic4/checkpoint.safetensors" --ema --out "$work/acoustic-package" --name soundstorm-default
 
 # 7. One package: the acoustic graphs, the codec's graphs and the semantic tokenizer.
