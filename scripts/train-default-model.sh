@@ -24,7 +24,7 @@ train pretrain-hubert --audio "$corpus" --out "$work/hubert" --steps "${HUBERT_S
 train hubert-units --checkpoint "$work/hubert/checkpoint.safetensors" --audio "$corpus" --out "$work/semantic" --threads "$threads"
 wait "$codec_job"
 # 3. Three decoder-only runs, each a warm restart of the one before (--start-from): 4500 steps at 5e-4, 2800 at 2.5e-4,
-#    then up to 12000 (stopped by --minutes) at 3e-4. (They made the previous package's decoder; the joint phases
+#    then 12000 at 3e-4 (--minutes is only a safety limit; it ran all 12000). (They made the previous package's decoder; the joint phases
 #    below start from the last one.)
 # 4. Two more joint phases with the auxiliary pitch loss, so that the codes carry F0 (encoder and codebooks train again,
 #    so the codes change): 3878 steps of a 4000-step schedule, then 4894 of a 20000-step one.
