@@ -11,8 +11,9 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 /// <summary>
 /// HuBERT's first iteration: MFCC k-means targets per 20 ms frame, span-masked prediction of the targets of masked
 /// frames, AdamW with warm-up + cosine decay and gradient clipping. Every random draw after initialisation is keyed by
-/// (seed, step) — batches, crops, masks, and dropout through a per-step reseed — so a resumed run repeats the
-/// straight run's losses.
+/// (seed, step) — batches, crops, masks, and dropout through a per-step reseed of libtorch's process-wide generator —
+/// so a resumed run repeats the straight run's losses, provided nothing else in the process draws from that
+/// generator while it trains.
 /// </summary>
 internal sealed class HubertPretrainer : IDisposable
 {
