@@ -24,8 +24,8 @@ train pretrain-hubert --audio "$corpus" --out "$work/hubert" --steps "${HUBERT_S
 train hubert-units --checkpoint "$work/hubert/checkpoint.safetensors" --audio "$corpus" --out "$work/semantic" --threads "$threads"
 wait "$codec_job"
 # 3. Three decoder-only runs, each a warm restart of the one before (--start-from): 4500 steps at 5e-4, 2800 at 2.5e-4,
-#    then 12000 at 3e-4 (--minutes is only a safety limit; it ran all 12000). (They made the previous package's decoder; the joint phases
-#    below start from the last one.)
+#    then 12000 at 3e-4 (--minutes is only a safety limit; it ran all 12000). They made the first package's decoder;
+#    the joint phases below start from the last one.
 # 4. Two more joint phases with the auxiliary pitch loss, so that the codes carry F0 (encoder and codebooks train again,
 #    so the codes change): 3878 steps of a 4000-step schedule, then 4894 of a 20000-step one.
 codec_phases() {
@@ -56,7 +56,8 @@ acoustic --data "$work/tokens" --out "$work/acoustic3" --start-from "$work/acous
   --lr 4e-4 --warmup 100 --min-lr 2e-5 --seed 3 --validate-every 1000 --threads "$threads"
 wait "$codec_job"
 # 6. The corpus re-tokenised with the final codes, and the acoustic model warm-started on them (a cold start at lr 1e-3
-#    on these codes stalled at the unigram loss and lost held-out accuracy), on two threads (1.1–1.2 steps/s) with an EMA of the weights.
+#    on these codes stalled at the unigram loss and lost held-out accuracy), on two threads (1.1–1.2 steps/s) with an
+#    EMA of the weights.
 [ -f "$work/tokens2/dataset.json" ] || train prepare --manifest "$corpus/manifest.tsv" --codec "$work/codec-pitch2/codec" \
   --semantic "$work/semantic" --out "$work/tokens2" --skip-bad-files
 acoustic --data "$work/tokens2" --out "$work/acoustic4" --start-from "$work/acoustic3/checkpoint.safetensors" --steps 7000 \

@@ -8,7 +8,7 @@ its held-out accuracy with and without the right semantic content; the differenc
 
   semantic-control.py DATASET OUT shuffle|constant [VALIDATION_FRACTION]   (default 0.05, the trainer's)
 """
-import json, math, os, sys
+import json, math, os, shutil, sys
 
 import numpy as np
 
@@ -19,7 +19,8 @@ def main(src, dst, mode, fraction=0.05):
     if os.path.exists(dst):
         sys.exit(f"{dst} exists: give a new folder")
     src, dst = os.path.abspath(src), os.path.abspath(dst)
-    dataset = json.load(open(os.path.join(src, "dataset.json")))
+    with open(os.path.join(src, "dataset.json")) as f:
+        dataset = json.load(f)
     utterances = dataset["utterances"]
     held = utterances[len(utterances) - math.ceil(fraction * len(utterances)):]
     if len(held) < 2:
@@ -30,9 +31,18 @@ def main(src, dst, mode, fraction=0.05):
         order = rng.permutation(len(held))
     donors = {u["id"]: held[j]["id"] for u, j in zip(held, order)}
     os.makedirs(dst)
+    try:
+        write_copy(src, dst, dataset, mode, donors)
+    except BaseException:
+        shutil.rmtree(dst)  # nothing half-written is left behind
+        raise
+    print(f"{len(held)} held-out utterances given {mode} semantic tokens in {dst}")
+
+
+def write_copy(src, dst, dataset, mode, donors):
     with open(os.path.join(dst, "dataset.json"), "w") as f:
         json.dump(dataset, f, indent=2)
-    for u in utterances:
+    for u in dataset["utterances"]:
         folder = os.path.join(dst, u["id"])
         os.makedirs(folder)
         os.symlink(os.path.join(src, u["id"], "acoustic.npy"), os.path.join(folder, "acoustic.npy"))
@@ -47,7 +57,6 @@ def main(src, dst, mode, fraction=0.05):
         else:
             tokens = np.resize(np.load(os.path.join(src, donors[u["id"]], "semantic.npy")), own.shape)
         np.save(os.path.join(folder, "semantic.npy"), tokens)
-    print(f"{len(held)} held-out utterances given {mode} semantic tokens in {dst}")
 
 
 if __name__ == "__main__":
