@@ -14,6 +14,7 @@ internal static class TrainerApp
         root.Subcommands.Add(TrainCodecCommand.Create());
         root.Subcommands.Add(PretrainHubertCommand.Create());
         root.Subcommands.Add(HubertUnitsCommand.Create());
+        root.Subcommands.Add(RemapUnitsCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -40,6 +40,21 @@ internal sealed record TrainingCheckpoint(
         CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
+    /// <summary>Writes this checkpoint's tensors and metadata as they are (atomically), e.g. after editing them.</summary>
+    public void WriteTo(string path)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["soundstorm.training"] = ModelConfigJson.Write(Options),
+            ["soundstorm.step"] = Step.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.adam_steps"] = AdamSteps.ToString(CultureInfo.InvariantCulture),
+            ["soundstorm.history"] = ModelConfigJson.Write(History),
+            ["soundstorm.config"] = ModelConfigJson.Write(Config),
+            ["soundstorm.validation"] = ModelConfigJson.Write(Validations),
+        };
+        CheckpointStore.Write(path, Tensors.Values, Format, metadata);
+    }
+
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static TrainingCheckpoint Load(string path)
     {

@@ -1,6 +1,8 @@
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Cli;
+using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Tests.Support;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Cli;
 
@@ -35,6 +37,31 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains(message, result.Error);
         Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task Remap_units_writes_a_checkpoint_for_the_new_vocabulary_and_refuses_a_wrong_old_dataset()
+    {
+        string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
+        var train = await Run("train", "--data", data, "--out", _temp.Sub("run"), "--dim", "16", "--layers", "1", "--heads", "2",
+            "--feed-forward", "32", "--conv-kernel", "3", "--steps", "1", "--batch-size", "2", "--warmup", "1");
+        Assert.True(train.Code == 0, train.Error);
+        string checkpoint = Path.Combine(_temp.Sub("run"), "checkpoint.safetensors");
+        // The same utterances with 10 units: each old unit split in two by frame parity.
+        var split = TokenDataset.Load(data).Utterances.Select(u => u with { Semantic = [.. u.Semantic.Select((s, t) => 2 * s + t % 2)] }).ToList();
+        TokenDatasetWriter.Write(_temp.Sub("split"), 8, 10, 50, split);
+        string output = _temp.Sub("remapped.safetensors");
+
+        var remap = await Run("remap-units", "--checkpoint", checkpoint, "--old-data", data, "--new-data", _temp.Sub("split"), "--out", output);
+
+        Assert.True(remap.Code == 0, remap.Error);
+        Assert.Contains("5 → 10 semantic units (model weights), matched on 6 utterances", remap.Out);
+        Assert.Equal(10, TrainingCheckpoint.Load(output).Config.SemanticVocab);
+        string other = _temp.Sub("other.safetensors");
+        var refused = await Run("remap-units", "--checkpoint", checkpoint, "--old-data", _temp.Sub("split"), "--new-data", data, "--out", other);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("semanticVocabulary is 10", refused.Error);
+        Assert.False(File.Exists(other));
     }
 
     [Fact]
