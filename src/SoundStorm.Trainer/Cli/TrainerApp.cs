@@ -15,6 +15,7 @@ internal static class TrainerApp
         root.Subcommands.Add(PretrainHubertCommand.Create());
         root.Subcommands.Add(HubertUnitsCommand.Create());
         root.Subcommands.Add(RemapUnitsCommand.Create());
+        root.Subcommands.Add(ImportPackageCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -39,13 +39,19 @@ public sealed class TrainerCliTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
+    // One step of a 1-layer × 16 model: a checkpoint in RUN/checkpoint.safetensors to feed the other verbs.
+    private static async Task TrainOneStep(string data, string run)
+    {
+        var train = await Run("train", "--data", data, "--out", run, "--dim", "16", "--layers", "1", "--heads", "2",
+            "--feed-forward", "32", "--conv-kernel", "3", "--steps", "1", "--batch-size", "2", "--warmup", "1");
+        Assert.True(train.Code == 0, train.Error);
+    }
+
     [Fact]
     public async Task Remap_units_writes_a_checkpoint_for_the_new_vocabulary_and_refuses_a_wrong_old_dataset()
     {
         string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
-        var train = await Run("train", "--data", data, "--out", _temp.Sub("run"), "--dim", "16", "--layers", "1", "--heads", "2",
-            "--feed-forward", "32", "--conv-kernel", "3", "--steps", "1", "--batch-size", "2", "--warmup", "1");
-        Assert.True(train.Code == 0, train.Error);
+        await TrainOneStep(data, _temp.Sub("run"));
         string checkpoint = Path.Combine(_temp.Sub("run"), "checkpoint.safetensors");
         // The same utterances with 10 units: each old unit split in two by frame parity.
         var split = TokenDataset.Load(data).Utterances.Select(u => u with { Semantic = [.. u.Semantic.Select((s, t) => 2 * s + t % 2)] }).ToList();
@@ -62,6 +68,30 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Equal(2, refused.Code);
         Assert.Contains("semanticVocabulary is 10", refused.Error);
         Assert.False(File.Exists(other));
+    }
+
+    [Fact]
+    public async Task Import_package_gives_a_checkpoint_that_train_start_from_continues_and_refuses_a_missing_package()
+    {
+        string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
+        await TrainOneStep(data, _temp.Sub("run"));
+        var export = await Run("export", "--checkpoint", Path.Combine(_temp.Sub("run"), "checkpoint.safetensors"), "--out", _temp.Sub("package"));
+        Assert.True(export.Code == 0, export.Error);
+        string imported = _temp.Sub("imported.safetensors");
+
+        var import = await Run("import-package", "--model", _temp.Sub("package"), "--out", imported);
+
+        Assert.True(import.Code == 0, import.Error);
+        Assert.Contains("1 layers × 16 (Q=2, V=8, K=5)", import.Out);
+        var warm = await Run("train", "--data", data, "--out", _temp.Sub("warm"), "--start-from", imported, "--steps", "1", "--batch-size", "2", "--warmup", "1");
+        Assert.True(warm.Code == 0, warm.Error);
+        Assert.Contains("started from the weights of", warm.Out);
+
+        string missing = _temp.Sub("missing.safetensors");
+        var refused = await Run("import-package", "--model", _temp.Sub("no-such-package"), "--out", missing);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("no-such-package", refused.Error);
+        Assert.False(File.Exists(missing));
     }
 
     [Fact]
