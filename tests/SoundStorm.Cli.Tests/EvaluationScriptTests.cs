@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SoundStorm.Onnx.IO;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -7,7 +8,7 @@ namespace SoundStorm.Cli.Tests;
 /// scripts/eval/sentences.py, the scorer behind the intelligibility figures in MODEL_CARD.md: its grammar drops
 /// sentences with out-of-dictionary words, identification is exact-match, and the word error rate is the word-level
 /// edit distance (checked against counts worked out by hand). scripts/eval/code-pitch.py's lookup probe against
-/// predictions worked out by hand.
+/// predictions worked out by hand; scripts/eval/code-accuracy.py's random code substitution by its counts.
 /// </summary>
 public sealed class EvaluationScriptTests : IDisposable
 {
@@ -101,6 +102,39 @@ public sealed class EvaluationScriptTests : IDisposable
         var (code, _, error) = Execute("code-pitch.py", "score", $"{_dir}/train-only.tsv");
         Assert.NotEqual(0, code);
         Assert.Contains("need voiced frames in both splits (found 1 train, 0 test)", error);
+    }
+
+    [Fact]
+    public void Code_accuracy_substitution_replaces_the_requested_share_with_other_codes_of_the_level()
+    {
+        if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
+        // 4000 frames, 3 levels: level 0 kept whole, level 1 half, level 2 never; each level uses its own 5 codes.
+        const int frames = 4000;
+        var rng = new Random(3);
+        var codes = new long[frames * 3];
+        for (int t = 0; t < frames; t++)
+            for (int q = 0; q < 3; q++) codes[t * 3 + q] = 10 * q + rng.Next(5);
+        NpyFile.Write($"{_dir}/codes.npy", new NpyArray(codes, frames, 3));
+
+        RunScript("code-accuracy.py", "substitute", $"{_dir}/codes.npy", $"{_dir}/out.npy", "1,0.5,0", "7");
+
+        long[] result = NpyFile.Read($"{_dir}/out.npy").ToInt64();
+        var equal = new int[3];
+        for (int t = 0; t < frames; t++)
+            for (int q = 0; q < 3; q++)
+            {
+                long value = result[t * 3 + q];
+                Assert.InRange(value, 10 * q, 10 * q + 4); // a replacement is a code the level uses
+                if (value == codes[t * 3 + q]) equal[q]++;
+            }
+        Assert.Equal(frames, equal[0]);
+        Assert.InRange(equal[1], frames / 2 - 200, frames / 2 + 200); // binomial(4000, ½): ±6.3 standard deviations
+        Assert.Equal(0, equal[2]); // a replaced code is never the true one
+
+        var (code, _, error) = Execute("code-accuracy.py", "substitute", $"{_dir}/codes.npy", $"{_dir}/bad.npy", "1,1", "7");
+        Assert.NotEqual(0, code);
+        Assert.Contains("give one KEEP per level", error);
+        Assert.False(File.Exists($"{_dir}/bad.npy"));
     }
 
     private static double Pearson(double[] x, double[] y)
