@@ -8,7 +8,8 @@ namespace SoundStorm.Cli.Tests;
 /// scripts/eval/sentences.py, the scorer behind the intelligibility figures in MODEL_CARD.md: its grammar drops
 /// sentences with out-of-dictionary words, identification is exact-match, and the word error rate is the word-level
 /// edit distance (checked against counts worked out by hand). scripts/eval/code-pitch.py's lookup probe against
-/// predictions worked out by hand; scripts/eval/code-accuracy.py's random code substitution by its counts.
+/// predictions worked out by hand; scripts/eval/code-accuracy.py's random code substitution by its counts; scripts/eval/validation-split.py's
+/// split against the trainer's held-out count.
 /// </summary>
 public sealed class EvaluationScriptTests : IDisposable
 {
@@ -135,6 +136,40 @@ public sealed class EvaluationScriptTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("give one KEEP per level", error);
         Assert.False(File.Exists($"{_dir}/bad.npy"));
+    }
+
+    [Fact]
+    public void Validation_split_puts_exactly_the_chosen_utterances_last_and_prints_the_fraction_that_selects_them()
+    {
+        if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
+        WriteDataset($"{_dir}/train", ("a1", "a"), ("a2", "a"), ("b1", "b"), ("b2", "b"), ("b3", "b"));
+        WriteDataset($"{_dir}/test", ("t1", "a"), ("t2", "b"), ("t3", "a"));
+
+        string printed = RunScript("validation-split.py", $"{_dir}/split", $"{_dir}/train", $"{_dir}/test", "a");
+
+        using var json = JsonDocument.Parse(File.ReadAllText($"{_dir}/split/dataset.json"));
+        var ids = json.RootElement.GetProperty("utterances").EnumerateArray().Select(u => u.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(["f-a1", "f-a2", "v-t1", "v-t3"], ids);
+        Assert.True(File.Exists($"{_dir}/split/v-t3/semantic.npy"), "utterance folders are linked");
+        double fraction = double.Parse(printed.Split("--validation-fraction ")[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(2, (int)Math.Ceiling(fraction * ids.Length)); // the trainer's held-out count: the two chosen, no more
+
+        var (code, _, error) = Execute("validation-split.py", $"{_dir}/split2", $"{_dir}/train", $"{_dir}/test", "nobody");
+        Assert.NotEqual(0, code);
+        Assert.Contains("no utterance of voice 'nobody'", error);
+        Assert.False(Directory.Exists($"{_dir}/split2"));
+    }
+
+    private static void WriteDataset(string folder, params (string Id, string Speaker)[] utterances)
+    {
+        foreach (var (id, _) in utterances)
+        {
+            Directory.CreateDirectory($"{folder}/{id}");
+            NpyFile.Write($"{folder}/{id}/semantic.npy", new NpyArray(new long[] { 0, 1 }, 2));
+        }
+        string entries = string.Join(", ", utterances.Select(u => $"{{\"id\": \"{u.Id}\", \"speaker\": \"{u.Speaker}\", \"frames\": 2}}"));
+        File.WriteAllText($"{folder}/dataset.json",
+            $"{{\"formatVersion\": 1, \"codebooks\": 2, \"codebookSize\": 8, \"semanticVocabulary\": 4, \"frameRate\": 50, \"utterances\": [{entries}]}}");
     }
 
     private static double Pearson(double[] x, double[] y)
