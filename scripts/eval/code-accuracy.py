@@ -13,7 +13,9 @@ For each kept English test sentence (sentences.py grammar) it
      codes — then asks pocketsphinx, constrained to the test sentences' grammar, which sentence it hears.
 A replaced code is drawn from the level's code frequencies over the test sentences, never the true one. Random
 substitution is harsher than a model's near-misses, so its curve bounds from above the accuracy a model needs.
-Writes OUT/report.json and prints one line per condition. Needs sox, pocketsphinx_batch (+ pocketsphinx-en-us) and
+Writes OUT/report.json and prints one line per condition. CONDITIONS (environment) replaces the default list:
+conditions separated by ';', each the keep shares per level separated by ',' or the word 'generated'. Encodings and
+generated codes already in OUT/work are reused. Needs sox, pocketsphinx_batch (+ pocketsphinx-en-us) and
 python3 with numpy."""
 import json
 import os
@@ -43,6 +45,20 @@ CONDITIONS = [
 ]
 
 
+def conditions():
+    text = os.environ.get("CONDITIONS")
+    if not text:
+        return CONDITIONS
+    chosen = []
+    for item in text.split(";"):
+        if item.strip() == "generated":
+            chosen.append(("generated (same-voice resynthesis)", None))
+        else:
+            keep = tuple(float(k) for k in item.split(","))
+            chosen.append((" / ".join(f"{100 * k:g}" for k in keep) + " % of each level's codes kept", keep))
+    return chosen
+
+
 def run(*args):
     subprocess.run([str(a) for a in args], check=True, stdout=subprocess.DEVNULL)
 
@@ -56,6 +72,9 @@ def waveform_npy(wav_path, npy_path):
 
 
 def encode(soundstorm, model, wav_path, work, name):
+    cached = os.path.join(work, name + "-codes", "codes.npy")
+    if os.path.exists(cached):
+        return np.load(cached)[0]
     waveform_npy(wav_path, os.path.join(work, name + "-wave.npy"))
     out_dir = os.path.join(work, name + "-codes")
     run(soundstorm, "run-graph", "--graph", os.path.join(model, "codec_encoder.onnx"),
@@ -64,7 +83,8 @@ def encode(soundstorm, model, wav_path, work, name):
 
 
 def tokenize(soundstorm, model, wav_path, npy_path):
-    run(soundstorm, "tokenize", "--model", model, "--in", wav_path, "--out", npy_path)
+    if not os.path.exists(npy_path):
+        run(soundstorm, "tokenize", "--model", model, "--in", wav_path, "--out", npy_path)
     return np.load(npy_path)
 
 
@@ -136,9 +156,10 @@ def main(soundstorm, model, corpus, out, seed="0"):
         n = min(len(prompt_codes), len(prompt_semantic))
         np.save(os.path.join(work, f"prompt-{uid}-a.npy"), prompt_codes[:n].astype(np.int64))
         np.save(os.path.join(work, f"prompt-{uid}-s.npy"), prompt_semantic[:n].astype(np.int64))
-        run(soundstorm, "generate", "--model", model, "--semantic", os.path.join(work, uid + "-semantic.npy"), "--prompt-semantic",
-            os.path.join(work, f"prompt-{uid}-s.npy"), "--prompt-acoustic", os.path.join(work, f"prompt-{uid}-a.npy"), "--seed", seed,
-            "--out", os.path.join(work, uid + "-generated.npy"))
+        if not os.path.exists(os.path.join(work, uid + "-generated.npy")):
+            run(soundstorm, "generate", "--model", model, "--semantic", os.path.join(work, uid + "-semantic.npy"), "--prompt-semantic",
+                os.path.join(work, f"prompt-{uid}-s.npy"), "--prompt-acoustic", os.path.join(work, f"prompt-{uid}-a.npy"), "--seed", seed,
+                "--out", os.path.join(work, uid + "-generated.npy"))
         made = np.load(os.path.join(work, uid + "-generated.npy"))
         t = min(len(made), len(codes))
         truth[uid], generated[uid] = codes[:t].astype(np.int64), made[:t].astype(np.int64)
@@ -150,7 +171,7 @@ def main(soundstorm, model, corpus, out, seed="0"):
     rng = np.random.default_rng(int(seed))
     results = {"sentences": len(refs), "frames": frames,
                "generated_agreement_per_level": [round(100.0 * a / frames, 1) for a in agree], "conditions": []}
-    for label, keep in CONDITIONS:
+    for label, keep in conditions():
         folder = os.path.join(work, "audio-" + str(len(results["conditions"])))
         os.makedirs(folder, exist_ok=True)
         kept = np.zeros(4)

@@ -47,11 +47,16 @@ internal static class TrainCommand
         var validateEvery = new Option<int>("--validate-every") { Description = "Validation interval in steps (0 = at the end).", DefaultValueFactory = _ => defaults.ValidateEvery };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (0 = at the end).", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => defaults.LogEvery };
+        var levelWeights = new Option<string?>("--level-weights")
+        {
+            Description = "Relative chance of each level being the one an item predicts, comma-separated, one per level (default: uniform). " +
+                "E.g. 0.4,0.4,0.1,0.1 for a 2-group codec, whose first two levels are both coarse.",
+        };
 
         var command = new Command("train", "Train a paper-family model (level-wise masked token prediction) on a token dataset.")
         {
             data, output, resume, startFrom, minutes, stopAfter, config, dim, layers, heads, feedForward, kernel, combiner, steps, batch, maxFrames, prompt,
-            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, family, initFrom, seedPrompt, threads,
+            lr, minLr, warmup, decay, clip, ema, seed, validation, validateEvery, checkpointEvery, logEvery, levelWeights, family, initFrom, seedPrompt, threads,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
@@ -63,7 +68,11 @@ internal static class TrainCommand
                 throw new ArgumentException($"{sizeFlag.Name} cannot change the architecture of a --start-from checkpoint; leave it out.");
             if (r.GetValue(family) == "seed" && (r.GetValue(startFrom) is not null || timeLimit is not null))
                 throw new ArgumentException("--start-from and --minutes are paper-family options; the seed family has --init-from and --stop-after.");
+            double[]? weights = ParseLevelWeights(r.GetValue(levelWeights));
+            if (weights is not null && (r.GetValue(family) == "seed" || r.GetValue(resume) is not null))
+                throw new ArgumentException("--level-weights shapes a new paper-family run; a resumed run keeps its own, and the seed family has no levels to weight.");
             string outFolder = r.GetValue(output)!.FullName;
+            bool existed = Directory.Exists(outFolder);
             Directory.CreateDirectory(outFolder);
             if (r.GetValue(family) == "seed") return SeedTrainCommand.Run(r, outFolder, data, resume, initFrom, dim, layers, heads, seedPrompt,
                 new TrainOptions
@@ -80,37 +89,46 @@ internal static class TrainCommand
                 LearningRate = r.GetValue(lr), MinLearningRate = r.GetValue(minLr), WarmupSteps = r.GetValue(warmup), WeightDecay = r.GetValue(decay),
                 ClipNorm = r.GetValue(clip), EmaDecay = r.GetValue(ema), Seed = r.GetValue(seed), ValidationFraction = r.GetValue(validation),
                 ValidateEvery = r.GetValue(validateEvery), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
+                LevelWeights = weights,
             };
             PaperTrainer trainer;
-            if ((r.GetValue(resume) ?? r.GetValue(startFrom)) is { } checkpoint)
+            try
             {
-                var stored = TrainingCheckpoint.Load(checkpoint.FullName);
-                var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
-                trainer = r.GetValue(resume) is not null
-                    ? PaperTrainer.Resume(stored, dataset, outFolder, Console.Out)
-                    : PaperTrainer.StartFrom(stored, options, dataset, outFolder, Console.Out);
+                if ((r.GetValue(resume) ?? r.GetValue(startFrom)) is { } checkpoint)
+                {
+                    var stored = TrainingCheckpoint.Load(checkpoint.FullName);
+                    var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
+                    trainer = r.GetValue(resume) is not null
+                        ? PaperTrainer.Resume(stored, dataset, outFolder, Console.Out)
+                        : PaperTrainer.StartFrom(stored, options, dataset, outFolder, Console.Out);
+                }
+                else
+                {
+                    var dataset = TokenDataset.Load(r.GetValue(data)!.FullName);
+                    var model = (r.GetValue(config) is { } file ? ModelConfigJson.ReadConfig(File.ReadAllText(file.FullName), file.FullName) : new PaperModelConfig()) with
+                    {
+                        Codebooks = dataset.Header.Codebooks,
+                        CodebookSize = dataset.Header.CodebookSize,
+                        SemanticVocab = dataset.Header.SemanticVocabulary,
+                    };
+                    model = model with
+                    {
+                        Dim = r.GetValue(dim) ?? model.Dim,
+                        Layers = r.GetValue(layers) ?? model.Layers,
+                        Heads = r.GetValue(heads) ?? model.Heads,
+                        FeedForward = r.GetValue(feedForward) ?? model.FeedForward,
+                        ConvKernel = r.GetValue(kernel) ?? model.ConvKernel,
+                        Combiner = r.GetValue(combiner) ?? model.Combiner,
+                    };
+                    Console.WriteLine($"model: {model.Layers} × {model.Dim} ({model.Heads} heads, FF {model.FeedForward}, kernel {model.ConvKernel}, {model.Combiner} combiner), " +
+                        $"Q={model.Codebooks} V={model.CodebookSize} K={model.SemanticVocab}; {dataset.Utterances.Count} utterances");
+                    trainer = new PaperTrainer(model, options, dataset, outFolder, Console.Out);
+                }
             }
-            else
+            catch (ArgumentException) when (!existed && !Directory.EnumerateFileSystemEntries(outFolder).Any())
             {
-                var dataset = TokenDataset.Load(r.GetValue(data)!.FullName);
-                var model = (r.GetValue(config) is { } file ? ModelConfigJson.ReadConfig(File.ReadAllText(file.FullName), file.FullName) : new PaperModelConfig()) with
-                {
-                    Codebooks = dataset.Header.Codebooks,
-                    CodebookSize = dataset.Header.CodebookSize,
-                    SemanticVocab = dataset.Header.SemanticVocabulary,
-                };
-                model = model with
-                {
-                    Dim = r.GetValue(dim) ?? model.Dim,
-                    Layers = r.GetValue(layers) ?? model.Layers,
-                    Heads = r.GetValue(heads) ?? model.Heads,
-                    FeedForward = r.GetValue(feedForward) ?? model.FeedForward,
-                    ConvKernel = r.GetValue(kernel) ?? model.ConvKernel,
-                    Combiner = r.GetValue(combiner) ?? model.Combiner,
-                };
-                Console.WriteLine($"model: {model.Layers} × {model.Dim} ({model.Heads} heads, FF {model.FeedForward}, kernel {model.ConvKernel}, {model.Combiner} combiner), " +
-                    $"Q={model.Codebooks} V={model.CodebookSize} K={model.SemanticVocab}; {dataset.Utterances.Count} utterances");
-                trainer = new PaperTrainer(model, options, dataset, outFolder, Console.Out);
+                Directory.Delete(outFolder); // a refused run leaves no folder behind
+                throw;
             }
             using (trainer)
             {
@@ -120,5 +138,18 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    private static double[]? ParseLevelWeights(string? text)
+    {
+        if (text is null) return null;
+        var weights = new List<double>();
+        foreach (string part in text.Split(','))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w))
+                throw new ArgumentException($"--level-weights '{text}': '{part}' is not a number.");
+            weights.Add(w);
+        }
+        return weights.ToArray();
     }
 }

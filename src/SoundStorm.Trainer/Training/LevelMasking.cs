@@ -3,7 +3,7 @@ using SoundStorm.Trainer.Data;
 namespace SoundStorm.Trainer.Training;
 
 /// <summary>
-/// The SoundStorm training objective's masking (paper §3.2): per item draw a level q ~ U{0..Q−1} and a prompt
+/// The SoundStorm training objective's masking (paper §3.2): per item draw a level q ~ U{0..Q−1} (or by given weights) and a prompt
 /// length; prompt frames and levels &lt; q stay visible; a cosine-schedule fraction p = cos(π/2·u), u ~ U(0, 1), of
 /// level q's non-prompt frames is masked (at least one) and so are all non-prompt frames of levels &gt; q. The loss is
 /// taken on the masked level-q frames only.
@@ -16,18 +16,34 @@ internal static class LevelMasking
     /// <summary>
     /// Draws the masking for an utterance: a random window of at most <paramref name="maxFrames"/> frames, a prompt of
     /// 0..⌊<paramref name="maxPromptFraction"/>·T⌋ frames (at least one frame left to predict), level
-    /// <paramref name="level"/> or a random one.
+    /// <paramref name="level"/> or a random one: uniform, or in proportion to <paramref name="levelWeights"/>.
     /// </summary>
-    public static Draw DrawFor(TokenUtterance u, int maxFrames, double maxPromptFraction, StepRandom random, int? level = null)
+    public static Draw DrawFor(TokenUtterance u, int maxFrames, double maxPromptFraction, StepRandom random, int? level = null,
+        IReadOnlyList<double>? levelWeights = null)
     {
         int frames = Math.Min(u.Frames, maxFrames);
         int cropStart = u.Frames > frames ? random.NextInt(u.Frames - frames + 1) : 0;
         int maxPrompt = Math.Min(frames - 1, (int)Math.Floor(maxPromptFraction * frames));
         int prompt = maxPrompt > 0 ? random.NextInt(maxPrompt + 1) : 0;
-        int q = level ?? random.NextInt(u.Codebooks);
+        int q = level ?? (levelWeights is null ? random.NextInt(u.Codebooks) : PickLevel(levelWeights, random.NextDouble()));
         double fraction = Math.Cos(Math.PI / 2 * random.NextDouble());
         int[] order = random.Permutation(frames - prompt);
         return new Draw(cropStart, frames, prompt, q, fraction, order);
+    }
+
+    /// <summary>The level whose share of the cumulative <paramref name="weights"/> holds <paramref name="uniform"/> ∈ [0, 1).</summary>
+    public static int PickLevel(IReadOnlyList<double> weights, double uniform)
+    {
+        double target = uniform * weights.Sum(), cumulative = 0;
+        int last = 0;
+        for (int q = 0; q < weights.Count; q++)
+        {
+            if (weights[q] <= 0) continue;
+            cumulative += weights[q];
+            last = q;
+            if (target < cumulative) return q;
+        }
+        return last; // rounding at the top end
     }
 
     /// <summary>Builds the padded batch of the given draws (mask id = V, semantic padding id = K).</summary>

@@ -43,6 +43,8 @@ internal sealed class PaperTrainer : IDisposable
         _output = outputFolder;
         _log = log ?? TextWriter.Null;
         CheckDataset(dataset, config);
+        if (_options.LevelWeights is { } weights && weights.Length != config.Codebooks)
+            throw new ArgumentException($"--level-weights gives {weights.Length} weights; the model has {config.Codebooks} levels.");
         int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
         held = Math.Min(held, dataset.Utterances.Count - 1);
         _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
@@ -161,7 +163,7 @@ internal sealed class PaperTrainer : IDisposable
             long global = (long)step * _options.BatchSize + i;
             items[i] = _train[EpochOrder(global / _train.Length)[global % _train.Length]];
         }
-        var draws = items.Select(u => LevelMasking.DrawFor(u, _options.MaxFrames, _options.MaxPromptFraction, random)).ToArray();
+        var draws = items.Select(u => LevelMasking.DrawFor(u, _options.MaxFrames, _options.MaxPromptFraction, random, levelWeights: _options.LevelWeights)).ToArray();
         var batch = LevelMasking.Build(items, draws, _config.MaskId, _config.SemanticVocab);
         var (tokens, semantic, padding, levels, targets) = batch.ToTensors();
 

@@ -42,6 +42,13 @@ internal sealed record TrainOptions
     /// <summary>EMA decay (0 = no EMA).</summary>
     public double EmaDecay { get; init; }
 
+    /// <summary>
+    /// Relative chance of each level being the one a training item predicts (null = uniform, the paper's choice). With a
+    /// group-residual codec several levels are coarse and decide intelligibility; weighting them spends more of a small
+    /// compute budget where it matters.
+    /// </summary>
+    public double[]? LevelWeights { get; init; }
+
     /// <summary>Seed of the initialisation, the data order and every masking draw.</summary>
     public long Seed { get; init; } = 1;
 
@@ -68,6 +75,8 @@ internal sealed record TrainOptions
         if (MaxPromptFraction is < 0 or >= 1) throw new ArgumentException($"max prompt fraction {MaxPromptFraction} must lie in [0, 1).");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"validation fraction {ValidationFraction} must lie in [0, 1).");
         if (EmaDecay is < 0 or >= 1) throw new ArgumentException($"EMA decay {EmaDecay} must lie in [0, 1).");
+        if (LevelWeights is { } weights && (weights.Any(w => !double.IsFinite(w) || w < 0) || !(weights.Sum() > 0)))
+            throw new ArgumentException($"level weights [{string.Join(", ", weights)}] must be finite, non-negative and not all zero.");
         return this;
     }
 }

@@ -95,6 +95,26 @@ public sealed class TrainerCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Level_weights_are_kept_in_the_checkpoint_and_a_wrong_count_is_refused_with_nothing_written()
+    {
+        string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
+        string[] common = ["train", "--data", data, "--dim", "16", "--layers", "1", "--heads", "2", "--feed-forward", "32", "--conv-kernel", "3",
+            "--steps", "2", "--batch-size", "2", "--warmup", "1"];
+
+        var weighted = await Run([.. common, "--out", _temp.Sub("run"), "--level-weights", "3,1"]);
+
+        Assert.True(weighted.Code == 0, weighted.Error);
+        Assert.Equal([3.0, 1.0], TrainingCheckpoint.Load(Path.Combine(_temp.Sub("run"), "checkpoint.safetensors")).Options.LevelWeights!);
+        AssertRefusedWithNothingWritten(await Run([.. common, "--out", _temp.Sub("three"), "--level-weights", "1,1,1"]),
+            "--level-weights gives 3 weights; the model has 2 levels.", _temp.Sub("three"));
+        AssertRefusedWithNothingWritten(await Run([.. common, "--out", _temp.Sub("word"), "--level-weights", "1,x"]),
+            "--level-weights '1,x': 'x' is not a number.", _temp.Sub("word"));
+        var resumed = await Run("train", "--data", data, "--out", _temp.Sub("run"), "--resume", Path.Combine(_temp.Sub("run"), "checkpoint.safetensors"), "--level-weights", "1,1");
+        Assert.Equal(2, resumed.Code);
+        Assert.Contains("a resumed run keeps its own", resumed.Error);
+    }
+
+    [Fact]
     public async Task Train_stop_resume_and_export_write_a_loadable_package()
     {
         string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 6, 6, 10, seed: 2);
