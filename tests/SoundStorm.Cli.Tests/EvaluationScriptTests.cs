@@ -9,7 +9,7 @@ namespace SoundStorm.Cli.Tests;
 /// sentences with out-of-dictionary words, identification is exact-match, and the word error rate is the word-level
 /// edit distance (checked against counts worked out by hand). scripts/eval/code-pitch.py's lookup probe against
 /// predictions worked out by hand; scripts/eval/code-accuracy.py's random code substitution by its counts; scripts/eval/validation-split.py's
-/// split against the trainer's held-out count.
+/// split against the trainer's held-out count; scripts/eval/unit-code-lookup.py's count table and back-off by hand.
 /// </summary>
 public sealed class EvaluationScriptTests : IDisposable
 {
@@ -158,6 +158,44 @@ public sealed class EvaluationScriptTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("no utterance of voice 'nobody'", error);
         Assert.False(Directory.Exists($"{_dir}/split2"));
+    }
+
+    [Fact]
+    public void Unit_code_lookup_picks_the_most_frequent_code_per_unit_context_and_backs_off_to_less_context()
+    {
+        if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
+        // Training: unit 1 is followed by code 6 twice and 7 once (7 only between units 0 and 2).
+        WriteTokens($"{_dir}/train", ("u1", "a", [0, 1, 0, 1, 2, 1], [5, 6, 5, 7, 3, 6]));
+        WriteTokens($"{_dir}/test", ("t1", "a", [0, 1, 2], [5, 7, 3]), ("t2", "b", [0], [4]));
+
+        string printed = RunScript("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--voice", "a", "--context", "1", "--levels", "0");
+
+        // ±0: unit 1 → 6 misses the 7; ±1: (0, 1, 2) was seen with 7, and (1, 2, end) backs off to unit 2 → 3.
+        Assert.Equal(["level 0 context ±0: 2/3 frames (66.7 %)", "level 0 context ±1: 3/3 frames (100.0 %)"],
+            printed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Without --voice the unseen speaker b backs off to the overall most frequent code (5, not its 4).
+        Assert.Contains("level 0 context ±0: 2/4 frames (50.0 %)", RunScript("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--context", "0", "--levels", "0"));
+
+        var (code, _, error) = Execute("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--levels", "2");
+        Assert.NotEqual(0, code);
+        Assert.Contains("level 2 does not exist; the datasets have levels 0..1", error);
+        (code, _, error) = Execute("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--voice", "nobody");
+        Assert.NotEqual(0, code);
+        Assert.Contains("no utterance of voice 'nobody'", error);
+    }
+
+    // A token dataset with two code levels (level 1 all zero) from units and level-0 codes per utterance.
+    private static void WriteTokens(string folder, params (string Id, string Speaker, long[] Units, long[] Codes)[] utterances)
+    {
+        foreach (var (id, _, units, codes) in utterances)
+        {
+            Directory.CreateDirectory($"{folder}/{id}");
+            NpyFile.Write($"{folder}/{id}/semantic.npy", new NpyArray(units, units.Length));
+            NpyFile.Write($"{folder}/{id}/acoustic.npy", new NpyArray(codes.SelectMany(c => new[] { c, 0L }).ToArray(), codes.Length, 2));
+        }
+        string entries = string.Join(", ", utterances.Select(u => $"{{\"id\": \"{u.Id}\", \"speaker\": \"{u.Speaker}\", \"frames\": {u.Units.Length}}}"));
+        File.WriteAllText($"{folder}/dataset.json",
+            $"{{\"formatVersion\": 1, \"codebooks\": 2, \"codebookSize\": 8, \"semanticVocabulary\": 4, \"frameRate\": 50, \"utterances\": [{entries}]}}");
     }
 
     private static void WriteDataset(string folder, params (string Id, string Speaker)[] utterances)
