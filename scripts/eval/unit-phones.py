@@ -5,7 +5,8 @@ phone-loop decoding (`-allphone … -hypseg`, 100 frames/s), over the utterances
 out. Also the share of the speaker entropy the units explain, I(unit; speaker) / H(speaker), over the whole dataset:
 units that spend their bits on who speaks have fewer left for what is said. The labels come from phone recognition,
 not forced alignment, so they are noisy: compare unit sets with one another on the same labels, not with published
-figures.
+figures, and compare unit sets of different sizes above their chance level (pnmi_chance: the units shuffled against
+the phones), which the estimate's small-sample bias raises with the number of units.
 
   unit-phones.py HYPSEG DATASET [SPEAKER]     (SPEAKER: the dataset speaker whose utterances were decoded;
                                                default asterisk-en; ids are <speaker>-<hypseg id>)
@@ -53,6 +54,14 @@ def mutual_information(a, b):
     return entropy(joint.sum(1)) + entropy(joint.sum(0)) - entropy(joint.ravel()), entropy(joint.sum(1))
 
 
+def chance_information(a, b, draws=5):
+    """The mutual information the plug-in estimate gives when a says nothing about b (a shuffled against b, mean of
+    seeded draws): its small-sample bias, which grows with the number of classes — large for 1024 codec codes on a
+    few thousand frames — so unit sets of different sizes compare only above it."""
+    rng = np.random.default_rng(0)
+    return float(np.mean([mutual_information(rng.permutation(a), b)[0] for _ in range(draws)]))
+
+
 def main(hypseg, dataset, speaker="asterisk-en"):
     segments = read_hypseg(hypseg)
     with open(os.path.join(dataset, "dataset.json")) as f:
@@ -71,11 +80,13 @@ def main(hypseg, dataset, speaker="asterisk-en"):
     units, phones = np.concatenate(units), np.array(phones)
     speech = (phones != "") & (phones != "SIL")
     i_phone, h_phone = mutual_information(phones[speech], units[speech])
+    chance = chance_information(phones[speech], units[speech])
     i_speaker, h_speaker = mutual_information(np.array(speakers), np.concatenate(all_units))
     result = {
         "dataset": os.path.abspath(dataset), "units": info["semanticVocabulary"],
         "decoded_utterances": len(segments), "speech_frames": int(speech.sum()),
-        "pnmi": round(i_phone / h_phone, 4), "phone_entropy_bits": round(h_phone, 3),
+        "pnmi": round(i_phone / h_phone, 4), "pnmi_chance": round(chance / h_phone, 4),
+        "pnmi_above_chance": round((i_phone - chance) / h_phone, 4), "phone_entropy_bits": round(h_phone, 3),
         "speaker_share": round(i_speaker / h_speaker, 4),
         "unit_entropy_bits": round(entropy(np.bincount(np.concatenate(all_units)) / sum(map(len, all_units))), 3),
     }

@@ -9,7 +9,8 @@ namespace SoundStorm.Cli.Tests;
 /// sentences with out-of-dictionary words, identification is exact-match, and the word error rate is the word-level
 /// edit distance (checked against counts worked out by hand). scripts/eval/code-pitch.py's lookup probe against
 /// predictions worked out by hand; scripts/eval/code-accuracy.py's random code substitution by its counts; scripts/eval/validation-split.py's
-/// split against the trainer's held-out count; scripts/eval/unit-code-lookup.py's count table and back-off by hand.
+/// split against the trainer's held-out count; scripts/eval/unit-code-lookup.py's count table and back-off by hand;
+/// scripts/eval/unit-phones.py's phone information at its two ends (units that follow the phones, units that ignore them).
 /// </summary>
 public sealed class EvaluationScriptTests : IDisposable
 {
@@ -182,6 +183,35 @@ public sealed class EvaluationScriptTests : IDisposable
         (code, _, error) = Execute("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--voice", "nobody");
         Assert.NotEqual(0, code);
         Assert.Contains("no utterance of voice 'nobody'", error);
+    }
+
+    [Fact]
+    public void Unit_phones_gives_full_phone_information_to_units_that_follow_the_phones_and_none_above_chance_to_units_that_do_not()
+    {
+        if (Python() is null) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
+        // 400 unit frames (20 ms) over 800 label frames (10 ms): phone AA, then B, alternating every 40 label frames.
+        const int frames = 400;
+        var segments = string.Join(" ", Enumerable.Range(0, 20).Select(k => $"{40 * k} 0 0 {(k % 2 == 0 ? "AA" : "B")}"));
+        File.WriteAllText($"{_dir}/hypseg.txt", $"x S 0 T 0 A 0 L 0 {segments} {2 * frames}\n");
+        // Unit frame t is centred on label frame 2t + 1, so its phone changes every 20 unit frames.
+        long[] following = Enumerable.Range(0, frames).Select(t => (long)(t / 20 % 2)).ToArray();
+        long[] blind = Enumerable.Range(0, frames).Select(t => (long)(t % 2)).ToArray();
+        foreach (var (name, units) in new[] { ("following", following), ("blind", blind) })
+            WriteTokens($"{_dir}/{name}", ("asterisk-en-x", "asterisk-en", units, new long[frames]), ("other-y", "other", [0, 1], [0, 0]));
+
+        using var follows = JsonDocument.Parse(RunScript("unit-phones.py", $"{_dir}/hypseg.txt", $"{_dir}/following"));
+        using var blinds = JsonDocument.Parse(RunScript("unit-phones.py", $"{_dir}/hypseg.txt", $"{_dir}/blind"));
+
+        Assert.Equal(frames, follows.RootElement.GetProperty("speech_frames").GetInt32());
+        Assert.Equal(1.0, follows.RootElement.GetProperty("phone_entropy_bits").GetDouble(), 3); // AA and B, 200 frames each
+        Assert.Equal(1.0, follows.RootElement.GetProperty("pnmi").GetDouble(), 4);
+        Assert.Equal(0.0, blinds.RootElement.GetProperty("pnmi").GetDouble(), 4); // each unit sees AA and B equally often
+        foreach (var result in new[] { follows, blinds })
+        {
+            double chance = result.RootElement.GetProperty("pnmi_chance").GetDouble();
+            Assert.InRange(chance, 1e-5, 0.02); // a shuffled 2 × 2 table on 400 frames: about 1 / (2 · 400 · ln 2) bits
+            Assert.Equal(result.RootElement.GetProperty("pnmi").GetDouble() - chance, result.RootElement.GetProperty("pnmi_above_chance").GetDouble(), 3);
+        }
     }
 
     // A token dataset with two code levels (level 1 all zero) from units and level-0 codes per utterance.
