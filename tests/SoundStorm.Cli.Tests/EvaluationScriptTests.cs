@@ -39,6 +39,14 @@ public sealed class EvaluationScriptTests : IDisposable
         return output;
     }
 
+    // The script exits non-zero and its error output names the problem.
+    private static void AssertRefused(string message, string script, params string[] args)
+    {
+        var (code, _, error) = Execute(script, args);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, error);
+    }
+
     private static (int Code, string Output, string Error) Execute(string script, params string[] args)
     {
         var start = new ProcessStartInfo(Python()!) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -101,9 +109,7 @@ public sealed class EvaluationScriptTests : IDisposable
         Assert.Equal((2, 3), (result.RootElement.GetProperty("train_frames").GetInt32(), result.RootElement.GetProperty("test_frames").GetInt32()));
 
         File.WriteAllLines($"{_dir}/train-only.tsv", ["train\tlo\t1.0\t1\t7"]);
-        var (code, _, error) = Execute("code-pitch.py", "score", $"{_dir}/train-only.tsv");
-        Assert.NotEqual(0, code);
-        Assert.Contains("need voiced frames in both splits (found 1 train, 0 test)", error);
+        AssertRefused("need voiced frames in both splits (found 1 train, 0 test)", "code-pitch.py", "score", $"{_dir}/train-only.tsv");
     }
 
     [Fact]
@@ -133,9 +139,7 @@ public sealed class EvaluationScriptTests : IDisposable
         Assert.InRange(equal[1], frames / 2 - 200, frames / 2 + 200); // binomial(4000, ½): ±6.3 standard deviations
         Assert.Equal(0, equal[2]); // a replaced code is never the true one
 
-        var (code, _, error) = Execute("code-accuracy.py", "substitute", $"{_dir}/codes.npy", $"{_dir}/bad.npy", "1,1", "7");
-        Assert.NotEqual(0, code);
-        Assert.Contains("give one KEEP per level", error);
+        AssertRefused("give one KEEP per level", "code-accuracy.py", "substitute", $"{_dir}/codes.npy", $"{_dir}/bad.npy", "1,1", "7");
         Assert.False(File.Exists($"{_dir}/bad.npy"));
     }
 
@@ -155,9 +159,7 @@ public sealed class EvaluationScriptTests : IDisposable
         double fraction = double.Parse(printed.Split("--validation-fraction ")[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(2, (int)Math.Ceiling(fraction * ids.Length)); // the trainer's held-out count: the two chosen, no more
 
-        var (code, _, error) = Execute("validation-split.py", $"{_dir}/split2", $"{_dir}/train", $"{_dir}/test", "nobody");
-        Assert.NotEqual(0, code);
-        Assert.Contains("no utterance of voice 'nobody'", error);
+        AssertRefused("no utterance of voice 'nobody'", "validation-split.py", $"{_dir}/split2", $"{_dir}/train", $"{_dir}/test", "nobody");
         Assert.False(Directory.Exists($"{_dir}/split2"));
     }
 
@@ -177,12 +179,8 @@ public sealed class EvaluationScriptTests : IDisposable
         // Without --voice the unseen speaker b backs off to the overall most frequent code (5, not its 4).
         Assert.Contains("level 0 context ±0: 2/4 frames (50.0 %)", RunScript("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--context", "0", "--levels", "0"));
 
-        var (code, _, error) = Execute("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--levels", "2");
-        Assert.NotEqual(0, code);
-        Assert.Contains("level 2 does not exist; the datasets have levels 0..1", error);
-        (code, _, error) = Execute("unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--voice", "nobody");
-        Assert.NotEqual(0, code);
-        Assert.Contains("no utterance of voice 'nobody'", error);
+        AssertRefused("level 2 does not exist; the datasets have levels 0..1", "unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--levels", "2");
+        AssertRefused("no utterance of voice 'nobody'", "unit-code-lookup.py", $"{_dir}/train", $"{_dir}/test", "--voice", "nobody");
     }
 
     [Fact]
