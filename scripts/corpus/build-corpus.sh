@@ -27,6 +27,15 @@ unpack() { # PACKAGE → prints the folder it was unpacked into
 
 take() { awk -v n="$limit" 'n == 0 || NR <= n'; } # reads everything: no SIGPIPE under pipefail
 
+# Converts files in parallel (one process per core): reads NUL-separated pairs "input output" on stdin and runs the
+# command with {IN} and {OUT} replaced. The manifest rows are written afterwards, in order, so it does not depend on
+# which conversion finishes first.
+convert_all() {
+  local script='in=${@:$#-1:1}; out=${@:$#:1}; set -- "${@:1:$#-2}"; args=()
+    for a in "$@"; do a=${a//\{IN\}/$in}; args+=("${a//\{OUT\}/$out}"); done; "${args[@]}"'
+  xargs -0 -n 2 -P "$(nproc)" bash -c "$script" convert "$@"
+}
+
 # Held-out split: every 20th utterance of each voice (by sorted name) is test; the English test sentences are fixed below.
 split_of() { local index=$1; if [ $((index % 20)) -eq 19 ]; then echo test; else echo train; fi; }
 
@@ -35,17 +44,26 @@ add() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "${7
 # 1. Asterisk prompts (G.722, 16 kHz): five voices and languages.
 declare -A licence=([en]=CC-BY-SA-3.0 [es]=CC-BY-SA-3.0 [fr]=CC-BY-SA-3.0 [it]=CC-BY-3.0 [ru]=CC-BY-3.0)
 transcripts="$(unpack asterisk-core-sounds-en)/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"
+declare -A text_of=()
+while IFS= read -r line; do
+  case $line in ''|';'*) continue ;; esac
+  name=${line%%:*}; text=${line#*:}; text=${text#"${text%%[! ]*}"}
+  [ -n "${text_of[$name]+x}" ] || text_of[$name]=$text
+done < <(zcat "$transcripts")
 for lang in en es fr it ru; do
   root=$(unpack "asterisk-core-sounds-$lang-g722")
   voice="asterisk-$lang"
   mkdir -p "$out/wav/$voice"
+  mapfile -t files < <(find "$root" -name '*.g722' | sort | take)
+  for f in "${files[@]}"; do printf '%s\0%s\0' "$f" "$out/wav/$voice/$(basename "$f" .g722).wav"; done \
+    | convert_all ffmpeg -nostdin -loglevel error -y -f g722 -i {IN} -ar 16000 -ac 1 -sample_fmt s16 {OUT}
   i=0
-  find "$root" -name '*.g722' | sort | take | while read -r f; do
+  for f in "${files[@]}"; do
     name=$(basename "$f" .g722)
-    wav="$out/wav/$voice/$name.wav"
-    ffmpeg -nostdin -loglevel error -y -f g722 -i "$f" -ar 16000 -ac 1 -sample_fmt s16 "$wav"
+    # The transcript list names files by their path under the voice's folder (digits/7, letters/a), the rest by name.
+    rel=${f#*/sounds/*/}; rel=${rel%.g722}
     text=""
-    if [ "$lang" = en ]; then text=$(zcat "$transcripts" | grep -m1 "^$name:" | cut -d: -f2- | sed 's/^ *//' || true); fi
+    if [ "$lang" = en ]; then text=${text_of[$rel]:-${text_of[$name]:-}}; fi
     # English test set: the fixed list of 40 sentences (docs/corpus.md); other voices: every 20th utterance.
     split=$(split_of "$i")
     if [ "$lang" = en ]; then
@@ -58,12 +76,15 @@ done
 
 # 2. The Czech multi-speaker dub of Fish Fillets (Ogg Vorbis 22.05 kHz), GPL-2+.
 root=$(unpack fillets-ng-data-cs)
+voice="fillets-cs"
+mkdir -p "$out/wav/$voice"
+mapfile -t files < <(find "$root" -name '*.ogg' | sort | take)
+cs_name() { local rel=${1#"$root"/}; rel=$(echo "$rel" | tr '/' '_'); echo "${rel%.ogg}"; }
+for f in "${files[@]}"; do printf '%s\0%s\0' "$f" "$out/wav/$voice/$(cs_name "$f").wav"; done \
+  | convert_all sox {IN} -r 16000 -c 1 -b 16 {OUT}
 i=0
-find "$root" -name '*.ogg' | sort | take | while read -r f; do
-  rel=${f#"$root"/}; name=$(echo "$rel" | tr '/' '_'); name=${name%.ogg}
-  voice="fillets-cs"
-  mkdir -p "$out/wav/$voice"
-  sox "$f" -r 16000 -c 1 -b 16 "$out/wav/$voice/$name.wav"
+for f in "${files[@]}"; do
+  name=$(cs_name "$f")
   add "wav/$voice/$name.wav" "$voice" cs fillets-ng-data-cs GPL-2+ "$(split_of "$i")"
   i=$((i + 1))
 done

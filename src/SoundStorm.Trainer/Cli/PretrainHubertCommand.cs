@@ -8,7 +8,8 @@ namespace SoundStorm.Trainer.Cli;
 /// <summary>
 /// <c>soundstorm-train pretrain-hubert</c>: HuBERT's first iteration (MFCC k-means targets, masked prediction) on a
 /// folder of WAVs (with its manifest.tsv, only split=train rows). Writes a resumable checkpoint; the semantic
-/// vocabulary is then made by <c>hubert-units</c>.
+/// vocabulary is then made by <c>hubert-units</c>. With <c>--phone-labels</c> the targets are forced-aligned phones
+/// (scripts/corpus/align-phones.py) and only the labelled utterances are used: a supervised phone tokenizer.
 /// </summary>
 internal static class PretrainHubertCommand
 {
@@ -30,6 +31,7 @@ internal static class PretrainHubertCommand
         var feedForward = new Option<int>("--feed-forward") { Description = "Feed-forward width.", DefaultValueFactory = _ => d.FeedForwardDim };
         var preLn = new Option<bool>("--pre-ln") { Description = "Pre-LN layers instead of HuBERT Base's post-LN." };
         var dropout = new Option<double>("--dropout") { Description = "Transformer dropout.", DefaultValueFactory = _ => d.Dropout };
+        var phoneLabels = new Option<FileInfo?>("--phone-labels") { Description = "Train on forced-aligned phone labels (phones.tsv of scripts/corpus/align-phones.py, paths relative to --audio) instead of MFCC clusters; only labelled utterances are used. On --resume: where the run's label file is now, if it moved." };
         var targets = new Option<int>("--targets") { Description = "MFCC k-means clusters (prediction targets).", DefaultValueFactory = _ => d.Targets };
         var maskProb = new Option<double>("--mask-prob") { Description = "Span-start share × span length (upstream 0.8).", DefaultValueFactory = _ => d.MaskProbability };
         var maskLength = new Option<int>("--mask-length") { Description = "Frames per masked span.", DefaultValueFactory = _ => d.MaskLength };
@@ -47,7 +49,7 @@ internal static class PretrainHubertCommand
         var command = new Command("pretrain-hubert", "Pre-train a small HuBERT (first iteration: MFCC k-means targets, masked prediction) on 16 kHz speech.")
         {
             audio, manifest, output, resume, steps, stopAfter, minutes, threads, convChannels, dim, layers, heads, feedForward, preLn, dropout,
-            targets, maskProb, maskLength, unmaskedWeight, batch, crop, minSeconds, lr, warmup, clip, seed, checkpointEvery, logEvery,
+            phoneLabels, targets, maskProb, maskLength, unmaskedWeight, batch, crop, minSeconds, lr, warmup, clip, seed, checkpointEvery, logEvery,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
         {
@@ -61,8 +63,9 @@ internal static class PretrainHubertCommand
             if (r.GetValue(resume) is { } checkpoint)
             {
                 var stored = HubertPretrainCheckpoint.Load(checkpoint.FullName);
-                var utterances = PretrainAudio.Load(files, (int)(stored.Options.MinSeconds * Mfcc.SampleRate), audioFolder, Console.Out);
-                trainer = HubertPretrainer.Resume(checkpoint.FullName, utterances, outFolder, Console.Out);
+                string? labelFile = stored.Options.PhoneLabels is null ? null : r.GetValue(phoneLabels)?.FullName ?? stored.Options.PhoneLabels;
+                var (utterances, labels) = LoadAudio(files, labelFile, audioFolder, stored.Options.MinSeconds);
+                trainer = HubertPretrainer.Resume(checkpoint.FullName, utterances, outFolder, Console.Out, labels);
             }
             else
             {
@@ -70,16 +73,18 @@ internal static class PretrainHubertCommand
                 {
                     ConvChannels = r.GetValue(convChannels), EmbedDim = r.GetValue(dim), Layers = r.GetValue(layers), Heads = r.GetValue(heads),
                     FeedForwardDim = r.GetValue(feedForward), LayerNormFirst = r.GetValue(preLn), Dropout = r.GetValue(dropout),
-                    Targets = r.GetValue(targets), MaskProbability = r.GetValue(maskProb), MaskLength = r.GetValue(maskLength),
+                    PhoneLabels = r.GetValue(phoneLabels)?.FullName,
+                    Targets = r.GetValue(phoneLabels) is null ? r.GetValue(targets) : PhoneLabels.Symbols.Count, MaskProbability = r.GetValue(maskProb), MaskLength = r.GetValue(maskLength),
                     UnmaskedWeight = r.GetValue(unmaskedWeight), BatchSize = r.GetValue(batch), CropSeconds = r.GetValue(crop),
                     MinSeconds = r.GetValue(minSeconds), Steps = r.GetValue(steps), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
                     ClipNorm = r.GetValue(clip), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
                 }.Validate();
-                var utterances = PretrainAudio.Load(files, (int)(options.MinSeconds * Mfcc.SampleRate), audioFolder, Console.Out);
+                var (utterances, labels) = LoadAudio(files, options.PhoneLabels, audioFolder, options.MinSeconds);
                 double hours = utterances.Sum(u => u.Samples.Length) / (double)Mfcc.SampleRate / 3600;
                 Console.WriteLine($"audio: {utterances.Count} of {files.Count} training files ({hours:F2} h); model: {options.Layers} × {options.EmbedDim} " +
-                    $"({options.Heads} heads, FF {options.FeedForwardDim}, extractor {options.ConvChannels} channels), {options.Targets} MFCC targets");
-                trainer = HubertPretrainer.Create(options, utterances, outFolder, Console.Out);
+                    $"({options.Heads} heads, FF {options.FeedForwardDim}, extractor {options.ConvChannels} channels), " +
+                    (labels is null ? $"{options.Targets} MFCC targets" : $"{options.Targets} phone labels"));
+                trainer = HubertPretrainer.Create(options, utterances, outFolder, Console.Out, labels);
             }
             using (trainer)
             {
@@ -89,5 +94,19 @@ internal static class PretrainHubertCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The training audio; with a label file, only the files it labels, and their labels in the same order.</summary>
+    private static (IReadOnlyList<PretrainUtterance> Audio, IReadOnlyList<long[]>? Labels) LoadAudio(
+        IReadOnlyList<string> files, string? labelFile, string audioFolder, double minSeconds)
+    {
+        int minSamples = (int)(minSeconds * Mfcc.SampleRate);
+        if (labelFile is null) return (PretrainAudio.Load(files, minSamples, audioFolder, Console.Out), null);
+        var byPath = PhoneLabels.Read(labelFile, audioFolder);
+        var labelled = files.Where(f => byPath.ContainsKey(Path.GetFullPath(f))).ToArray();
+        if (labelled.Length == 0)
+            throw new Data.DatasetFormatException(labelFile, $"labels none of the {files.Count} training files of {audioFolder} (its paths must be relative to that folder).");
+        var audio = PretrainAudio.Load(labelled, minSamples, audioFolder, Console.Out);
+        return (audio, audio.Select(u => byPath[Path.GetFullPath(u.Path)]).ToArray());
     }
 }

@@ -18,7 +18,7 @@ internal sealed record HubertStepRecord(int Step, double Loss, double Accuracy, 
 /// <summary>
 /// A HuBERT pre-training checkpoint (safetensors): <c>model.*</c> (<see cref="HubertPretrainModel"/>'s state dict),
 /// <c>adam.m.*</c> / <c>adam.v.*</c>, <c>targets.centroids</c> (the MFCC k-means centres, so a resume reproduces the
-/// same targets without re-clustering) and metadata <c>soundstorm.format</c>, <c>soundstorm.training</c> (options
+/// same targets without re-clustering; absent in a phone-label run, whose targets are its label file) and metadata <c>soundstorm.format</c>, <c>soundstorm.training</c> (options
 /// JSON), <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>, <c>soundstorm.history</c>. Randomness is keyed by
 /// (seed, step), so those are the whole RNG state.
 /// </summary>
@@ -35,11 +35,11 @@ internal sealed record HubertPretrainCheckpoint(
     public const string EncoderPrefix = ModelPrefix + "hubert.";
 
     /// <summary>Writes the checkpoint (atomically).</summary>
-    public static void Save(string path, HubertPretrainModel model, AdamW adam, Tensor centroids, HubertPretrainOptions options, int step, IReadOnlyList<HubertStepRecord> history)
+    public static void Save(string path, HubertPretrainModel model, AdamW adam, Tensor? centroids, HubertPretrainOptions options, int step, IReadOnlyList<HubertStepRecord> history)
     {
         var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
         tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
-        tensors.Add(StateDicts.ToCheckpointTensor(CentroidsName, centroids));
+        if (centroids is not null) tensors.Add(StateDicts.ToCheckpointTensor(CentroidsName, centroids));
         var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
         CheckpointStore.Write(path, tensors, Format, metadata);
     }
@@ -51,9 +51,10 @@ internal sealed record HubertPretrainCheckpoint(
         try
         {
             var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            if (!tensors.ContainsKey(CentroidsName)) throw new CheckpointFormatException($"{path}: tensor '{CentroidsName}' is missing.");
+            var options = ModelConfigJson.Read<HubertPretrainOptions>(Meta("soundstorm.training"), path).Validate();
+            if (options.PhoneLabels is null && !tensors.ContainsKey(CentroidsName)) throw new CheckpointFormatException($"{path}: tensor '{CentroidsName}' is missing.");
             return new HubertPretrainCheckpoint(path,
-                ModelConfigJson.Read<HubertPretrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                options,
                 int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
                 long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
                 tensors,
@@ -65,10 +66,10 @@ internal sealed record HubertPretrainCheckpoint(
         }
     }
 
-    /// <summary>The MFCC target centres (K, 39).</summary>
-    public Tensor Centroids()
+    /// <summary>The MFCC target centres (K, 39); null for a phone-label run.</summary>
+    public Tensor? Centroids()
     {
-        var t = Tensors[CentroidsName];
+        if (!Tensors.TryGetValue(CentroidsName, out var t)) return null;
         return tensor(t.ToFloat32(), t.Shape.ToArray());
     }
 }

@@ -29,6 +29,12 @@ internal sealed record HubertPretrainOptions
     /// <summary>Dropout in the transformer (training only).</summary>
     public double Dropout { get; init; } = 0.1;
 
+    /// <summary>
+    /// Forced-aligned phone labels (<see cref="Pretraining.PhoneLabels"/>' file) to use as the targets instead of MFCC
+    /// k-means clusters; null for HuBERT's MFCC targets. Then <see cref="Targets"/> is the label inventory's size.
+    /// </summary>
+    public string? PhoneLabels { get; init; }
+
     /// <summary>Number of MFCC k-means targets.</summary>
     public int Targets { get; init; } = 100;
 
@@ -105,6 +111,8 @@ internal sealed record HubertPretrainOptions
     {
         if (Steps <= 0 || BatchSize <= 0) throw new ArgumentException($"steps ({Steps}) and batch size ({BatchSize}) must be positive.");
         if (Targets < 2) throw new ArgumentException($"--targets {Targets}: at least 2 MFCC clusters are needed.");
+        if (PhoneLabels is not null && Targets != Pretraining.PhoneLabels.Symbols.Count)
+            throw new ArgumentException($"phone-label training predicts the {Pretraining.PhoneLabels.Symbols.Count} labels of the inventory; targets is {Targets}.");
         if (MaskProbability is <= 0 or > 1 || MaskLength < 1) throw new ArgumentException($"mask probability {MaskProbability} must lie in (0, 1] and span length {MaskLength} be ≥ 1.");
         if (CropSeconds <= 0 || MinSeconds < 0.05) throw new ArgumentException($"crop ({CropSeconds} s) must be positive and the minimum length ({MinSeconds} s) at least 0.05 s.");
         if (LearningRate <= 0 || MinLearningRate < 0 || WarmupSteps < 0) throw new ArgumentException("learning rates must be positive and warm-up ≥ 0.");

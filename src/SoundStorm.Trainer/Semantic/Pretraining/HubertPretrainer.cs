@@ -10,7 +10,10 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 
 /// <summary>
 /// HuBERT's first iteration: MFCC k-means targets per 20 ms frame, span-masked prediction of the targets of masked
-/// frames, AdamW with warm-up + cosine decay and gradient clipping. Every random draw after initialisation is keyed by
+/// frames, AdamW with warm-up + cosine decay and gradient clipping. With forced-aligned phone labels as the targets
+/// (<see cref="HubertPretrainOptions.PhoneLabels"/>) it trains a frame-level phone classifier instead: the loss covers
+/// every frame (masked spans then ask for the phone from context, an auxiliary task and an augmentation), so the
+/// layers below the head become phonetic by construction — the supervised semantic units of CosyVoice's kind. Every random draw after initialisation is keyed by
 /// (seed, step) — batches, crops, masks, and dropout through a per-step reseed of libtorch's process-wide generator —
 /// so a resumed run repeats the straight run's losses, provided nothing else in the process draws from that
 /// generator while it trains.
@@ -27,14 +30,15 @@ internal sealed class HubertPretrainer : IDisposable
     private readonly TextWriter _log;
     private readonly IReadOnlyList<PretrainUtterance> _audio;
     private readonly long[][] _targets;
-    private readonly Tensor _centroids;
+    private readonly Tensor? _centroids;
     private readonly HubertPretrainModel _model;
     private readonly AdamW _adam;
     private readonly LearningRateSchedule _schedule;
     private readonly List<HubertStepRecord> _history = [];
     private int _step;
 
-    private HubertPretrainer(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids)
+    private HubertPretrainer(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids,
+        IReadOnlyList<long[]>? phoneTargets)
     {
         _options = options.Validate();
         _output = output;
@@ -43,7 +47,14 @@ internal sealed class HubertPretrainer : IDisposable
         if (audio.Count == 0) throw new ArgumentException("HuBERT pre-training needs at least one utterance.");
         if (audio.Any(u => u.Samples.Length < Mfcc.Window))
             throw new ArgumentException($"every utterance needs at least {Mfcc.Window} samples; '{audio.First(u => u.Samples.Length < Mfcc.Window).Path}' is shorter.");
-        (_targets, _centroids) = MakeTargets(centroids);
+        if (options.PhoneLabels is not null)
+        {
+            if (phoneTargets is null || phoneTargets.Count != audio.Count)
+                throw new ArgumentException($"phone-label training needs one label array per utterance ({audio.Count}); got {phoneTargets?.Count ?? 0}.");
+            _targets = audio.Select((u, i) => PhoneLabels.Fit(phoneTargets[i], Mfcc.Frames(u.Samples.Length), u.Path)).ToArray();
+            _log.WriteLine($"phone labels: {audio.Count} utterances, {_targets.Sum(t => t.Length)} frames ({_targets.Sum(t => t.Length) * 0.02 / 3600:F2} h)");
+        }
+        else (_targets, _centroids) = MakeTargets(centroids);
 
         manual_seed(options.Seed); // the positional conv's weight norm is drawn from the global generator
         _model = new HubertPretrainModel(options);
@@ -53,15 +64,24 @@ internal sealed class HubertPretrainer : IDisposable
         _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
     }
 
-    /// <summary>A fresh run: clusters MFCC frames of <paramref name="audio"/> into the targets, initialises from the seed.</summary>
-    public static HubertPretrainer Create(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null) =>
-        new(options, audio, output, log, null);
+    /// <summary>
+    /// A fresh run: clusters MFCC frames of <paramref name="audio"/> into the targets — or, with
+    /// <see cref="HubertPretrainOptions.PhoneLabels"/>, takes <paramref name="phoneTargets"/> (one label array per
+    /// utterance, <see cref="PhoneLabels"/> ids) — and initialises from the seed.
+    /// </summary>
+    public static HubertPretrainer Create(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
+        IReadOnlyList<long[]>? phoneTargets = null) =>
+        new(options, audio, output, log, null, phoneTargets);
 
-    /// <summary>Continues from a checkpoint of this trainer (same audio): its options, targets, weights, optimiser and step.</summary>
-    public static HubertPretrainer Resume(string checkpointPath, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null)
+    /// <summary>
+    /// Continues from a checkpoint of this trainer (same audio, and the same phone labels for a phone-label run): its
+    /// options, targets, weights, optimiser and step.
+    /// </summary>
+    public static HubertPretrainer Resume(string checkpointPath, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
+        IReadOnlyList<long[]>? phoneTargets = null)
     {
         var checkpoint = HubertPretrainCheckpoint.Load(checkpointPath);
-        var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids());
+        var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids(), phoneTargets);
         StateDicts.Load(trainer._model, checkpoint.Tensors, checkpointPath, HubertPretrainCheckpoint.ModelPrefix);
         foreach (var (name, value) in trainer._adam.State)
         {
@@ -132,7 +152,9 @@ internal sealed class HubertPretrainer : IDisposable
         manual_seed((long)(new StepRandom(_options.Seed, DropoutPurpose, step).NextBits() >> 1));
 
         Tensor logits = _model.forward(waveform, mask);
-        var (loss, accuracy) = Objective(logits, targets, mask, _options.UnmaskedWeight);
+        var (loss, accuracy) = _options.PhoneLabels is null
+            ? Objective(logits, targets, mask, _options.UnmaskedWeight)
+            : FrameObjective(logits, targets);
         _adam.ZeroGrad();
         loss.backward();
         double norm = _adam.ClipGradNorm(_options.ClipNorm);
@@ -154,6 +176,18 @@ internal sealed class HubertPretrainer : IDisposable
         double accuracy;
         using (no_grad())
             accuracy = maskedLogits.argmax(1).eq(maskedLabels).to_type(ScalarType.Float32).mean().item<float>();
+        return (loss, accuracy);
+    }
+
+    /// <summary>Cross-entropy over every frame and the arg-max accuracy over every frame (phone-label training).</summary>
+    internal static (Tensor Loss, double Accuracy) FrameObjective(Tensor logits, Tensor targets)
+    {
+        Tensor flat = logits.view(-1, logits.shape[^1]);
+        Tensor labels = targets.view(-1);
+        Tensor loss = nn.functional.cross_entropy(flat, labels);
+        double accuracy;
+        using (no_grad())
+            accuracy = flat.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
         return (loss, accuracy);
     }
 
@@ -205,6 +239,6 @@ internal sealed class HubertPretrainer : IDisposable
     {
         _adam.Dispose();
         _model.Dispose();
-        _centroids.Dispose();
+        _centroids?.Dispose();
     }
 }
