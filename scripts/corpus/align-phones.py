@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Forced phone alignment of the corpus's English utterances with known text, at the semantic token rate (50 Hz).
 
-  align-phones.py CORPUS [--out DIR] [--split train|test|all] [--voices REGEX] [--check N]
+  align-phones.py CORPUS [--manifest FILE] [--out DIR] [--split train|test|all] [--voices REGEX] [--check N]
 
 pocketsphinx 0.8 has no alignment verb, so each utterance is decoded against a finite-state grammar that allows only
 its own phone sequence: every ARPAbet phone is entered as a one-phone "word", a word's pronunciations
@@ -123,13 +123,13 @@ def word_grammar(name, words):
     return g.text(name, state)
 
 
-def read_manifest(corpus, split, voices):
-    with open(os.path.join(corpus, "manifest.tsv"), encoding="utf-8") as f:
+def read_manifest(manifest, split, voices):
+    with open(manifest, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         col = {name: i for i, name in enumerate(header)}
         for needed in ("path", "voice", "language", "split", "transcript"):
             if needed not in col:
-                sys.exit(f"error: {corpus}/manifest.tsv has no '{needed}' column")
+                sys.exit(f"error: {manifest} has no '{needed}' column")
         seen = set()
         for line in f:
             row = line.rstrip("\n").split("\t")
@@ -140,7 +140,7 @@ def read_manifest(corpus, split, voices):
             if split != "all" and row[col["split"]] != split:
                 continue
             seen.add(path)
-            yield path, row[col["transcript"]]
+            yield path, row[col["voice"]], row[col["transcript"]]
 
 
 def frame_count(wav_path):
@@ -200,6 +200,7 @@ def decode(work, name, items, dictionary, fsgs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus")
+    ap.add_argument("--manifest", help="the rows to align (default CORPUS/manifest.tsv; paths relative to CORPUS)")
     ap.add_argument("--out")
     ap.add_argument("--split", default="all", choices=["train", "test", "all"])
     ap.add_argument("--voices", default=".", help="regular expression on the manifest's voice column")
@@ -207,8 +208,9 @@ def main():
     args = ap.parse_args()
     corpus = os.path.abspath(args.corpus)
     out = os.path.abspath(args.out or os.path.join(corpus, "phones"))
-    if not os.path.isfile(os.path.join(corpus, "manifest.tsv")):
-        sys.exit(f"error: {corpus}/manifest.tsv not found")
+    manifest = os.path.abspath(args.manifest or os.path.join(corpus, "manifest.tsv"))
+    if not os.path.isfile(manifest):
+        sys.exit(f"error: {manifest} not found")
     for tool in ("pocketsphinx_batch", "sox"):
         if shutil.which(tool) is None:
             sys.exit(f"error: {tool} is missing (apt-get install pocketsphinx pocketsphinx-en-us sox)")
@@ -228,9 +230,11 @@ def main():
             f.write(f"{SILENCE_WORD} SIL\n")
         os.makedirs(os.path.join(work, "raw"))
         failed, items, texts, frames, fsgs = [], [], {}, {}, {}
-        for path, transcript in read_manifest(corpus, args.split, args.voices):
+        for path, voice, transcript in read_manifest(manifest, args.split, args.voices):
             uid = re.sub(r"[^A-Za-z0-9_.-]", "_", path[:-4] if path.endswith(".wav") else path)
-            words = normalise(re.sub(r"\[[^\]]*\]", " ", transcript)).split()  # [bracketed] notes are not speech
+            # In the recordings a [bracketed] note describes a sound (a beep); a synthetic voice reads it out.
+            spoken = re.sub(r"\[[^\]]*\]", " ", transcript) if voice.startswith("asterisk") else transcript
+            words = normalise(spoken).split()
             missing = sorted({w for w in words if w not in prons})
             if not words:
                 failed.append((path, "no text"))
@@ -285,7 +289,7 @@ def main():
         if checked:
             print(checked, file=sys.stderr)
     finally:
-        print(work) if os.environ.get("KEEP") else shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def word_spans(segs, words, prons):

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """A token dataset whose semantic tokens are forced-aligned phones: the acoustic model's upper bound.
 
-  phone-tokens.py TOKENS CORPUS PHONES OUT
+  phone-tokens.py TOKENS MANIFEST PHONES OUT
 
-TOKENS: a token dataset that `soundstorm-train prepare --manifest CORPUS/manifest.tsv` made (docs/training.md).
-PHONES: align-phones.py's phones.tsv for the same corpus. OUT gets a dataset with the same acoustic codes and, as
+TOKENS: a token dataset that `soundstorm-train prepare --manifest MANIFEST` made (docs/training.md): the corpus's
+manifest.tsv, or a manifest of some of its rows beside it. PHONES: align-phones.py's phones.tsv for the same corpus. OUT gets a dataset with the same acoustic codes and, as
 semantic tokens, the phone ids (align-phones.py's PHONES: SIL = 0, then the 39 ARPAbet phones; vocabulary 40), for
 the utterances that have an alignment; the others are left out. Utterance ids are matched to manifest paths the way
 `prepare` names them (the file name, with the voice prefixed where names clash); an alignment whose frame count is more
 than one frame off the dataset's is an error, a difference of one is the codec's frame count rounding and is padded
-with the last label. dataset.json is written last, so a failed run leaves no loadable dataset.
+with the last label. The dataset is written into OUT.partial and renamed at the end, so a failed run leaves nothing.
 """
 import json
 import os
 import re
+import shutil
 import sys
 
 import numpy as np
@@ -29,10 +30,10 @@ def safe_id(name):
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def manifest_ids(corpus):
+def manifest_ids(manifest):
     """The ids `prepare --manifest` gives the train rows: file name, voice-prefixed where names clash."""
     rows, seen = [], set()
-    with open(os.path.join(corpus, "manifest.tsv"), encoding="utf-8") as f:
+    with open(manifest, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         col = {name: i for i, name in enumerate(header)}
         for line in f:
@@ -49,13 +50,24 @@ def manifest_ids(corpus):
     return {(safe_id(voice) + "-" + draft if counts[draft] > 1 else draft): path for path, voice, draft in drafts}
 
 
-def main(tokens, corpus, phones_tsv, out):
+def main(tokens, manifest, phones_tsv, out):
     header = json.load(open(os.path.join(tokens, "dataset.json"), encoding="utf-8"))
     labels = {path: [PHONES.index(p) for p in symbols] for path, symbols in align_phones.read_labels(phones_tsv).items()}
-    paths = manifest_ids(corpus)
+    paths = manifest_ids(manifest)
     if os.path.exists(out):
         sys.exit(f"error: {out} exists; choose a new folder")
-    os.makedirs(out)
+    partial = out + ".partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    os.makedirs(partial)
+    try:
+        write(header, tokens, labels, paths, phones_tsv, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    os.rename(partial, out)
+
+
+def write(header, tokens, labels, paths, phones_tsv, out):
     kept, frames = [], 0
     for u in header["utterances"]:
         path = paths.get(u["id"])
@@ -63,7 +75,7 @@ def main(tokens, corpus, phones_tsv, out):
             continue
         ids = labels[path]
         if abs(len(ids) - u["frames"]) > 1:
-            sys.exit(f"error: {path}: {len(ids)} aligned frames but {u['frames']} in {tokens}/{u['id']}")
+            raise SystemExit(f"error: {path}: {len(ids)} aligned frames but {u['frames']} in {tokens}/{u['id']}")
         ids = (ids + ids[-1:])[: u["frames"]]
         os.makedirs(os.path.join(out, u["id"]))
         np.save(os.path.join(out, u["id"], "semantic.npy"), np.asarray(ids, dtype=np.int64))
@@ -72,12 +84,11 @@ def main(tokens, corpus, phones_tsv, out):
         kept.append(u)
         frames += u["frames"]
     if not kept:
-        sys.exit(f"error: no utterance of {tokens} has an alignment in {phones_tsv}")
+        raise SystemExit(f"error: no utterance of {tokens} has an alignment in {phones_tsv}")
     header = dict(header, semanticVocabulary=len(PHONES), utterances=kept)
-    with open(os.path.join(out, "dataset.json.tmp"), "w", encoding="utf-8") as f:
+    with open(os.path.join(out, "dataset.json"), "w", encoding="utf-8") as f:
         json.dump(header, f, indent=1)
-    os.replace(os.path.join(out, "dataset.json.tmp"), os.path.join(out, "dataset.json"))
-    print(f"{len(kept)} utterances, {frames} frames ({frames / 50 / 3600:.2f} h) → {out}", file=sys.stderr)
+    print(f"{len(kept)} utterances, {frames} frames ({frames / 50 / 3600:.2f} h)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SoundStorm.Onnx.IO;
 
@@ -18,46 +17,15 @@ public sealed class EvaluationScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Script(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "scripts", "eval", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"scripts/eval/{name} not found above the test folder");
-    }
-
-    private static string? Python() => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : null;
+    private static string? Python() => ScriptRunner.Python();
 
     private static string Run(params string[] args) => RunScript("sentences.py", args);
 
-    private static string RunScript(string script, params string[] args)
-    {
-        var (code, output, error) = Execute(script, args);
-        Assert.True(code == 0, error);
-        return output;
-    }
+    private static string RunScript(string script, params string[] args) => ScriptRunner.Run("eval/" + script, args);
 
     // The script exits non-zero and its error output names the problem.
-    private static void AssertRefused(string message, string script, params string[] args)
-    {
-        var (code, _, error) = Execute(script, args);
-        Assert.NotEqual(0, code);
-        Assert.Contains(message, error);
-    }
-
-    private static (int Code, string Output, string Error) Execute(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo(Python()!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script(script));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error);
-    }
+    private static void AssertRefused(string message, string script, params string[] args) =>
+        ScriptRunner.AssertRefused(message, "eval/" + script, args);
 
     [Fact]
     public void Grammar_score_and_word_error_rate_follow_their_definitions()
@@ -213,7 +181,7 @@ public sealed class EvaluationScriptTests : IDisposable
     }
 
     // A token dataset with two code levels (level 1 all zero) from units and level-0 codes per utterance.
-    private static void WriteTokens(string folder, params (string Id, string Speaker, long[] Units, long[] Codes)[] utterances)
+    internal static void WriteTokens(string folder, params (string Id, string Speaker, long[] Units, long[] Codes)[] utterances)
     {
         foreach (var (id, _, units, codes) in utterances)
         {

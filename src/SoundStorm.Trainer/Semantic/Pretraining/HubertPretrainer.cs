@@ -129,7 +129,7 @@ internal sealed class HubertPretrainer : IDisposable
             {
                 double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                 _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {lossSum / count:F4}  masked acc {100 * accuracySum / count:F1}%  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F2} steps/s  {clock.Elapsed:hh\\:mm\\:ss}"));
+                    $"step {_step}/{_options.Steps}  loss {lossSum / count:F4}  {(_options.PhoneLabels is null ? "masked" : "frame")} acc {100 * accuracySum / count:F1}%  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F2} steps/s  {clock.Elapsed:hh\\:mm\\:ss}"));
                 (lossSum, accuracySum, count) = (0, 0, 0);
             }
             if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Phonetic semantic units for the default model (MODEL_CARD.md, docs/training.md), run by hand; each step can be re-run
+# on its own (a finished step's output is kept):
+#   scripts/train-phone-units.sh CORPUS WORK [STEP...]      # CORPUS from scripts/corpus/build-corpus.sh
+# Steps (all when none is named):
+#   align      forced phone labels of the English utterances with text          → CORPUS/phones/phones.tsv
+#   oracle     the upper bound: the shipped acoustic model re-trained with the aligned phones themselves as its
+#              semantic tokens (English utterances only), then same-voice resynthesis of the held-out sentences from
+#              their own labels                                                 → WORK/oracle-package, WORK/oracle-eval
+#   tokenizer  the HuBERT-style network trained as a frame phone classifier, then k-means units on a layer and their
+#              phone information on the held-out sentences                      → WORK/phone-hubert, WORK/semantic-*
+# Environment: THREADS (libtorch threads per run, 1), ORACLE_MINUTES (85), TOKENIZER_MINUTES (80), LAYER (4), UNITS (200).
+# The oracle and tokenizer steps can run side by side (one core each).
+set -euo pipefail
+corpus=$(realpath "${1:?usage: train-phone-units.sh CORPUS WORK [STEP...]}"); work=${2:?usage: train-phone-units.sh CORPUS WORK [STEP...]}
+shift 2
+steps=${*:-align oracle tokenizer}
+mkdir -p "$work"; work=$(realpath "$work")
+repo=$(cd "$(dirname "$0")/.." && pwd)
+threads=${THREADS:-1}
+py=python3
+dotnet build "$repo/src/SoundStorm.Trainer" -c Release -v q -nologo
+dotnet build "$repo/src/SoundStorm.Cli" -c Release -v q -nologo
+train() { nice dotnet "$repo/src/SoundStorm.Trainer/bin/Release/net10.0/soundstorm-train.dll" "$@"; }
+soundstorm() { dotnet "$repo/src/SoundStorm.Cli/bin/Release/net10.0/soundstorm.dll" "$@"; }
+phones="$corpus/phones/phones.tsv"
+
+for step in $steps; do
+  case $step in
+  align)
+    # Train and held-out rows: only evaluation reads the held-out labels.
+    [ -f "$phones" ] || $py "$repo/scripts/corpus/align-phones.py" "$corpus" --split all --check 10
+    ;;
+  oracle)
+    # English rows only (the labels exist for them), as a manifest beside the corpus's own.
+    awk -F'\t' 'NR == 1 || $3 == "en"' "$corpus/manifest.tsv" > "$corpus/manifest-en.tsv"
+    [ -f "$work/tokens-en/dataset.json" ] || train prepare --manifest "$corpus/manifest-en.tsv" --model "$repo/models/default" \
+      --out "$work/tokens-en" --skip-bad-files
+    [ -f "$work/tokens-phones/dataset.json" ] || $py "$repo/scripts/corpus/phone-tokens.py" "$work/tokens-en" "$corpus/manifest-en.tsv" \
+      "$phones" "$work/tokens-phones"
+    [ -f "$work/default.safetensors" ] || train import-package --model "$repo/models/default" --out "$work/default.safetensors"
+    # The shipped model's semantic embedding carried over to the phones (each phone's row: the mean of the old units'
+    # rows on its frames), so the warm start keeps what the model knows about codes and prompts.
+    [ -f "$work/oracle-start.safetensors" ] || train remap-units --checkpoint "$work/default.safetensors" --old-data "$work/tokens-en" \
+      --new-data "$work/tokens-phones" --out "$work/oracle-start.safetensors"
+    if [ ! -f "$work/oracle/checkpoint.safetensors" ]; then
+      train train --data "$work/tokens-phones" --out "$work/oracle" --start-from "$work/oracle-start.safetensors" --batch-size 8 \
+        --max-frames 250 --steps 2400 --lr 5e-4 --warmup 100 --min-lr 2e-5 --ema-decay 0.999 --level-weights 0.4,0.4,0.1,0.1 \
+        --validate-every 400 --checkpoint-every 200 --log-every 50 --seed 21 --threads "$threads" --minutes "${ORACLE_MINUTES:-85}"
+    fi
+    rm -rf "$work/oracle-acoustic" "$work/oracle-package"
+    train export --checkpoint "$work/oracle/checkpoint.safetensors" --ema --out "$work/oracle-acoustic" --name soundstorm-oracle-phones
+    # The shipped codec, as a fragment of its own (the shipped package's other graphs read 100 units, not phones).
+    rm -rf "$work/codec-fragment"; mkdir -p "$work/codec-fragment"
+    cp "$repo/models/default/codec_encoder.onnx" "$repo/models/default/codec_decoder.onnx" "$work/codec-fragment/"
+    $py - "$repo/models/default/manifest.json" "$work/codec-fragment/fragment.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+json.dump({"sampleRate": m["sampleRate"], "frameRate": m["frameRate"], "codebooks": m["codebooks"], "codebookSize": m["codebookSize"],
+           "graphs": {role: m["graphs"][role]["file"] for role in ("codec_encoder", "codec_decoder")}}, open(sys.argv[2], "w"))
+PY
+    soundstorm pack --acoustic "$work/oracle-acoustic" --codec "$work/codec-fragment" --out "$work/oracle-package"
+    $py "$repo/scripts/eval/aligned-resynthesis.py" "$work/oracle-package" "$corpus" "$phones" "$work/oracle-eval"
+    ;;
+  tokenizer)
+    [ -f "$work/phone-hubert/checkpoint.safetensors" ] || train pretrain-hubert --audio "$corpus" --phone-labels "$phones" \
+      --out "$work/phone-hubert" --steps 2400 --warmup 200 --lr 7e-4 --mask-prob 0.3 --checkpoint-every 200 --log-every 50 \
+      --threads "$threads" --minutes "${TOKENIZER_MINUTES:-80}"
+    layer=${LAYER:-4}; units=${UNITS:-200}
+    out="$work/semantic-l$layer-k$units"
+    [ -f "$out/semantic.onnx" ] || train hubert-units --checkpoint "$work/phone-hubert/checkpoint.safetensors" --audio "$corpus" \
+      --out "$out" --layer "$layer" --units "$units" --threads "$threads"
+    $py "$repo/scripts/eval/aligned-pnmi.py" "$out" "$corpus" "$phones"
+    ;;
+  *) echo "error: unknown step '$step' (align, oracle, tokenizer)" >&2; exit 2 ;;
+  esac
+done
