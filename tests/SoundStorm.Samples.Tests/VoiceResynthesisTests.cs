@@ -43,6 +43,23 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Main_uses_the_checkouts_default_model_when_no_package_is_named()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL")); // otherwise that package would be used
+        string audio = Path.Combine(RepositoryRoot(), "samples", "audio"), output = Path.Combine(_dir, "default.wav");
+        int code = await Program.Main([Path.Combine(audio, "allison-en-new-extension.wav"), Path.Combine(audio, "carlo-it-prompt.wav"), output]);
+        Assert.Equal(0, code);
+        Assert.Equal(16000, WavReader.Read(output).SampleRate);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
+        throw new InvalidOperationException("tests run outside the repository");
+    }
+
+    [Fact]
     public async Task Missing_package_is_exit_code_2_with_a_message()
     {
         var (code, _, stderr) = await Run(["a.wav", "b.wav", Path.Combine(_dir, "x.wav")], defaultPackage: null);
