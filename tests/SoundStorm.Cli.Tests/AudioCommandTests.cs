@@ -1,5 +1,6 @@
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -25,7 +26,7 @@ public sealed class AudioCommandTests : IDisposable
         return $"{_dir}/package";
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Pack_refuses_parts_with_different_semantic_vocabularies()
     {
         Package();
@@ -35,7 +36,7 @@ public sealed class AudioCommandTests : IDisposable
         Assert.False(Directory.Exists($"{_dir}/package"));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Tokenize_with_a_package_without_a_semantic_graph_is_one_clear_error()
     {
         if (!File.Exists(Speech)) { Assert.NotEqual("1", Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS")); return; }
@@ -48,7 +49,7 @@ public sealed class AudioCommandTests : IDisposable
         Assert.False(File.Exists($"{_dir}/t.npy"));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Resynthesize_reports_a_missing_prompt_file_and_writes_nothing()
     {
         Package();

@@ -30,15 +30,8 @@ public sealed class ConsoleCollection;
 
 internal static class Paths
 {
-    public static string Reference(string folder, string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "..", "shared", "reference", folder, file);
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        throw new FileNotFoundException($"shared/reference/{folder}/{file} not found");
-    }
+    /// <summary>A file of the reference data (see <see cref="SoundStorm.Tests.Shared.ReferenceData"/>).</summary>
+    public static string Reference(string folder, string file) => SoundStorm.Tests.Shared.ReferenceData.File(folder, file);
 
     /// <summary>The checkout this test binary was built from.</summary>
     public static string RepositoryRoot()

@@ -1,6 +1,7 @@
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -66,7 +67,7 @@ public sealed class ErrorContractTests : IDisposable
         Assert.False(File.Exists($"{_dir}/o.wav") || File.Exists($"{_dir}/o.npy"));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void An_empty_codec_config_is_one_error_line()
     {
         string checkpoint = Paths.Reference("hificodec", "g_00000000.pth");

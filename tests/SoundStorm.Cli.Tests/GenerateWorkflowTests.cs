@@ -1,4 +1,5 @@
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -21,7 +22,7 @@ public sealed class GenerateWorkflowTests : IDisposable
         return $"{_dir}/package";
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Packed_seed_model_generates_codes_reproducibly()
     {
         string package = Pack();
@@ -47,7 +48,7 @@ public sealed class GenerateWorkflowTests : IDisposable
         Assert.Equal(a.As<long>(), NpyFile.Read($"{_dir}/b.npy").As<long>());
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Seed_sampler_flags_reach_the_seed_sampler()
     {
         string package = Pack();
@@ -92,7 +93,7 @@ public sealed class GenerateWorkflowTests : IDisposable
         Assert.Equal(2, resynthesis.Code);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Out_of_range_semantic_tokens_are_one_clear_error()
     {
         string package = Pack();

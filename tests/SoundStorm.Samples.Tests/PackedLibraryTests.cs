@@ -27,7 +27,7 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
+    [ReferenceFact]
     public async Task Packed_library_restores_builds_and_generates_in_a_fresh_app()
     {
         string feed = Path.Combine(_dir, "feed");
