@@ -3,18 +3,19 @@ using SoundStorm.Onnx.Packages;
 namespace StreamingServer;
 
 /// <summary>
-/// <c>StreamingServer [--model PACKAGE] [--port N]</c> (PACKAGE defaults to SOUNDSTORM_MODEL, the port to 5080):
+/// <c>StreamingServer [--model PACKAGE] [--port N]</c> (PACKAGE defaults to SOUNDSTORM_MODEL, then, from a checkout,
+/// models/default; the port to 5080):
 /// serves <c>POST /resynthesize</c> and <c>GET /health</c> on http://127.0.0.1:PORT until Ctrl+C.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        string? package = Option(args, "--model") ?? Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL");
+        string? package = Option(args, "--model") ?? SoundStorm.Samples.DefaultPackage.Find();
         string? portText = Option(args, "--port");
         if (string.IsNullOrWhiteSpace(package) || (portText is not null && !int.TryParse(portText, out _)))
         {
-            Console.Error.WriteLine("usage: StreamingServer [--model PACKAGE] [--port N]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL)");
+            Console.Error.WriteLine("usage: StreamingServer [--model PACKAGE] [--port N]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL, then the checkout's models/default)");
             return 2;
         }
         WebApplication app;

@@ -3,7 +3,7 @@ namespace VoiceResynthesis;
 /// <summary>
 /// Says what one recording says in the voice of another, through the package API:
 /// <c>VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]</c> (the package: a folder or .zip, as the fourth
-/// argument or in SOUNDSTORM_MODEL). Exit codes: 0 done, 2 bad input, 130 cancelled with Ctrl+C.
+/// argument or in SOUNDSTORM_MODEL; from a checkout, models/default otherwise). Exit codes: 0 done, 2 bad input, 130 cancelled with Ctrl+C.
 /// </summary>
 public static class Program
 {
@@ -15,6 +15,6 @@ public static class Program
             e.Cancel = true; // let the run stop at its next step and clean up
             cancel.Cancel();
         };
-        return await ResynthesisCommand.RunAsync(args, Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL"), Console.Out, Console.Error, cancel.Token);
+        return await ResynthesisCommand.RunAsync(args, SoundStorm.Samples.DefaultPackage.Find(), Console.Out, Console.Error, cancel.Token);
     }
 }

@@ -8,10 +8,10 @@ namespace VoiceResynthesis;
 /// <summary>The whole sample: arguments → load the package → read both WAVs → resynthesize with progress → write the WAV.</summary>
 public static class ResynthesisCommand
 {
-    public const string Usage = "usage: VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL)";
+    public const string Usage = "usage: VoiceResynthesis SOURCE.wav PROMPT.wav OUT.wav [PACKAGE]   (PACKAGE: model folder or .zip; default $SOUNDSTORM_MODEL, then the checkout's models/default)";
 
     /// <param name="args">SOURCE PROMPT OUT [PACKAGE].</param>
-    /// <param name="defaultPackage">The package when <paramref name="args"/> names none (Main passes SOUNDSTORM_MODEL).</param>
+    /// <param name="defaultPackage">The package when <paramref name="args"/> names none (Main passes SOUNDSTORM_MODEL or the checkout's models/default).</param>
     /// <param name="output">Progress and the summary line.</param>
     /// <param name="errors">Usage and error lines.</param>
     /// <param name="cancellationToken">Stops the generation between steps.</param>

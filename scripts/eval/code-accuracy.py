@@ -84,7 +84,7 @@ def encode(soundstorm, model, wav_path, work, name):
 
 def tokenize(soundstorm, model, wav_path, npy_path):
     if not os.path.exists(npy_path):
-        run(soundstorm, "tokenize", "--model", model, "--in", wav_path, "--out", npy_path)
+        run(soundstorm, "tokenize", "--model", model, "--input", wav_path, "--out", npy_path)
     return np.load(npy_path)
 
 

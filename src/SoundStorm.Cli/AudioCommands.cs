@@ -13,20 +13,23 @@ internal static class AudioCommands
 {
     public static Command Tokenize()
     {
-        var input = new Option<FileInfo>("--in") { Description = "Speech WAV (any rate; resampled to the model's).", Required = true };
+        var input = new Option<FileInfo>("--input", "--in") { Description = "Speech WAV (any rate; resampled to the model's).", Required = true };
         var model = new Option<string?>("--model") { Description = "Model package with a semantic graph (default: the shipped model)." };
         var output = new Option<FileInfo>("--out") { Description = "Output .npy of int64 semantic tokens [T].", Required = true };
         var command = new Command("tokenize", "Turn speech into semantic tokens.") { input, model, output };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction((result, token) => CliErrors.GuardAsync(token, cancel =>
         {
-            var clip = ReadWav(result.GetValue(input)!);
+            string inputPath = result.GetValue(input)!.FullName, outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
+            var clip = InputFiles.ReadAudio(inputPath, "--input");
             using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)));
+            cancel.ThrowIfCancellationRequested();
             using var tokenizer = new SemanticTokenizer(package);
+            AudioLength.RequireToken(clip, "--input", inputPath, tokenizer.SampleRate);
             float[] audio = clip.SampleRate == tokenizer.SampleRate ? clip.ToMono() : new Resampler(clip.SampleRate, tokenizer.SampleRate).Process(clip.ToMono());
-            long[] tokens = tokenizer.Tokenize(audio);
-            NpyFile.Write(result.GetValue(output)!.FullName, new NpyArray(tokens, tokens.Length));
-            Console.WriteLine($"{clip.Duration.TotalSeconds:F2} s → {tokens.Length} tokens → {result.GetValue(output)!.FullName}");
-            return 0;
+            long[] tokens = tokenizer.Tokenize(audio, cancel);
+            NpyFile.Write(outputPath, new NpyArray(tokens, tokens.Length));
+            Console.WriteLine($"{clip.Duration.TotalSeconds:F2} s → {tokens.Length} tokens → {outputPath}");
+            return Task.FromResult(0);
         }));
         return command;
     }
@@ -38,11 +41,11 @@ internal static class AudioCommands
         var list = new Option<FileInfo?>("--list") { Description = "Instead of --source/--prompt/--out: a TSV of 'source<TAB>prompt<TAB>output' lines (prompt may be empty), all done by one process." };
         var model = new Option<string?>("--model") { Description = "Model package (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
-        var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM)." };
+        var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM, peak-normalised to -0.09 dBFS)." };
         var sampling = new SamplingFlags();
         var command = new Command("resynthesize", "Say what --source says in the voice of --prompt.") { source, prompt, list, model, seed, output };
         foreach (var option in sampling.All) command.Options.Add(option);
-        command.SetAction(result => CliErrors.GuardAsync(async () =>
+        command.SetAction((result, token) => CliErrors.GuardAsync(token, async cancel =>
         {
             var options = new PipelineOptions();
             options.Generation.Seed = result.GetValue(seed);
@@ -50,36 +53,58 @@ internal static class AudioCommands
             if (result.GetValue(list) is { } listFile)
             {
                 var jobs = BatchList.Read(listFile, "source", "prompt", "output");
-                using var batchPipeline = SoundStormPipeline.Load(ModelLocator.Resolve(result.GetValue(model)), options);
-                return await BatchList.RunAllAsync(jobs, job => Resynthesize(batchPipeline, job[0], job[1].Length > 0 ? job[1] : null, job[2])).ConfigureAwait(false);
+                using var batchPipeline = Load(ModelLocator.Resolve(result.GetValue(model)), options, family => sampling.RequireFamily(result, family), cancel);
+                return await BatchList.RunAllAsync(jobs, job => Resynthesize(batchPipeline, job[0], job[1].Length > 0 ? job[1] : null, job[2], cancel)).ConfigureAwait(false);
             }
             if (result.GetValue(source) is not { } sourceFile || result.GetValue(output) is not { } outputFile)
                 throw new CliException("Give --source and --out (and optionally --prompt), or --list FILE.");
-            var sourceClip = ReadWav(sourceFile);
-            var promptClip = result.GetValue(prompt) is { } p ? ReadWav(p) : null;
-            using var pipeline = SoundStormPipeline.Load(ModelLocator.Resolve(result.GetValue(model)), options);
+            string outputPath = OutputFiles.Check(outputFile.FullName, "--out");
+            var sourceClip = InputFiles.ReadAudio(sourceFile.FullName, "--source");
+            var promptClip = result.GetValue(prompt) is { } p ? InputFiles.ReadAudio(p.FullName, "--prompt") : null;
+            using var pipeline = Load(ModelLocator.Resolve(result.GetValue(model)), options, family => sampling.RequireFamily(result, family), cancel);
+            RequireLengths(pipeline, sourceClip, sourceFile.FullName, promptClip, result.GetValue(prompt)?.FullName);
             AudioClip audio = null!;
             await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
             {
                 var task = context.AddTask("resynthesizing");
                 var progress = new Progress<Onnx.Generation.GenerationProgress>(g => { task.MaxValue = g.TotalSteps; task.Value = g.Step; });
-                audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress).ConfigureAwait(false);
+                audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress, cancel).ConfigureAwait(false);
             }).ConfigureAwait(false);
-            WavWriter.Write(outputFile.FullName, audio);
-            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {outputFile.FullName}");
+            cancel.ThrowIfCancellationRequested();
+            WavWriter.Write(outputPath, audio);
+            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {outputPath}");
             return 0;
         }));
         return command;
     }
 
-    private static async Task<string> Resynthesize(SoundStormPipeline pipeline, string sourcePath, string? promptPath, string outputPath)
+    // The package is loaded (a zip unpacked) before the pipeline opens its sessions, so its family can be checked against
+    // the sampling flags and a Ctrl+C during unpacking stops before any graph runs. The sessions are open once
+    // constructed; the package (a zip's unpacked copy) only has to live while they load.
+    private static SoundStormPipeline Load(string path, PipelineOptions options, Action<string> checkFamily, CancellationToken cancel)
     {
-        var sourceClip = AudioFiles.Read(sourcePath);
-        var promptClip = promptPath is null ? null : AudioFiles.Read(promptPath);
-        var audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip).ConfigureAwait(false);
+        using var package = ModelPackage.Load(path);
+        cancel.ThrowIfCancellationRequested();
+        checkFamily(package.Manifest.ModelFamily);
+        return new SoundStormPipeline(package, options);
+    }
+
+    private static void RequireLengths(SoundStormPipeline pipeline, AudioClip source, string sourcePath, AudioClip? prompt, string? promptPath)
+    {
+        AudioLength.RequireToken(source, "--source", sourcePath, pipeline.SampleRate);
+        if (prompt is not null) AudioLength.RequireToken(prompt, "--prompt", promptPath!, pipeline.SampleRate);
+    }
+
+    private static async Task<string> Resynthesize(SoundStormPipeline pipeline, string sourcePath, string? promptPath, string outputPath, CancellationToken cancel)
+    {
+        outputPath = OutputFiles.Check(outputPath, "output");
+        var sourceClip = InputFiles.ReadAudio(sourcePath, "source");
+        var promptClip = promptPath is null ? null : InputFiles.ReadAudio(promptPath, "prompt");
+        AudioLength.RequireToken(sourceClip, "source", sourcePath, pipeline.SampleRate);
+        if (promptClip is not null) AudioLength.RequireToken(promptClip, "prompt", promptPath!, pipeline.SampleRate);
+        var audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, cancellationToken: cancel).ConfigureAwait(false);
+        cancel.ThrowIfCancellationRequested();
         WavWriter.Write(outputPath, audio);
         return $"{sourcePath} in the voice of {promptPath ?? "(no prompt)"}: {audio.Duration.TotalSeconds:F2} s → {outputPath}";
     }
-
-    private static AudioClip ReadWav(FileInfo file) => AudioFiles.Read(file.FullName);
 }

@@ -39,7 +39,7 @@ internal static class BatchList
             catch (Exception e) when (CliErrors.IsUserError(e))
             {
                 failed++;
-                Console.Error.WriteLine($"error: [{i + 1}/{rows.Count}] {string.Join(" ", rows[i])}: {e.Message}");
+                Console.Error.WriteLine($"error: [{i + 1}/{rows.Count}] {string.Join(" ", rows[i])}: {CliErrors.MessageOf(e)}");
             }
         }
         if (failed > 0) Console.Error.WriteLine($"error: {failed} of {rows.Count} jobs failed.");

@@ -6,6 +6,9 @@ internal sealed class CliException(string message) : Exception(message);
 /// <summary>Turns expected failures (bad input files, bad options) into one clear line instead of a stack trace.</summary>
 internal static class CliErrors
 {
+    /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
     public static int Guard(Func<int> action)
     {
         try
@@ -14,27 +17,39 @@ internal static class CliErrors
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {MessageOf(e)}");
             return 2;
         }
     }
 
-    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    /// <summary>Runs a verb that stops cleanly on Ctrl+C or <paramref name="cancellationToken"/>: exit code 130, nothing written.</summary>
+    public static async Task<int> GuardAsync(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
     {
+        using var ctrlC = new CtrlC(cancellationToken);
         try
         {
-            return await action().ConfigureAwait(false);
+            return await action(ctrlC.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ctrlC.Token.IsCancellationRequested && e is OperationCanceledException or AggregateException)
+        {
+            Console.Error.WriteLine("cancelled; no output written.");
+            return Cancelled;
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {MessageOf(e)}");
             return 2;
         }
     }
+
+    /// <summary>The message without the "(Parameter 'x')" that ArgumentException appends: the name is the library's, not an option the user typed.</summary>
+    internal static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     // Library exceptions that describe bad input; anything else is a bug and keeps its stack trace.
     internal static bool IsUserError(Exception e) => e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
         or IOException or InvalidDataException or Onnx.IO.NpyFormatException or Export.Checkpoints.CheckpointFormatException
-        or Export.Weights.WeightMismatchException or Export.Onnx.OnnxFormatException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
+        or Export.Weights.WeightMismatchException or Export.Onnx.OnnxFormatException or Export.Codec.HifiCodecConfigException
+        or System.Text.Json.JsonException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
         || e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal) || e.GetType().Name.EndsWith("PackageException", StringComparison.Ordinal);
 }

@@ -14,6 +14,7 @@ internal static class Commands
         yield return PackCommand.Create();
         yield return DecodeCommand.Create();
         yield return AudioCommands.Tokenize();
+        yield return EncodeCommand.Create();
         yield return AudioCommands.Resynthesize();
         yield return RoundTripCommand.Create();
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
-using SoundStorm.Onnx.IO;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;
@@ -13,23 +12,20 @@ internal static class DecodeCommand
     {
         var codes = new Option<FileInfo>("--codes") { Description = "Codec tokens, int .npy of shape [T, Q].", Required = true };
         var model = new Option<string?>("--model") { Description = "Model package with a codec_decoder graph (default: the shipped model)." };
-        var output = new Option<FileInfo>("--out") { Description = "Output WAV (16-bit PCM).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Output WAV (16-bit PCM; the codec's output as is, not normalised).", Required = true };
         var command = new Command("decode", "Turn codec tokens into a WAV file.") { codes, model, output };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction((result, token) => CliErrors.GuardAsync(token, cancel =>
         {
-            var file = result.GetValue(codes)!;
-            if (!file.Exists) throw new CliException($"--codes '{file.FullName}' does not exist.");
-            var array = NpyFile.Read(file.FullName);
-            if (array.Shape.Count != 2) throw new CliException($"--codes '{file.Name}': expected shape [T, Q], found ({string.Join(", ", array.Shape)}).");
-            var grid = new long[array.Shape[0], array.Shape[1]];
-            long[] flat = array.ToInt64();
-            Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(long));
+            string outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
+            long[,] grid = TokenFiles.ReadGrid(result.GetValue(codes)!.FullName, "--codes");
             using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)));
+            cancel.ThrowIfCancellationRequested();
             using var codec = new NeuralCodec(package);
-            float[] audio = codec.Decode(grid);
-            WavWriter.Write(result.GetValue(output)!.FullName, new AudioClip(audio, codec.SampleRate));
-            Console.WriteLine($"{grid.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s at {codec.SampleRate} Hz → {result.GetValue(output)!.FullName}");
-            return 0;
+            float[] audio = codec.Decode(grid, cancel);
+            cancel.ThrowIfCancellationRequested();
+            WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
+            Console.WriteLine($"{grid.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s at {codec.SampleRate} Hz → {outputPath}");
+            return Task.FromResult(0);
         }));
         return command;
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.IO;
 using SoundStorm.Onnx.Packages;
 using Spectre.Console;
 
@@ -10,7 +9,7 @@ namespace SoundStorm.Cli;
 
 /// <summary>
 /// <c>soundstorm generate --semantic S.npy [--prompt-semantic PS.npy --prompt-acoustic PA.npy] [--model DIR]
-/// [--seed N] [sampling flags] --out A.npy</c>: semantic tokens in, acoustic tokens out (int64 .npy).
+/// [--seed N] [sampling flags] --out A.npy|O.wav</c>: semantic tokens in, acoustic tokens (int64 .npy) or audio out.
 /// </summary>
 internal static class GenerateCommand
 {
@@ -18,46 +17,43 @@ internal static class GenerateCommand
     {
         var semantic = new Option<FileInfo>("--semantic") { Description = "Semantic tokens, int .npy of shape [T].", Required = true };
         var promptSemantic = new Option<FileInfo?>("--prompt-semantic") { Description = "Prompt semantic tokens [Tp] (with --prompt-acoustic)." };
-        var promptAcoustic = new Option<FileInfo?>("--prompt-acoustic") { Description = "Prompt codec tokens [Tp, Q]." };
+        var promptAcoustic = new Option<FileInfo?>("--prompt-acoustic") { Description = "Prompt codec tokens [Tp, Q] (from 'soundstorm encode')." };
         var model = new Option<string?>("--model") { Description = "Model package folder or zip (default: the shipped model)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
         var sampling = new SamplingFlags();
-        var output = new Option<FileInfo>("--out") { Description = "Output: .npy of int64 codes [T, Q], or .wav (decoded by the package's codec).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Output: .npy of int64 codes [T, Q], or .wav (the package's codec output as is, exactly what 'decode' makes of the .npy).", Required = true };
         var command = new Command("generate", "Generate acoustic tokens from semantic tokens.") { semantic, promptSemantic, promptAcoustic, model, seed, output };
         foreach (var option in sampling.All) command.Options.Add(option);
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction((result, token) => CliErrors.GuardAsync(token, cancel =>
         {
             var options = new GenerationOptions { Seed = result.GetValue(seed) };
             sampling.Apply(result, options);
-            return Run(result.GetValue(semantic)!, result.GetValue(promptSemantic), result.GetValue(promptAcoustic), result.GetValue(model),
-                options, result.GetValue(output)!);
+            var inputs = new Inputs(result.GetValue(semantic)!.FullName, result.GetValue(promptSemantic)?.FullName, result.GetValue(promptAcoustic)?.FullName);
+            return Task.FromResult(Run(inputs, result.GetValue(model), options, family => sampling.RequireFamily(result, family), result.GetValue(output)!, cancel));
         }));
         return command;
     }
 
-    internal static int Run(FileInfo semanticFile, FileInfo? promptSemanticFile, FileInfo? promptAcousticFile, string? model, GenerationOptions options, FileInfo output)
+    private sealed record Inputs(string Semantic, string? PromptSemantic, string? PromptAcoustic);
+
+    private static int Run(Inputs inputs, string? model, GenerationOptions options, Action<string> checkFamily, FileInfo output, CancellationToken cancel)
     {
         bool wav = output.Name.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
         if (!wav && !output.Name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new CliException($"--out '{output.Name}': expected a .npy (codes) or .wav (audio) file name.");
-        long[] semantic = ReadVector(semanticFile, "--semantic");
-        long[,]? promptAcoustic = null;
+        string outputPath = OutputFiles.Check(output.FullName, "--out");
+        long[] semantic = TokenFiles.ReadVector(inputs.Semantic, "--semantic");
+        long[,]? promptAcoustic = inputs.PromptAcoustic is null ? null : TokenFiles.ReadGrid(inputs.PromptAcoustic, "--prompt-acoustic");
         long[]? promptSemantic = null;
-        if (promptAcousticFile is not null)
-        {
-            var array = NpyFile.Read(promptAcousticFile.FullName);
-            if (array.Shape.Count != 2) throw new CliException($"--prompt-acoustic '{promptAcousticFile.Name}': expected shape [Tp, Q], found ({string.Join(", ", array.Shape)}).");
-            long[] flat = array.ToInt64();
-            promptAcoustic = new long[array.Shape[0], array.Shape[1]];
-            Buffer.BlockCopy(flat, 0, promptAcoustic, 0, flat.Length * sizeof(long));
-        }
-        if (promptSemanticFile is not null)
+        if (inputs.PromptSemantic is not null)
         {
             if (promptAcoustic is null) throw new CliException("--prompt-semantic needs --prompt-acoustic.");
-            promptSemantic = ReadVector(promptSemanticFile, "--prompt-semantic");
+            promptSemantic = TokenFiles.ReadVector(inputs.PromptSemantic, "--prompt-semantic");
         }
 
         using var package = ModelPackage.Load(ModelLocator.Resolve(model));
+        cancel.ThrowIfCancellationRequested();
+        checkFamily(package.Manifest.ModelFamily);
         using var generator = new SoundStormGenerator(package);
         var request = new GenerationRequest(semantic, promptAcoustic, promptSemantic);
 
@@ -68,7 +64,7 @@ internal static class GenerateCommand
             var task = context.AddTask("generating", maxValue: run.TotalSteps);
             while (!run.IsDone)
             {
-                run.Step();
+                run.Step(cancel);
                 task.Value = run.CompletedSteps;
             }
             tokens = run.GetResult(0);
@@ -76,24 +72,15 @@ internal static class GenerateCommand
         if (wav)
         {
             using var codec = new NeuralCodec(package);
-            float[] audio = codec.Decode(tokens);
-            Loudness.NormalizePeak(audio, 20 * Math.Log10(0.99));
-            WavWriter.Write(output.FullName, new AudioClip(audio, codec.SampleRate));
-            Console.WriteLine($"{tokens.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {output.FullName}");
+            float[] audio = codec.Decode(tokens, cancel);
+            cancel.ThrowIfCancellationRequested();
+            WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
+            Console.WriteLine($"{tokens.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {outputPath}");
             return 0;
         }
-        var flatTokens = new long[tokens.Length];
-        Buffer.BlockCopy(tokens, 0, flatTokens, 0, flatTokens.Length * sizeof(long));
-        NpyFile.Write(output.FullName, new NpyArray(flatTokens, tokens.GetLength(0), tokens.GetLength(1)));
-        Console.WriteLine($"{tokens.GetLength(0)} frames × {tokens.GetLength(1)} codebooks → {output.FullName}");
+        cancel.ThrowIfCancellationRequested();
+        TokenFiles.WriteGrid(outputPath, tokens);
+        Console.WriteLine($"{tokens.GetLength(0)} frames × {tokens.GetLength(1)} codebooks → {outputPath}");
         return 0;
-    }
-
-    private static long[] ReadVector(FileInfo file, string option)
-    {
-        if (!file.Exists) throw new CliException($"{option} '{file.FullName}' does not exist.");
-        var array = NpyFile.Read(file.FullName);
-        if (array.Shape.Count != 1) throw new CliException($"{option} '{file.Name}': expected a 1-D array [T], found shape ({string.Join(", ", array.Shape)}).");
-        return array.ToInt64();
     }
 }

@@ -15,6 +15,8 @@ internal static class ImportCommand
         return command;
     }
 
+    private static string? OptionalInput(FileInfo? file, string option) => file is null ? null : InputFiles.Require(file.FullName, option);
+
     private static Command Hubert()
     {
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "fairseq .pt, torchaudio .pth, or Hugging Face model.safetensors / pytorch_model.bin.", Required = true };
@@ -25,9 +27,8 @@ internal static class ImportCommand
         var command = new Command("hubert", "Import a HuBERT checkpoint (+ k-means) as the semantic tokenizer graph.") { checkpoint, config, layer, kmeans, output };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var file = result.GetValue(checkpoint)!;
-            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
-            var r = HubertImporter.Import(file.FullName, result.GetValue(config)?.FullName, result.GetValue(layer), result.GetValue(kmeans)?.FullName, result.GetValue(output)!.FullName);
+            string file = InputFiles.Require(result.GetValue(checkpoint)!.FullName, "--checkpoint");
+            var r = HubertImporter.Import(file, OptionalInput(result.GetValue(config), "--config"), result.GetValue(layer), result.GetValue(kmeans)?.FullName, result.GetValue(output)!.FullName);
             Console.WriteLine($"HuBERT: {r.Config.Layers} layers × {r.Config.EmbedDim}, output of layer {r.Layer}" +
                 (r.Clusters > 0 ? $", {r.Clusters} k-means clusters → token ids" : " → features (no k-means: not usable as a package's tokenizer)") + $" → {result.GetValue(output)!.FullName}");
             return 0;
@@ -43,9 +44,8 @@ internal static class ImportCommand
         var command = new Command("hificodec", "Import an AcademiCodec HiFi-Codec checkpoint.") { checkpoint, config, output };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var file = result.GetValue(checkpoint)!;
-            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
-            var r = HifiCodecImporter.Import(file.FullName, result.GetValue(config)!.FullName, result.GetValue(output)!.FullName);
+            string file = InputFiles.Require(result.GetValue(checkpoint)!.FullName, "--checkpoint");
+            var r = HifiCodecImporter.Import(file, InputFiles.Require(result.GetValue(config)!.FullName, "--config"), result.GetValue(output)!.FullName);
             Console.WriteLine($"HiFi-Codec: {r.SampleRate} Hz, hop {r.Hop}, {r.Codebooks} codes per frame × {r.CodebookSize}, {r.TensorCount} tensors → {result.GetValue(output)!.FullName}");
             return 0;
         }));
@@ -61,9 +61,8 @@ internal static class ImportCommand
         var command = new Command("seed-soundstorm", "Import a yangdongchao/SoundStorm s2 checkpoint.") { checkpoint, config, ema, output };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var file = result.GetValue(checkpoint)!;
-            if (!file.Exists) throw new CliException($"Checkpoint '{file.FullName}' does not exist.");
-            var c = SeedCheckpointImporter.Import(file.FullName, result.GetValue(output)!.FullName, result.GetValue(config)?.FullName,
+            string file = InputFiles.Require(result.GetValue(checkpoint)!.FullName, "--checkpoint");
+            var c = SeedCheckpointImporter.Import(file, result.GetValue(output)!.FullName, OptionalInput(result.GetValue(config), "--config"),
                 result.GetValue(ema) ? SeedWeights.Ema : SeedWeights.Model);
             Console.WriteLine($"seed model: {c.Layers} layers × {c.Dim} wide, {c.Heads} heads, Q={c.Codebooks}, V={c.CodebookSize}, K={c.SemanticVocab} → {result.GetValue(output)!.FullName}");
             return 0;

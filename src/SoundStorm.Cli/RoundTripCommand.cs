@@ -13,22 +13,29 @@ internal static class RoundTripCommand
 {
     public static Command Create()
     {
-        var input = new Option<FileInfo?>("--input") { Description = "Speech WAV (any rate; resampled to the codec's)." };
+        var input = new Option<FileInfo?>("--input", "--in") { Description = "Speech WAV (any rate; resampled to the codec's)." };
         var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM at the codec's rate; frames · hop samples)." };
         var list = new Option<FileInfo?>("--list") { Description = "Instead of --input/--out: a TSV of 'input<TAB>output' lines, all done by one process." };
         var model = new Option<string?>("--model") { Description = "Model package with codec_encoder and codec_decoder (default: the shipped model)." };
         var codecFolder = new Option<DirectoryInfo?>("--codec") { Description = "Instead of --model: a codec fragment folder (fragment.json + graphs, from 'import hificodec')." };
         var command = new Command("roundtrip", "Encode speech with the codec and decode it again.") { input, output, list, model, codecFolder };
-        command.SetAction(result => CliErrors.GuardAsync(async () =>
+        command.SetAction((result, token) => CliErrors.GuardAsync(token, async cancel =>
         {
-            var jobs = result.GetValue(list) is { } listFile ? BatchList.Read(listFile, "input", "output")
-                : result.GetValue(input) is { } i && result.GetValue(output) is { } o ? [[i.FullName, o.FullName]]
-                : throw new CliException("Give --input and --out, or --list FILE.");
+            var jobs = result.GetValue(list) is { } listFile ? BatchList.Read(listFile, "input", "output") : null;
+            if (jobs is null && (result.GetValue(input) is null || result.GetValue(output) is null))
+                throw new CliException("Give --input and --out, or --list FILE.");
             using var codec = Open(result.GetValue(model), result.GetValue(codecFolder));
+            cancel.ThrowIfCancellationRequested();
             if (!codec.CanEncode || !codec.CanDecode)
                 throw new CliException("A round trip needs both codec graphs (codec_encoder and codec_decoder); the codec given lacks one.");
             var resamplers = new Dictionary<int, Resampler>();
-            return await BatchList.RunAllAsync(jobs, job => Task.FromResult(RoundTrip(codec, job[0], job[1], resamplers))).ConfigureAwait(false);
+            // One file is reported as any other verb's error (one line); a list reports each failed job and a summary.
+            if (jobs is null)
+            {
+                Console.WriteLine(RoundTrip(codec, result.GetValue(input)!.FullName, result.GetValue(output)!.FullName, resamplers, cancel));
+                return 0;
+            }
+            return await BatchList.RunAllAsync(jobs, job => Task.FromResult(RoundTrip(codec, job[0], job[1], resamplers, cancel))).ConfigureAwait(false);
         }));
         return command;
     }
@@ -38,7 +45,7 @@ internal static class RoundTripCommand
         if (codecFolder is not null)
         {
             if (model is not null) throw new CliException("Give either --model or --codec, not both.");
-            if (!codecFolder.Exists) throw new CliException($"Codec folder '{codecFolder.FullName}' does not exist.");
+            if (!codecFolder.Exists) throw new CliException($"--codec folder '{codecFolder.FullName}' does not exist.");
             return NeuralCodec.FromFragment(codecFolder.FullName);
         }
         using var package = ModelPackage.Load(ModelLocator.Resolve(model));
@@ -46,9 +53,11 @@ internal static class RoundTripCommand
         return new NeuralCodec(package);
     }
 
-    private static string RoundTrip(NeuralCodec codec, string inputPath, string outputPath, Dictionary<int, Resampler> resamplers)
+    private static string RoundTrip(NeuralCodec codec, string inputPath, string outputPath, Dictionary<int, Resampler> resamplers, CancellationToken cancel)
     {
-        var clip = AudioFiles.Read(inputPath);
+        outputPath = OutputFiles.Check(outputPath, "--out");
+        var clip = InputFiles.ReadAudio(inputPath, "--input");
+        AudioLength.RequireCodecFrame(clip, "--input", inputPath, codec.SampleRate, codec.Hop);
         float[] audio = clip.ToMono();
         if (clip.SampleRate != codec.SampleRate)
         {
@@ -56,8 +65,9 @@ internal static class RoundTripCommand
                 resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, codec.SampleRate);
             audio = resampler.Process(audio);
         }
-        long[,] codes = codec.Encode(audio);
-        var decoded = new AudioClip(codec.Decode(codes), codec.SampleRate);
+        long[,] codes = codec.Encode(audio, cancel);
+        var decoded = new AudioClip(codec.Decode(codes, cancel), codec.SampleRate);
+        cancel.ThrowIfCancellationRequested();
         WavWriter.Write(outputPath, decoded);
         return $"{inputPath}: {clip.Duration.TotalSeconds:F2} s → {codes.GetLength(0)} frames × {codes.GetLength(1)} codes → {outputPath}";
     }

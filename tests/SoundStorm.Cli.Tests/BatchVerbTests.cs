@@ -24,7 +24,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
     private static bool SpeechMissing() =>
         !File.Exists(SpeechA) && Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") != "1"; // pocketsphinx-testdata
 
-    [Fact]
+    [ReferenceFact]
     public void Roundtrip_writes_the_codecs_decoding_of_its_own_encoding_the_same_from_package_and_fragment()
     {
         if (SpeechMissing()) return;
@@ -44,7 +44,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         Assert.Equal(File.ReadAllBytes($"{_dir}/expected.wav"), File.ReadAllBytes($"{_dir}/p.wav"));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Roundtrip_list_does_every_good_job_and_names_the_bad_one()
     {
         if (SpeechMissing()) return;
@@ -62,7 +62,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         Assert.True(File.Exists($"{_dir}/a.wav"));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Bad_lists_and_missing_options_are_one_error_line()
     {
         File.WriteAllLines($"{_dir}/bad.tsv", ["only-one-column"]);
@@ -83,7 +83,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         Assert.Contains("--source and --out", noSource.Error);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Resynthesize_list_matches_single_runs_with_the_same_seed()
     {
         if (SpeechMissing()) return;

@@ -5,14 +5,17 @@ namespace SoundStorm.Cli.Tests;
 /// <summary>Runs the tool in-process with stdout/stderr captured (tests using it share one non-parallel collection).</summary>
 internal static class CliRunner
 {
-    public static (int Code, string Out, string Error) Run(params string[] args)
+    public static (int Code, string Out, string Error) Run(params string[] args) => Run(CancellationToken.None, args);
+
+    /// <summary>Runs with <paramref name="cancellationToken"/> standing in for Ctrl+C.</summary>
+    public static (int Code, string Out, string Error) Run(CancellationToken cancellationToken, params string[] args)
     {
         var oldOut = Console.Out; var oldError = Console.Error;
         var stdout = new StringWriter(); var stderr = new StringWriter();
         Console.SetOut(stdout); Console.SetError(stderr);
         try
         {
-            int code = CliApp.RunAsync(args).GetAwaiter().GetResult();
+            int code = CliApp.RunAsync(args, cancellationToken).GetAwaiter().GetResult();
             return (code, stdout.ToString(), stderr.ToString());
         }
         finally
@@ -27,14 +30,15 @@ public sealed class ConsoleCollection;
 
 internal static class Paths
 {
-    public static string Reference(string folder, string file)
+    /// <summary>A file of the reference data (see <see cref="SoundStorm.Tests.Shared.ReferenceData"/>).</summary>
+    public static string Reference(string folder, string file) => SoundStorm.Tests.Shared.ReferenceData.File(folder, file);
+
+    /// <summary>The checkout this test binary was built from.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "..", "shared", "reference", folder, file);
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        throw new FileNotFoundException($"shared/reference/{folder}/{file} not found");
+            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
+        throw new InvalidOperationException("tests run outside the repository");
     }
 
     public static string NewTemp()

@@ -1,5 +1,6 @@
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -24,7 +25,7 @@ public sealed class CodecCommandTests : IDisposable
         return $"{_dir}/package.zip";
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Decode_reproduces_the_reference_waveform_as_16_bit_audio()
     {
         string package = Package();
@@ -47,7 +48,7 @@ public sealed class CodecCommandTests : IDisposable
         Assert.True(worst <= 0.5 / 32768 + 1e-4, $"max |diff| {worst:E2}");
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Generated_codes_decode_to_audio_of_the_right_length()
     {
         string package = Package();
@@ -60,7 +61,7 @@ public sealed class CodecCommandTests : IDisposable
         Assert.All(clip.ToMono(), v => Assert.True(float.IsFinite(v)));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Generate_writes_audio_directly_when_asked_for_a_wav()
     {
         string package = Package();
@@ -71,7 +72,7 @@ public sealed class CodecCommandTests : IDisposable
         Assert.Equal(12 * 320, WavReader.Read($"{_dir}/g.wav").FrameCount);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Decode_refuses_codes_out_of_range()
     {
         string package = Package();

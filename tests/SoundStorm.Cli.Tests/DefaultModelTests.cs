@@ -14,12 +14,7 @@ public sealed class DefaultModelTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
-        throw new InvalidOperationException("tests run outside the repository");
-    }
+    private static string RepositoryRoot() => Paths.RepositoryRoot();
 
     private static string Sample(string name) => Path.Combine(RepositoryRoot(), "samples", "audio", name);
 

@@ -1,4 +1,5 @@
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -21,7 +22,7 @@ public sealed class GenerateWorkflowTests : IDisposable
         return $"{_dir}/package";
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Packed_seed_model_generates_codes_reproducibly()
     {
         string package = Pack();
@@ -47,7 +48,52 @@ public sealed class GenerateWorkflowTests : IDisposable
         Assert.Equal(a.As<long>(), NpyFile.Read($"{_dir}/b.npy").As<long>());
     }
 
+    [ReferenceFact]
+    public void Seed_sampler_flags_reach_the_seed_sampler()
+    {
+        string package = Pack();
+        NpyFile.Write($"{_dir}/s.npy", new NpyArray(NpyFile.Read(Ref("target_semantics.npy")).ToInt64()[..16], 16));
+        long[] Generate(string name, params string[] flags)
+        {
+            var run = CliRunner.Run(["generate", "--model", package, "--semantic", $"{_dir}/s.npy", "--seed", "3", "--out", $"{_dir}/{name}.npy", .. flags]);
+            Assert.True(run.Code == 0, run.Error);
+            return NpyFile.Read($"{_dir}/{name}.npy").ToInt64();
+        }
+        long[] purity = Generate("purity");
+        Assert.Equal(purity, Generate("explicit", "--skip-steps", "0", "--top-r", "0.85", "--purity-weight", "2")); // the defaults, spelled out
+        Assert.NotEqual(purity, Generate("skip", "--skip-steps", "4"));
+        Assert.NotEqual(purity, Generate("greedy", "--top-r", "0.01"));
+    }
+
+    [Theory]
+    [InlineData("--skip-steps", "99", "--skip-steps 99: expected 0 (purity-prior sampler) or a step count in 1..98.")]
+    [InlineData("--top-r", "0", "--top-r 0: expected a number in (0, 1].")]
+    [InlineData("--purity-weight", "-1", "--purity-weight -1: expected a finite number ≥ 0.")]
+    public void Out_of_range_seed_sampler_flags_are_one_error_naming_the_flag(string flag, string value, string message)
+    {
+        NpyFile.Write($"{_dir}/s.npy", new NpyArray(new long[] { 1, 2, 3 }, 3));
+        var (code, _, error) = CliRunner.Run("generate", "--semantic", $"{_dir}/s.npy", "--out", $"{_dir}/x.npy", flag, value);
+        Assert.Equal($"error: {message}{Environment.NewLine}", error);
+        Assert.Equal(2, code);
+    }
+
     [Fact]
+    public void Seed_sampler_flags_are_refused_for_a_paper_family_package()
+    {
+        NpyFile.Write($"{_dir}/s.npy", new NpyArray(new long[] { 1, 2, 3 }, 3));
+        // The shipped default model is of the paper's (MaskGIT) family.
+        var (code, _, error) = CliRunner.Run("generate", "--semantic", $"{_dir}/s.npy", "--out", $"{_dir}/x.npy", "--top-r", "0.9", "--skip-steps", "4");
+        Assert.Equal("error: --skip-steps, --top-r: flags of the seed-diffusion sampler, but the package is of the 'maskgit' family " +
+            $"(its sampler takes --steps, --temperature, --top-k, --top-p, --confidence-noise, --sample-finer-levels).{Environment.NewLine}", error);
+        Assert.Equal(2, code);
+        Assert.False(File.Exists($"{_dir}/x.npy"));
+        var resynthesis = CliRunner.Run("resynthesize", "--source", Path.Combine(Paths.RepositoryRoot(), "samples", "audio", "carlo-it-prompt.wav"),
+            "--out", $"{_dir}/x.wav", "--purity-weight", "1");
+        Assert.StartsWith("error: --purity-weight: flags of the seed-diffusion sampler", resynthesis.Error);
+        Assert.Equal(2, resynthesis.Code);
+    }
+
+    [ReferenceFact]
     public void Out_of_range_semantic_tokens_are_one_clear_error()
     {
         string package = Pack();

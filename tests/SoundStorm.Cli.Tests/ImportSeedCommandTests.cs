@@ -1,4 +1,5 @@
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 
@@ -13,7 +14,7 @@ public sealed class ImportSeedCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
+    [ReferenceFact]
     public void Imported_graphs_reproduce_reference_logits_through_run_graph()
     {
         string Ref(string f) => Paths.Reference("soundstorm-s2", f);
@@ -57,7 +58,7 @@ public sealed class ImportSeedCommandTests : IDisposable
         Assert.True(maxDiff / maxRef <= 1e-4, $"relative error {maxDiff / maxRef:E2}");
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Truncated_checkpoint_is_one_error_line()
     {
         var bytes = File.ReadAllBytes(Paths.Reference("soundstorm-s2", "last.pth"));

@@ -22,15 +22,26 @@ public sealed class PackedToolTests : IDisposable
         string copy = Path.Combine(_dir, "src"), feed = Path.Combine(_dir, "feed"), tools = Path.Combine(_dir, "tools");
         RepositoryCopy.Make(copy, Path.Combine("src", "SoundStorm.Cli"), Path.Combine("src", "SoundStorm.Onnx"),
             Path.Combine("export", "SoundStorm.Export"), Path.Combine("models", "default"));
+        // This platform's package only (the README's `dotnet pack` makes one per platform), to keep the test short.
+        string rid = ThisPlatform();
         await DotnetProcess.RunAsync(copy, new Dictionary<string, string>(), "pack", "src/SoundStorm.Cli/SoundStorm.Cli.csproj",
-            "-c", "Release", "-o", feed, $"-p:Version={_version}");
-        string nupkg = Path.Combine(feed, $"SoundStorm.Onnx.Cli.{_version}.nupkg");
-        using (var zip = ZipFile.OpenRead(nupkg))
+            "-c", "Release", "-o", feed, $"-p:Version={_version}", $"-p:ToolPackageRuntimeIdentifiers={rid}");
+        using (var pointer = ZipFile.OpenRead(Path.Combine(feed, $"SoundStorm.Onnx.Cli.{_version}.nupkg")))
         {
-            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            // The package `dotnet tool install` finds by name only names the platform packages: no natives, no model.
+            Assert.Contains("tools/any/any/DotnetToolSettings.xml", pointer.Entries.Select(e => e.FullName));
+            Assert.DoesNotContain(pointer.Entries, e => e.FullName.Contains("onnxruntime", StringComparison.Ordinal) || e.FullName.Contains("models/", StringComparison.Ordinal));
+            string nuspec = new StreamReader(pointer.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+            Assert.Contains("<license type=\"expression\">MIT AND CC-BY-SA-3.0</license>", nuspec);
+            Assert.DoesNotContain("example.invalid", nuspec);
+        }
+        using (var platform = ZipFile.OpenRead(Path.Combine(feed, $"SoundStorm.Onnx.Cli.{rid}.{_version}.nupkg")))
+        {
+            var entries = platform.Entries.Select(e => e.FullName).ToHashSet();
             string[] model = Directory.GetFiles(Path.Combine(RepositoryCopy.Root(), "models", "default")).Select(Path.GetFileName).ToArray()!;
-            Assert.All(model, f => Assert.Contains($"tools/net10.0/any/models/default/{f}", entries));
-            Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
+            Assert.All(model, f => Assert.Contains($"tools/net10.0/{rid}/models/default/{f}", entries));
+            // Only this platform's ONNX Runtime natives: no runtimes/<other platform>/ folders.
+            Assert.DoesNotContain(entries, e => e.Contains("/runtimes/", StringComparison.Ordinal));
         }
 
         await DotnetProcess.RunAsync(_dir, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_dir, "packages") },
@@ -39,6 +50,12 @@ public sealed class PackedToolTests : IDisposable
         Assert.True(code == 0, output);
         // Outside any checkout (the tool and the working folder are under the temp folder), so this is the carried model.
         Assert.Contains("soundstorm-default", output);
+    }
+
+    private static string ThisPlatform()
+    {
+        string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        return $"{os}-{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
     }
 
     private async Task<(int Code, string Output)> RunToolAsync(string tool, params string[] args)

@@ -15,7 +15,7 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
 {
     private const long MaxRequestBytes = 4L << 20;
 
-    [Fact]
+    [ReferenceFact]
     public async Task Listens_on_loopback_and_answers_health()
     {
         await using var server = await Server.StartAsync(fixture.PackageFolder);
@@ -26,7 +26,7 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Resynthesize_streams_a_wav_of_the_source_length()
     {
         if (RecordedSpeech.Find("0890") is not { } source || RecordedSpeech.Find("0920") is not { } prompt) return;
@@ -47,7 +47,7 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         Assert.Equal(0.99, clip.ToMono().Max(Math.Abs), 3);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Without_a_prompt_the_voice_is_the_models_choice_and_the_length_still_follows_the_source()
     {
         if (RecordedSpeech.Find("0930") is not { } source) return;
@@ -59,7 +59,7 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         Assert.Equal(((WavReader.Read(source).FrameCount - 400) / 320 + 1) * 320, clip.FrameCount);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Bad_uploads_are_400_with_a_message_that_says_what_is_wrong()
     {
         await using var server = await Server.StartAsync(fixture.PackageFolder);
@@ -83,7 +83,7 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         Assert.Contains("application/json", problem);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Uploads_over_the_size_limit_are_413()
     {
         await using var server = await Server.StartAsync(fixture.PackageFolder);

@@ -11,7 +11,7 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
+    [ReferenceFact]
     public async Task Writes_a_wav_of_the_source_length_and_reports_every_step()
     {
         if (RecordedSpeech.Find("0890") is not { } source || RecordedSpeech.Find("0920") is not { } prompt) return;
@@ -32,7 +32,7 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
         Assert.Contains($"wrote {output}", stdout.Split('\n').Last(l => l.Length > 0));
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Package_from_the_environment_variable_is_used_when_no_argument_names_one()
     {
         if (RecordedSpeech.Find("0870") is not { } source || RecordedSpeech.Find("0880") is not { } prompt) return;
@@ -42,7 +42,24 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
         Assert.True(File.Exists(output));
     }
 
-    [Fact]
+    [ReferenceFact]
+    public async Task Main_uses_the_checkouts_default_model_when_no_package_is_named()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("SOUNDSTORM_MODEL")); // otherwise that package would be used
+        string audio = Path.Combine(RepositoryRoot(), "samples", "audio"), output = Path.Combine(_dir, "default.wav");
+        int code = await Program.Main([Path.Combine(audio, "allison-en-new-extension.wav"), Path.Combine(audio, "carlo-it-prompt.wav"), output]);
+        Assert.Equal(0, code);
+        Assert.Equal(16000, WavReader.Read(output).SampleRate);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
+        throw new InvalidOperationException("tests run outside the repository");
+    }
+
+    [ReferenceFact]
     public async Task Missing_package_is_exit_code_2_with_a_message()
     {
         var (code, _, stderr) = await Run(["a.wav", "b.wav", Path.Combine(_dir, "x.wav")], defaultPackage: null);
@@ -51,7 +68,7 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
         Assert.Contains("SOUNDSTORM_MODEL", stderr);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Unreadable_inputs_are_exit_code_2_naming_the_file()
     {
         string notWav = Path.Combine(_dir, "notes.wav");
@@ -75,7 +92,7 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
         Assert.False(File.Exists(output));
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Wrong_argument_count_prints_the_usage()
     {
         var (code, _, stderr) = await Run(["only-one.wav"]);

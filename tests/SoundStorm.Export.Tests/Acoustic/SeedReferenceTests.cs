@@ -4,6 +4,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Acoustic;
 
@@ -23,7 +24,7 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static long[] Ids(string name) => NpyFile.Read(Path.Combine(Dir, name)).ToInt64();
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData(SeedWeights.Model)]
     [InlineData(SeedWeights.Ema)]
     public void Imported_checkpoint_reproduces_reference_logits(SeedWeights which)
@@ -74,7 +75,7 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(error <= 1e-4, $"logits relative error {error:E3}");
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Missing_and_unexpected_tensors_are_listed_together()
     {
         var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));
@@ -88,7 +89,7 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("unexpected 1: blocks.1.extra.weight", e.Message);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Misshapen_tensor_names_the_tensor_and_both_shapes()
     {
         var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));

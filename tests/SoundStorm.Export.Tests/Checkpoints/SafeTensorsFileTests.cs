@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 
@@ -118,7 +119,7 @@ public sealed class SafeTensorsFileTests : IDisposable
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void ReadsTheHubertReferenceFileWrittenBySomeoneElse()
     {
         SafeTensorsContent content = SafeTensorsFile.Read(ReferencePaths.Get("hubert", "model_hf.safetensors"));

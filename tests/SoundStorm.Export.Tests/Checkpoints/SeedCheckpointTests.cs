@@ -1,4 +1,5 @@
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 
@@ -10,7 +11,7 @@ public sealed class SeedCheckpointTests
         ["float32"] = CheckpointDType.F32, ["int64"] = CheckpointDType.I64,
     };
 
-    [Fact]
+    [ReferenceFact]
     public void SoundStormSolverCheckpointHasTheListedModelAndEmaStateDicts()
     {
         string path = ReferencePaths.Get("soundstorm-s2", "last.pth");
@@ -29,7 +30,7 @@ public sealed class SeedCheckpointTests
         Assert.Equal([0L], model["transformer.transformer.inc.double_conv.1.num_batches_tracked"].ToInt64());
     }
 
-    [Fact]
+    [ReferenceFact]
     public void SoundStormSolverCheckpointKeepsTheNonTensorEntries()
     {
         var root = Assert.IsType<CheckpointDict>(TorchCheckpoint.Load(ReferencePaths.Get("soundstorm-s2", "last.pth")));
@@ -53,7 +54,7 @@ public sealed class SeedCheckpointTests
         Assert.Equal(new List<object?> { 2e-06 }, scheduler["min_lrs"]);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void HubertTorchaudioCheckpointEqualsTheSafetensorsCopyUnderTheHuggingFaceNames()
     {
         OrderedDictionary<string, CheckpointTensor> torch = TorchCheckpoint.LoadStateDict(ReferencePaths.Get("hubert", "model.pth"));
@@ -72,7 +73,7 @@ public sealed class SeedCheckpointTests
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void HifiCodecGeneratorCheckpointHasTheListedKeysShapesAndDTypes()
     {
         (string Name, long[] Shape, CheckpointDType DType)[] listed = ReadKeyList(ReferencePaths.Get("hificodec", "keys.txt"));

@@ -1,4 +1,5 @@
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 
@@ -9,7 +10,7 @@ public sealed class TorchCheckpointCorruptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("state_dict_variants.pth", 11)]
     [InlineData("nested_checkpoint.pth", 11)]
     [InlineData("legacy_format.pth", 1)]
@@ -25,7 +26,7 @@ public sealed class TorchCheckpointCorruptionTests : IDisposable
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void EveryTruncationOfThePickleInsideAValidZipFailsWithAFormatError()
     {
         string reference = ReferencePaths.Get("torch-pickle", "nested_checkpoint.pth");
@@ -39,7 +40,7 @@ public sealed class TorchCheckpointCorruptionTests : IDisposable
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void TruncatedLargeCheckpointFailsWithAFormatError()
     {
         byte[] full = File.ReadAllBytes(ReferencePaths.Get("soundstorm-s2", "last.pth"));
@@ -50,7 +51,7 @@ public sealed class TorchCheckpointCorruptionTests : IDisposable
         Assert.Contains(path, error.Message);
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("state_dict_variants.pth")]
     [InlineData("nested_checkpoint.pth")]
     [InlineData("legacy_format.pth")]

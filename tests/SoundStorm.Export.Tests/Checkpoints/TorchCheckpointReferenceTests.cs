@@ -1,11 +1,12 @@
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 
 /// <summary>The small torch.save files of reference/torch-pickle, compared with expected.json entry by entry.</summary>
 public sealed class TorchCheckpointReferenceTests
 {
-    [Theory]
+    [ReferenceTheory]
     [InlineData("state_dict_variants.pth")]
     [InlineData("nested_checkpoint.pth")]
     [InlineData("legacy_format.pth")]
@@ -16,7 +17,7 @@ public sealed class TorchCheckpointReferenceTests
         ExpectedJson.AssertMatches(ExpectedJson.For(file), loaded);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void TheSameTensorPickledTwiceIsOneObjectThroughTheMemo()
     {
         var root = (CheckpointDict)TorchCheckpoint.Load(ReferencePaths.Get("torch-pickle", "nested_checkpoint.pth"))!;
@@ -24,7 +25,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Same(root["shared_a"], root["shared_b"]);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void AContiguousTensorSharesItsStorageAndAViewOfItIsMaterialised()
     {
         var root = (CheckpointDict)TorchCheckpoint.Load(ReferencePaths.Get("torch-pickle", "state_dict_variants.pth"))!;
@@ -38,7 +39,7 @@ public sealed class TorchCheckpointReferenceTests
                 Assert.Equal(b[(i * 3) + j], t[(j * 2) + i]);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void ModuleStateDictMetadataIsKeptAsAttributes()
     {
         var root = (CheckpointDict)TorchCheckpoint.Load(ReferencePaths.Get("torch-pickle", "nested_checkpoint.pth"))!;
@@ -48,7 +49,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.True(attributes.ContainsKey("_metadata"));
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("unsafe_argparse_namespace.pth", "argparse.Namespace")]
     [InlineData("unsafe_custom_class.pth", "my_training_code.config.CustomConfig")]
     [InlineData("unsafe_reduce_call.pth", "__builtin__.print")]
@@ -63,7 +64,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Contains(path, error.Message);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void AnOpaqueClassTheCallerAllowsIsKeptAsDataWithoutRunningIt()
     {
         var options = new TorchLoadOptions { OpaqueClasses = ["argparse.Namespace"] };
@@ -73,7 +74,7 @@ public sealed class TorchCheckpointReferenceTests
         ExpectedJson.AssertMatches(ExpectedJson.For("unsafe_argparse_namespace.pth", "content_if_loaded_unsafely"), loaded);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void AllowingOneOpaqueClassDoesNotAllowOthers()
     {
         var options = new TorchLoadOptions { OpaqueClasses = ["argparse.Namespace"] };
@@ -83,7 +84,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Equal("__builtin__.print", error.GlobalName);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void LoadStateDictFlattensNestedDictionariesWithDottedNames()
     {
         OrderedDictionary<string, CheckpointTensor> tensors =
@@ -96,7 +97,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Equal([1L, 2, 3, 4], tensors["nested.a.b.c"].ToInt64());
     }
 
-    [Fact]
+    [ReferenceFact]
     public void LoadStateDictNamesTheMissingEntry()
     {
         string path = ReferencePaths.Get("torch-pickle", "nested_checkpoint.pth");
@@ -107,7 +108,7 @@ public sealed class TorchCheckpointReferenceTests
         Assert.Contains("'model'", error.Message);
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData(System.IO.Compression.CompressionLevel.NoCompression)]
     [InlineData(System.IO.Compression.CompressionLevel.Optimal)]
     public void TheZipFolderNameAndCompressionDoNotMatter(System.IO.Compression.CompressionLevel level)

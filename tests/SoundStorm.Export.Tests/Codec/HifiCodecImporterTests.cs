@@ -4,6 +4,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Codec;
 
@@ -19,7 +20,7 @@ public sealed class HifiCodecImporterTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Import_writes_checked_graphs_whose_saved_encoder_reproduces_reference_codes()
     {
         var result = HifiCodecImporter.Import(Checkpoint, ConfigPath, _dir);
@@ -42,7 +43,7 @@ public sealed class HifiCodecImporterTests : IDisposable
         Assert.Equal(NpyFile.Read(Path.Combine(HifiCodecReference.Dir, "codes.npy")).ToInt64(), codes["codes"].Data.Select(v => (long)v).ToArray());
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Missing_unexpected_and_misshapen_tensors_are_listed_in_one_exception()
     {
         var config = HifiCodecConfig.Load(ConfigPath);
@@ -63,7 +64,7 @@ public sealed class HifiCodecImporterTests : IDisposable
         Assert.Contains("misshapen 1: quantizer.quantizer_modules2.1.embedding.weight is [512, 256], expected [1024, 256]", e.Message);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Import_with_a_config_that_does_not_fit_the_checkpoint_names_every_difference_and_writes_nothing()
     {
         // Three resblocks per stage where the checkpoint has two, and a kernel 5 where it has 1.
@@ -84,7 +85,7 @@ public sealed class HifiCodecImporterTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Checkpoint_without_the_three_state_dicts_is_refused()
     {
         string seed = Path.Combine(HifiCodecReference.Dir, "..", "soundstorm-s2", "last.pth");

@@ -19,7 +19,7 @@ public sealed class HifiCodecRealSpeechTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    [RequiresPathFact(Utterance, "pocketsphinx-testdata")]
+    [RequiresPathFact(Utterance, "pocketsphinx-testdata", needsReferenceData: true)]
     public void Speech_round_trip_keeps_the_frame_contract()
     {
         var clip = WavReader.Read(Utterance);

@@ -1,4 +1,5 @@
 using SoundStorm.Export.Tests.Support;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Codec;
 
@@ -10,7 +11,7 @@ public class HifiCodecReferenceTests(HifiCodecReference reference, Xunit.Abstrac
 {
     private const double Tolerance = 1e-4;
 
-    [Fact]
+    [ReferenceFact]
     public void Encoder_codes_match_reference_exactly()
     {
         var codes = reference.EncoderOutputs["codes"];
@@ -20,7 +21,7 @@ public class HifiCodecReferenceTests(HifiCodecReference reference, Xunit.Abstrac
         Assert.True(differing == 0, $"{differing} of {ours.Length} codes differ from codes.npy");
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("enc_stage1_out", "enc_stage1_out.npy")]
     [InlineData("enc_stage2_out", "enc_stage2_out.npy")]
     [InlineData("enc_stage3_out", "enc_stage3_out.npy")]
@@ -29,7 +30,7 @@ public class HifiCodecReferenceTests(HifiCodecReference reference, Xunit.Abstrac
     public void Encoder_intermediates_match_reference(string tap, string file) =>
         AssertClose(reference.EncoderOutputs[tap], HifiCodecReference.Npy(file), file);
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("dequantized_level0", "dequantized_level0.npy")]
     [InlineData("dequantized_level1", "dequantized_level1.npy")]
     [InlineData("dequantized", "dequantized.npy")]
@@ -42,7 +43,7 @@ public class HifiCodecReferenceTests(HifiCodecReference reference, Xunit.Abstrac
     public void Decoder_intermediates_match_reference(string tap, string file) =>
         AssertClose(reference.DecoderOutputs[tap], HifiCodecReference.Npy(file), file);
 
-    [Fact]
+    [ReferenceFact]
     public void Decoded_waveform_matches_reference()
     {
         var expected = HifiCodecReference.Npy("decoded_wav.npy"); // [1, 1, 16000]

@@ -7,13 +7,14 @@ using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 
 /// <summary>fairseq-layout checkpoints and broken checkpoints.</summary>
 public class HubertCheckpointTests
 {
-    [Fact]
+    [ReferenceFact]
     public void Fairseq_checkpoint_with_omegaconf_settings_reproduces_the_reference()
     {
         string path = TempFile(".pt");
@@ -30,7 +31,7 @@ public class HubertCheckpointTests
         finally { System.IO.File.Delete(path); }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Missing_extra_and_misshapen_tensors_are_listed_together()
     {
         var source = SafeTensorsFile.Read(File("model_hf.safetensors")).Tensors.ToList();
@@ -50,7 +51,7 @@ public class HubertCheckpointTests
         finally { System.IO.File.Delete(path); }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void A_file_without_hubert_tensors_is_rejected()
     {
         string path = TempFile(".safetensors");
@@ -62,7 +63,7 @@ public class HubertCheckpointTests
         finally { System.IO.File.Delete(path); }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Weight_norm_is_folded_per_kernel_tap()
     {
         // g [1, 1, 2], v [2, 1, 2]: w[:, :, k] = g[k] · v[:, :, k] / ‖v[:, :, k]‖.

@@ -2,6 +2,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Support;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 
@@ -19,7 +20,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
+    [ReferenceTheory]
     [MemberData(nameof(LayerCases))]
     public void Hidden_state_of_each_layer_matches_torchaudio(string checkpoint, int layer)
     {
@@ -29,7 +30,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(error <= 1e-4, $"layer {layer}: relative error {error:E3} exceeds 1e-4");
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("model.pth")]
     [InlineData("model_hf.safetensors")]
     public void Tokens_and_distances_match_the_reference_kmeans(string checkpoint)
@@ -46,7 +47,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Compare.Close(outputs["features"], Npy("hidden_state_2.npy"), 1e-4);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Importer_writes_a_graph_and_settings_that_reproduce_the_tokens()
     {
         string dir = Path.Combine(Path.GetTempPath(), "hubert-import-" + Guid.NewGuid().ToString("N"));
@@ -68,7 +69,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("hf_config.json")]
     [InlineData("torchaudio_config.json")]
     public void Both_config_formats_give_the_reference_configuration(string configFile)
@@ -78,7 +79,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(HubertConfig.StandardConvLayers(32), hints.ConvLayers);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Without_a_config_the_standard_defaults_apply()
     {
         var (_, config, naming) = HubertImporter.ReadModel(File("model_hf.safetensors"), null);

@@ -2,6 +2,7 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 
@@ -15,7 +16,7 @@ public class KMeansReaderTests
 
     private static float[] ReferenceCentroids() => NpyFile.Read(HubertReference.File("kmeans_centroids.npy")).ToFloat32();
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("kmeans_joblib.bin")]
     [InlineData("kmeans_pickle4.pkl")]
     public void Scikit_learn_kmeans_files_give_the_fitted_centres(string file)
@@ -32,7 +33,7 @@ public class KMeansReaderTests
         Assert.Equal(NpyFile.Read(Fixture("minibatch_centers.npy")).ToFloat32(), centroids.Data);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Npy_centroids_are_read_as_they_are()
     {
         var centroids = KMeansReader.Read(HubertReference.File("kmeans_centroids.npy"));

@@ -6,8 +6,13 @@ namespace SoundStorm.Export.Tests.Support;
 /// </summary>
 public sealed class RequiresPathFactAttribute : FactAttribute
 {
-    public RequiresPathFactAttribute(string path, string package)
+    public RequiresPathFactAttribute(string path, string package, bool needsReferenceData = false)
     {
+        if (needsReferenceData && !SoundStorm.Tests.Shared.ReferenceData.IsAvailable)
+        {
+            Skip = SoundStorm.Tests.Shared.ReferenceData.MissingReason;
+            return;
+        }
         if (!File.Exists(path) && !Directory.Exists(path) && !TestTools.Required)
             Skip = $"{path} is absent: install the Debian package '{package}' (apt-get install -y {package}) to run this test.";
     }

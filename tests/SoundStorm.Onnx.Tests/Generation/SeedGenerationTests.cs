@@ -2,6 +2,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.IO;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 
@@ -26,7 +27,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         return new GenerationRequest(targetSemantic, prompt, promptSemantic, seed);
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData(0, 65)] // purity prior: one reveal per step for 64 positions (t = 99..36), then the t = 0 redraw
     [InlineData(1, 51)] // fast skip-step sampler, skip 1
     [InlineData(4, 21)]
@@ -49,7 +50,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         Assert.NotEqual(tokens, other);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Same_length_requests_batched_equal_single()
     {
         using var package = Package();

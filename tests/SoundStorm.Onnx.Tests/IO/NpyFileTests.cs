@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.IO;
 
@@ -38,7 +39,7 @@ public class NpyFileTests
         Assert.Equal(original.Data, back.Data);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Reads_reference_mask_that_agrees_with_reference_tokens()
     {
         // README: x_mask = (target_acoustics[:, 0, :] == 1025).
@@ -57,7 +58,7 @@ public class NpyFileTests
         Assert.Contains(false, m);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Reads_reference_logits_whose_log_softmax_is_the_reference_log_x0()
     {
         var logits = NpyFile.Read(TestPaths.ReferenceFile("soundstorm-s2", "logits.npy")).ToFloat32();
@@ -82,7 +83,7 @@ public class NpyFileTests
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Reads_reference_codec_latents_whose_levels_sum_to_the_whole()
     {
         float[] whole = NpyFile.Read(TestPaths.ReferenceFile("hificodec", "dequantized.npy")).ToFloat32();

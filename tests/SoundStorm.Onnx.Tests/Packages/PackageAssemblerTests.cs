@@ -13,7 +13,7 @@ public sealed class PackageAssemblerTests(FullPackageFixture fixture) : IClassFi
         if (Directory.Exists(_out)) Directory.Delete(_out, recursive: true);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void A_package_folder_reads_as_a_fragment_and_repacks_to_the_same_graphs()
     {
         using var original = ModelPackage.Load(fixture.PackageFolder);
@@ -27,7 +27,7 @@ public sealed class PackageAssemblerTests(FullPackageFixture fixture) : IClassFi
             Assert.Equal(entry.Sha256, manifest.Graphs[role].Sha256);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void A_folder_with_neither_file_is_named()
     {
         Directory.CreateDirectory(_out);

@@ -13,7 +13,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
 {
     private static AudioClip? Speech(string name) => RecordedSpeech.Find(name) is { } path ? WavReader.Read(path) : null;
 
-    [Fact]
+    [ReferenceFact]
     public async Task Tokenize_and_codec_round_trip_of_real_speech_have_the_expected_shapes()
     {
         if (Speech("0930") is not { } clip) return;
@@ -34,7 +34,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.All(decoded.ToMono(), v => Assert.True(float.IsFinite(v) && Math.Abs(v) <= 0.99f + 1e-6f));
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Resynthesis_with_a_prompt_from_another_utterance_gives_audio_of_the_source_length()
     {
         if (Speech("0880") is not { } source || Speech("0920") is not { } prompt) return;
@@ -54,7 +54,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.Equal(samples, again.ToMono());
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Audio_at_48kHz_is_resampled_before_tokenizing()
     {
         const string path = "/usr/share/sounds/alsa/Front_Center.wav";
@@ -71,7 +71,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.Equal((samples16k - 400) / 320 + 1, tokens.Length);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Streaming_resynthesis_yields_one_piece_per_window_adding_up_to_the_source_length()
     {
         if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;
@@ -88,7 +88,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.All(pieces, p => Assert.All(p.ToMono(), v => Assert.True(float.IsFinite(v))));
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task A_prompt_longer_than_the_window_is_named_in_the_error()
     {
         if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;
@@ -100,7 +100,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.Contains("must be shorter than the window (50 frames)", e.Message);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Too_short_source_is_a_clear_error()
     {
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);

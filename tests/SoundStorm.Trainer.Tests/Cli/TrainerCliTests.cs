@@ -3,6 +3,7 @@ using SoundStorm.Trainer.Cli;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Cli;
 
@@ -254,7 +255,7 @@ public sealed class TrainerCliTests : IDisposable
         Assert.False(Directory.Exists(_temp.Sub("tokens")) && File.Exists(Path.Combine(_temp.Sub("tokens"), "dataset.json")));
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Seed_family_fine_tunes_the_reference_seed_checkpoint_and_exports_a_diffusion_package()
     {
         // The reference tiny seed checkpoint: 4 codebooks of 1024 codes, K = 500, width 32, 2 heads.
@@ -278,7 +279,7 @@ public sealed class TrainerCliTests : IDisposable
         foreach (long c in codes) Assert.InRange(c, 0, 1023);
     }
 
-    [Fact]
+    [ReferenceFact]
     public async Task Init_from_without_the_seed_family_is_one_error_line()
     {
         string data = new SyntheticTokens(2, 8, 5, seed: 1).WriteDataset(_temp.Sub("data"), 4, 6, 8, seed: 2);

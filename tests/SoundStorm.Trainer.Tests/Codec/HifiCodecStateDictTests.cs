@@ -1,6 +1,7 @@
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Codec;
 using SoundStorm.Trainer.Tests.Support;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Codec;
 
@@ -9,7 +10,7 @@ public sealed class HifiCodecStateDictTests
 {
     private static readonly string Reference = Path.GetFullPath(Path.Combine(TestPaths.SeedReference, "..", "hificodec"));
 
-    [Fact]
+    [ReferenceFact]
     public void Reference_config_gives_exactly_the_checkpoint_keys()
     {
         // keys.txt: "<container>/<key>\t[shape]\tdtype" for every tensor of g_00000000.pth.

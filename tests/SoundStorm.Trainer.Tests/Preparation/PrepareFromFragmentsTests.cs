@@ -2,6 +2,7 @@ using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Tests.Support;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Preparation;
 
@@ -42,7 +43,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         return corpus;
     }
 
-    [RequiresPathFact(First, "pocketsphinx-testdata")]
+    [RequiresPathFact(First, "pocketsphinx-testdata", needsReferenceData: true)]
     public void Fragments_give_the_same_dataset_as_the_package_they_were_packed_into()
     {
         string corpus = Corpus();
@@ -69,7 +70,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         }
     }
 
-    [RequiresPathFact(First, "pocketsphinx-testdata")]
+    [RequiresPathFact(First, "pocketsphinx-testdata", needsReferenceData: true)]
     public void A_manifest_gives_its_train_rows_once_each_with_the_voice_as_speaker_and_never_a_held_out_file()
     {
         string corpus = Corpus();
@@ -81,7 +82,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         Assert.DoesNotContain(sources, s => s.Path.Contains("0880", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void A_manifest_without_a_split_column_or_train_rows_is_one_error_naming_it()
     {
         string manifest = _temp.Sub("manifest.tsv");
@@ -99,7 +100,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         Assert.Contains("line 2", error.Message);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Swapped_or_inconsistent_fragment_folders_are_refused_with_the_field_at_fault()
     {
         // The codec folder has no semantic graph, and the semantic folder states no codebooks.
@@ -118,7 +119,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         Assert.Contains("16000", mismatch.Expected);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void A_fragment_graph_that_breaks_the_graph_contract_is_refused_naming_the_tensor()
     {
         // A "semantic" fragment whose graph is really the codec encoder: right input, but it outputs codes, not tokens.

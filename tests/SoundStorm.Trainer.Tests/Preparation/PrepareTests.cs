@@ -6,6 +6,7 @@ using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Tests.Support;
 using Xunit.Abstractions;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Preparation;
 
@@ -30,7 +31,7 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         return destination;
     }
 
-    [RequiresPathFact(First, "pocketsphinx-testdata")]
+    [RequiresPathFact(First, "pocketsphinx-testdata", needsReferenceData: true)]
     public void Prepare_turns_a_speaker_folder_tree_into_an_aligned_token_dataset()
     {
         string audio = _temp.Sub("audio");
@@ -89,7 +90,7 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         Assert.True(semanticAgree >= 0.8, $"semantic tokens of the resampled copy agree on {semanticAgree:P1} of frames");
     }
 
-    [RequiresPathFact(First, "pocketsphinx-testdata")]
+    [RequiresPathFact(First, "pocketsphinx-testdata", needsReferenceData: true)]
     public void A_bad_file_stops_prepare_with_one_error_naming_it_or_is_skipped_with_a_warning()
     {
         string audio = _temp.Sub("audio");
@@ -115,7 +116,7 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         Assert.Equal(result.Frames, dataset.Utterances[0].Frames);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void An_empty_folder_is_one_error_naming_it()
     {
         string audio = _temp.Sub("empty");

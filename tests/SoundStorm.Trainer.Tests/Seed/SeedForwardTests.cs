@@ -4,6 +4,7 @@ using SoundStorm.Trainer.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Seed;
 
@@ -12,7 +13,7 @@ public sealed class SeedForwardTests(ITestOutputHelper output)
 {
     private static Tensor Input(string name) => Npy.Read(TestPaths.SeedFile(name)).ToTensor();
 
-    [Fact]
+    [ReferenceFact]
     public void LogX0_of_reference_logits_matches_predict_start()
     {
         using var scope = NewDisposeScope();
@@ -20,7 +21,7 @@ public sealed class SeedForwardTests(ITestOutputHelper output)
         Compare.Close(Input("log_x0_recon.npy"), logX0, 2e-5, 1e-5, "log_x0_recon");
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Every_parameter_except_the_unused_target_acoustic_table_receives_gradient()
     {
         using var scope = NewDisposeScope();
@@ -41,7 +42,7 @@ public sealed class SeedForwardTests(ITestOutputHelper output)
         Input("x_t.npy"), Input("prompt_semantics.npy"), Input("target_semantics.npy"),
         Input("prompt_acoustics.npy"), Input("x_mask.npy"), Input("t.npy"));
 
-    [Fact]
+    [ReferenceFact]
     public void Reference_checkpoint_reproduces_activations_and_logits()
     {
         using var scope = NewDisposeScope();

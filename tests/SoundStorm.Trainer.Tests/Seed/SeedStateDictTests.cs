@@ -1,6 +1,7 @@
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Seed;
 
@@ -24,14 +25,14 @@ public sealed class SeedStateDictTests
         _ => t.ToString(),
     };
 
-    [Fact]
+    [ReferenceFact]
     public void Reference_tiny_config_matches_keys_txt()
     {
         using var model = new SeedDiffusionTransformer(SeedModelConfig.ReferenceTiny);
         Assert.Equal(Expected("keys.txt"), Actual(model));
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Default_config_matches_the_shipped_LibriTTS_model_keys()
     {
         using var model = new SeedDiffusionTransformer(new SeedModelConfig());

@@ -13,21 +13,13 @@ internal static class TestPaths
 
     public static string NuGetPackageRoot => Metadata("NuGetPackageRoot");
 
-    /// <summary>shared/reference/soundstorm-s2, beside the repository (or inside it).</summary>
+    /// <summary>The seed implementation's reference folder (see <see cref="SoundStorm.Tests.Shared.ReferenceData"/>).</summary>
     public static string SeedReference => Reference("soundstorm-s2");
 
-    /// <summary>shared/reference/<paramref name="folder"/>, beside the repository (or inside it).</summary>
-    public static string Reference(string folder)
-    {
-        foreach (string shared in new[] { Path.Combine(RepositoryRoot, "..", "shared"), Path.Combine(RepositoryRoot, "shared") })
-        {
-            string dir = Path.GetFullPath(Path.Combine(shared, "reference", folder));
-            if (Directory.Exists(dir)) return dir;
-        }
-        throw new DirectoryNotFoundException($"shared/reference/{folder} not found beside or inside {RepositoryRoot}");
-    }
+    /// <summary>One folder of the reference data.</summary>
+    public static string Reference(string folder) => SoundStorm.Tests.Shared.ReferenceData.Folder(folder);
 
-    /// <summary>A file of shared/reference/<paramref name="folder"/>.</summary>
+    /// <summary>A file of one folder of the reference data.</summary>
     public static string ReferenceFile(string folder, string name) => Path.Combine(Reference(folder), name);
 
     public static string SeedFile(string name) => Path.Combine(SeedReference, name);

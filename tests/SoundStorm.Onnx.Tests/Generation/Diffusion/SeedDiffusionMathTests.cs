@@ -4,6 +4,7 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation.Diffusion;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;
 
@@ -27,7 +28,7 @@ public class SeedDiffusionMathTests
         Assert.True(worst <= atol, $"{what}: max |diff| {worst:E3} > {atol:E1}");
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Schedule_equals_the_checkpoint_buffers()
     {
         var state = TorchCheckpoint.LoadStateDict(File("last.pth"), "model");
@@ -48,7 +49,7 @@ public class SeedDiffusionMathTests
         }
     }
 
-    [Fact]
+    [ReferenceFact]
     public void Reveal_counts_equal_the_reference_and_sum_to_the_positions()
     {
         Assert.Equal(Longs("sample_n_sample.npy").Select(v => (int)v), PurityRevealSchedule.Counts(64));
@@ -59,7 +60,7 @@ public class SeedDiffusionMathTests
         Assert.Equal(54, big[99]);
     }
 
-    [Fact]
+    [ReferenceFact]
     public void LogX0_and_posterior_match_the_reference()
     {
         float[] logits = Floats("logits.npy");      // [2, 1026, 64]
@@ -90,7 +91,7 @@ public class SeedDiffusionMathTests
             }
     }
 
-    [Theory]
+    [ReferenceTheory]
     [InlineData("first", 0)]
     [InlineData("last", 63)]
     public void Sampler_step_reproduces_truncation_purity_and_candidates(string which, int call)

@@ -1,0 +1,20 @@
+using SoundStorm.Onnx.Audio;
+
+namespace SoundStorm.Cli;
+
+/// <summary>Checks the files verbs read, so a missing file and a folder are each reported as what they are, naming the option.</summary>
+internal static class InputFiles
+{
+    /// <summary>The full path of an existing file given as <paramref name="option"/>.</summary>
+    /// <exception cref="CliException">Nothing is there, or a folder is.</exception>
+    public static string Require(string path, string option)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new CliException($"{option} '{full}' is a folder, not a file.");
+        if (!File.Exists(full)) throw new CliException($"{option} '{full}' does not exist.");
+        return full;
+    }
+
+    /// <summary>Reads the WAV file given as <paramref name="option"/>.</summary>
+    public static AudioClip ReadAudio(string path, string option) => WavReader.Read(Require(path, option));
+}
