@@ -109,9 +109,7 @@ public sealed class ModelPackage : IDisposable
             string file = GraphFile(folder, name, entry, manifestLabel);
             if (!File.Exists(file))
                 throw new ModelPackageException(label, $"graphs.{name}.file", "the graph file to exist", "no such file");
-            string actual = ComputeSha256(file);
-            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new ModelPackageException(label, $"graphs.{name}.sha256", entry.Sha256.ToLowerInvariant(), $"{actual} (the file was changed or damaged)");
+            VerifySha256(file, name, entry, label);
             if (verifyGraphs)
             {
                 using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
@@ -150,6 +148,14 @@ public sealed class ModelPackage : IDisposable
     internal static string GraphFile(string folder, string name, GraphEntry entry, string manifestLabel) =>
         PackagePaths.Resolve(folder, entry.File)
         ?? throw new ModelPackageException(manifestLabel, $"graphs.{name}.file", "a relative path inside the package", $"\"{entry.File}\"");
+
+    /// <summary>Refuses a graph file whose SHA-256 is not the manifest's; <paramref name="label"/> names it in the error (default: its path).</summary>
+    internal static void VerifySha256(string file, string name, GraphEntry entry, string? label = null)
+    {
+        string actual = ComputeSha256(file);
+        if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelPackageException(label ?? file, $"graphs.{name}.sha256", entry.Sha256?.ToLowerInvariant() ?? "a SHA-256", $"{actual} (the file was changed or damaged)");
+    }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>
     internal static string ComputeSha256(string file)
