@@ -69,7 +69,8 @@ public static class UploadReader
         var bytes = new MemoryStream((int)file.Length);
         await using (var upload = file.OpenReadStream()) await upload.CopyToAsync(bytes, cancellationToken);
         bytes.Position = 0;
-        return WavReader.Read(bytes, $"{field} ({file.FileName})", out _);
+        // Strict: an upload whose WAV header promises more than it holds is refused, not resynthesized in part.
+        return WavReader.Read(bytes, $"{field} ({file.FileName})", requireComplete: true, out _);
     }
 
     private static UploadException Bad(string detail) => new(StatusCodes.Status400BadRequest, detail);

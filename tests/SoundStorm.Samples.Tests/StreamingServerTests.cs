@@ -78,6 +78,13 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         problem = await BadRequest(server, Form(("source", Wav(300))));
         Assert.Contains("300 samples; at least 400", problem);
 
+        // A WAV whose header announces more samples than it holds: refused rather than resynthesized in part.
+        byte[] cut = Wav(16000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(40), 2 * 32000);
+        problem = await BadRequest(server, Form(("source", cut)));
+        Assert.Contains("source (source.wav): invalid WAV field 'data chunk size'", problem);
+        Assert.Contains("declares 32000 frames (2.00 s) but the file holds 16000 (1.00 s): the file is truncated", problem);
+
         problem = await BadRequest(server, new StringContent("""{"source": "speech.wav"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Contains("expected multipart/form-data", problem);
         Assert.Contains("application/json", problem);
