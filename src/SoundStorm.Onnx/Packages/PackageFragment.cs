@@ -61,7 +61,7 @@ public sealed class PackageFragment
         string path = PackagePaths.Resolve(folder, file)
             ?? throw new ModelPackageException(source, $"graphs.{role}", "a relative path inside the fragment folder", $"\"{file}\"");
         if (!File.Exists(path)) throw new ModelPackageException(path, $"graphs.{role}", "the graph file to exist", "no such file");
-        if (_packageGraphs is not null) ModelPackage.VerifySha256(path, role, _packageGraphs[role]);
+        if (_packageGraphs is not null && _packageGraphs.TryGetValue(role, out var entry)) ModelPackage.VerifySha256(path, role, entry);
         return path;
     }
 

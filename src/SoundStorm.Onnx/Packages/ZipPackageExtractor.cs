@@ -35,6 +35,8 @@ internal static class ZipPackageExtractor
             using var archive = ZipFile.OpenRead(zipPath);
             var entries = CheckedEntries(archive, zipPath, target, label);
             var (manifestEntry, root) = FindManifest(entries, target, label);
+            if (manifestEntry.Length > MaxManifestBytes)
+                throw new ModelPackageException(label, $"zip entry '{manifestEntry.FullName}'", $"a manifest of at most {MaxManifestBytes} bytes", $"{manifestEntry.Length} bytes");
             long written = 0;
             string manifestPath = Path.Combine(root, ModelManifest.FileName);
             Unpack(manifestEntry, manifestPath, label, MaxManifestBytes, ref written);

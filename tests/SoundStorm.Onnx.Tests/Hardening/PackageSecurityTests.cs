@@ -193,6 +193,17 @@ public sealed class PackageSecurityTests : IDisposable
     }
 
     [Fact]
+    public void Manifest_over_the_size_limit_is_refused_before_it_is_unpacked()
+    {
+        byte[] manifest = new byte[ZipPackageExtractor.MaxManifestBytes + 1];
+        Array.Fill(manifest, (byte)' ');
+        var e = UnpackFails(WriteZip(new RawZip.Entry(ModelManifest.FileName, manifest)));
+        Assert.Equal("zip entry 'manifest.json'", e.Field);
+        Assert.Equal($"a manifest of at most {ZipPackageExtractor.MaxManifestBytes} bytes", e.Expected);
+        Assert.Equal($"{manifest.Length} bytes", e.Found);
+    }
+
+    [Fact]
     public void Zip_without_a_manifest_names_what_is_missing()
     {
         string zip = WriteZip(new RawZip.Entry("combiner.onnx", new byte[10]), new RawZip.Entry("a/b/manifest.json", "{}"u8.ToArray()));
