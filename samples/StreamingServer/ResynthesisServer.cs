@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.RateLimiting;
 using SoundStorm.Onnx.Pipeline;
 
 namespace StreamingServer;
@@ -11,8 +10,6 @@ namespace StreamingServer;
 /// <summary>Builds the minimal API over one shared pipeline (it is thread-safe), listening on 127.0.0.1 only.</summary>
 public static class ResynthesisServer
 {
-    private const string LimitPolicy = "resynthesis";
-
     /// <summary>Loads the package and builds the app; start it with StartAsync or RunAsync. The pipeline is disposed with the app.</summary>
     public static WebApplication Build(ServerOptions options)
     {
@@ -28,28 +25,25 @@ public static class ResynthesisServer
         });
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxRequestBytes);
         builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = options.RequestTimeout });
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            limiter.AddConcurrencyLimiter(LimitPolicy, c =>
-            {
-                c.PermitLimit = options.MaxConcurrentRequests;
-                c.QueueLimit = options.QueueLength;
-                c.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-            });
-        });
         builder.Services.AddProblemDetails();
 
         var pipeline = SoundStormPipeline.Load(options.PackagePath, options.Pipeline);
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(pipeline.Dispose);
         app.UseRequestTimeouts();
-        app.UseRateLimiter();
+        // Slots are taken inside the endpoint, after the upload has been read: a rate-limiting middleware would admit
+        // requests before their bodies arrive, and slow uploads would hold every slot.
+        var slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentRequests,
+            QueueLimit = options.QueueLength,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        app.Lifetime.ApplicationStopped.Register(slots.Dispose);
 
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapPost("/resynthesize", (HttpRequest request, CancellationToken cancellationToken) =>
-                ResynthesizeEndpoint.HandleAsync(request, pipeline, cancellationToken))
-            .RequireRateLimiting(LimitPolicy)
+                ResynthesizeEndpoint.HandleAsync(request, pipeline, slots, options.BodyReadTimeout, cancellationToken))
             .DisableAntiforgery();
         return app;
     }

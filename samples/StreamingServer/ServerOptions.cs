@@ -17,6 +17,12 @@ public sealed class ServerOptions
     /// <summary>Longest a request may take, upload to last byte of audio; a request past it is cancelled.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Longest the upload (the whole request body) may take to arrive; the connection of a slower one is closed. The
+    /// body is read before the request waits for a resynthesis slot, so slow uploads never hold a slot.
+    /// </summary>
+    public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Resyntheses running at once; more wait in a queue of <see cref="QueueLength"/>, beyond that 503.</summary>
     public int MaxConcurrentRequests { get; init; } = 2;
 

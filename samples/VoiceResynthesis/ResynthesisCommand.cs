@@ -34,8 +34,8 @@ public static class ResynthesisCommand
 
         try
         {
-            var source = ReadWav(sourcePath, "source");
-            var prompt = ReadWav(promptPath, "prompt");
+            var source = ReadWav(sourcePath, "source", errors);
+            var prompt = ReadWav(promptPath, "prompt", errors);
             using var pipeline = SoundStormPipeline.Load(package);
             output.WriteLine($"source {source.Duration.TotalSeconds:F2} s at {source.SampleRate} Hz, prompt {prompt.Duration.TotalSeconds:F2} s; model '{package}'");
 
@@ -56,8 +56,15 @@ public static class ResynthesisCommand
         }
     }
 
-    private static AudioClip ReadWav(string path, string role) =>
-        File.Exists(path) ? WavReader.Read(path) : throw new FileNotFoundException($"the {role} WAV '{path}' does not exist.", path);
+    // A file cut short is read as far as it goes, with a warning line naming both lengths.
+    private static AudioClip ReadWav(string path, string role, TextWriter errors)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"the {role} WAV '{path}' does not exist.", path);
+        var clip = WavReader.Read(path, out var format);
+        if (format.Truncation is { } truncation)
+            errors.WriteLine(FormattableString.Invariant($"warning: {path}: {truncation}; reading the {clip.Duration.TotalSeconds:0.00} s present."));
+        return clip;
+    }
 
     /// <summary>Writes one line per generation step, on the generating thread (so lines appear in order, before the summary).</summary>
     private sealed class ConsoleProgress(TextWriter output) : IProgress<GenerationProgress>

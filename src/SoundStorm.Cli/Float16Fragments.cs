@@ -19,8 +19,8 @@ internal sealed class Float16Fragments : IDisposable
                 string copy = Path.Combine(_staging, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Directory.CreateDirectory(copy);
                 var fragment = PackageFragment.Read(folders[i]);
-                foreach (var file in fragment.Graphs.Values)
-                    Float16Weights.Convert(OnnxModel.Load(Path.Combine(folders[i], file))).Save(Path.Combine(copy, file));
+                foreach (var (role, file) in fragment.Graphs)
+                    Float16Weights.Convert(OnnxModel.Load(fragment.GraphPath(folders[i], role))).Save(Path.Combine(copy, file));
                 fragment.Write(copy);
                 copies.Add(copy);
             }

@@ -15,6 +15,16 @@ internal static class InputFiles
         return full;
     }
 
-    /// <summary>Reads the WAV file given as <paramref name="option"/>.</summary>
-    public static AudioClip ReadAudio(string path, string option) => WavReader.Read(Require(path, option));
+    /// <summary>
+    /// Reads the WAV file given as <paramref name="option"/>. A file that holds fewer frames than its header declares
+    /// (an interrupted recording or copy) is read as far as it goes, with one <c>warning:</c> line on stderr naming both
+    /// lengths.
+    /// </summary>
+    public static AudioClip ReadAudio(string path, string option)
+    {
+        var clip = WavReader.Read(Require(path, option), out var format);
+        if (format.Truncation is { } truncation)
+            Console.Error.WriteLine(FormattableString.Invariant($"warning: {path}: {truncation}; reading the {clip.Duration.TotalSeconds:0.00} s present."));
+        return clip;
+    }
 }

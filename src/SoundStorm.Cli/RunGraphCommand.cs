@@ -1,12 +1,15 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Cli;
 
 /// <summary>
 /// <c>soundstorm run-graph --graph G.onnx --in NAME=FILE.npy ... --out-dir DIR</c>: runs any graph on .npy inputs
-/// and writes each output as DIR/&lt;output name&gt;.npy — for checking an export against another framework.
+/// and writes each output as DIR/&lt;output name&gt;.npy — for checking an export against another framework. Integer
+/// inputs are checked by <see cref="GraphIndices"/> as <c>decode</c>'s codes are: a negative index is refused.
 /// </summary>
 internal static class RunGraphCommand
 {
@@ -42,6 +45,9 @@ internal static class RunGraphCommand
                     if (meta.Dimensions[d] > 0 && meta.Dimensions[d] != array.Shape[d])
                         throw new CliException($"--in '{name}' ({file}): dimension {d} must be {meta.Dimensions[d]}, found {array.Shape[d]}.");
                 feeds[name] = NpyTensors.ToOrtValue(name, array, meta.ElementDataType);
+                // Checked once the file's type is known to fit the input (an integer input took an integer file).
+                if (IsInteger(meta.ElementDataType))
+                    GraphIndices.ThrowIfOutOfRange(array.ToInt64(), array.Shape.ToArray(), null, $"--in '{name}' ({file})");
             }
             var missing = session.InputNames.Where(n => !feeds.ContainsKey(n)).ToArray();
             if (missing.Length > 0) throw new CliException($"Missing --in for graph input(s): {string.Join(", ", missing)}.");
@@ -63,6 +69,10 @@ internal static class RunGraphCommand
             foreach (var value in feeds.Values) value.Dispose();
         }
     }
+
+    // Every integer input of the graph contract indexes a table (codes, ids, levels, steps), as decode's codes do.
+    private static bool IsInteger(TensorElementType type) => type is TensorElementType.Int64 or TensorElementType.Int32
+        or TensorElementType.Int16 or TensorElementType.Int8;
 
     private static string SafeFileName(string name)
     {

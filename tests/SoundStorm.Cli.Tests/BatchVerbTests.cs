@@ -84,6 +84,23 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
     }
 
     [ReferenceFact]
+    public void A_truncated_wav_is_read_as_far_as_it_goes_with_a_warning()
+    {
+        // 16-bit mono at 16 kHz whose header announces 52640 frames (3.29 s) while the file holds 24960 (1.56 s).
+        var whole = new MemoryStream();
+        WavWriter.Write(whole, new AudioClip(Enumerable.Range(0, 24960).Select(i => 0.3f * MathF.Sin(i * 0.05f)).ToArray(), 16000));
+        byte[] bytes = whole.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), 52640 * 2); // the data chunk's size
+        File.WriteAllBytes($"{_dir}/cut.wav", bytes);
+
+        var (code, _, error) = CliRunner.Run("roundtrip", "--codec", CodecFragment, "--input", $"{_dir}/cut.wav", "--out", $"{_dir}/out.wav");
+        Assert.True(code == 0, error);
+        Assert.Equal($"warning: {_dir}/cut.wav: the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s); "
+            + "reading the 1.56 s present." + Environment.NewLine, error);
+        Assert.Equal(24960 / 320 * 320, WavReader.Read($"{_dir}/out.wav").FrameCount);
+    }
+
+    [ReferenceFact]
     public void Resynthesize_list_matches_single_runs_with_the_same_seed()
     {
         if (SpeechMissing()) return;

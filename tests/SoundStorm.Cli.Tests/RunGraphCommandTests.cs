@@ -59,4 +59,20 @@ public sealed class RunGraphCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("Input 'level': the graph expects Int64", error);
     }
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(-2L)]
+    public void A_negative_index_is_refused_as_decode_refuses_it(long level)
+    {
+        // Gather would read scales[-1] from the end of the table and answer with the wrong scale instead of failing.
+        string graph = WriteGraph();
+        NpyFile.Write(Path.Combine(_dir, "x.npy"), new NpyArray(new float[] { 1, 2, 3 }, 1, 3));
+        NpyFile.Write(Path.Combine(_dir, "level.npy"), new NpyArray(new long[] { level }, 1));
+        var (code, _, error) = CliRunner.Run("run-graph", "--graph", graph, "--in", $"x={_dir}/x.npy", "--in", $"level={_dir}/level.npy", "--out-dir", $"{_dir}/out");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --in 'level' ({_dir}/level.npy) [0] = {level} is negative; indices into a graph's tables are 0 or more "
+            + "(ONNX Gather would read it from the end of the table)." + Environment.NewLine, error);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
 }

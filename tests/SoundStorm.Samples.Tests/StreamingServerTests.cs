@@ -78,6 +78,13 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         problem = await BadRequest(server, Form(("source", Wav(300))));
         Assert.Contains("300 samples; at least 400", problem);
 
+        // A WAV whose header announces more samples than it holds: refused rather than resynthesized in part.
+        byte[] cut = Wav(16000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(40), 2 * 32000);
+        problem = await BadRequest(server, Form(("source", cut)));
+        Assert.Contains("source (source.wav): invalid WAV field 'data chunk size'", problem);
+        Assert.Contains("declares 32000 frames (2.00 s) but the file holds 16000 (1.00 s): the file is truncated", problem);
+
         problem = await BadRequest(server, new StringContent("""{"source": "speech.wav"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Contains("expected multipart/form-data", problem);
         Assert.Contains("application/json", problem);
@@ -94,6 +101,48 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         using var response = await server.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("too large", (await response.Content.ReadFromJsonAsync<ProblemBody>())?.Detail ?? "", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Slow_uploads_are_cut_off_at_the_deadline_without_taking_the_slots_of_other_requests()
+    {
+        // One slot, no queue: a slow upload that held the slot while its body trickled in would turn the quick
+        // request below into a 503.
+        await using var server = await Server.StartAsync(fixture.PackageFolder, o => new ServerOptions
+        {
+            PackagePath = o.PackagePath, Port = 0, MaxRequestBytes = MaxRequestBytes,
+            MaxConcurrentRequests = 1, QueueLength = 0, BodyReadTimeout = TimeSpan.FromSeconds(3),
+        });
+        var port = new Uri(server.Address).Port;
+        var slow = Enumerable.Range(0, 3).Select(_ => SlowUpload.StartAsync(port)).ToArray();
+        await Task.Delay(700); // the slow uploads are inside the server, reading their bodies
+
+        var started = DateTime.UtcNow;
+        var problem = await BadRequest(server, Form(("source", "not audio at all"u8.ToArray())));
+        Assert.Contains("'RIFF'", problem);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2), "the quick request waited for the slow uploads");
+
+        // Each slow upload is cut off at its deadline (Kestrel cannot answer a request whose body read was cancelled);
+        // without the deadline it would hold its connection for the 250 s its 100 kB take at 400 B/s.
+        foreach (var upload in slow)
+        {
+            var (answer, open) = await upload.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("", answer);
+            Assert.InRange(open, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Theory]
+    [InlineData("--cut\r\nContent-Disposition: form-data; name=\"source\"; filename=\"s.wav\"\r\n\r\nRIFF1234WAVE")]
+    [InlineData("--cut\r\nContent-Disposition: form-da")]
+    [InlineData("no boundary anywhere in this body")]
+    public async Task Malformed_multipart_is_400_problem_json(string body)
+    {
+        await using var server = await Server.StartAsync(fixture.PackageFolder);
+        var content = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=cut");
+        var problem = await BadRequest(server, content);
+        Assert.Contains("the multipart body could not be read", problem);
     }
 
     private static async Task<string> BadRequest(Server server, HttpContent content)
@@ -125,6 +174,59 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
 
     private sealed record ProblemBody(int Status, string? Title, string? Detail);
 
+    /// <summary>
+    /// A raw HTTP/1.1 upload that announces a 100 kB multipart body and sends 40 bytes every 100 ms (400 B/s, above
+    /// Kestrel's minimum body data rate of 240 B/s) until the server answers or closes the connection; the task yields
+    /// what the server sent and how long the connection stayed open.
+    /// </summary>
+    private static class SlowUpload
+    {
+        private static readonly byte[] Trickle = new byte[40];
+
+        public static async Task<(string Answer, TimeSpan Open)> StartAsync(int port)
+        {
+            var started = DateTime.UtcNow;
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                "POST /resynthesize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=slow\r\n"
+                + "Content-Length: 100000\r\n\r\n--slow\r\nContent-Disposition: form-data; name=\"source\"; filename=\"s.wav\"\r\n\r\n"));
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var answer = ReadUntilClosedAsync(stream, giveUp.Token);
+            try
+            {
+                while (!answer.IsCompleted)
+                {
+                    await stream.WriteAsync(Trickle, giveUp.Token);
+                    await Task.WhenAny(answer, Task.Delay(100, giveUp.Token));
+                }
+            }
+            catch (IOException)
+            {
+                // The server closed the connection.
+            }
+            return (await answer, DateTime.UtcNow - started);
+        }
+
+        private static async Task<string> ReadUntilClosedAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            var text = new System.Text.StringBuilder();
+            var buffer = new byte[4096];
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                    text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            }
+            catch (IOException)
+            {
+                // A reset: the server closed the connection while the client was still sending.
+            }
+            return text.ToString();
+        }
+    }
+
     /// <summary>A started server and a client bound to it; disposing stops both.</summary>
     private sealed class Server : IAsyncDisposable
     {
@@ -141,9 +243,10 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
 
         public HttpClient Client { get; }
 
-        public static async Task<Server> StartAsync(string package)
+        public static async Task<Server> StartAsync(string package, Func<ServerOptions, ServerOptions>? configure = null)
         {
-            var app = ResynthesisServer.Build(new ServerOptions { PackagePath = package, Port = 0, MaxRequestBytes = MaxRequestBytes });
+            var options = new ServerOptions { PackagePath = package, Port = 0, MaxRequestBytes = MaxRequestBytes };
+            var app = ResynthesisServer.Build(configure?.Invoke(options) ?? options);
             await app.StartAsync();
             return new Server(app);
         }

@@ -93,6 +93,24 @@ public sealed class VoiceResynthesisTests(FullPackageFixture fixture) : IClassFi
     }
 
     [ReferenceFact]
+    public async Task A_truncated_wav_gets_a_warning_line()
+    {
+        // The header announces 52640 frames (3.29 s); the file holds 24960 (1.56 s). The missing package stops the run
+        // after both WAVs are read, so the test needs no generation.
+        var whole = new MemoryStream();
+        WavWriter.Write(whole, new AudioClip(new float[24960], 16000));
+        byte[] bytes = whole.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), 52640 * 2);
+        string cut = Path.Combine(_dir, "cut.wav");
+        await File.WriteAllBytesAsync(cut, bytes);
+
+        var (code, _, stderr) = await Run([cut, cut, Path.Combine(_dir, "never.wav"), Path.Combine(_dir, "no-package")]);
+        Assert.Equal(2, code);
+        string warning = $"warning: {cut}: the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s); reading the 1.56 s present.";
+        Assert.Equal([warning, warning], stderr.Split(Environment.NewLine).Where(l => l.StartsWith("warning:", StringComparison.Ordinal)));
+    }
+
+    [ReferenceFact]
     public async Task Wrong_argument_count_prints_the_usage()
     {
         var (code, _, stderr) = await Run(["only-one.wav"]);

@@ -87,7 +87,7 @@ public static class HifiCodecImporter
     /// <summary>Every tensor of the three state dicts, named <c>{container}.{key}</c>, as float32.</summary>
     public static WeightSet ReadWeights(string checkpointPath)
     {
-        var root = TorchCheckpoint.Load(checkpointPath) as CheckpointDict
+        var root = TorchCheckpoint.Load(checkpointPath, TorchLoadOptions.TrainingCheckpoint) as CheckpointDict
             ?? throw new CheckpointFormatException($"{checkpointPath}: expected a dictionary at the top level.");
         var absent = Containers.Where(c => !root.ContainsKey(c)).ToArray();
         if (absent.Length > 0)
@@ -95,7 +95,7 @@ public static class HifiCodecImporter
                 $"{checkpointPath}: not an AcademiCodec generator checkpoint: missing '{string.Join("', '", absent)}' (found {string.Join(", ", root.Keys)}).");
         var weights = new WeightSet(checkpointPath);
         foreach (string container in Containers)
-            foreach (var (name, tensor) in TorchCheckpoint.LoadStateDict(checkpointPath, container))
+            foreach (var (name, tensor) in TorchCheckpoint.LoadStateDict(checkpointPath, container, TorchLoadOptions.TrainingCheckpoint))
                 weights.Add($"{container}.{name}", tensor.ToFloat32(), tensor.Shape.ToArray());
         return weights;
     }

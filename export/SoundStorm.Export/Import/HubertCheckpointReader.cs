@@ -8,13 +8,11 @@ namespace SoundStorm.Export.Import;
 /// Reads HuBERT weights from a torchaudio state dict (.pth), a Hugging Face <c>HubertModel</c> (model.safetensors or
 /// pytorch_model.bin) or a fairseq checkpoint (the tensors under <c>model</c>), renamed to torchaudio's names with the
 /// positional weight norm folded. A fairseq checkpoint's <c>cfg</c>/<c>args</c> object graph names classes (omegaconf,
-/// argparse, fairseq enums) that are loaded as opaque data — never imported or run — and whose plain settings, where
-/// readable, provide the config hints.
+/// argparse, fairseq enums) that <see cref="TorchLoadOptions.TrainingCheckpoint"/>, the allow-list of every importer,
+/// loads as opaque data — never imported or run — and whose plain settings, where readable, provide the config hints.
 /// </summary>
 internal static class HubertCheckpointReader
 {
-    private const int MaxOpaqueClasses = 64;
-
     internal static (WeightSet Weights, HubertNaming Naming, HubertConfigHints? Embedded) Read(string path)
     {
         WeightSet raw;
@@ -25,7 +23,7 @@ internal static class HubertCheckpointReader
         }
         else
         {
-            var root = LoadWithOpaqueSettings(path) as CheckpointDict
+            var root = TorchCheckpoint.Load(path, TorchLoadOptions.TrainingCheckpoint) as CheckpointDict
                 ?? throw new CheckpointFormatException($"{path}: expected a state dict or a fairseq checkpoint dictionary at the top level.");
             var stateDict = root;
             if (root.TryGetValue("model", out var model) && model is CheckpointDict modelDict)
@@ -46,27 +44,6 @@ internal static class HubertCheckpointReader
         using var stream = File.OpenRead(path);
         Span<byte> head = stackalloc byte[9];
         return stream.Read(head) == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head[..8]) < (ulong)stream.Length;
-    }
-
-    /// <summary>
-    /// Loads the pickle, letting every refused non-torch class through as opaque data (a fairseq checkpoint's settings
-    /// use omegaconf / argparse / fairseq classes). Opaque objects are inert records, so this runs nothing; torch
-    /// globals stay under the reader's allow-list.
-    /// </summary>
-    private static object? LoadWithOpaqueSettings(string path)
-    {
-        var opaque = new List<string>();
-        while (true)
-        {
-            try
-            {
-                return TorchCheckpoint.Load(path, new TorchLoadOptions { OpaqueClasses = opaque.ToArray() });
-            }
-            catch (UnsafeCheckpointException e) when (!e.GlobalName.StartsWith("torch.", StringComparison.Ordinal) && opaque.Count < MaxOpaqueClasses && !opaque.Contains(e.GlobalName))
-            {
-                opaque.Add(e.GlobalName);
-            }
-        }
     }
 
     /// <summary>fairseq keeps the model settings in <c>cfg["model"]</c> (a plain dict) or in an <c>argparse.Namespace</c> under <c>args</c>.</summary>

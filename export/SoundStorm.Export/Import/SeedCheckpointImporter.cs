@@ -29,19 +29,19 @@ public static partial class SeedCheckpointImporter
     /// <summary>Reads the checkpoint into a weight set with the <c>Text2ImageTransformer</c>'s own names.</summary>
     public static WeightSet ReadWeights(string checkpointPath, SeedWeights which = SeedWeights.Model)
     {
-        var root = TorchCheckpoint.Load(checkpointPath) as CheckpointDict
+        var root = TorchCheckpoint.Load(checkpointPath, TorchLoadOptions.TrainingCheckpoint) as CheckpointDict
             ?? throw new CheckpointFormatException($"{checkpointPath}: expected a dictionary at the top level.");
         string entry = which == SeedWeights.Model ? "model" : "ema";
         OrderedDictionary<string, CheckpointTensor> stateDict;
         string prefix;
         if (root.ContainsKey(entry))
         {
-            stateDict = TorchCheckpoint.LoadStateDict(checkpointPath, entry);
+            stateDict = TorchCheckpoint.LoadStateDict(checkpointPath, entry, TorchLoadOptions.TrainingCheckpoint);
             prefix = which == SeedWeights.Model ? "transformer.transformer." : "transformer.";
         }
         else if (which == SeedWeights.Model)
         {
-            stateDict = TorchCheckpoint.LoadStateDict(checkpointPath); // a bare DALLE state dict
+            stateDict = TorchCheckpoint.LoadStateDict(checkpointPath, options: TorchLoadOptions.TrainingCheckpoint); // a bare DALLE state dict
             prefix = "transformer.transformer.";
         }
         else

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SoundStorm.Onnx.Audio;
 
 /// <summary>
@@ -29,4 +31,15 @@ public sealed record WavFormat(
     /// interrupted recording); the reader then decoded only the whole frames present.
     /// </summary>
     public bool IsTruncated => DeclaredFrameCount is { } declared && declared > FrameCount;
+
+    /// <summary>
+    /// For a truncated file (<see cref="IsTruncated"/>), what its header promised and what it holds, e.g. "the data
+    /// chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s)", for a warning; null for a complete file.
+    /// </summary>
+    public string? Truncation => IsTruncated
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"the data chunk declares {DeclaredFrameCount} frames ({Seconds(DeclaredFrameCount!.Value)}) but the file holds {FrameCount} ({Seconds(FrameCount)})")
+        : null;
+
+    private string Seconds(long frames) => string.Create(CultureInfo.InvariantCulture, $"{(double)frames / SampleRate:0.00} s");
 }

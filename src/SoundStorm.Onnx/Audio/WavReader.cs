@@ -13,7 +13,8 @@ namespace SoundStorm.Onnx.Audio;
 /// field is ignored because streaming writers leave it wrong; the real end of the file is used instead.</para>
 /// <para>A data size of 0xFFFFFFFF (a streaming header) means "to the end of the file".
 /// A data size larger than the file ("lying size", e.g. an interrupted recording) is clamped to the whole
-/// frames present; <see cref="WavFormat.IsTruncated"/> reports it. A trailing partial frame is dropped.</para>
+/// frames present; <see cref="WavFormat.IsTruncated"/> and <see cref="WavFormat.Truncation"/> report it (pass it on as a
+/// warning), or, with <c>requireComplete</c>, it is refused. A trailing partial frame is dropped.</para>
 /// <para>Integer samples are scaled by 1/2^(bits-1) so they land in [-1, 1); float samples pass through
 /// unchanged (they may exceed ±1) but must be finite.</para>
 /// <para>Anything else (truncated header, missing chunk, unsupported encoding, zero samples, absurd rate
@@ -45,12 +46,7 @@ public static class WavReader
     /// <param name="format">The encoding found and how many frames were present.</param>
     /// <returns>The decoded clip.</returns>
     /// <exception cref="AudioFormatException">The file is not a WAV file this reader supports.</exception>
-    public static AudioClip Read(string path, out WavFormat format)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, DecodeBlockBytes, FileOptions.SequentialScan);
-        return Read(stream, path, out format);
-    }
+    public static AudioClip Read(string path, out WavFormat format) => Read(path, requireComplete: false, out format);
 
     /// <summary>Reads WAV bytes from a stream, starting at its current position.</summary>
     /// <param name="stream">The bytes; non-seekable streams are first copied into memory.</param>
@@ -58,7 +54,33 @@ public static class WavReader
     /// <param name="format">The encoding found and how many frames were present.</param>
     /// <returns>The decoded clip.</returns>
     /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports.</exception>
-    public static AudioClip Read(Stream stream, string sourceName, out WavFormat format)
+    public static AudioClip Read(Stream stream, string sourceName, out WavFormat format) => Read(stream, sourceName, requireComplete: false, out format);
+
+    /// <summary>Reads a WAV file, optionally refusing one whose data chunk is cut short.</summary>
+    /// <param name="path">Path of the file.</param>
+    /// <param name="requireComplete">
+    /// True: a file that holds fewer frames than its data chunk declares raises <see cref="AudioFormatException"/>.
+    /// False (what the other overloads do): it is read as far as whole frames exist, and <see cref="WavFormat.IsTruncated"/>
+    /// and <see cref="WavFormat.Truncation"/> say so — callers should pass that on as a warning.
+    /// </param>
+    /// <param name="format">The encoding found and how many frames were present.</param>
+    /// <returns>The decoded clip.</returns>
+    /// <exception cref="AudioFormatException">The file is not a WAV file this reader supports, or is truncated and <paramref name="requireComplete"/> is set.</exception>
+    public static AudioClip Read(string path, bool requireComplete, out WavFormat format)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, DecodeBlockBytes, FileOptions.SequentialScan);
+        return Read(stream, path, requireComplete, out format);
+    }
+
+    /// <summary>Reads WAV bytes from a stream, starting at its current position, optionally refusing a truncated file.</summary>
+    /// <param name="stream">The bytes; non-seekable streams are first copied into memory.</param>
+    /// <param name="sourceName">Name used in error messages (e.g. the file name or URL).</param>
+    /// <param name="requireComplete">True: a truncated data chunk raises <see cref="AudioFormatException"/> (see <see cref="Read(string, bool, out WavFormat)"/>).</param>
+    /// <param name="format">The encoding found and how many frames were present.</param>
+    /// <returns>The decoded clip.</returns>
+    /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports, or are truncated and <paramref name="requireComplete"/> is set.</exception>
+    public static AudioClip Read(Stream stream, string sourceName, bool requireComplete, out WavFormat format)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -68,7 +90,7 @@ public static class WavReader
             var buffered = new MemoryStream();
             stream.CopyTo(buffered);
             buffered.Position = 0;
-            return Read(buffered, sourceName, out format);
+            return Read(buffered, sourceName, requireComplete, out format);
         }
 
         var layout = WalkChunks(stream, sourceName);
@@ -86,6 +108,8 @@ public static class WavReader
 
         long? declaredFrames = layout.DeclaredDataBytes is { } declared ? declared / fmt.BlockAlign : null;
         format = new WavFormat(fmt.SampleFormat, fmt.Channels, fmt.SampleRate, fmt.IsExtensible, frames, declaredFrames);
+        if (requireComplete && format.Truncation is { } truncation)
+            throw new AudioFormatException(sourceName, "data chunk size", "the whole data chunk", $"{truncation}: the file is truncated");
 
         stream.Position = layout.DataStart;
         float[][] channels = DecodeData(stream, fmt, (int)frames, sourceName);

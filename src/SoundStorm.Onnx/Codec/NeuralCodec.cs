@@ -127,9 +127,7 @@ public sealed class NeuralCodec : IDisposable
             throw new ArgumentException($"Codes must be [frames, {Codebooks}]; found [{frames}, {codes.GetLength(1)}].", nameof(codes));
         var flat = new long[codes.Length];
         Buffer.BlockCopy(codes, 0, flat, 0, flat.Length * sizeof(long));
-        for (int i = 0; i < flat.Length; i++)
-            if ((ulong)flat[i] >= (ulong)CodebookSize)
-                throw new ArgumentException($"Code [{i / Codebooks}, {i % Codebooks}] = {flat[i]} is outside 0..{CodebookSize - 1}.", nameof(codes));
+        GraphIndices.ThrowIfOutOfRange(flat, [frames, Codebooks], CodebookSize, "Code", nameof(codes));
         var waveform = new float[frames * Hop];
         using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, frames, Codebooks]);
         using var output = OrtValue.CreateTensorValueFromMemory(waveform, [1, waveform.Length]);

@@ -30,11 +30,7 @@ internal static class FragmentGraphs
     public static InferenceSession Open(string folder, PackageFragment fragment, string role, SessionSettings settings,
         IReadOnlyList<Expected> inputs, IReadOnlyList<Expected> outputs)
     {
-        string file = fragment.Graphs.TryGetValue(role, out var f) ? f
-            : throw new ModelPackageException(FragmentFile(folder), $"graphs.{role}", $"a '{role}' graph", "no such entry");
-        string path = PackagePaths.Resolve(folder, file)
-            ?? throw new ModelPackageException(FragmentFile(folder), $"graphs.{role}", "a relative path inside the fragment folder", $"\"{file}\"");
-        if (!File.Exists(path)) throw new ModelPackageException(path, $"graphs.{role}", "the graph file to exist", "no such file");
+        string path = fragment.GraphPath(folder, role);
         var session = SessionFactory.Create(path, settings, role);
         try
         {

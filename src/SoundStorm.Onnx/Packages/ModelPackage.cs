@@ -34,19 +34,19 @@ public sealed class ModelPackage : IDisposable
     /// <param name="path">A package folder, a zip of one, or the manifest.json inside a folder.</param>
     /// <param name="verifyGraphs">Open each graph once to compare its real signature with the manifest (needs the native runtime).</param>
     /// <exception cref="ModelPackageException">Anything is missing or inconsistent; the message names file, field, expected and found.</exception>
-    public static ModelPackage Load(string path, bool verifyGraphs = true)
+    public static ModelPackage Load(string path, bool verifyGraphs = true) => Load(path, verifyGraphs, Path.GetTempPath());
+
+    /// <summary><see cref="Load(string, bool)"/>, unpacking a zip into a new folder under <paramref name="temporaryParent"/>.</summary>
+    internal static ModelPackage Load(string path, bool verifyGraphs, string temporaryParent)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (File.Exists(path) && !string.Equals(Path.GetFileName(path), ModelManifest.FileName, StringComparison.OrdinalIgnoreCase))
         {
-            string temp = Path.Combine(Path.GetTempPath(), "soundstorm-package-" + Guid.NewGuid().ToString("N"));
+            string temp = Path.Combine(temporaryParent, "soundstorm-package-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(temp);
             try
             {
-                ZipPackageExtractor.Extract(path, temp);
-                // A zip may hold the files at its root or inside one top-level folder.
-                string root = File.Exists(Path.Combine(temp, ModelManifest.FileName)) ? temp
-                    : Directory.GetDirectories(temp) is [var single] ? single : temp;
+                string root = ZipPackageExtractor.Extract(path, temp);
                 return new ModelPackage(LoadFolder(root, verifyGraphs, Path.GetFileName(path) + "!"), root, temp);
             }
             catch
@@ -102,27 +102,14 @@ public sealed class ModelPackage : IDisposable
         string manifestLabel = labelPrefix + ModelManifest.FileName;
         if (!File.Exists(manifestPath))
             throw new ModelPackageException(manifestLabel, "(file)", "a manifest.json at the package root", "no such file");
-        ModelManifest manifest;
-        try
-        {
-            manifest = ModelManifest.FromJson(File.ReadAllText(manifestPath));
-        }
-        catch (JsonException e)
-        {
-            throw new ModelPackageException(manifestLabel, e.Path is { Length: > 0 } p ? p : "(json)", "valid manifest JSON", e.Message, e);
-        }
-        ManifestValidator.Validate(manifest);
+        var manifest = ReadManifest(manifestPath, manifestLabel);
         foreach (var (name, entry) in manifest.Graphs)
         {
             string label = labelPrefix + entry.File;
-            string? file = PackagePaths.Resolve(folder, entry.File);
-            if (file is null)
-                throw new ModelPackageException(manifestLabel, $"graphs.{name}.file", "a relative path inside the package", $"\"{entry.File}\"");
+            string file = GraphFile(folder, name, entry, manifestLabel);
             if (!File.Exists(file))
                 throw new ModelPackageException(label, $"graphs.{name}.file", "the graph file to exist", "no such file");
-            string actual = ComputeSha256(file);
-            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new ModelPackageException(label, $"graphs.{name}.sha256", entry.Sha256.ToLowerInvariant(), $"{actual} (the file was changed or damaged)");
+            VerifySha256(file, name, entry, label);
             if (verifyGraphs)
             {
                 using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
@@ -139,6 +126,35 @@ public sealed class ModelPackage : IDisposable
             }
         }
         return manifest;
+    }
+
+    /// <summary>Parses and validates a manifest file; <paramref name="label"/> names it in errors.</summary>
+    internal static ModelManifest ReadManifest(string manifestPath, string label)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelManifest.FromJson(File.ReadAllText(manifestPath));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelPackageException(label, e.Path is { Length: > 0 } p ? p : "(json)", "valid manifest JSON", e.Message, e);
+        }
+        ManifestValidator.Validate(manifest);
+        return manifest;
+    }
+
+    /// <summary>The full path of graph <paramref name="name"/>'s file under <paramref name="folder"/>; refuses a path that leaves it.</summary>
+    internal static string GraphFile(string folder, string name, GraphEntry entry, string manifestLabel) =>
+        PackagePaths.Resolve(folder, entry.File)
+        ?? throw new ModelPackageException(manifestLabel, $"graphs.{name}.file", "a relative path inside the package", $"\"{entry.File}\"");
+
+    /// <summary>Refuses a graph file whose SHA-256 is not the manifest's; <paramref name="label"/> names it in the error (default: its path).</summary>
+    internal static void VerifySha256(string file, string name, GraphEntry entry, string? label = null)
+    {
+        string actual = ComputeSha256(file);
+        if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelPackageException(label ?? file, $"graphs.{name}.sha256", entry.Sha256?.ToLowerInvariant() ?? "a SHA-256", $"{actual} (the file was changed or damaged)");
     }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>

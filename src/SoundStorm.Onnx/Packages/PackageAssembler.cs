@@ -10,7 +10,8 @@ public static class PackageAssembler
     /// that several fragments state must agree; sample and frame rate default to 16 kHz / 50 Hz when no fragment
     /// states them.
     /// </summary>
-    /// <exception cref="ModelPackageException">A fragment is missing, two disagree, or the result fails validation.</exception>
+    /// <exception cref="ModelPackageException">A fragment is missing, names a graph outside its folder, is a package whose
+    /// SHA-256 values its graphs do not match, two disagree, or the result fails validation.</exception>
     public static ModelManifest Assemble(IReadOnlyList<string> fragmentFolders, string output, string? name = null)
     {
         var manifest = new ModelManifest { Name = name ?? Path.GetFileNameWithoutExtension(output), SampleRate = 0, FrameRate = 0 };
@@ -31,10 +32,10 @@ public static class PackageAssembler
             manifest.CodebookSize = (int)Merge(source, "codebookSize", manifest.CodebookSize, f.CodebookSize);
             manifest.SemanticVocabulary = (int)Merge(source, "semanticVocabulary", manifest.SemanticVocabulary, f.SemanticVocabulary);
             manifest.MaskTokenId = (long)Merge(source, "maskTokenId", manifest.MaskTokenId, f.MaskTokenId);
-            foreach (var (role, file) in f.Graphs)
+            foreach (var role in f.Graphs.Keys)
             {
                 if (graphs.Any(g => g.Role == role)) throw new ModelPackageException(source, $"graphs.{role}", "one fragment per graph role", "a second fragment with the same role");
-                graphs.Add((role, Path.Combine(folder, file)));
+                graphs.Add((role, f.GraphPath(folder, role)));
             }
         }
         manifest.ModelFamily = family ?? ModelFamilies.MaskGit;

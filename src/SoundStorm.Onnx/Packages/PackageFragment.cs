@@ -44,6 +44,27 @@ public sealed class PackageFragment
     /// <summary>Graph files by role (<see cref="GraphNames"/>), relative to the fragment's folder.</summary>
     public Dictionary<string, string> Graphs { get; set; } = [];
 
+    /// <summary>For a package folder read as a fragment: its manifest's graph entries, whose SHA-256 values the graph files must match.</summary>
+    private Dictionary<string, GraphEntry>? _packageGraphs;
+
+    /// <summary>
+    /// The full path of the <paramref name="role"/> graph in <paramref name="folder"/> (the folder this fragment was read
+    /// from), checked: the path may not leave the folder, the file must exist, and in a package folder it must match
+    /// the manifest's SHA-256 — a package is never re-hashed into a valid one.
+    /// </summary>
+    /// <exception cref="ModelPackageException">The fragment has no such graph, its path leaves the folder, the file is missing, or its hash is wrong.</exception>
+    public string GraphPath(string folder, string role)
+    {
+        string source = Path.Combine(folder, _packageGraphs is null ? FileName : ModelManifest.FileName);
+        string file = Graphs.TryGetValue(role, out var f) ? f
+            : throw new ModelPackageException(source, $"graphs.{role}", $"a '{role}' graph", "no such entry");
+        string path = PackagePaths.Resolve(folder, file)
+            ?? throw new ModelPackageException(source, $"graphs.{role}", "a relative path inside the fragment folder", $"\"{file}\"");
+        if (!File.Exists(path)) throw new ModelPackageException(path, $"graphs.{role}", "the graph file to exist", "no such file");
+        if (_packageGraphs is not null && _packageGraphs.TryGetValue(role, out var entry)) ModelPackage.VerifySha256(path, role, entry);
+        return path;
+    }
+
     /// <summary>Writes the fragment into <paramref name="folder"/>.</summary>
     public void Write(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
 
@@ -78,6 +99,7 @@ public sealed class PackageFragment
         {
             ModelFamily = m.ModelFamily, SampleRate = m.SampleRate, FrameRate = m.FrameRate, Codebooks = m.Codebooks,
             CodebookSize = m.CodebookSize, SemanticVocabulary = m.SemanticVocabulary, MaskTokenId = m.MaskTokenId,
+            _packageGraphs = m.Graphs ?? [],
         };
         foreach (var (role, entry) in m.Graphs ?? []) fragment.Graphs[role] = entry.File;
         return fragment;

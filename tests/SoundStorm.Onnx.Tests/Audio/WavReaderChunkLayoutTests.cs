@@ -93,6 +93,28 @@ public sealed class WavReaderChunkLayoutTests
     }
 
     [Fact]
+    public void LyingDataSize_IsDescribedAndRefusedWhenCompleteDataIsRequired()
+    {
+        // Mono 16-bit at 16 kHz: the header announces 52640 frames (3.29 s), the file holds 24960 (1.56 s).
+        byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16), WavBytes.Chunk("data", new byte[24960 * 2], sizeOverride: 52640 * 2));
+
+        Assert.Equal(24960, WavReader.Read(new MemoryStream(file), "cut.wav", out WavFormat format).FrameCount);
+        Assert.Equal("the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s)", format.Truncation);
+
+        var e = Assert.Throws<AudioFormatException>(() => WavReader.Read(new MemoryStream(file), "cut.wav", requireComplete: true, out _));
+        Assert.Equal("cut.wav: invalid WAV field 'data chunk size': expected the whole data chunk, found the data chunk declares 52640 frames (3.29 s) "
+            + "but the file holds 24960 (1.56 s): the file is truncated.", e.Message);
+    }
+
+    [Fact]
+    public void CompleteFile_HasNoTruncationAndPassesTheStrictRead()
+    {
+        byte[] file = WavBytes.Pcm16Mono(16000, Samples);
+        Assert.Equal(Expected, WavReader.Read(new MemoryStream(file), "whole.wav", requireComplete: true, out WavFormat format).GetChannel(0).ToArray());
+        Assert.Null(format.Truncation);
+    }
+
+    [Fact]
     public void NonSeekableStream_IsBufferedAndRead()
     {
         byte[] file = WavBytes.Pcm16Mono(16000, Samples);

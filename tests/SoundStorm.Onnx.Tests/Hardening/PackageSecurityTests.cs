@@ -8,12 +8,20 @@ namespace SoundStorm.Onnx.Tests.Hardening;
 
 /// <summary>
 /// Hostile model packages: zip entries that climb out of the extraction folder (zip slip), overlapping-entry zip bombs,
+/// entries the manifest does not name (never unpacked), entries that inflate past a sane ratio or their declared size,
 /// manifest paths that leave the package, graph files whose SHA-256 does not match, and JSON nulls where the manifest
 /// has none.
 /// </summary>
 public sealed class PackageSecurityTests : IDisposable
 {
     private readonly string _dir = TestPaths.NewTempDirectory();
+    private readonly string _temp; // where zips are unpacked: it must be empty again after every refusal
+
+    public PackageSecurityTests()
+    {
+        _temp = Path.Combine(_dir, "temp");
+        Directory.CreateDirectory(_temp);
+    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -113,5 +121,94 @@ public sealed class PackageSecurityTests : IDisposable
         });
         var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, verifyGraphs: false));
         Assert.Equal("manifest.json", e.File);
+    }
+
+    /// <summary>The files of a valid tiny package, by name, to rebuild as a zip with extra or changed entries.</summary>
+    private Dictionary<string, byte[]> PackageFiles()
+    {
+        string folder = new TinyModel(11).WritePackage(Path.Combine(_dir, Guid.NewGuid().ToString("N")));
+        return Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+    }
+
+    private string WriteZip(params RawZip.Entry[] entries) => WriteZip(RawZip.Build(entries));
+
+    private ModelPackageException UnpackFails(string zip)
+    {
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(zip, verifyGraphs: false, _temp));
+        Assert.Empty(Directory.GetFileSystemEntries(_temp)); // nothing half-unpacked is left behind
+        return e;
+    }
+
+    [Fact]
+    public void Only_the_manifest_and_the_graphs_it_names_are_unpacked()
+    {
+        var files = PackageFiles();
+        string zip = WriteZip([.. files.Select(f => new RawZip.Entry(f.Key, f.Value, Deflate: true)),
+            new RawZip.Entry("extra/zeros.bin", new byte[1 << 20], Deflate: true), new RawZip.Entry("notes.txt", "not a graph"u8.ToArray())]);
+
+        using (var package = ModelPackage.Load(zip, verifyGraphs: false, _temp))
+        {
+            var unpacked = Directory.GetFileSystemEntries(package.RootDirectory, "*", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(package.RootDirectory, p)).Order().ToArray();
+            Assert.Equal(files.Keys.Order(), unpacked);
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(_temp));
+    }
+
+    [Fact]
+    public void Graph_inside_one_top_level_folder_is_found()
+    {
+        var files = PackageFiles();
+        string zip = WriteZip([.. files.Select(f => new RawZip.Entry("model/" + f.Key, f.Value, Deflate: true)), new RawZip.Entry("model/junk.bin", new byte[1000])]);
+        using var package = ModelPackage.Load(zip, verifyGraphs: false, _temp);
+        Assert.Equal(files.Keys.Order(), Directory.GetFiles(package.RootDirectory).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Graph_that_inflates_beyond_a_sane_ratio_is_refused_before_it_is_unpacked()
+    {
+        // 8 MiB of zeros deflate to about 8 KiB: a ratio of about 1000:1, no ONNX graph's.
+        var files = PackageFiles();
+        files["combiner.onnx"] = new byte[8 << 20];
+        string zip = WriteZip([.. files.Select(f => new RawZip.Entry(f.Key, f.Value, Deflate: true))]);
+
+        var e = UnpackFails(zip);
+        Assert.Equal("zip entry 'combiner.onnx'", e.Field);
+        Assert.Contains($"at most {ZipPackageExtractor.MaxCompressionRatio}:1", e.Expected);
+        Assert.Contains("8388608 bytes from", e.Found);
+    }
+
+    [Fact]
+    public void Graph_that_inflates_past_its_declared_size_is_refused()
+    {
+        var files = PackageFiles();
+        var entries = files.Select(f => f.Key == "transformer.onnx"
+            ? new RawZip.Entry(f.Key, f.Value, Deflate: true, DeclaredSize: (uint)f.Value.Length / 2)
+            : new RawZip.Entry(f.Key, f.Value, Deflate: true)).ToArray();
+
+        var e = UnpackFails(WriteZip(entries));
+        Assert.Equal("zip entry 'transformer.onnx'", e.Field);
+        Assert.StartsWith($"{files["transformer.onnx"].Length / 2} bytes with CRC-32", e.Expected);
+        Assert.Contains("inflates past its declared size", e.Found);
+    }
+
+    [Fact]
+    public void Manifest_over_the_size_limit_is_refused_before_it_is_unpacked()
+    {
+        byte[] manifest = new byte[ZipPackageExtractor.MaxManifestBytes + 1];
+        Array.Fill(manifest, (byte)' ');
+        var e = UnpackFails(WriteZip(new RawZip.Entry(ModelManifest.FileName, manifest)));
+        Assert.Equal("zip entry 'manifest.json'", e.Field);
+        Assert.Equal($"a manifest of at most {ZipPackageExtractor.MaxManifestBytes} bytes", e.Expected);
+        Assert.Equal($"{manifest.Length} bytes", e.Found);
+    }
+
+    [Fact]
+    public void Zip_without_a_manifest_names_what_is_missing()
+    {
+        string zip = WriteZip(new RawZip.Entry("combiner.onnx", new byte[10]), new RawZip.Entry("a/b/manifest.json", "{}"u8.ToArray()));
+        var e = UnpackFails(zip);
+        Assert.Equal(Path.GetFileName(zip) + "!manifest.json", e.File);
+        Assert.Equal("a manifest.json at the package root or inside one top-level folder", e.Expected);
     }
 }

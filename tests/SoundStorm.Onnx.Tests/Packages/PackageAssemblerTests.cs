@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Packages;
@@ -34,5 +36,46 @@ public sealed class PackageAssemblerTests(FullPackageFixture fixture) : IClassFi
         var e = Assert.Throws<ModelPackageException>(() => PackageFragment.Read(_out));
         Assert.Contains("fragment.json", e.Message);
         Assert.Contains("manifest.json", e.Message);
+    }
+
+    [Theory]
+    [InlineData("../outside.onnx")]
+    [InlineData("/etc/passwd")]
+    [InlineData("sub/../../outside.onnx")]
+    public void A_fragment_graph_outside_its_folder_is_refused(string file)
+    {
+        // A real graph sits beside the fragment folder, so only the path check can refuse "../outside.onnx".
+        string fragment = Path.Combine(_out, "fragment");
+        var (combiner, transformer) = new TinyModel(3).WriteGraphs(fragment);
+        File.Copy(combiner, Path.Combine(_out, "outside.onnx"));
+        new PackageFragment
+        {
+            Codebooks = TinyModel.Q, CodebookSize = TinyModel.V, SemanticVocabulary = TinyModel.K, MaskTokenId = TinyModel.V,
+            Graphs = { [GraphNames.Combiner] = file, [GraphNames.Transformer] = Path.GetFileName(transformer) },
+        }.Write(fragment);
+
+        var e = Assert.Throws<ModelPackageException>(() => PackageAssembler.Assemble([fragment], Path.Combine(_out, "package")));
+        Assert.Equal(Path.Combine(fragment, PackageFragment.FileName), e.File);
+        Assert.Equal("graphs.combiner", e.Field);
+        Assert.Equal("a relative path inside the fragment folder", e.Expected);
+        Assert.Equal($"\"{file}\"", e.Found);
+        Assert.False(Directory.Exists(Path.Combine(_out, "package")));
+    }
+
+    [Fact]
+    public void A_package_folder_whose_hashes_are_wrong_is_refused_not_rehashed()
+    {
+        string package = new TinyModel(4).WritePackage(Path.Combine(_out, "source"));
+        string manifestPath = Path.Combine(package, ModelManifest.FileName);
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        manifest["graphs"]!["transformer"]!["sha256"] = new string('0', 64);
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var e = Assert.Throws<ModelPackageException>(() => PackageAssembler.Assemble([package], Path.Combine(_out, "repacked")));
+        Assert.Equal(Path.Combine(package, "transformer.onnx"), e.File);
+        Assert.Equal("graphs.transformer.sha256", e.Field);
+        Assert.Equal(new string('0', 64), e.Expected);
+        Assert.Contains("changed or damaged", e.Found);
+        Assert.False(Directory.Exists(Path.Combine(_out, "repacked")));
     }
 }

@@ -26,12 +26,14 @@ internal sealed class TorchPickleResolver : IPickleResolver
 
     private readonly ITorchStorageSource _storages;
     private readonly HashSet<string> _opaque;
+    private readonly string[] _opaqueModules;
     private readonly string _source;
 
     internal TorchPickleResolver(ITorchStorageSource storages, TorchLoadOptions options, string source)
     {
         _storages = storages;
         _opaque = new HashSet<string>(options.OpaqueClasses.Select(Canonical), StringComparer.Ordinal);
+        _opaqueModules = [.. options.OpaqueModules];
         _source = source;
     }
 
@@ -41,7 +43,7 @@ internal sealed class TorchPickleResolver : IPickleResolver
     public object ResolveGlobal(string module, string name)
     {
         var global = new PickleGlobal(module == "__builtin__" ? "builtins" : module, name);
-        if (Callables.Contains(global.FullName) || TorchStorageTypes.TryGet(global.Module, name, out _) || _opaque.Contains(global.FullName))
+        if (Callables.Contains(global.FullName) || TorchStorageTypes.TryGet(global.Module, name, out _) || IsOpaque(global))
         {
             return global;
         }
@@ -71,7 +73,7 @@ internal sealed class TorchPickleResolver : IPickleResolver
                 return NumpyScalars.Decode(Arg<NumpyDType>(args, 0, "scalar"), Arg<byte[]>(args, 1, "scalar"), _source);
         }
 
-        if (_opaque.Contains(global.FullName))
+        if (IsOpaque(global))
         {
             return new CheckpointObject(global.FullName, args);
         }
@@ -124,6 +126,10 @@ internal sealed class TorchPickleResolver : IPickleResolver
     }
 
     /// <summary>Protocol 2 writes Python 3's <c>builtins</c> module under its Python 2 name <c>__builtin__</c>.</summary>
+    private bool IsOpaque(PickleGlobal global) =>
+        _opaque.Contains(global.FullName)
+        || _opaqueModules.Any(m => global.Module == m || global.Module.StartsWith(m + ".", StringComparison.Ordinal));
+
     private static string Canonical(string fullName) =>
         fullName.StartsWith("__builtin__.", StringComparison.Ordinal) ? "builtins." + fullName["__builtin__.".Length..] : fullName;
 
