@@ -21,7 +21,7 @@ internal static class AudioCommands
         {
             string inputPath = result.GetValue(input)!.FullName, outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
             var clip = InputFiles.ReadAudio(inputPath, "--input");
-            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)));
+            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)), cancellationToken: cancel);
             cancel.ThrowIfCancellationRequested();
             using var tokenizer = new SemanticTokenizer(package);
             AudioLength.RequireToken(clip, "--input", inputPath, tokenizer.SampleRate);
@@ -79,11 +79,11 @@ internal static class AudioCommands
     }
 
     // The package is loaded (a zip unpacked) before the pipeline opens its sessions, so its family can be checked against
-    // the sampling flags and a Ctrl+C during unpacking stops before any graph runs. The sessions are open once
+    // the sampling flags and a Ctrl+C stops the unpacking before any graph runs. The sessions are open once
     // constructed; the package (a zip's unpacked copy) only has to live while they load.
     private static SoundStormPipeline Load(string path, PipelineOptions options, Action<string> checkFamily, CancellationToken cancel)
     {
-        using var package = ModelPackage.Load(path);
+        using var package = ModelPackage.Load(path, cancellationToken: cancel);
         cancel.ThrowIfCancellationRequested();
         checkFamily(package.Manifest.ModelFamily);
         return new SoundStormPipeline(package, options);

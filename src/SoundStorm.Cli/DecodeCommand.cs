@@ -18,7 +18,7 @@ internal static class DecodeCommand
         {
             string outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
             long[,] grid = TokenFiles.ReadGrid(result.GetValue(codes)!.FullName, "--codes");
-            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)));
+            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)), cancellationToken: cancel);
             cancel.ThrowIfCancellationRequested();
             using var codec = new NeuralCodec(package);
             float[] audio = codec.Decode(grid, cancel);

@@ -25,7 +25,7 @@ internal static class EncodeCommand
             string inputPath = result.GetValue(input)!.FullName, outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
             string? semanticPath = result.GetValue(semanticOut) is { } s ? OutputFiles.Check(s.FullName, "--semantic-out") : null;
             var clip = InputFiles.ReadAudio(inputPath, "--input");
-            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)));
+            using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)), cancellationToken: cancel);
             cancel.ThrowIfCancellationRequested();
             using var codec = new NeuralCodec(package);
             if (!codec.CanEncode) throw new CliException("The model package has no codec_encoder graph; encode needs one.");

@@ -51,7 +51,7 @@ internal static class GenerateCommand
             promptSemantic = TokenFiles.ReadVector(inputs.PromptSemantic, "--prompt-semantic");
         }
 
-        using var package = ModelPackage.Load(ModelLocator.Resolve(model));
+        using var package = ModelPackage.Load(ModelLocator.Resolve(model), cancellationToken: cancel);
         cancel.ThrowIfCancellationRequested();
         checkFamily(package.Manifest.ModelFamily);
         using var generator = new SoundStormGenerator(package);

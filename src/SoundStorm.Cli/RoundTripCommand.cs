@@ -24,7 +24,7 @@ internal static class RoundTripCommand
             var jobs = result.GetValue(list) is { } listFile ? BatchList.Read(listFile, "input", "output") : null;
             if (jobs is null && (result.GetValue(input) is null || result.GetValue(output) is null))
                 throw new CliException("Give --input and --out, or --list FILE.");
-            using var codec = Open(result.GetValue(model), result.GetValue(codecFolder));
+            using var codec = Open(result.GetValue(model), result.GetValue(codecFolder), cancel);
             cancel.ThrowIfCancellationRequested();
             if (!codec.CanEncode || !codec.CanDecode)
                 throw new CliException("A round trip needs both codec graphs (codec_encoder and codec_decoder); the codec given lacks one.");
@@ -40,7 +40,7 @@ internal static class RoundTripCommand
         return command;
     }
 
-    private static NeuralCodec Open(string? model, DirectoryInfo? codecFolder)
+    private static NeuralCodec Open(string? model, DirectoryInfo? codecFolder, CancellationToken cancel)
     {
         if (codecFolder is not null)
         {
@@ -48,7 +48,7 @@ internal static class RoundTripCommand
             if (!codecFolder.Exists) throw new CliException($"--codec folder '{codecFolder.FullName}' does not exist.");
             return NeuralCodec.FromFragment(codecFolder.FullName);
         }
-        using var package = ModelPackage.Load(ModelLocator.Resolve(model));
+        using var package = ModelPackage.Load(ModelLocator.Resolve(model), cancellationToken: cancel);
         // The sessions are open once constructed; the package only has to live while they load (zips are unpacked to a temp folder).
         return new NeuralCodec(package);
     }

@@ -48,7 +48,7 @@ public sealed class CancellationTests : IDisposable
     }
 
     [Fact]
-    public void A_cancelled_run_on_a_zipped_package_exits_130_after_unpacking_and_writes_nothing()
+    public void A_cancelled_run_on_a_zipped_package_stops_unpacking_exits_130_and_writes_nothing()
     {
         string zip = Path.Combine(_dir, "default.zip"), output = Path.Combine(_dir, "out", "o.wav");
         ZipFile.CreateFromDirectory(Path.Combine(Paths.RepositoryRoot(), "models", "default"), zip);

@@ -33,11 +33,14 @@ public sealed class ModelPackage : IDisposable
     /// </summary>
     /// <param name="path">A package folder, a zip of one, or the manifest.json inside a folder.</param>
     /// <param name="verifyGraphs">Open each graph once to compare its real signature with the manifest (needs the native runtime).</param>
+    /// <param name="cancellationToken">Stops unpacking a zip (between buffers); the partly unpacked folder is removed.</param>
     /// <exception cref="ModelPackageException">Anything is missing or inconsistent; the message names file, field, expected and found.</exception>
-    public static ModelPackage Load(string path, bool verifyGraphs = true) => Load(path, verifyGraphs, Path.GetTempPath());
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while a zip was unpacked.</exception>
+    public static ModelPackage Load(string path, bool verifyGraphs = true, CancellationToken cancellationToken = default) =>
+        Load(path, verifyGraphs, Path.GetTempPath(), cancellationToken);
 
-    /// <summary><see cref="Load(string, bool)"/>, unpacking a zip into a new folder under <paramref name="temporaryParent"/>.</summary>
-    internal static ModelPackage Load(string path, bool verifyGraphs, string temporaryParent)
+    /// <summary><see cref="Load(string, bool, CancellationToken)"/>, unpacking a zip into a new folder under <paramref name="temporaryParent"/>.</summary>
+    internal static ModelPackage Load(string path, bool verifyGraphs, string temporaryParent, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (File.Exists(path) && !string.Equals(Path.GetFileName(path), ModelManifest.FileName, StringComparison.OrdinalIgnoreCase))
@@ -46,7 +49,7 @@ public sealed class ModelPackage : IDisposable
             Directory.CreateDirectory(temp);
             try
             {
-                string root = ZipPackageExtractor.Extract(path, temp);
+                string root = ZipPackageExtractor.Extract(path, temp, cancellationToken: cancellationToken);
                 return new ModelPackage(LoadFolder(root, verifyGraphs, Path.GetFileName(path) + "!"), root, temp);
             }
             catch

@@ -63,7 +63,7 @@ public sealed class ModelPackageBuilder
     }
 
     /// <summary>Writes the package into <paramref name="folder"/> (created if needed) and returns its manifest.</summary>
-    /// <exception cref="ModelPackageException">The manifest would not pass <see cref="ModelPackage.Load(string, bool)"/>'s checks.</exception>
+    /// <exception cref="ModelPackageException">The manifest would not pass <see cref="ModelPackage.Load(string, bool, CancellationToken)"/>'s checks.</exception>
     public ModelManifest WriteFolder(string folder)
     {
         // Validate first, then write into a staging folder beside the target and move the files in: a failure

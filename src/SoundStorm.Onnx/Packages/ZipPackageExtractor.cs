@@ -27,7 +27,8 @@ internal static class ZipPackageExtractor
     /// <summary>Unpacks the package in <paramref name="zipPath"/> into <paramref name="target"/>; returns the package root
     /// (<paramref name="target"/>, or the one top-level folder the zip keeps the package in).</summary>
     /// <exception cref="ModelPackageException">The zip or its manifest is unsafe or invalid; the message names the entry.</exception>
-    public static string Extract(string zipPath, string target, long maxTotalBytes = MaxTotalBytes)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between buffers).</exception>
+    public static string Extract(string zipPath, string target, long maxTotalBytes = MaxTotalBytes, CancellationToken cancellationToken = default)
     {
         string label = Path.GetFileName(zipPath);
         try
@@ -39,14 +40,14 @@ internal static class ZipPackageExtractor
                 throw new ModelPackageException(label, $"zip entry '{manifestEntry.FullName}'", $"a manifest of at most {MaxManifestBytes} bytes", $"{manifestEntry.Length} bytes");
             long written = 0;
             string manifestPath = Path.Combine(root, ModelManifest.FileName);
-            Unpack(manifestEntry, manifestPath, label, MaxManifestBytes, ref written);
+            Unpack(manifestEntry, manifestPath, label, MaxManifestBytes, ref written, cancellationToken);
             var manifest = ModelPackage.ReadManifest(manifestPath, label + "!" + ModelManifest.FileName);
             foreach (var (name, graph) in manifest.Graphs)
             {
                 string file = ModelPackage.GraphFile(root, name, graph, label + "!" + ModelManifest.FileName);
                 // A graph missing from the zip is reported by the folder check that follows, with the manifest field.
                 foreach (string path in new[] { file, file + ".data" })
-                    if (entries.TryGetValue(path, out var entry)) Unpack(entry, path, label, maxTotalBytes, ref written);
+                    if (entries.TryGetValue(path, out var entry)) Unpack(entry, path, label, maxTotalBytes, ref written, cancellationToken);
             }
             return root;
         }
@@ -93,7 +94,7 @@ internal static class ZipPackageExtractor
 
     /// <summary>Unpacks one entry, refusing it before any byte is written if its declared size is beyond a sane ratio, and
     /// stopping it at that size (its CRC then tells whether it had more); a refused entry's partial file is removed.</summary>
-    private static void Unpack(ZipArchiveEntry entry, string destination, string label, long maxTotalBytes, ref long written)
+    private static void Unpack(ZipArchiveEntry entry, string destination, string label, long maxTotalBytes, ref long written, CancellationToken cancellationToken)
     {
         string field = $"zip entry '{entry.FullName}'";
         if (entry.Length > Math.Max(RatioFreeBytes, entry.CompressedLength * MaxCompressionRatio))
@@ -111,6 +112,7 @@ internal static class ZipPackageExtractor
             // One byte past the declared size is enough to know the entry lies.
             while ((n = input.Read(buffer, 0, (int)Math.Min(buffer.Length, entry.Length - size + 1))) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 size += n;
                 written += n;
                 if (size > entry.Length)

@@ -156,6 +156,17 @@ public sealed class PackageSecurityTests : IDisposable
     }
 
     [Fact]
+    public void Cancelling_while_a_zip_is_unpacked_stops_it_and_removes_the_partial_folder()
+    {
+        var files = PackageFiles();
+        string zip = WriteZip([.. files.Select(f => new RawZip.Entry(f.Key, f.Value, Deflate: true))]);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => ModelPackage.Load(zip, verifyGraphs: false, _temp, cancelled.Token));
+        Assert.Empty(Directory.GetFileSystemEntries(_temp));
+    }
+
+    [Fact]
     public void Graph_inside_one_top_level_folder_is_found()
     {
         var files = PackageFiles();
