@@ -69,7 +69,7 @@ internal sealed class AdamW : IDisposable
         double norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
         if (maxNorm > 0 && norm > maxNorm)
         {
-            float scale = (float)(maxNorm / (norm + 1e-6));
+            using Scalar scale = (float)(maxNorm / (norm + 1e-6)); // held: see Step
             foreach (var g in grads) g.mul_(scale);
         }
         return norm;
@@ -82,14 +82,20 @@ internal sealed class AdamW : IDisposable
         using var _ = no_grad();
         Steps++;
         double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
+        // TorchSharp hands a Scalar's native handle to libtorch without keeping the managed object alive, so an implicit
+        // double → Scalar temporary can be finalised by a collection on another thread while libtorch still reads it (a
+        // garbage value, or "Expected false to be true" from Scalar::toDouble, once in thousands of steps). Each scalar
+        // is therefore one variable held until the end of the step.
+        using Scalar decay = 1 - lr * WeightDecay, beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2;
+        using Scalar bias2 = correction2, epsilon = Epsilon, stepSize = -lr / correction1;
         foreach (var (_, p, m, v) in _slots)
         {
             if (p.grad is not { } g) continue;
-            if (WeightDecay > 0 && p.dim() >= 2) p.mul_(1 - lr * WeightDecay);
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            Tensor denominator = (v / correction2).sqrt_().add_(Epsilon);
-            p.addcdiv_(m, denominator, value: -lr / correction1);
+            if (WeightDecay > 0 && p.dim() >= 2) p.mul_(decay);
+            m.mul_(beta1).add_(g, alpha: keep1);
+            v.mul_(beta2).addcmul_(g, g, value: keep2);
+            Tensor denominator = v.div(bias2).sqrt_().add_(epsilon);
+            p.addcdiv_(m, denominator, value: stepSize);
         }
     }
 

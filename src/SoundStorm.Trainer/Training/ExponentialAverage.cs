@@ -34,10 +34,11 @@ internal sealed class ExponentialAverage
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var source = model.state_dict();
+        using Scalar decay = Decay, keep = 1 - Decay; // held for the whole update: see AdamW.Step
         foreach (var (name, t) in _average.state_dict())
         {
             if (t.is_floating_point() && !name.EndsWith("running_mean", StringComparison.Ordinal) && !name.EndsWith("running_var", StringComparison.Ordinal))
-                t.mul_(Decay).add_(source[name], alpha: 1 - Decay);
+                t.mul_(decay).add_(source[name], alpha: keep);
             else
                 t.copy_(source[name]);
         }
