@@ -8,6 +8,7 @@ internal static class TrainerApp
     public static Task<int> RunAsync(string[] args)
     {
         Training.MklReproducibility.Enable(); // before any TorchSharp call: --resume repeats a run bit for bit
+        Training.OneDnnConvolutions.Disable(); // libtorch's own convolutions: oneDNN's first run of a primitive gave NaN gradients on some CPUs
         var root = new RootCommand("soundstorm-train: train SoundStorm paper-family acoustic models with TorchSharp and export them as model packages");
         root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

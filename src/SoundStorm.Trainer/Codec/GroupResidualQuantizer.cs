@@ -33,7 +33,7 @@ internal sealed class Codebook : nn.Module, ISeededReset
     public Tensor Nearest(Tensor z)
     {
         var e = Weight;
-        var distance = z.pow(2).sum(1, keepdim: true) + e.pow(2).sum(1) - 2 * z.matmul(e.t());
+        var distance = z.square().sum(1, keepdim: true) + e.square().sum(1) - z.matmul(e.t()).mul(HeldScalars.Of(2));
         return distance.argmin(1);
     }
 
@@ -93,15 +93,15 @@ internal sealed class GroupResidualQuantizer : nn.Module
                 words[g] = level[g].Lookup(index);
             }
             var q = cat(words, 1);
-            var levelLoss = _config.CodebookLossLambda * (q - residual.detach()).pow(2).mean()
-                + _config.CommitmentLossLambda * (q.detach() - residual).pow(2).mean();
+            var levelLoss = (q - residual.detach()).square().mean().mul(HeldScalars.Of(_config.CodebookLossLambda))
+                + (q.detach() - residual).square().mean().mul(HeldScalars.Of(_config.CommitmentLossLambda));
             var straightThrough = residual + (q - residual).detach();
             loss = loss is null ? levelLoss : loss + levelLoss;
             total = total is null ? straightThrough : total + straightThrough;
             residual = residual - straightThrough;
         }
         var quantized = total!.reshape(batch, frames, _config.LatentDim).transpose(1, 2);
-        return new Result(quantized, loss! / _levels.Length, stack(codes, 1).reshape(batch, frames, _config.CodesPerFrame), inputs);
+        return new Result(quantized, loss!.div(HeldScalars.Of(_levels.Length)), stack(codes, 1).reshape(batch, frames, _config.CodesPerFrame), inputs);
     }
 
     /// <summary>Codes int64 [B, T, L·G] → Σ levels of codewords [B, D, T] (upstream <c>embed</c>).</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using SoundStorm.Export.Codec;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec;
 
@@ -57,15 +58,15 @@ internal sealed class HifiCodecEncoder : nn.Module<Tensor, Tensor>
         x = conv_pre.forward(x);
         for (int i = 0; i < _config.Stages; i++)
         {
-            x = ups[i].forward(nn.functional.leaky_relu(x, HifiCodecConfig.LeakySlope));
+            x = ups[i].forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope)));
             Tensor? sum = null;
             for (int j = 0; j < k; j++)
             {
                 var r = resblocks[i * k + j].forward(x);
                 sum = normalize[i * k + j].forward(sum is null ? r : sum + r);
             }
-            x = sum! / k;
+            x = sum!.div(HeldScalars.Of(k));
         }
-        return conv_post.forward(nn.functional.leaky_relu(x, HifiCodecConfig.EncoderPostSlope));
+        return conv_post.forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.EncoderPostSlope)));
     }
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using SoundStorm.Export.Codec;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec;
 
@@ -27,8 +28,8 @@ internal sealed class ResBlock1 : nn.Module<Tensor, Tensor>
     {
         for (int p = 0; p < convs1.Count; p++)
         {
-            var y = nn.functional.leaky_relu(x, HifiCodecConfig.LeakySlope);
-            y = nn.functional.leaky_relu(convs1[p].forward(y), HifiCodecConfig.LeakySlope);
+            var y = x.leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope));
+            y = convs1[p].forward(y).leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope));
             x = x + convs2[p].forward(y);
         }
         return x;

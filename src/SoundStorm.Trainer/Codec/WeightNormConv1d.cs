@@ -56,5 +56,5 @@ internal sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, ISeededReset
         ? nn.functional.conv_transpose1d(x, Weight(), bias, stride: _stride, padding: _padding, dilation: _dilation)
         : nn.functional.conv1d(x, Weight(), bias, stride: _stride, padding: _padding, dilation: _dilation);
 
-    private static Tensor Norm(Tensor v) => v.pow(2).sum(new long[] { 1, 2 }, keepdim: true).sqrt();
+    private static Tensor Norm(Tensor v) => v.square().sum(new long[] { 1, 2 }, keepdim: true).sqrt();
 }

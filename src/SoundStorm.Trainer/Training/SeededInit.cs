@@ -14,7 +14,10 @@ internal static class SeededInit
 {
     public static void Apply(nn.Module model, long seed)
     {
-        var generator = new Generator((ulong)seed);
+        // Held (and disposed) by the using: TorchSharp passes a generator's native handle without keeping the managed
+        // object alive, so an unreferenced one can be finalised by a collection on another thread during its last draw
+        // (garbage initial weights, now and then). HeldScalars has the same story for scalars.
+        using var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var ownRules = new List<string>();

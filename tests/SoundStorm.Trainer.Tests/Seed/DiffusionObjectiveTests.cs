@@ -36,7 +36,8 @@ public sealed class DiffusionObjectiveTests(ITestOutputHelper output)
                 }
         Tensor x0Tensor = tensor(x0, Batch, Positions);
         Tensor tTensor = tensor(t);
-        Tensor xtTensor = objective.Corrupt(x0Tensor, tTensor, rand(Batch, Classes, Positions, generator: new Generator(11)));
+        using var generator = new Generator(11);
+        Tensor xtTensor = objective.Corrupt(x0Tensor, tTensor, rand(Batch, Classes, Positions, generator: generator));
         long[] xt = xtTensor.data<long>().ToArray();
         // Make sure both kinds of x_t occur at the middle step: force a mask and a kept token.
         xt[1 * Positions + 0] = Mask;
@@ -97,7 +98,8 @@ public sealed class DiffusionObjectiveTests(ITestOutputHelper output)
         foreach (long step in t)
         {
             Tensor x0 = full(items, Positions, 3L, dtype: int64);
-            Tensor xt = objective.Corrupt(x0, full(items, step, dtype: int64), rand(items, Classes, Positions, generator: new Generator(7 + (ulong)step)));
+            using var generator = new Generator(7 + (ulong)step);
+            Tensor xt = objective.Corrupt(x0, full(items, step, dtype: int64), rand(items, Classes, Positions, generator: generator));
             double n = items * Positions;
             double masked = xt.eq(Mask).sum().item<long>() / n, kept = xt.eq(3).sum().item<long>() / n;
             // Upstream's q(x_t | x_0) = ᾱ·[k = x_0] + β̄ (C − 1 real classes), γ̄ (mask) sums to 1 − β̄ because β̄ spreads over

@@ -12,7 +12,7 @@ internal static class RandomWeights
 {
     public static void Perturb(nn.Module module, long seed)
     {
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed); // held until the end: see SeededInit
         using var _ = no_grad();
         foreach (var (name, t) in module.state_dict())
         {

@@ -7,7 +7,8 @@ namespace SoundStorm.Trainer.Tests.Support;
 /// <summary>
 /// TorchSharp runs this assembly's tests on one intra-op thread. The tests' tensors are tiny, so threads buy nothing,
 /// while on a shared 2-core machine libtorch's spinning worker threads made a 600-step run take 206 s instead of 12 s.
-/// MKL's reproducible mode goes on first, as in the trainer itself (see <see cref="MklReproducibility"/>).
+/// MKL's reproducible mode goes on first and oneDNN off, as in the trainer itself (see <see cref="MklReproducibility"/>,
+/// <see cref="OneDnnConvolutions"/>).
 /// </summary>
 internal static class TorchThreads
 {
@@ -16,6 +17,7 @@ internal static class TorchThreads
     internal static void UseOneThread()
     {
         MklReproducibility.Enable(); // as the trainer's entry point does: resume tests compare losses bit for bit
+        OneDnnConvolutions.Disable(); // as the trainer's entry point does: see OneDnnConvolutions
         torch.set_num_threads(1);
     }
 #pragma warning restore CA2255

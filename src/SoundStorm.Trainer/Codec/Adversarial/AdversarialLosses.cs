@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec.Adversarial;
 
@@ -12,7 +13,7 @@ internal static class AdversarialLosses
         Tensor? total = null;
         for (int k = 0; k < real.Count; k++)
         {
-            var term = (1 - real[k].Scores).square().mean() + fake[k].Scores.square().mean();
+            var term = real[k].Scores.neg().add(HeldScalars.Of(1)).square().mean() + fake[k].Scores.square().mean();
             total = total is null ? term : total + term;
         }
         return total!;
@@ -24,7 +25,7 @@ internal static class AdversarialLosses
         Tensor? total = null;
         foreach (var output in fake)
         {
-            var term = (1 - output.Scores).square().mean();
+            var term = output.Scores.neg().add(HeldScalars.Of(1)).square().mean();
             total = total is null ? term : total + term;
         }
         return total!;

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec.Adversarial;
 
@@ -12,7 +13,7 @@ internal sealed record DiscriminatorOutput(Tensor Scores, IReadOnlyList<Tensor> 
         var features = new List<Tensor>();
         foreach (var conv in convs)
         {
-            x = nn.functional.leaky_relu(conv.forward(x), 0.1);
+            x = conv.forward(x).leaky_relu(HeldScalars.Of(0.1));
             features.Add(x);
         }
         x = scoreConv.forward(x);

@@ -226,13 +226,13 @@ internal sealed class CodecTrainer : IDisposable
         // A term whose weight is 0 is not computed (the STFT loss is a large share of a CPU step).
         var mel = _options.MelWeight > 0 ? _losses.Mel(generated, target) : zeros(1);
         var stft = _options.StftWeight > 0 ? _losses.MultiResolutionStft(generated, target) : zeros(1);
-        var loss = _options.MelWeight * mel + _options.StftWeight * stft + _options.VqWeight * vq;
+        var loss = mel.mul(HeldScalars.Of(_options.MelWeight)) + stft.mul(HeldScalars.Of(_options.StftWeight)) + vq.mul(HeldScalars.Of(_options.VqWeight));
         Tensor pitch = zeros(1);
         if (_pitchHead is not null)
         {
             var (logF0, voiced) = _framePitch!.Estimate(target);
             pitch = PitchHead.Loss(_pitchHead.forward(q.Quantized), logF0, voiced);
-            loss = loss + _options.PitchWeight * pitch;
+            loss = loss + pitch.mul(HeldScalars.Of(_options.PitchWeight));
         }
         Tensor adversarial = zeros(1), featureMatching = zeros(1);
         if (_discriminator is not null)
@@ -242,7 +242,7 @@ internal sealed class CodecTrainer : IDisposable
             var fake = _discriminator.forward(reconstruction);
             adversarial = AdversarialLosses.Generator(fake);
             featureMatching = AdversarialLosses.FeatureMatching(real, fake);
-            loss = loss + _options.AdversarialWeight * adversarial + _options.FeatureMatchingWeight * featureMatching;
+            loss = loss + adversarial.mul(HeldScalars.Of(_options.AdversarialWeight)) + featureMatching.mul(HeldScalars.Of(_options.FeatureMatchingWeight));
         }
 
         _adam.ZeroGrad();

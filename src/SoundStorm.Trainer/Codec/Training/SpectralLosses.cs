@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec.Training;
 
@@ -36,8 +37,8 @@ internal sealed class SpectralLosses : IDisposable
     {
         var p = Magnitude(predicted, _mel.Fft, _mel.Hop, _mel.Fft, _mel.Hann);
         var t = Magnitude(target, _mel.Fft, _mel.Hop, _mel.Fft, _mel.Hann);
-        var pm = _mel.Mel.matmul(p).clamp_min(1e-5).log();
-        var tm = _mel.Mel.matmul(t).clamp_min(1e-5).log();
+        var pm = _mel.Mel.matmul(p).clamp_min(HeldScalars.Of(1e-5)).log();
+        var tm = _mel.Mel.matmul(t).clamp_min(HeldScalars.Of(1e-5)).log();
         return (pm - tm).abs().mean();
     }
 
@@ -47,14 +48,14 @@ internal sealed class SpectralLosses : IDisposable
         Tensor? total = null;
         foreach (var (fft, hop, window, hann) in _resolutions)
         {
-            var p = Magnitude(predicted, fft, hop, window, hann).clamp_min(1e-7);
-            var t = Magnitude(target, fft, hop, window, hann).clamp_min(1e-7);
-            var convergence = (t - p).square().sum().sqrt() / t.square().sum().sqrt().clamp_min(1e-7);
+            var p = Magnitude(predicted, fft, hop, window, hann).clamp_min(HeldScalars.Of(1e-7));
+            var t = Magnitude(target, fft, hop, window, hann).clamp_min(HeldScalars.Of(1e-7));
+            var convergence = (t - p).square().sum().sqrt() / t.square().sum().sqrt().clamp_min(HeldScalars.Of(1e-7));
             var logMagnitude = (t.log() - p.log()).abs().mean();
             var term = convergence + logMagnitude;
             total = total is null ? term : total + term;
         }
-        return total! / _resolutions.Length;
+        return total!.div(HeldScalars.Of(_resolutions.Length));
     }
 
     private static Tensor Magnitude(Tensor x, int fft, int hop, int window, Tensor hann) =>

@@ -73,7 +73,10 @@ internal static class HubertUnits
         Tensor all = cat(features, 0);
         log.WriteLine($"layer {layer} features: {all.shape[0]} frames × {all.shape[1]} from {features.Length} utterances in {clock.Elapsed.TotalSeconds:F1} s");
         if (all.shape[0] > maxFrames) // cluster a seeded random subset; the units then apply to every frame
-            all = all.index_select(0, randperm(all.shape[0], generator: new Generator((ulong)seed))[..maxFrames]);
+        {
+            using var generator = new Generator((ulong)seed); // held: see SeededInit
+            all = all.index_select(0, randperm(all.shape[0], generator: generator)[..maxFrames]);
+        }
         if (all.shape[0] < units) throw new ArgumentException($"the audio gives {all.shape[0]} frames, fewer than {units} units.");
         Tensor centroids = KMeans.Fit(all, units, seed, iterations, log: log);
         Tensor counts = bincount(KMeans.Assign(all, centroids), minlength: units).to_type(ScalarType.Float64);

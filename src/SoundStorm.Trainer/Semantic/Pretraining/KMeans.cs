@@ -20,7 +20,7 @@ internal static class KMeans
         if (clusters < 1 || n < clusters) throw new ArgumentException($"k-means: {clusters} clusters need at least as many points; got {n}.");
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed); // held until the end: see SeededInit
         Tensor x = points.to_type(ScalarType.Float32).contiguous();
         Tensor sample = n > seedingSample ? x.index_select(0, randperm(n, generator: generator)[..seedingSample]) : x;
         Tensor centres = PlusPlus(sample, clusters, generator);

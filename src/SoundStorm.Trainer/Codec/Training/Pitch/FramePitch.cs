@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec.Training.Pitch;
 
@@ -60,7 +61,7 @@ internal sealed class FramePitch : IDisposable
         var spectrum = fft.rfft(centred, _fft, dim: -1);
         var power = (spectrum * spectrum.conj()).real;
         var correlation = fft.irfft(power, _fft, dim: -1).narrow(-1, 0, _maxLag + 2); // lags 0 … maxLag + 1
-        var zero = correlation.narrow(-1, 0, 1).clamp_min(1e-12);
+        var zero = correlation.narrow(-1, 0, 1).clamp_min(HeldScalars.Of(1e-12));
         var normalised = correlation / zero * _overlapCorrection;
 
         var inner = normalised.narrow(-1, _minLag, _maxLag - _minLag + 1);

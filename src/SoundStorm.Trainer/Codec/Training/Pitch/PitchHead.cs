@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Codec.Training.Pitch;
 
@@ -34,7 +35,7 @@ internal sealed class PitchHead : nn.Module<Tensor, Tensor>
     {
         var predicted = output.select(1, 0) + ReferenceLogF0;
         var voicing = nn.functional.binary_cross_entropy_with_logits(output.select(1, 1), voiced);
-        var pitchError = ((predicted - logF0).abs() * voiced).sum() / voiced.sum().clamp_min(1);
+        var pitchError = ((predicted - logF0).abs() * voiced).sum() / voiced.sum().clamp_min(HeldScalars.Of(1));
         return voicing + pitchError;
     }
 }
