@@ -9,12 +9,15 @@
 #              their own labels                                                 → WORK/oracle-package, WORK/oracle-eval
 #   tokenizer  the HuBERT-style network trained as a frame phone classifier, then k-means units on a layer and their
 #              phone information on the held-out sentences                      → WORK/phone-hubert, WORK/semantic-*
-# Environment: THREADS (libtorch threads per run, 1), ORACLE_MINUTES (85), TOKENIZER_MINUTES (80), LAYER (4), UNITS (200).
+#   units      the English corpus tokenised by it, the oracle model carried over to its units and trained further, then
+#              evaluate.sh's same-voice measure on the whole pipeline            → WORK/units-package, WORK/units-eval
+# Environment: THREADS (libtorch threads per run, 1), ORACLE_MINUTES (85), TOKENIZER_MINUTES (80), UNITS_MINUTES (35),
+# LAYER (4), UNITS (100).
 # The oracle and tokenizer steps can run side by side (one core each).
 set -euo pipefail
 corpus=$(realpath "${1:?usage: train-phone-units.sh CORPUS WORK [STEP...]}"); work=${2:?usage: train-phone-units.sh CORPUS WORK [STEP...]}
 shift 2
-steps=${*:-align oracle tokenizer}
+steps=${*:-align oracle tokenizer units}
 mkdir -p "$work"; work=$(realpath "$work")
 repo=$(cd "$(dirname "$0")/.." && pwd)
 threads=${THREADS:-1}
@@ -66,12 +69,29 @@ PY
     [ -f "$work/phone-hubert/checkpoint.safetensors" ] || train pretrain-hubert --audio "$corpus" --phone-labels "$phones" \
       --out "$work/phone-hubert" --steps 2400 --warmup 200 --lr 7e-4 --mask-prob 0.3 --checkpoint-every 200 --log-every 50 \
       --threads "$threads" --minutes "${TOKENIZER_MINUTES:-80}"
-    layer=${LAYER:-4}; units=${UNITS:-200}
+    layer=${LAYER:-4}; units=${UNITS:-100}
     out="$work/semantic-l$layer-k$units"
     [ -f "$out/semantic.onnx" ] || train hubert-units --checkpoint "$work/phone-hubert/checkpoint.safetensors" --audio "$corpus" \
       --out "$out" --layer "$layer" --units "$units" --threads "$threads"
     $py "$repo/scripts/eval/aligned-pnmi.py" "$out" "$corpus" "$phones"
     ;;
-  *) echo "error: unknown step '$step' (align, oracle, tokenizer)" >&2; exit 2 ;;
+  units)
+    layer=${LAYER:-4}; units=${UNITS:-100}
+    semantic="$work/semantic-l$layer-k$units"
+    [ -f "$work/tokens-en-units/dataset.json" ] || train prepare --manifest "$corpus/manifest-en.tsv" --codec "$work/codec-fragment" \
+      --semantic "$semantic" --out "$work/tokens-en-units" --skip-bad-files
+    [ -f "$work/units-start.safetensors" ] || train remap-units --checkpoint "$work/oracle/checkpoint.safetensors" --ema \
+      --old-data "$work/tokens-phones" --new-data "$work/tokens-en-units" --out "$work/units-start.safetensors"
+    if [ ! -f "$work/units-en/checkpoint.safetensors" ]; then
+      train train --data "$work/tokens-en-units" --out "$work/units-en" --start-from "$work/units-start.safetensors" --batch-size 8 \
+        --max-frames 250 --steps 1500 --lr 3e-4 --warmup 50 --min-lr 2e-5 --ema-decay 0.998 --level-weights 0.4,0.4,0.1,0.1 \
+        --validate-every 500 --checkpoint-every 250 --log-every 50 --seed 23 --threads "$threads" --minutes "${UNITS_MINUTES:-35}"
+    fi
+    rm -rf "$work/units-acoustic" "$work/units-package"
+    train export --checkpoint "$work/units-en/checkpoint.safetensors" --ema --out "$work/units-acoustic" --name soundstorm-phone-units
+    soundstorm pack --acoustic "$work/units-acoustic" --codec "$work/codec-fragment" --semantic "$semantic" --out "$work/units-package"
+    FREE=0 bash "$repo/scripts/eval/same-voice-sweep.sh" "$work/units-package" "$corpus" "$work/units-eval" ""
+    ;;
+  *) echo "error: unknown step '$step' (align, oracle, tokenizer, units)" >&2; exit 2 ;;
   esac
 done
