@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Modules;
@@ -42,7 +43,7 @@ internal sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Te
         Tensor v = value.forward(context).view(b, l, heads, hd).transpose(1, 2);
         Tensor scores = matmul(q, k.transpose(-2, -1)) * (1.0 / Math.Sqrt(hd));
         if (keyPadding is not null)
-            scores = scores.masked_fill(keyPadding.view(b, 1, 1, l), double.NegativeInfinity);
+            scores = scores.masked_fill(keyPadding.view(b, 1, 1, l), HeldScalars.Of(double.NegativeInfinity));
         Tensor y = matmul(scores.softmax(-1), v).transpose(1, 2).contiguous().view(b, t, d);
         return proj.forward(y);
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Modules;
@@ -40,9 +41,9 @@ internal sealed class SelfCrossBlock : nn.Module<Tensor, Tensor, Tensor, Tensor,
     {
         Tensor padRows = padding.unsqueeze(-1);
         Tensor normed = ln1.forward(x, t);
-        x = x + attn1.forward(normed, normed, padding).masked_fill(padRows, 0.0);
-        x = x + attn2.forward(ln1_1.forward(x, t), condition, null).masked_fill(padRows, 0.0);
+        x = x + attn1.forward(normed, normed, padding).masked_fill(padRows, HeldScalars.Of(0.0));
+        x = x + attn2.forward(ln1_1.forward(x, t), condition, null).masked_fill(padRows, HeldScalars.Of(0.0));
         x = x + mlp.forward(ln2.forward(x));
-        return x.masked_fill(padRows, 0.0);
+        return x.masked_fill(padRows, HeldScalars.Of(0.0));
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;
@@ -32,10 +33,10 @@ internal sealed class ConformerBlock : nn.Module
     /// <summary>x [B, T, D]; padding [B, T] bool; keep [B, T, 1] float; cos/sin [T, headDim].</summary>
     public Tensor Forward(Tensor x, Tensor padding, Tensor keep, Tensor cos, Tensor sin)
     {
-        x = x + ff1.forward(x) * 0.5f;
+        x = x + ff1.forward(x).mul(HeldScalars.Of(0.5));
         x = x + attn.Forward(attn_norm.forward(x), padding, cos, sin);
         x = x + conv.Forward(x, keep);
-        x = x + ff2.forward(x) * 0.5f;
+        x = x + ff2.forward(x).mul(HeldScalars.Of(0.5));
         return final_norm.forward(x);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;
@@ -35,8 +36,8 @@ internal sealed class RotarySelfAttention : nn.Module
         Tensor q = RotaryTables.Apply(Split(query.forward(x)), cos, sin);
         Tensor k = RotaryTables.Apply(Split(key.forward(x)), cos, sin);
         Tensor v = Split(value.forward(x));
-        Tensor scores = matmul(q, k.transpose(2, 3)) * (float)(1.0 / Math.Sqrt(hd));
-        scores = scores.masked_fill(padding.view(b, 1, 1, t), -1e9);
+        Tensor scores = matmul(q, k.transpose(2, 3)).mul(HeldScalars.Of(1.0 / Math.Sqrt(hd)));
+        scores = scores.masked_fill(padding.view(b, 1, 1, t), HeldScalars.Of(-1e9));
         Tensor merged = matmul(scores.softmax(-1), v).transpose(1, 2).contiguous().view(b, t, d);
         return proj.forward(merged);
     }

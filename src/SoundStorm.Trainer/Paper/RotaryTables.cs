@@ -1,3 +1,4 @@
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;
@@ -14,7 +15,7 @@ internal static class RotaryTables
         var inverse = new float[headDim];
         for (long i = 0; i < headDim / 2; i++)
             inverse[i] = inverse[i + headDim / 2] = (float)Math.Pow(theta, -2.0 * i / headDim);
-        Tensor positions = arange(0, frames, 1, dtype: float32, device: device).unsqueeze(1);
+        Tensor positions = arange(HeldScalars.Of(0), HeldScalars.Of(frames), HeldScalars.Of(1), dtype: float32, device: device).unsqueeze(1);
         Tensor angles = positions * tensor(inverse, device: device).unsqueeze(0);
         return (angles.cos(), angles.sin());
     }
