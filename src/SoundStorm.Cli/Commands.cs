@@ -17,5 +17,6 @@ internal static class Commands
         yield return EncodeCommand.Create();
         yield return AudioCommands.Resynthesize();
         yield return RoundTripCommand.Create();
+        yield return SpeakCommand.Create();
     }
 }

@@ -3,7 +3,7 @@ using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;
 
-/// <summary><c>soundstorm pack --acoustic DIR [--codec DIR] [--semantic DIR] --out PACKAGE</c>: assemble imported parts into a package.</summary>
+/// <summary><c>soundstorm pack --acoustic DIR [--codec DIR] [--semantic DIR] [--text DIR] --out PACKAGE</c>: assemble imported parts into a package.</summary>
 internal static class PackCommand
 {
     public static Command Create()
@@ -11,13 +11,14 @@ internal static class PackCommand
         var acoustic = new Option<DirectoryInfo>("--acoustic") { Description = "Folder written by an acoustic-model import or export.", Required = true };
         var codec = new Option<DirectoryInfo?>("--codec") { Description = "Folder written by 'import hificodec'." };
         var semantic = new Option<DirectoryInfo?>("--semantic") { Description = "Folder written by 'import hubert'." };
+        var text = new Option<DirectoryInfo?>("--text") { Description = "Folder written by 'soundstorm-train export' of a train-text run (text to speech)." };
         var name = new Option<string?>("--name") { Description = "Package name for the manifest." };
         var output = new Option<string>("--out") { Description = "Package folder, or a path ending in .zip.", Required = true };
         var half = new Option<bool>("--float16-weights") { Description = "Store large weights as float16 (half the size; ONNX Runtime still computes in float32)." };
-        var command = new Command("pack", "Assemble imported graphs into one model package with its manifest.") { acoustic, codec, semantic, name, output, half };
+        var command = new Command("pack", "Assemble imported graphs into one model package with its manifest.") { acoustic, codec, semantic, text, name, output, half };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var folders = new[] { result.GetValue(acoustic), result.GetValue(codec), result.GetValue(semantic) }
+            var folders = new[] { result.GetValue(acoustic), result.GetValue(codec), result.GetValue(semantic), result.GetValue(text) }
                 .Where(d => d is not null).Select(d => d!.FullName).ToArray();
             using var converted = result.GetValue(half) ? new Float16Fragments(folders) : null;
             var manifest = PackageAssembler.Assemble(converted?.Folders ?? folders, result.GetValue(output)!, result.GetValue(name));

@@ -18,6 +18,9 @@ public static class GraphNames
     /// <summary>Waveform → semantic tokens. Optional.</summary>
     public const string Semantic = "semantic";
 
+    /// <summary>Phones → per-phone durations and per-frame semantic-unit logits (text to speech). Optional.</summary>
+    public const string TextToSemantic = "text_to_semantic";
+
     /// <summary>Every known role.</summary>
-    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic];
+    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic, TextToSemantic];
 }

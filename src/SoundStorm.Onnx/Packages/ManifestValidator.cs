@@ -46,6 +46,25 @@ internal static class ManifestValidator
             ValidateMaskGitContract(m, combiner, transformer);
         else
             ValidateSeedContract(m, combiner, transformer);
+        if (m.Graphs.TryGetValue(GraphNames.TextToSemantic, out var text)) ValidateTextContract(m, text);
+    }
+
+    // Text to speech (docs/graph-contract.md): phones and per-frame phone indices in, durations and unit logits out.
+    private static void ValidateTextContract(ModelManifest m, GraphEntry text)
+    {
+        const string x = GraphNames.TextToSemantic;
+        foreach (string name in new[] { "phones", "frame_phone", "frame_offset", "frame_length" })
+        {
+            var input = Spec(text.Inputs, x, "inputs", name, "int64");
+            if (input.Shape is null || input.Shape.Count != 2)
+                throw new ModelPackageException(File, $"graphs.{x}.{name}.shape", "2 dimensions", $"{input.Shape?.Count ?? 0}");
+        }
+        var durations = Spec(text.Outputs, x, "outputs", "log_durations", "float");
+        if (durations.Shape is null || durations.Shape.Count != 2)
+            throw new ModelPackageException(File, $"graphs.{x}.log_durations.shape", "2 dimensions", $"{durations.Shape?.Count ?? 0}");
+        var logits = Spec(text.Outputs, x, "outputs", "logits", "float");
+        BatchFrames(logits, x, 3);
+        FixedDim(logits, x, 2, m.SemanticVocabulary, "semanticVocabulary");
     }
 
     // The seed family (docs/graph-contract.md): the prompt is a cross-attention condition, every codebook is predicted at once.

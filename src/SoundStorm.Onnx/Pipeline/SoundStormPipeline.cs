@@ -10,19 +10,21 @@ namespace SoundStorm.Onnx.Pipeline;
 /// Audio in, audio out: source speech → semantic tokens; prompt speech → semantic + codec tokens; generate the codec
 /// tokens of the source in the prompt's voice; decode → waveform. Thread-safe; dispose to release the sessions.
 /// </summary>
-public sealed class SoundStormPipeline : IDisposable
+public sealed partial class SoundStormPipeline : IDisposable
 {
     private readonly ModelPackage? _ownedPackage;
     private readonly SemanticTokenizer _tokenizer;
     private readonly NeuralCodec _codec;
     private readonly SoundStormGenerator _generator;
     private readonly PipelineOptions _options;
+    private readonly ModelPackage _package;
 
     /// <summary>Opens every graph of a package that has all five (semantic, codec encoder/decoder, combiner, transformer).</summary>
     public SoundStormPipeline(ModelPackage package, PipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(package);
         _options = options ?? new PipelineOptions();
+        _package = package;
         var settings = _options.Session;
         _tokenizer = new SemanticTokenizer(package, settings);
         try
@@ -130,15 +132,19 @@ public sealed class SoundStormPipeline : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        DisposeSpeech();
         _generator.Dispose();
         _codec.Dispose();
         _tokenizer.Dispose();
         _ownedPackage?.Dispose();
     }
 
-    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, CancellationToken cancellationToken)
+    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, CancellationToken cancellationToken) =>
+        RequestWithPrompt(_tokenizer.Tokenize(ToModelRate(source), cancellationToken), prompt, cancellationToken);
+
+    // The request for semantic tokens spoken in the voice of a prompt (semantic and codec tokens of its first seconds).
+    private GenerationRequest RequestWithPrompt(long[] semantic, AudioClip? prompt, CancellationToken cancellationToken)
     {
-        long[] semantic = _tokenizer.Tokenize(ToModelRate(source), cancellationToken);
         if (prompt is null) return new GenerationRequest(semantic);
         float[] promptAudio = ToModelRate(prompt);
         int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);

@@ -3,6 +3,7 @@ using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Codec.Training;
 using SoundStorm.Trainer.Exporting;
 using SoundStorm.Trainer.Seed;
+using SoundStorm.Trainer.Text;
 
 namespace SoundStorm.Trainer.Cli;
 
@@ -14,8 +15,8 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A checkpoint written by 'train' or 'train-codec' (checkpoint.safetensors).", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write: a package (combiner.onnx, transformer.onnx, manifest.json), or for a codec checkpoint its fragment.", Required = true };
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A checkpoint written by 'train', 'train-codec' or 'train-text' (checkpoint.safetensors).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write: a package (combiner.onnx, transformer.onnx, manifest.json), or for a codec or text-to-semantic checkpoint its fragment.", Required = true };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights instead of the trained weights." };
         var sampleRate = new Option<int>("--sample-rate") { Description = "Audio sample rate of the codec the tokens belong to.", DefaultValueFactory = _ => 16000 };
         var name = new Option<string?>("--name") { Description = "Package name in the manifest (default: the checkpoint's file name)." };
@@ -30,6 +31,14 @@ internal static class ExportCommand
                 if (result.GetValue(name) is not null) throw new ArgumentException($"{path}: --name is for model packages; a codec fragment has none.");
                 var fragment = CodecTrainer.Export(CodecCheckpoint.Load(path), folder);
                 Console.WriteLine($"codec fragment (step {fragment.Step}) → {Path.GetDirectoryName(fragment.Result.EncoderPath)}");
+                return 0;
+            }
+            if (CheckpointStore.FormatOf(path) == TextCheckpoint.Format)
+            {
+                if (result.GetValue(ema)) throw new ArgumentException($"{path}: train-text runs keep no EMA weights.");
+                if (result.GetValue(name) is not null) throw new ArgumentException($"{path}: --name is for model packages; a text-to-semantic fragment has none.");
+                var text = TextCheckpoint.Load(path);
+                Console.WriteLine($"text-to-semantic fragment (step {text.Step}) → {Path.GetDirectoryName(TextExporter.Export(text, folder))}");
                 return 0;
             }
             var manifest = SeedCheckpoint.IsSeedCheckpoint(path)

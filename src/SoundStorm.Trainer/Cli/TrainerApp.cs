@@ -18,6 +18,7 @@ internal static class TrainerApp
         root.Subcommands.Add(HubertUnitsCommand.Create());
         root.Subcommands.Add(RemapUnitsCommand.Create());
         root.Subcommands.Add(ImportPackageCommand.Create());
+        root.Subcommands.Add(TrainTextCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using SoundStorm.Export.Checkpoints;
+using SoundStorm.Export.Text;
+using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
+
+namespace SoundStorm.Trainer.Text;
+
+/// <summary>The losses of one text-to-semantic training step.</summary>
+/// <param name="Step">1-based step.</param>
+/// <param name="UnitLoss">Cross-entropy of the frames' units.</param>
+/// <param name="DurationLoss">Squared error of ln(1 + frames) per phone.</param>
+/// <param name="LearningRate">Rate used.</param>
+/// <param name="GradNorm">Global gradient norm before clipping.</param>
+internal sealed record TextStepRecord(int Step, double UnitLoss, double DurationLoss, double LearningRate, double GradNorm);
+
+/// <summary>Held-out figures at one step: unit accuracy with the true durations, and the duration error in frames.</summary>
+internal sealed record TextValidationRecord(int Step, double UnitLoss, double UnitAccuracy, double DurationMeanAbsoluteError);
+
+/// <summary>
+/// A <c>train-text</c> checkpoint (safetensors): <c>model.*</c>, <c>adam.m.*</c> / <c>adam.v.*</c> and metadata
+/// <c>soundstorm.format</c>, <c>soundstorm.config</c> (<see cref="TextToSemanticConfig"/> JSON), <c>soundstorm.phones</c>
+/// (the phone symbols, space-separated), <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
+/// <c>soundstorm.history</c>, <c>soundstorm.validation</c>.
+/// </summary>
+internal sealed record TextCheckpoint(string Path, TextToSemanticConfig Config, IReadOnlyList<string> Phones, TextTrainOptions Options, int Step,
+    long AdamSteps, IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<TextStepRecord> History, List<TextValidationRecord> Validations)
+{
+    /// <summary>Value of <c>soundstorm.format</c>.</summary>
+    public const string Format = "soundstorm-text-to-semantic/1";
+
+    /// <summary>Tensor name prefixes.</summary>
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.";
+
+    /// <summary>Writes the checkpoint (atomically).</summary>
+    public static void Save(string path, TextToSemanticModel model, AdamW adam, IReadOnlyList<string> phones, TextTrainOptions options, int step,
+        IReadOnlyList<TextStepRecord> history, IReadOnlyList<TextValidationRecord> validations)
+    {
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
+        var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
+        metadata["soundstorm.config"] = ModelConfigJson.Write(model.Config);
+        metadata["soundstorm.phones"] = string.Join(' ', phones);
+        metadata["soundstorm.validation"] = ModelConfigJson.Write(validations);
+        CheckpointStore.Write(path, tensors, Format, metadata);
+    }
+
+    /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
+    public static TextCheckpoint Load(string path)
+    {
+        var (content, Meta) = CheckpointStore.Open(path, Format, "train-text checkpoint");
+        try
+        {
+            return new TextCheckpoint(path,
+                ModelConfigJson.Read<TextToSemanticConfig>(Meta("soundstorm.config"), path).Validate(),
+                Meta("soundstorm.phones").Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                ModelConfigJson.Read<TextTrainOptions>(Meta("soundstorm.training"), path).Validate(),
+                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
+                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
+                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
+                ModelConfigJson.Read<List<TextStepRecord>>(Meta("soundstorm.history"), path),
+                ModelConfigJson.Read<List<TextValidationRecord>>(Meta("soundstorm.validation"), path));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
+        {
+            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>
+    public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) => CheckpointStore.Under(Tensors, prefix);
+}

@@ -1,0 +1,27 @@
+using SoundStorm.Export.Text;
+using SoundStorm.Onnx.Packages;
+using SoundStorm.Trainer.Checkpoints;
+
+namespace SoundStorm.Trainer.Text;
+
+/// <summary>A <c>train-text</c> checkpoint → a fragment folder with the <c>text_to_semantic</c> graph, for <c>soundstorm pack --text</c>.</summary>
+internal static class TextExporter
+{
+    /// <summary>The graph's file name in the fragment.</summary>
+    public const string GraphFile = "text_to_semantic.onnx";
+
+    /// <summary>Writes the graph and <c>fragment.json</c>; returns the graph's path.</summary>
+    public static string Export(TextCheckpoint checkpoint, string folder)
+    {
+        using var model = new TextToSemanticModel(checkpoint.Config);
+        StateDicts.Load(model, checkpoint.Under(TextCheckpoint.ModelPrefix), checkpoint.Path);
+        var weights = StateDicts.ToWeightSet(model, checkpoint.Path);
+        var graph = TextToSemanticGraph.Build(checkpoint.Config, weights, checkpoint.Phones);
+        weights.EnsureAllUsed();
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, GraphFile);
+        graph.Save(path);
+        new PackageFragment { SemanticVocabulary = checkpoint.Config.Units, Graphs = { [GraphNames.TextToSemantic] = GraphFile } }.Write(folder);
+        return path;
+    }
+}
