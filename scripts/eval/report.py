@@ -36,11 +36,11 @@ def pitch_agreement(pairs):
             "mean_relative_error": round(sum(errors) / len(errors), 3)}
 
 
-def voice_section(work):
-    rows_path = os.path.join(work, "cross.tsv")
+def voice_section(work, name="cross"):
+    rows_path = os.path.join(work, f"{name}.tsv")
     if not os.path.exists(rows_path):
         return None
-    f0 = read_f0(os.path.join(work, "cross-f0.tsv"))
+    f0 = read_f0(os.path.join(work, f"{name}-f0.tsv"))
     with open(rows_path, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
     per_voice = {}
@@ -71,7 +71,7 @@ def codec_pitch(work):
 
 
 def word_error_rates(work):
-    return {name: load(os.path.join(work, f"{name}-wer.json")) for name in ("original", "roundtrip", "same", "cross")}
+    return {name: load(os.path.join(work, f"{name}-wer.json")) for name in ("original", "roundtrip", "same", "cross", "speak-same")}
 
 
 def corpus_f0(work):
@@ -103,11 +103,14 @@ def main(work, model, out):
             "codec_round_trip": summary(load(os.path.join(work, "roundtrip.json"))),
             "resynthesis_same_voice": summary(load(os.path.join(work, "same.json"))),
             "resynthesis_other_voices": summary(load(os.path.join(work, "cross.json"))),
+            "speech_same_voice": summary(load(os.path.join(work, "speak-same.json"))),
+            "speech_other_voices": summary(load(os.path.join(work, "speak-cross.json"))),
             "dropped_sentences": dropped(work),
         },
         "word_error_rate": word_error_rates(work),
         "codec_pitch": codec_pitch(work),
         "voice": voice_section(work),
+        "speech_voice": voice_section(work, "speak-cross"),
         "mcd": None if mcd is None else {k: mcd[k] for k in ("utterances", "mean_mcd_db", "by_voice")} | {"failed": len(mcd["failed"]), "silent": len(mcd.get("silent", []))},
         "corpus_f0": corpus_f0(work),
     }
@@ -124,7 +127,11 @@ def main(work, model, out):
              f"| sentence identification, codec round trip | {pct(i['codec_round_trip'])} |",
              f"| sentence identification, resynthesis in the same voice | {pct(i['resynthesis_same_voice'])} |",
              f"| sentence identification, resynthesis in other voices | {pct(i['resynthesis_other_voices'])} |"]
-    labels = {"original": "original recordings", "roundtrip": "codec round trip", "same": "resynthesis in the same voice", "cross": "resynthesis in other voices"}
+    if i["speech_same_voice"] or i["speech_other_voices"]:
+        lines += [f"| sentence identification, text to speech in the same voice | {pct(i['speech_same_voice'])} |",
+                  f"| sentence identification, text to speech in other voices | {pct(i['speech_other_voices'])} |"]
+    labels = {"original": "original recordings", "roundtrip": "codec round trip", "same": "resynthesis in the same voice", "cross": "resynthesis in other voices",
+              "speak-same": "text to speech in the same voice"}
     for name, w in report["word_error_rate"].items():
         if w:
             lines.append(f"| word error rate, free recognition (generic LM), {labels[name]} | {w['wer']} % ({w['errors']} errors / {w['words']} words) |")
@@ -140,6 +147,9 @@ def main(work, model, out):
         b = v["baseline_source_pitch"]
         if b.get("pairs"):
             lines.append(f"| … if the output kept the source's pitch (baseline) | {b['within_20_percent']} % (mean relative error {b['mean_relative_error']}) |")
+    sv = report["speech_voice"]
+    if sv and sv["model"].get("pairs"):
+        lines.append(f"| text to speech: output F0 within 20 % of the prompt's (other voices) | {sv['model']['within_20_percent']} % of {sv['model']['pairs']} (mean relative error {sv['model']['mean_relative_error']}) |")
     if report["mcd"]:
         lines.append(f"| mel-cepstral distortion of the codec round trip | {report['mcd']['mean_mcd_db']} dB over {report['mcd']['utterances']} held-out files |")
     lines += ["", f"Sentences left out (words missing from the pronunciation dictionary): "
