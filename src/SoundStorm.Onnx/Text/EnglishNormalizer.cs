@@ -10,8 +10,8 @@ namespace SoundStorm.Onnx.Text;
 internal sealed partial class EnglishNormalizer(Func<string, bool> isKnownWord)
 {
     /// <summary>An all-capital word the dictionary lacks is spelled when it is this short (or has no vowel): longer
-    /// ones are more often ordinary words written in capitals than acronyms.</summary>
-    private const int MaxSpelledLength = 5;
+    /// ones ("COVID") are more often read as words than letter by letter.</summary>
+    private const int MaxSpelledLength = 4;
 
     // One alternative per kind of token, tried in this order at each position. Everything between matches (spaces,
     // quotes, hyphens inside words, symbols with no spoken form) is dropped.
@@ -23,6 +23,7 @@ internal sealed partial class EnglishNormalizer(Func<string, bool> isKnownWord)
         | (?<number>(?:(?<![\w)])(?<sign>[-+]))?(?<int>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(?<frac>\d+))?(?:(?<suffix>st|nd|rd|th|s)(?![A-Za-z]))?(?<percent>[ ]?%)?)
         | (?<dotted>(?:[A-Za-z]\.){2,})
         | (?<word>[A-Za-z]+(?:'[A-Za-z]+)*'?)
+        | (?<dot>(?<=[A-Za-z0-9])\.(?=[A-Za-z]))
         | (?<pause>\.{2,}|-{2,}|[.!?;:,()\[\]{}]|(?<=\s)-(?=\s))
         | (?<symbol>[&@+=*#%])
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
@@ -61,6 +62,10 @@ internal sealed partial class EnglishNormalizer(Func<string, bool> isKnownWord)
             else if (m.Groups["word"].Success)
             {
                 k += ReadWord(text, m, previous, next, output);
+            }
+            else if (m.Groups["dot"].Success)
+            {
+                output.Word("dot"); // a full stop inside a name: "example.com", "file.txt"
             }
             else if (m.Groups["pause"].Success)
             {

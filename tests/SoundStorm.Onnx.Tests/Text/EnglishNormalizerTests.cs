@@ -102,6 +102,8 @@ public sealed class EnglishNormalizerTests
     [InlineData("press * or #", "press star or pound")]
     [InlineData("#1", "number one")]
     [InlineData("me@home", "me at home")]
+    [InlineData("jane@example.com.", "jane at example dot com")]
+    [InlineData("Dr.Who", "doctor who")]
     [InlineData("2 + 2 = 4", "two plus two equals four")]
     public void Abbreviations_and_symbols(string text, string expected) => Assert.Equal(expected, NormalizerTestText.Normalize(text));
 
@@ -115,6 +117,8 @@ public sealed class EnglishNormalizerTests
     [InlineData("a.m.", "a. m.")]
     [InlineData("HELLO", "hello")]
     [InlineData("KUBERNETES", "kubernetes")] // long capitalised words are words, not acronyms
+    [InlineData("COVID-19", "covid nineteen")]
+    [InlineData("HTTPS", "h. t. t. p. s.")] // no vowel: letters whatever the length
     [InlineData("I", "i")]
     [InlineData("A cat", "a cat")]
     [InlineData("mp3", "mp three")]
