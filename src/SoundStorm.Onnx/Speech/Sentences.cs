@@ -3,6 +3,9 @@ namespace SoundStorm.Onnx.Speech;
 /// <summary>Cuts a text into sentences for streamed speech: after '.', '!' or '?' (and any closing quotes or brackets) followed by white space.</summary>
 internal static class Sentences
 {
+    // Abbreviations that are followed by a name or a number rather than end a sentence.
+    private static readonly string[] Titles = ["Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Prof", "Mt", "No", "vs", "etc", "e.g", "i.e"];
+
     public static IReadOnlyList<string> Split(string text)
     {
         var sentences = new List<string>();
@@ -25,8 +28,11 @@ internal static class Sentences
         {
             int wordStart = dot;
             while (wordStart > 0 && char.IsLetter(text[wordStart - 1])) wordStart--;
-            int length = dot - wordStart;
-            return length is >= 1 and <= 3 && char.IsUpper(text[wordStart]); // Mr. Mrs. Dr. St. No. and initials
+            var word = text.AsSpan(wordStart, dot - wordStart);
+            if (word.Length == 1) return char.IsUpper(word[0]); // an initial
+            foreach (string title in Titles)
+                if (word.Equals(title, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
         }
 
         void Add(string piece)

@@ -29,7 +29,7 @@ public sealed class TextToSemanticModelTests : IDisposable
         using var model = new TextToSemanticModel(package, new SessionSettings());
         string[] phones = ["SIL", "B", "AA", "K", "AA", "SIL"];
         Assert.Equal(TinyTextModel.Phones, model.Phones);
-        Assert.Equal(tiny.Units(phones, speed), model.Units(phones, speed));
+        Assert.Equal(tiny.UnitsOf(phones, speed), model.Units(phones, speed));
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class TextToSemanticModelTests : IDisposable
     [Fact]
     public void A_text_graph_whose_logits_are_not_the_semantic_vocabulary_is_refused()
     {
-        var e = Assert.Throws<ModelPackageException>(() => new TinyTextModel(3).WritePackage(_dir, units: TinyModel.K + 1));
+        var e = Assert.Throws<ModelPackageException>(() => new TinyTextModel(3, TinyModel.K + 1).WritePackage(_dir));
         Assert.Contains("graphs.text_to_semantic.logits.shape[2]", e.Message);
-        Assert.Contains($"{TinyModel.K} (semanticVocabulary)", e.Message);
+        Assert.Contains($"{TinyModel.K} (semanticVocabulary), found '{TinyModel.K + 1}'", e.Message);
     }
 }

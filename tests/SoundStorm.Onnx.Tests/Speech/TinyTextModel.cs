@@ -14,23 +14,29 @@ internal sealed class TinyTextModel
     public static readonly string[] Phones = ["SIL", "AA", "B", "K"];
     public const int MaxPhoneFrames = 6;
 
-    public TinyTextModel(int seed)
+    public TinyTextModel(int seed, int units = TinyModel.K)
     {
+        Units = units;
         var random = new Random(seed);
         float Next() => (float)(random.NextDouble() * 2 - 1);
         LogDurations = Phones.Select(_ => (float)Math.Log(1 + 1 + random.Next(8) + random.NextDouble() * 0.4)).ToArray();
-        PhoneRows = Enumerable.Range(0, Phones.Length * TinyModel.K).Select(_ => Next()).ToArray();
-        OffsetRows = Enumerable.Range(0, MaxPhoneFrames * TinyModel.K).Select(_ => Next()).ToArray();
-        LengthRows = Enumerable.Range(0, MaxPhoneFrames * TinyModel.K).Select(_ => Next()).ToArray();
+        PhoneRows = Enumerable.Range(0, Phones.Length * units).Select(_ => Next()).ToArray();
+        OffsetRows = Enumerable.Range(0, MaxPhoneFrames * units).Select(_ => Next()).ToArray();
+        LengthRows = Enumerable.Range(0, MaxPhoneFrames * units).Select(_ => Next()).ToArray();
     }
+
+    /// <summary>Semantic units K of the logits.</summary>
+    public int Units { get; }
 
     public float[] LogDurations { get; }
     public float[] PhoneRows { get; }   // [P, K]
     public float[] OffsetRows { get; }  // [M, K]
     public float[] LengthRows { get; }  // [M, K]
 
-    public string WriteGraph(string path, int units = TinyModel.K)
+    /// <summary>Writes the graph; <paramref name="declaredUnits"/> is the logits width its signature states (the tables' by default).</summary>
+    public string WriteGraph(string path, int? declaredUnits = null)
     {
+        int units = Units;
         var g = new OnnxGraphBuilder("tiny_text");
         var phones = g.Input("phones", ElementType.Int64, "batch", "phones");
         var framePhone = g.Input("frame_phone", ElementType.Int64, "batch", "frames");
@@ -38,10 +44,10 @@ internal sealed class TinyTextModel
         var length = g.Input("frame_length", ElementType.Int64, "batch", "frames");
         g.Output(g.Gather(g.Initializer("durations", TensorData.FromFloat(LogDurations, Phones.Length)), phones), "log_durations", ElementType.Float, "batch", "phones");
         var framePhoneIds = g.Node("GatherElements", new[] { phones, framePhone }, NodeAttribute.Int("axis", 1));
-        var logits = g.Add(g.Gather(g.Initializer("phone_rows", TensorData.FromFloat(PhoneRows, Phones.Length, TinyModel.K)), framePhoneIds),
-            g.Add(g.Gather(g.Initializer("offset_rows", TensorData.FromFloat(OffsetRows, MaxPhoneFrames, TinyModel.K)), offset),
-                g.Gather(g.Initializer("length_rows", TensorData.FromFloat(LengthRows, MaxPhoneFrames, TinyModel.K)), length)));
-        g.Output(logits, "logits", ElementType.Float, "batch", "frames", units);
+        var logits = g.Add(g.Gather(g.Initializer("phone_rows", TensorData.FromFloat(PhoneRows, Phones.Length, units)), framePhoneIds),
+            g.Add(g.Gather(g.Initializer("offset_rows", TensorData.FromFloat(OffsetRows, MaxPhoneFrames, units)), offset),
+                g.Gather(g.Initializer("length_rows", TensorData.FromFloat(LengthRows, MaxPhoneFrames, units)), length)));
+        g.Output(logits, "logits", ElementType.Float, "batch", "frames", declaredUnits ?? units);
         g.Build(new ModelOptions
         {
             Metadata = new Dictionary<string, string>
@@ -53,8 +59,8 @@ internal sealed class TinyTextModel
         return path;
     }
 
-    /// <summary>The tiny acoustic model's package with this text graph (declaring <paramref name="units"/> logits).</summary>
-    public string WritePackage(string folder, int units = TinyModel.K)
+    /// <summary>The tiny acoustic model's package with this text graph (declaring <paramref name="declaredUnits"/> logits).</summary>
+    public string WritePackage(string folder, int? declaredUnits = null)
     {
         string graphs = Path.Combine(folder, "graphs");
         Directory.CreateDirectory(graphs);
@@ -63,13 +69,13 @@ internal sealed class TinyTextModel
         new ModelPackageBuilder(TinyModel.Numbers)
             .AddGraph(GraphNames.Combiner, combiner)
             .AddGraph(GraphNames.Transformer, transformer)
-            .AddGraph(GraphNames.TextToSemantic, WriteGraph(Path.Combine(graphs, "text.onnx"), units))
+            .AddGraph(GraphNames.TextToSemantic, WriteGraph(Path.Combine(graphs, "text.onnx"), declaredUnits))
             .WriteFolder(target);
         return target;
     }
 
     /// <summary>The reference: durations as the runtime rounds them, then each frame's most likely unit (float64).</summary>
-    public long[] Units(IReadOnlyList<string> phones, double speed)
+    public long[] UnitsOf(IReadOnlyList<string> phones, double speed)
     {
         var units = new List<long>();
         foreach (string symbol in phones)
@@ -79,8 +85,8 @@ internal sealed class TinyTextModel
             for (int k = 0; k < duration; k++)
             {
                 int offset = Math.Min(k, MaxPhoneFrames - 1), length = Math.Min(duration, MaxPhoneFrames - 1);
-                var logits = Enumerable.Range(0, TinyModel.K).Select(u =>
-                    (double)PhoneRows[p * TinyModel.K + u] + OffsetRows[offset * TinyModel.K + u] + LengthRows[length * TinyModel.K + u]).ToArray();
+                var logits = Enumerable.Range(0, Units).Select(u =>
+                    (double)PhoneRows[p * Units + u] + OffsetRows[offset * Units + u] + LengthRows[length * Units + u]).ToArray();
                 units.Add(Array.IndexOf(logits, logits.Max()));
             }
         }
