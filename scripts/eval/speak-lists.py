@@ -6,7 +6,7 @@ resynthesis lists, with each source recording replaced by its sentence's phones.
 
 REFS: the kept English test sentences (sentences.py grammar: path<TAB>id<TAB>text). SAME_LIST, CROSS_LIST: prompts.py's
 resynthesis lists (source<TAB>prompt<TAB>output). Writes OUT_DIR/speak-same.list and speak-cross.list
-(phones<TAB>prompt<TAB>output, for soundstorm speak --list; outputs under OUT_DIR/speak-same/ and speak-cross/ with the
+(/phones/<TAB>prompt<TAB>output, for soundstorm speak --list, which reads text between slashes as phones; outputs under OUT_DIR/speak-same/ and speak-cross/ with the
 resynthesis outputs' file names). Phones: CMUdict's first pronunciation of each word, silence at both ends — what the
 text front end gives for plain lower-case words, so the figure measures the text-to-semantic model, not normalisation."""
 import os
@@ -32,7 +32,7 @@ def main(refs_path, same_list, cross_list, out_dir):
             for line in f:
                 src, prompt, output = line.rstrip("\n").split("\t")
                 if src in phones:
-                    out.write(f"{phones[src]}\t{prompt}\t{os.path.join(out_dir, name, os.path.basename(output))}\n")
+                    out.write(f"/{phones[src]}/\t{prompt}\t{os.path.join(out_dir, name, os.path.basename(output))}\n")
 
 
 if __name__ == "__main__":
