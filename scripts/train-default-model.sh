@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Trains the default model (models/default) from scratch on the Debian speech corpus, the way the shipped one was made
-# (MODEL_CARD.md lists the exact runs and their times). Run by hand; each step resumes or can be re-run on its own.
+# The default model's first stage, from scratch on the Debian speech corpus: the codec (which ships unchanged), a first
+# HuBERT-style tokenizer and an acoustic model on its units (MODEL_CARD.md lists the runs and their times). The second
+# stage, scripts/train-phone-units.sh CORPUS WORK, replaces the tokenizer with phonetic units and carries the acoustic
+# model over to them. Run by hand; each step resumes or can be re-run on its own.
 #   scripts/train-default-model.sh CORPUS WORK        # CORPUS from scripts/corpus/build-corpus.sh
 # Environment: CODEC_MINUTES (55), DECODER_MINUTES (62), DECODER3_MINUTES (115), HUBERT_STEPS (1000),
 # THREADS (1; the last two acoustic runs use ACOUSTIC4_THREADS, 2).
@@ -69,5 +71,5 @@ train export --checkpoint "$work/acoustic5/checkpoint.safetensors" --ema --out "
 
 # 7. One package: the acoustic graphs, the codec's graphs and the semantic tokenizer.
 soundstorm pack --acoustic "$work/acoustic-package" --codec "$work/codec-pitch2/codec" --semantic "$work/semantic" \
-  --name soundstorm-default --float16-weights --out "$work/default"
-echo "package: $work/default (copy to models/default); measure it with scripts/eval/evaluate.sh $work/default $corpus OUT"
+  --name soundstorm-base --float16-weights --out "$work/base"
+echo "first stage: $work/base; continue with scripts/train-phone-units.sh $corpus $work"
