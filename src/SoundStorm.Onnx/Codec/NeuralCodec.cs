@@ -99,12 +99,12 @@ public sealed class NeuralCodec : IDisposable
     /// in chunks. The package's <c>codecContextFrames</c> when it states one (the importer computes it from the
     /// network's layers), else <see cref="DefaultContextFrames"/>.
     /// </summary>
-    internal int ContextFrames { get; }
+    internal int ContextFrames { get; set; }
 
     /// <summary>
-    /// Context for packages that do not state theirs: four times the receptive field of a HiFi-Codec style decoder
-    /// (about 7 frames each side for the 320-sample hop configurations), so a codec of that family with deeper or
-    /// wider layers is still covered.
+    /// Context for packages that do not state theirs: twice what the convolutions of a HiFi-Codec style codec reach
+    /// (16 frames each side for the 320-sample hop configurations, the encoder's last resblocks; the decoder reaches 7),
+    /// so a codec of that family with deeper layers is still covered.
     /// </summary>
     internal const int DefaultContextFrames = 32;
 

@@ -60,9 +60,9 @@ public sealed class ModelManifest
     public int? MaxPromptFrames { get; set; }
 
     /// <summary>
-    /// Optional: code frames of context on each side that make a chunked codec decode equal a one-pass decode (the
-    /// decoder's receptive field, rounded up), as the codec importer computes it from the layers. Absent: a
-    /// conservative default for HiFi-Codec style codecs.
+    /// Optional: code frames of context on each side that cover how far the codec graphs' convolutions reach (their
+    /// receptive field, rounded up), so a chunked decode equals a one-pass decode; the codec importer counts it from the
+    /// layers. Absent: a conservative default for HiFi-Codec style codecs.
     /// </summary>
     public int? CodecContextFrames { get; set; }
 

@@ -165,7 +165,8 @@ public sealed partial class SoundStormPipeline : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.WindowSeconds, string.Create(CultureInfo.InvariantCulture,
                 $"WindowSeconds {options.WindowSeconds} s is longer than this model generates in one pass: {generator.MaxGeneratedFrames} frames ({generator.MaxGeneratedFrames / frameRate:0.##} s, its position table)."));
         if (window < 2) throw new ArgumentOutOfRangeException(nameof(options), options.WindowSeconds, "WindowSeconds must cover at least two frames.");
-        int overlap = Math.Min((int)(options.WindowOverlapSeconds * frameRate), window - 1);
+        // Windows sized for the model (not asked for) keep at least half of each window for new frames.
+        int overlap = Math.Min((int)(options.WindowOverlapSeconds * frameRate), options.WindowSeconds > 0 ? window - 1 : window / 2);
         return (window, Math.Min(overlap, generator.MaxPromptFrames ?? int.MaxValue));
     }
 }
