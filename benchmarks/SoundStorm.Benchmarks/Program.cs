@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using SoundStorm.Benchmarks.Scenarios;
+using SoundStorm.Benchmarks.Scenarios.LongInput;
 
 namespace SoundStorm.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks -- scenarios [--smoke] [--out DIR]</c> runs the
-/// scenario table; any other arguments go to BenchmarkDotNet's switcher.
+/// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
+/// peak memory and wall time by length, streaming latency); any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -18,14 +20,37 @@ public static class Program
         if (args.Length > 0 && args[0] == "scenarios")
         {
             bool smoke = args.Contains("--smoke");
-            int outIndex = Array.IndexOf(args, "--out");
-            string output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindRepositoryRoot(), "benchmarks", "results");
+            string output = Value(args, "--out") ?? Path.Combine(FindRepositoryRoot(), "benchmarks", "results");
+            if (Value(args, "--long-input") is { } speech)
+            {
+                LongInputRunner.Run(LongInput(args, speech), output);
+                Console.WriteLine($"results → {output}");
+                return 0;
+            }
             ScenarioRunner.Run(new ScenarioSettings(smoke, output, CacheDirectory, Console.WriteLine));
             Console.WriteLine($"results → {output}");
             return 0;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
+    }
+
+    // scenarios --long-input SPEECH.wav [--prompt P.wav] [--model DIR] [--cli soundstorm.dll] [--lengths 30,120,300,600] [--parts agreement,memory,streaming]
+    private static LongInputSettings LongInput(string[] args, string speech)
+    {
+        string root = FindRepositoryRoot();
+        var lengths = (Value(args, "--lengths") ?? "30,120,300,600").Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var parts = (Value(args, "--parts") ?? string.Join(',', LongInputSettings.AllParts)).Split(',').ToHashSet();
+        return new LongInputSettings(speech, Value(args, "--prompt") ?? Path.Combine(root, "samples", "audio", "carlo-it-prompt.wav"),
+            Value(args, "--model") ?? Path.Combine(root, "models", "default"),
+            Value(args, "--cli") ?? Path.Combine(root, "src", "SoundStorm.Cli", "bin", "Release", "net10.0", "soundstorm.dll"),
+            lengths, parts, Path.Combine(Path.GetTempPath(), "soundstorm-long-input"), Console.WriteLine);
+    }
+
+    private static string? Value(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static string FindRepositoryRoot()

@@ -43,7 +43,7 @@ public static class ResynthesisServer
 
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapPost("/resynthesize", (HttpRequest request, CancellationToken cancellationToken) =>
-                ResynthesizeEndpoint.HandleAsync(request, pipeline, slots, options.BodyReadTimeout, cancellationToken))
+                ResynthesizeEndpoint.HandleAsync(request, pipeline, slots, options.BodyReadTimeout, options.MaxSourceSeconds, cancellationToken))
             .DisableAntiforgery();
         return app;
     }

@@ -15,12 +15,12 @@ public static class ResynthesizeEndpoint
     /// queue is full), then resynthesizes. The order matters: a slot is only taken by a request whose audio is in hand.
     /// </summary>
     public static async Task<IResult> HandleAsync(HttpRequest request, SoundStormPipeline pipeline, ConcurrencyLimiter slots,
-        TimeSpan bodyTimeout, CancellationToken cancellationToken)
+        TimeSpan bodyTimeout, double maxSourceSeconds, CancellationToken cancellationToken)
     {
         Upload upload;
         try
         {
-            upload = await UploadReader.ReadAsync(request, bodyTimeout, cancellationToken);
+            upload = await UploadReader.ReadAsync(request, bodyTimeout, maxSourceSeconds, cancellationToken);
         }
         catch (UploadException e)
         {
@@ -37,7 +37,7 @@ public static class ResynthesizeEndpoint
         }
         catch (ArgumentException e)
         {
-            return Problem(StatusCodes.Status400BadRequest, e.Message); // too short for one token frame, or samples that are not finite
+            return Problem(StatusCodes.Status400BadRequest, e.Message); // too short for one token frame, too long, or samples that are not finite
         }
 
         // The decoder gives the whole clip at once; encode it (2 bytes a sample) and stream it out in chunks with its

@@ -29,6 +29,13 @@ public sealed class ServerOptions
     /// <summary>Requests that may wait for a free slot.</summary>
     public int QueueLength { get; init; } = 8;
 
+    /// <summary>
+    /// Longest source accepted, in seconds: checked from the WAV header before anything is decoded or resampled, so a
+    /// tiny upload that claims a long duration (e.g. a few hundred samples at 1 Hz) is refused with 400 at once.
+    /// 0: no limit. Default 120 s.
+    /// </summary>
+    public double MaxSourceSeconds { get; init; } = 120;
+
     /// <summary>Pipeline settings (execution provider, sampling, prompt length).</summary>
     public PipelineOptions Pipeline { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SoundStorm.Onnx.Audio;
 
 namespace StreamingServer;
@@ -25,7 +26,7 @@ public static class UploadReader
     /// The body did not arrive within <paramref name="bodyTimeout"/> (the connection has been closed), or
     /// <paramref name="cancellationToken"/> was cancelled (the client left, or the request timed out).
     /// </exception>
-    public static async Task<Upload> ReadAsync(HttpRequest request, TimeSpan bodyTimeout, CancellationToken cancellationToken)
+    public static async Task<Upload> ReadAsync(HttpRequest request, TimeSpan bodyTimeout, double maxSourceSeconds, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
             throw Bad($"expected multipart/form-data with a 'source' WAV file (and optionally a 'prompt' WAV file), got Content-Type '{request.ContentType ?? "(none)"}'.");
@@ -34,7 +35,7 @@ public static class UploadReader
         try
         {
             var form = await request.ReadFormAsync(deadline.Token);
-            var source = await ReadWavAsync(form.Files["source"], "source", deadline.Token)
+            var source = await ReadWavAsync(form.Files["source"], "source", deadline.Token, maxSourceSeconds)
                 ?? throw Bad("the form has no 'source' file: send the speech to resynthesize as a WAV file in the 'source' field.");
             return new Upload(source, await ReadWavAsync(form.Files["prompt"], "prompt", deadline.Token));
         }
@@ -62,12 +63,19 @@ public static class UploadReader
         }
     }
 
-    private static async Task<AudioClip?> ReadWavAsync(IFormFile? file, string field, CancellationToken cancellationToken)
+    private static async Task<AudioClip?> ReadWavAsync(IFormFile? file, string field, CancellationToken cancellationToken, double maxSeconds = 0)
     {
         if (file is null) return null;
         if (file.Length == 0) throw Bad($"the '{field}' file is empty.");
         var bytes = new MemoryStream((int)file.Length);
         await using (var upload = file.OpenReadStream()) await upload.CopyToAsync(bytes, cancellationToken);
+        bytes.Position = 0;
+        // The duration comes from the header, before any sample is decoded or resampled: a few bytes can claim hours.
+        var format = WavReader.ReadFormat(bytes, $"{field} ({file.FileName})");
+        double seconds = (double)format.FrameCount / format.SampleRate;
+        if (maxSeconds > 0 && seconds > maxSeconds)
+            throw Bad(string.Create(CultureInfo.InvariantCulture,
+                $"the '{field}' file is {seconds:0.0} s long ({format.FrameCount} frames at {format.SampleRate} Hz); this server accepts at most {maxSeconds:0.###} s."));
         bytes.Position = 0;
         // Strict: an upload whose WAV header promises more than it holds is refused, not resynthesized in part.
         return WavReader.Read(bytes, $"{field} ({file.FileName})", requireComplete: true, out _);

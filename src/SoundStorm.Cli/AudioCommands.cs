@@ -64,12 +64,8 @@ internal static class AudioCommands
             using var pipeline = Load(ModelLocator.Resolve(result.GetValue(model)), options, family => sampling.RequireFamily(result, family), cancel);
             RequireLengths(pipeline, sourceClip, sourceFile.FullName, promptClip, result.GetValue(prompt)?.FullName);
             AudioClip audio = null!;
-            await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
-            {
-                var task = context.AddTask("resynthesizing");
-                var progress = new Progress<Onnx.Generation.GenerationProgress>(g => { task.MaxValue = g.TotalSteps; task.Value = g.Step; });
-                audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress, cancel).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            await WindowProgressBar.RunAsync("resynthesizing", async progress =>
+                audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress, cancel).ConfigureAwait(false)).ConfigureAwait(false);
             cancel.ThrowIfCancellationRequested();
             WavWriter.Write(outputPath, audio);
             Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {outputPath}");

@@ -3,7 +3,6 @@ using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
-using Spectre.Console;
 
 namespace SoundStorm.Cli;
 
@@ -58,17 +57,12 @@ internal static class GenerateCommand
         var request = new GenerationRequest(semantic, promptAcoustic, promptSemantic);
 
         long[,] tokens = null!;
-        AnsiConsole.Progress().AutoClear(true).Start(context =>
+        // In windows when the input is longer than one (memory then does not grow with its length).
+        WindowProgressBar.RunAsync("generating", progress =>
         {
-            using var run = generator.Start([request], options);
-            var task = context.AddTask("generating", maxValue: run.TotalSteps);
-            while (!run.IsDone)
-            {
-                run.Step(cancel);
-                task.Value = run.CompletedSteps;
-            }
-            tokens = run.GetResult(0);
-        });
+            tokens = generator.GenerateLong(request, options, progress, cancel);
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
         if (wav)
         {
             using var codec = new NeuralCodec(package);

@@ -16,4 +16,20 @@ public static class RecordedSpeech
         Assert.False(Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") == "1", $"{path} missing: apt-get install pocketsphinx-testdata");
         return null;
     }
+
+    /// <summary>
+    /// <paramref name="seconds"/> of 16 kHz speech: the utterances <paramref name="ids"/> one after another, repeated as
+    /// often as needed (long inputs for chunking and windowing tests); null when the package is not installed.
+    /// </summary>
+    public static float[]? Looped(int seconds, params string[] ids)
+    {
+        var utterances = new List<float[]>();
+        foreach (string id in ids)
+        {
+            if (Find(id) is not { } path) return null;
+            utterances.Add(SoundStorm.Onnx.Audio.WavReader.Read(path).ToMono());
+        }
+        float[] once = [.. utterances.SelectMany(u => u)];
+        return Enumerable.Repeat(once, seconds * 16000 / once.Length + 1).SelectMany(u => u).Take(seconds * 16000).ToArray();
+    }
 }

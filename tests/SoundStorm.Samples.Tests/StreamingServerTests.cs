@@ -145,6 +145,34 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
         Assert.Contains("the multipart body could not be read", problem);
     }
 
+    [ReferenceFact]
+    public async Task A_tiny_upload_claiming_a_long_duration_is_refused_from_its_header_at_once()
+    {
+        // 284 bytes: a 44-byte header and 240 one-byte samples at 1 Hz, 4 minutes of "audio" that resampling to 16 kHz
+        // would blow up to 3.84 million samples. The header alone decides.
+        byte[] tiny = new byte[284];
+        "RIFF"u8.CopyTo(tiny);
+        WriteU32(tiny, 4, 284 - 8);
+        "WAVEfmt "u8.CopyTo(tiny.AsSpan(8));
+        WriteU32(tiny, 16, 16);      // fmt chunk size
+        tiny[20] = 1; tiny[22] = 1;  // PCM, mono
+        WriteU32(tiny, 24, 1);       // sample rate
+        WriteU32(tiny, 28, 1);       // byte rate
+        tiny[32] = 1; tiny[34] = 8;  // block align, bits per sample
+        "data"u8.CopyTo(tiny.AsSpan(36));
+        WriteU32(tiny, 40, 240);
+        tiny.AsSpan(44).Fill(128);   // silence in unsigned 8-bit
+        Assert.Equal(284, tiny.Length);
+
+        await using var server = await Server.StartAsync(fixture.PackageFolder);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var problem = await BadRequest(server, Form(("source", tiny)));
+        Assert.Contains("the 'source' file is 240.0 s long (240 frames at 1 Hz); this server accepts at most 120 s", problem);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refusing took {clock.Elapsed}");
+    }
+
+    private static void WriteU32(byte[] bytes, int offset, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), value);
+
     private static async Task<string> BadRequest(Server server, HttpContent content)
     {
         using (content)

@@ -9,14 +9,21 @@ internal static class ScenarioReport
 {
     public static void Write(ScenarioSettings s, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed)
     {
+        WriteTables(s.OutputDirectory, "scenarios", results, elapsed, s.Smoke);
+        Plot(s, results);
+    }
+
+    /// <summary>Writes <c>{name}.csv</c> and <c>{name}.md</c> (the table and the machine) into <paramref name="directory"/>.</summary>
+    public static void WriteTables(string directory, string name, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, bool smoke)
+    {
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder("scenario,model,audio_seconds,metric,value,unit,note\n");
         foreach (var r in results)
             csv.Append(inv, $"{r.Scenario},{r.Model},{r.AudioSeconds},\"{r.Metric}\",{r.Value.ToString("G6", inv)},\"{r.Unit}\",\"{r.Note.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
-        WriteAtomically(Path.Combine(s.OutputDirectory, "scenarios.csv"), csv.ToString());
+        WriteAtomically(Path.Combine(directory, $"{name}.csv"), csv.ToString());
 
         var md = new StringBuilder();
-        md.AppendLine(inv, $"# Scenario results{(s.Smoke ? " (smoke mode: harness check, tiny model — not a measurement)" : "")}");
+        md.AppendLine(inv, $"# Scenario results{(smoke ? " (smoke mode: harness check, tiny model — not a measurement)" : "")}");
         md.AppendLine();
         md.AppendLine(inv, $"Machine: {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; " +
                            $"ONNX Runtime CPU provider. Run took {elapsed.TotalMinutes:F1} min; every figure below comes from this one run.");
@@ -25,9 +32,7 @@ internal static class ScenarioReport
         md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var r in results)
             md.AppendLine(inv, $"| {r.Scenario} | {r.Model} | {(r.AudioSeconds > 0 ? r.AudioSeconds.ToString(inv) : "-")} | {r.Metric} | {r.Value.ToString("G4", inv)} | {r.Unit} | {r.Note} |");
-        WriteAtomically(Path.Combine(s.OutputDirectory, "scenarios.md"), md.ToString());
-
-        Plot(s, results);
+        WriteAtomically(Path.Combine(directory, $"{name}.md"), md.ToString());
     }
 
     private static void Plot(ScenarioSettings s, IReadOnlyList<ScenarioResult> results)

@@ -44,6 +44,12 @@ public sealed record SeedModelConfig
     /// <summary>Rows of each AdaLN timestep table (1000 upstream although 100 steps are used).</summary>
     public int TimestepRows { get; init; } = 1000;
 
+    /// <summary>The most frames one pass can generate: the target frames index both the frame table and the target-semantic table.</summary>
+    public int MaxGeneratedFrames => Math.Min(MaxFrames, TargetSemanticPositions);
+
+    /// <summary>The most prompt frames one pass can take: the prompt indexes both prompt tables.</summary>
+    public int MaxPromptFrames => Math.Min(PromptSemanticPositions, PromptAcousticPositions);
+
     /// <summary>Output classes of the network: codes plus the two pad ids (no mask class).</summary>
     public int OutputClasses => CodebookSize + 2;
 

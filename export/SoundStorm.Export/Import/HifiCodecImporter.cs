@@ -79,6 +79,7 @@ public static class HifiCodecImporter
             FrameRate = (double)config.SamplingRate / config.Hop,
             Codebooks = config.CodesPerFrame,
             CodebookSize = config.CodebookSize,
+            CodecContextFrames = HifiCodecReceptiveField.ContextFrames(config),
             Graphs = { [GraphNames.CodecEncoder] = EncoderFileName, [GraphNames.CodecDecoder] = DecoderFileName },
         }.Write(outputDirectory);
         return result;

@@ -91,6 +91,8 @@ public static partial class SeedCheckpointImporter
             CodebookSize = config.CodebookSize,
             SemanticVocabulary = config.SemanticVocab,
             MaskTokenId = config.MaskId,
+            MaxGeneratedFrames = config.MaxGeneratedFrames,
+            MaxPromptFrames = config.MaxPromptFrames,
             Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
         }.Write(outputDirectory);
         return config;

@@ -93,6 +93,35 @@ public static class WavReader
             return Read(buffered, sourceName, requireComplete, out format);
         }
 
+        var (layout, found) = ReadLayout(stream, sourceName);
+        format = found;
+        if (requireComplete && format.Truncation is { } truncation)
+            throw new AudioFormatException(sourceName, "data chunk size", "the whole data chunk", $"{truncation}: the file is truncated");
+
+        stream.Position = layout.DataStart;
+        float[][] channels = DecodeData(stream, layout.Fmt, (int)format.FrameCount, sourceName);
+        return new AudioClip(channels, layout.Fmt.SampleRate);
+    }
+
+    /// <summary>
+    /// Reads only the header of WAV bytes from a seekable stream: the encoding, the rate and how many frames the file
+    /// holds, so a caller can refuse a file by its duration before decoding (or resampling) any of it. The stream is
+    /// left at an unspecified position.
+    /// </summary>
+    /// <param name="stream">The bytes, seekable, starting at its current position.</param>
+    /// <param name="sourceName">Name used in error messages.</param>
+    /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports.</exception>
+    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
+    public static WavFormat ReadFormat(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (!stream.CanSeek) throw new ArgumentException("The stream must be seekable (the header walk needs the file's real length).", nameof(stream));
+        return ReadLayout(stream, sourceName).Format;
+    }
+
+    private static (ChunkLayout Layout, WavFormat Format) ReadLayout(Stream stream, string sourceName)
+    {
         var layout = WalkChunks(stream, sourceName);
         WavFmtChunk fmt = layout.Fmt;
         long frames = layout.DataBytes / fmt.BlockAlign;
@@ -107,13 +136,7 @@ public static class WavReader
         }
 
         long? declaredFrames = layout.DeclaredDataBytes is { } declared ? declared / fmt.BlockAlign : null;
-        format = new WavFormat(fmt.SampleFormat, fmt.Channels, fmt.SampleRate, fmt.IsExtensible, frames, declaredFrames);
-        if (requireComplete && format.Truncation is { } truncation)
-            throw new AudioFormatException(sourceName, "data chunk size", "the whole data chunk", $"{truncation}: the file is truncated");
-
-        stream.Position = layout.DataStart;
-        float[][] channels = DecodeData(stream, fmt, (int)frames, sourceName);
-        return new AudioClip(channels, fmt.SampleRate);
+        return (layout, new WavFormat(fmt.SampleFormat, fmt.Channels, fmt.SampleRate, fmt.IsExtensible, frames, declaredFrames));
     }
 
     private readonly record struct ChunkLayout(WavFmtChunk Fmt, long DataStart, long DataBytes, long? DeclaredDataBytes);

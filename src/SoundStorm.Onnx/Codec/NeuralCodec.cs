@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Chunking;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
@@ -22,6 +24,7 @@ public sealed class NeuralCodec : IDisposable
         FrameRate = package.Manifest.FrameRate;
         Codebooks = package.Manifest.Codebooks;
         CodebookSize = package.Manifest.CodebookSize;
+        ContextFrames = package.Manifest.CodecContextFrames ?? DefaultContextFrames;
         (_encoder, _decoder) = OpenBoth(
             package.HasGraph(GraphNames.CodecEncoder) ? () => package.CreateSession(GraphNames.CodecEncoder, settings) : null,
             package.HasGraph(GraphNames.CodecDecoder) ? () => package.CreateSession(GraphNames.CodecDecoder, settings) : null);
@@ -33,6 +36,7 @@ public sealed class NeuralCodec : IDisposable
         FrameRate = FragmentGraphs.Positive(folder, "frameRate", fragment.FrameRate);
         Codebooks = (int)FragmentGraphs.Positive(folder, "codebooks", fragment.Codebooks);
         CodebookSize = (int)FragmentGraphs.Positive(folder, "codebookSize", fragment.CodebookSize);
+        ContextFrames = fragment.CodecContextFrames ?? DefaultContextFrames;
         if (!FragmentGraphs.Has(fragment, GraphNames.CodecEncoder) && !FragmentGraphs.Has(fragment, GraphNames.CodecDecoder))
             throw new ModelPackageException(Path.Combine(folder, PackageFragment.FileName), "graphs",
                 $"a '{GraphNames.CodecEncoder}' or '{GraphNames.CodecDecoder}' graph", string.Join(", ", fragment.Graphs.Keys.DefaultIfEmpty("none")));
@@ -90,7 +94,28 @@ public sealed class NeuralCodec : IDisposable
     /// <summary>True when the package has a codec decoder (needed to produce audio).</summary>
     public bool CanDecode => _decoder is not null;
 
-    /// <summary>Codes [frames, Q] of a mono waveform at <see cref="SampleRate"/>; frames = ⌊samples / hop⌋.</summary>
+    /// <summary>
+    /// Code frames of context run on each side of a chunk and then dropped, when a long input is encoded or decoded
+    /// in chunks. The package's <c>codecContextFrames</c> when it states one (the importer computes it from the
+    /// network's layers), else <see cref="DefaultContextFrames"/>.
+    /// </summary>
+    internal int ContextFrames { get; set; }
+
+    /// <summary>
+    /// Context for packages that do not state theirs: twice what the convolutions of a HiFi-Codec style codec reach
+    /// (16 frames each side for the 320-sample hop configurations, the encoder's last resblocks; the decoder reaches 7),
+    /// so a codec of that family with deeper layers is still covered.
+    /// </summary>
+    internal const int DefaultContextFrames = 32;
+
+    /// <summary>Frames kept from each chunk of a long input (30 s at 50 Hz); shorter inputs run in one pass.</summary>
+    internal int ChunkFrames { get; set; } = 1500;
+
+    /// <summary>
+    /// Codes [frames, Q] of a mono waveform at <see cref="SampleRate"/>; frames = ⌊samples / hop⌋. Inputs longer than
+    /// one chunk are encoded in overlapping chunks. The encoder's GroupNorm layers take statistics over their whole
+    /// input, so a chunked result is close to, not equal to, a one-pass one (BENCHMARKS.md gives the agreement).
+    /// </summary>
     /// <exception cref="ModelPackageException">The package has no codec encoder.</exception>
     /// <exception cref="ArgumentException">The waveform is shorter than one frame or holds non-finite samples.</exception>
     public long[,] Encode(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
@@ -102,38 +127,80 @@ public sealed class NeuralCodec : IDisposable
         for (int i = 0; i < waveform.Length; i++)
             if (!float.IsFinite(waveform[i])) throw new ArgumentException($"Sample {i} is {waveform[i]}; audio must be finite.", nameof(waveform));
         int frames = waveform.Length / Hop;
-        var samples = waveform.ToArray();
-        var codes = new long[frames * Codebooks];
-        using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
-        using var output = OrtValue.CreateTensorValueFromMemory(codes, [1, frames, Codebooks]);
-        using (_guard.Enter())
-            GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
         var result = new long[frames, Codebooks];
-        Buffer.BlockCopy(codes, 0, result, 0, codes.Length * sizeof(long));
+        foreach (var chunk in FrameChunks.Plan(frames, ChunkFrames, ContextFrames))
+        {
+            // The last chunk takes the input's tail (under one hop) too, as a one-pass run would.
+            int end = chunk.RunEnd == frames ? waveform.Length : chunk.RunEnd * Hop;
+            var samples = waveform[(chunk.RunStart * Hop)..end].ToArray();
+            var codes = new long[(chunk.RunEnd - chunk.RunStart) * Codebooks];
+            using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
+            using var output = OrtValue.CreateTensorValueFromMemory(codes, [1, chunk.RunEnd - chunk.RunStart, Codebooks]);
+            using (_guard.Enter())
+                GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
+            int skip = (chunk.KeepStart - chunk.RunStart) * Codebooks;
+            Buffer.BlockCopy(codes, skip * sizeof(long), result, chunk.KeepStart * Codebooks * sizeof(long), (chunk.KeepEnd - chunk.KeepStart) * Codebooks * sizeof(long));
+        }
         return result;
     }
 
-    /// <summary>The waveform [frames · hop] of codes [frames, Q].</summary>
+    /// <summary>
+    /// The waveform [frames · hop] of codes [frames, Q]. Inputs longer than one chunk are decoded in chunks with
+    /// <see cref="ContextFrames"/> of context on each side, which equals a one-pass decode to float rounding: the
+    /// decoder is convolutional and the context covers its receptive field.
+    /// </summary>
     /// <exception cref="ModelPackageException">The package has no codec decoder.</exception>
     /// <exception cref="ArgumentException">The codes have the wrong width, no frames, or a code outside 0..V−1.</exception>
     public float[] Decode(long[,] codes, CancellationToken cancellationToken = default)
     {
+        CheckCodes(codes, codes?.GetLength(0) ?? 0);
+        int frames = codes!.GetLength(0);
+        var waveform = new float[frames * Hop];
+        foreach (var chunk in FrameChunks.Plan(frames, ChunkFrames, ContextFrames))
+            DecodeChunk(codes, chunk, cancellationToken).CopyTo(waveform, chunk.KeepStart * Hop);
+        return waveform;
+    }
+
+    /// <summary>
+    /// Samples of frames [<paramref name="keepStart"/>, <paramref name="keepEnd"/>) of a grid whose first
+    /// <paramref name="knownFrames"/> rows are final, decoded with up to <see cref="ContextFrames"/> of them on each
+    /// side: the same samples as a one-pass decode wherever that context is there (streaming holds back the frames
+    /// whose right-hand context is not generated yet).
+    /// </summary>
+    internal float[] DecodeFrames(long[,] codes, int keepStart, int keepEnd, int knownFrames, CancellationToken cancellationToken)
+    {
+        CheckCodes(codes, knownFrames);
+        return DecodeChunk(codes, new FrameChunk(Math.Max(0, keepStart - ContextFrames), Math.Min(knownFrames, keepEnd + ContextFrames), keepStart, keepEnd),
+            cancellationToken);
+    }
+
+    private void CheckCodes(long[,]? codes, int knownFrames)
+    {
         ArgumentNullException.ThrowIfNull(codes);
-        var decoder = _decoder ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}",
-            "a codec_decoder graph (producing audio needs one)", "no such entry");
+        if (_decoder is null)
+            throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}", "a codec_decoder graph (producing audio needs one)", "no such entry");
         int frames = codes.GetLength(0);
         if (frames == 0) throw new ArgumentException("There are no code frames to decode.", nameof(codes));
         if (codes.GetLength(1) != Codebooks)
             throw new ArgumentException($"Codes must be [frames, {Codebooks}]; found [{frames}, {codes.GetLength(1)}].", nameof(codes));
-        var flat = new long[codes.Length];
-        Buffer.BlockCopy(codes, 0, flat, 0, flat.Length * sizeof(long));
-        GraphIndices.ThrowIfOutOfRange(flat, [frames, Codebooks], CodebookSize, "Code", nameof(codes));
-        var waveform = new float[frames * Hop];
-        using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, frames, Codebooks]);
+        // Checked in place (a long grid is not copied for it); positions name the caller's grid.
+        var known = MemoryMarshal.CreateReadOnlySpan(ref codes[0, 0], knownFrames * Codebooks);
+        GraphIndices.ThrowIfOutOfRange(known, [knownFrames, Codebooks], CodebookSize, "Code", nameof(codes));
+    }
+
+    private float[] DecodeChunk(long[,] codes, FrameChunk chunk, CancellationToken cancellationToken)
+    {
+        int runFrames = chunk.RunEnd - chunk.RunStart;
+        var flat = new long[runFrames * Codebooks];
+        Buffer.BlockCopy(codes, chunk.RunStart * Codebooks * sizeof(long), flat, 0, flat.Length * sizeof(long));
+        var waveform = new float[runFrames * Hop];
+        using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, runFrames, Codebooks]);
         using var output = OrtValue.CreateTensorValueFromMemory(waveform, [1, waveform.Length]);
         using (_guard.Enter())
-            GraphRunner.Run(decoder, ["codes"], [input], ["waveform"], [output], cancellationToken);
-        return waveform;
+            GraphRunner.Run(_decoder!, ["codes"], [input], ["waveform"], [output], cancellationToken);
+        return chunk.KeepStart == chunk.RunStart && chunk.KeepEnd == chunk.RunEnd
+            ? waveform
+            : waveform[((chunk.KeepStart - chunk.RunStart) * Hop)..((chunk.KeepEnd - chunk.RunStart) * Hop)];
     }
 
     /// <summary>Releases the sessions, after waiting for calls in flight; later calls throw <see cref="ObjectDisposedException"/>.</summary>

@@ -8,6 +8,15 @@ namespace SoundStorm.Onnx.Generation;
 /// <param name="IterationsInLevel">Iterations this level takes.</param>
 public readonly record struct GenerationProgress(int Step, int TotalSteps, int Level, int Iteration, int IterationsInLevel)
 {
-    /// <summary>Fraction of the run done, in [0, 1].</summary>
+    /// <summary>Fraction of the run (of the current window, when windowed) done, in [0, 1].</summary>
     public double Fraction => TotalSteps == 0 ? 1 : (double)Step / TotalSteps;
+
+    /// <summary>The window (0-based) this step belongs to when a long input is generated in windows; 0 otherwise.</summary>
+    public int Window { get; init; }
+
+    /// <summary>How many windows the whole input takes (1 when it fits in one).</summary>
+    public int Windows { get; init; } = 1;
+
+    /// <summary>Fraction of the whole input done, over all windows, in [0, 1].</summary>
+    public double OverallFraction => (Window + Fraction) / Math.Max(1, Windows);
 }

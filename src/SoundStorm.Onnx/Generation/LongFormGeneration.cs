@@ -24,9 +24,28 @@ internal static class LongFormGeneration
     public static int TargetFrames(GenerationRequest request) =>
         request.PromptSemantic is null ? request.Semantic.Length - (request.PromptAcoustic?.GetLength(0) ?? 0) : request.Semantic.Length;
 
-    /// <summary>The windows one by one as they are generated: the first frame each covers and its tokens [count, Q].</summary>
+    /// <summary>How many windows <see cref="Windows"/> makes for <paramref name="request"/> (the same walk, without generating).</summary>
+    private static int WindowCount(GenerationRequest request, int windowFrames, int overlapFrames)
+    {
+        int target = TargetFrames(request), prompt = request.PromptAcoustic?.GetLength(0) ?? 0, done = 0, windows = 0;
+        while (done < target)
+        {
+            int count = Math.Min(target - done, windowFrames - prompt);
+            done += count;
+            prompt = Math.Min(overlapFrames, count);
+            windows++;
+        }
+        return windows;
+    }
+
+    /// <summary>
+    /// The windows one by one as they are generated: the first frame each covers and its tokens [count, Q].
+    /// <paramref name="prepare"/>, when given, is called with the end of the target frames a window is about to read,
+    /// before it reads them (the streaming pipeline tokenizes the source lazily this way; its requests carry the
+    /// prompt separately, so the target frames are <see cref="GenerationRequest.Semantic"/> itself).
+    /// </summary>
     public static IEnumerable<(int FirstFrame, long[,] Tokens)> Windows(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
-        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, Action<int>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
@@ -34,11 +53,11 @@ internal static class LongFormGeneration
             throw new ArgumentOutOfRangeException(nameof(overlapFrames), overlapFrames, $"The overlap must be in 0..{windowFrames - 1} (window {windowFrames} frames).");
         if (userPrompt >= windowFrames)
             throw new ArgumentException($"The prompt ({userPrompt} frames) must be shorter than the window ({windowFrames} frames).", nameof(request));
-        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken);
+        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken, prepare);
     }
 
     private static IEnumerable<(int, long[,])> Iterate(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
-        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, Action<int>? prepare)
     {
         int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
         // Split the request into the prompt and the frames to generate, whichever form it came in.
@@ -50,7 +69,7 @@ internal static class LongFormGeneration
         int codebooks = generator.Codebooks;
         ulong seed = request.Seed ?? options.Seed;
         long[,]? previous = null;
-        int done = 0;
+        int done = 0, windows = WindowCount(request, windowFrames, overlapFrames);
         for (int window = 0; done < target.Length; window++)
         {
             if (previous is not null)
@@ -72,11 +91,19 @@ internal static class LongFormGeneration
             }
             int promptFrames = promptAcoustic?.GetLength(0) ?? 0;
             int count = Math.Min(target.Length - done, windowFrames - promptFrames);
+            prepare?.Invoke(done + count);
             var piece = new GenerationRequest(target[done..(done + count)], promptAcoustic, promptSemantic, unchecked(seed + (ulong)window * WindowSeedStride));
-            long[,] tokens = generator.Generate([piece], options, progress, cancellationToken)[0];
+            var windowProgress = progress is null ? null : new WindowProgress(progress, window, windows);
+            long[,] tokens = generator.Generate([piece], options, windowProgress, cancellationToken)[0];
             yield return (done, tokens);
             previous = tokens;
             done += count;
         }
+    }
+
+    // Stamps each step's progress with the window it belongs to, so a caller can show "window 3 of 20".
+    private sealed class WindowProgress(IProgress<GenerationProgress> inner, int window, int windows) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => inner.Report(value with { Window = window, Windows = windows });
     }
 }

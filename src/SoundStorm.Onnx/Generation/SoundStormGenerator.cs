@@ -25,6 +25,7 @@ public sealed class SoundStormGenerator : IDisposable
     {
         _owned = (IDisposable)_source;
         _family = package.Manifest.ModelFamily;
+        Limits = new PassLimits(package.Manifest.MaxGeneratedFrames, package.Manifest.MaxPromptFrames, package.Manifest.FrameRate);
     }
 
     private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
@@ -60,11 +61,31 @@ public sealed class SoundStormGenerator : IDisposable
     /// <summary>Semantic vocabulary size (K).</summary>
     public int SemanticVocabulary => _vocab.SemanticVocabulary;
 
+    /// <summary>The most frames one pass generates (the package's position table), or null where the model has no fixed limit.</summary>
+    public int? MaxGeneratedFrames => Limits.Generated;
+
+    /// <summary>The most prompt frames one pass takes, or null where the model has no fixed limit.</summary>
+    public int? MaxPromptFrames => Limits.Prompt;
+
+    internal PassLimits Limits { get; init; } = PassLimits.None;
+
+    /// <summary>
+    /// Frames per window of <see cref="GenerateLong(GenerationRequest, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/>:
+    /// 30 s (the paper generates 30 s and continues from there), or the model's one-pass limit when that is shorter.
+    /// </summary>
+    public int DefaultWindowFrames => Math.Min((int)(DefaultWindowSeconds * Limits.FrameRate), Limits.Generated ?? int.MaxValue);
+
+    /// <summary>Frames of each window carried into the next as its prompt by default: 3 s (the paper's prompt length), within the model's prompt limit.</summary>
+    public int DefaultOverlapFrames => Math.Min(Math.Min((int)(DefaultOverlapSeconds * Limits.FrameRate), DefaultWindowFrames / 2), Limits.Prompt ?? int.MaxValue);
+
+    internal const double DefaultWindowSeconds = 30, DefaultOverlapSeconds = 3;
+
     /// <summary>
     /// Starts a batch. Requests may differ in length; they are padded to the longest and each keeps its own random stream,
     /// so a request gets the same tokens alone or in any batch.
     /// </summary>
-    /// <exception cref="ArgumentException">A request is empty, its prompt is too long, or a token is out of range (the message names request, field and index).</exception>
+    /// <exception cref="ArgumentException">A request is empty, its prompt is too long, a token is out of range (the message names request, field and index),
+    /// or it is longer than the model takes in one pass (<see cref="MaxGeneratedFrames"/>, <see cref="MaxPromptFrames"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GenerationRun Start(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null)
@@ -72,6 +93,7 @@ public sealed class SoundStormGenerator : IDisposable
         options ??= new GenerationOptions();
         options.Validate(_vocab.Codebooks, _vocab.CodebookSize);
         var layout = BatchLayout.Create(requests, _vocab);
+        Limits.Check(layout);
         var seeds = new ulong[layout.Batch];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = requests[b].Seed ?? unchecked(options.Seed + (ulong)b);
         using (_guard.Enter()) { } // a disposed generator refuses new runs at once
@@ -117,6 +139,15 @@ public sealed class SoundStormGenerator : IDisposable
     public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
+
+    /// <summary>
+    /// Generates a request of any length in memory that does not grow with it: in one pass when it fits in
+    /// <see cref="DefaultWindowFrames"/>, else in windows of that size with <see cref="DefaultOverlapFrames"/> of overlap.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
+    public long[,] GenerateLong(GenerationRequest request, GenerationOptions? options = null, IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        GenerateLong(request, DefaultWindowFrames, DefaultOverlapFrames, options, progress, cancellationToken);
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
     public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,

@@ -26,6 +26,9 @@ internal static class ManifestValidator
         if (m.MaskTokenId < m.CodebookSize)
             throw new ModelPackageException(File, "maskTokenId", $"an id ≥ codebookSize ({m.CodebookSize}) so it cannot be mistaken for a code",
                 m.MaskTokenId.ToString(CultureInfo.InvariantCulture));
+        Optional(m.MaxGeneratedFrames, "maxGeneratedFrames", 1);
+        Optional(m.MaxPromptFrames, "maxPromptFrames", 1);
+        Optional(m.CodecContextFrames, "codecContextFrames", 0);
         if (m.Graphs is null)
             throw new ModelPackageException(File, "graphs", "an object naming the graph files", "nothing");
         foreach (var (name, entry) in m.Graphs)
@@ -155,6 +158,12 @@ internal static class ManifestValidator
     {
         if (spec.Shape[index].Size != expected)
             throw new ModelPackageException(File, $"graphs.{graph}.{spec.Name}.shape[{index}]", $"{expected} ({what})", $"'{spec.Shape[index]}'");
+    }
+
+    private static void Optional(int? value, string field, int least)
+    {
+        if (value < least)
+            throw new ModelPackageException(File, field, $"an integer ≥ {least}, or no such field", value.Value.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void Positive(long value, string field)

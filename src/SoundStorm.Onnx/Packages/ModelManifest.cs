@@ -50,6 +50,22 @@ public sealed class ModelManifest
     /// <summary>The id written into the token grid where a token is unknown (≥ <see cref="CodebookSize"/>).</summary>
     public long MaskTokenId { get; set; }
 
+    /// <summary>
+    /// Optional: the most frames the acoustic model generates in one pass, where a learned position table fixes it
+    /// (the seed family's target table); longer inputs are generated in windows of at most this size. Absent: no fixed limit.
+    /// </summary>
+    public int? MaxGeneratedFrames { get; set; }
+
+    /// <summary>Optional: the most voice-prompt frames the acoustic model takes in one pass (the seed family's prompt tables). Absent: no fixed limit.</summary>
+    public int? MaxPromptFrames { get; set; }
+
+    /// <summary>
+    /// Optional: code frames of context on each side that cover how far the codec graphs' convolutions reach (their
+    /// receptive field, rounded up), so a chunked decode equals a one-pass decode; the codec importer counts it from the
+    /// layers. Absent: a conservative default for HiFi-Codec style codecs.
+    /// </summary>
+    public int? CodecContextFrames { get; set; }
+
     /// <summary>Graphs by role (<see cref="GraphNames"/>).</summary>
     public Dictionary<string, GraphEntry> Graphs { get; set; } = [];
 

@@ -27,6 +27,9 @@ public sealed class ModelPackageBuilder
             CodebookSize = manifest.CodebookSize,
             SemanticVocabulary = manifest.SemanticVocabulary,
             MaskTokenId = manifest.MaskTokenId,
+            MaxGeneratedFrames = manifest.MaxGeneratedFrames,
+            MaxPromptFrames = manifest.MaxPromptFrames,
+            CodecContextFrames = manifest.CodecContextFrames,
         };
     }
 

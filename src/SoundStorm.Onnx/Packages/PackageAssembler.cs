@@ -32,6 +32,9 @@ public static class PackageAssembler
             manifest.CodebookSize = (int)Merge(source, "codebookSize", manifest.CodebookSize, f.CodebookSize);
             manifest.SemanticVocabulary = (int)Merge(source, "semanticVocabulary", manifest.SemanticVocabulary, f.SemanticVocabulary);
             manifest.MaskTokenId = (long)Merge(source, "maskTokenId", manifest.MaskTokenId, f.MaskTokenId);
+            manifest.MaxGeneratedFrames = MergeOptional(source, "maxGeneratedFrames", manifest.MaxGeneratedFrames, f.MaxGeneratedFrames);
+            manifest.MaxPromptFrames = MergeOptional(source, "maxPromptFrames", manifest.MaxPromptFrames, f.MaxPromptFrames);
+            manifest.CodecContextFrames = MergeOptional(source, "codecContextFrames", manifest.CodecContextFrames, f.CodecContextFrames);
             foreach (var role in f.Graphs.Keys)
             {
                 if (graphs.Any(g => g.Role == role)) throw new ModelPackageException(source, $"graphs.{role}", "one fragment per graph role", "a second fragment with the same role");
@@ -48,6 +51,14 @@ public static class PackageAssembler
             builder.AddGraph(role, file, companionFiles: File.Exists(data) ? [data] : []);
         }
         return output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? builder.WriteZip(output) : builder.WriteFolder(output);
+    }
+
+    // Optional numbers: absent in most fragments, and 0 is a value (a codec context of 0 frames), not "unset".
+    private static int? MergeOptional(string source, string field, int? current, int? value)
+    {
+        if (current is { } c && value is { } v && c != v)
+            throw new ModelPackageException(source, field, c.ToString(CultureInfo.InvariantCulture), v.ToString(CultureInfo.InvariantCulture));
+        return value ?? current;
     }
 
     private static double Merge(string source, string field, double current, double? value)

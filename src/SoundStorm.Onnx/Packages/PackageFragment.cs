@@ -41,6 +41,15 @@ public sealed class PackageFragment
     /// <summary>Mask token id of the acoustic model.</summary>
     public long? MaskTokenId { get; set; }
 
+    /// <summary>Most frames generated in one pass, where a position table fixes it (<see cref="ModelManifest.MaxGeneratedFrames"/>).</summary>
+    public int? MaxGeneratedFrames { get; set; }
+
+    /// <summary>Most prompt frames in one pass (<see cref="ModelManifest.MaxPromptFrames"/>).</summary>
+    public int? MaxPromptFrames { get; set; }
+
+    /// <summary>Codec context frames that make chunked decoding exact (<see cref="ModelManifest.CodecContextFrames"/>).</summary>
+    public int? CodecContextFrames { get; set; }
+
     /// <summary>Graph files by role (<see cref="GraphNames"/>), relative to the fragment's folder.</summary>
     public Dictionary<string, string> Graphs { get; set; } = [];
 
@@ -99,6 +108,7 @@ public sealed class PackageFragment
         {
             ModelFamily = m.ModelFamily, SampleRate = m.SampleRate, FrameRate = m.FrameRate, Codebooks = m.Codebooks,
             CodebookSize = m.CodebookSize, SemanticVocabulary = m.SemanticVocabulary, MaskTokenId = m.MaskTokenId,
+            MaxGeneratedFrames = m.MaxGeneratedFrames, MaxPromptFrames = m.MaxPromptFrames, CodecContextFrames = m.CodecContextFrames,
             _packageGraphs = m.Graphs ?? [],
         };
         foreach (var (role, entry) in m.Graphs ?? []) fragment.Graphs[role] = entry.File;

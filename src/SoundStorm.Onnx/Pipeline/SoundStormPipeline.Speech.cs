@@ -48,7 +48,7 @@ public sealed partial class SoundStormPipeline
         var front = EmbeddedLexicon.EnglishFrontEnd;
         // Every sentence is read before any is spoken, so a bad one fails the call before audio starts.
         var phones = sentences.Select(front.ToPhones).ToArray();
-        var voice = prompt is null ? null : await Task.Run(() => RequestWithPrompt([0], prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var voice = prompt is null ? null : await Task.Run(() => BuildRequest([0], prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (var sentence in phones)
             yield return await Task.Run(() => Speak(sentence, voice, speed, normalize: false, null, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -70,7 +70,7 @@ public sealed partial class SoundStormPipeline
         ArgumentNullException.ThrowIfNull(phones);
         return Task.Run(() =>
         {
-            var voice = prompt is null ? null : RequestWithPrompt([0], prompt, cancellationToken);
+            var voice = prompt is null ? null : BuildRequest([0], prompt, cancellationToken);
             return Speak(phones, voice, speed, _options.NormalizeOutput, progress, cancellationToken);
         }, cancellationToken);
     }
@@ -81,7 +81,8 @@ public sealed partial class SoundStormPipeline
     {
         long[] units = SpeechModel().Units(phones, speed, 0, _options.Generation.Seed, cancellationToken);
         var request = new GenerationRequest(units, voice?.PromptAcoustic, voice?.PromptSemantic);
-        long[,] codes = _generator.Generate(request, _options.Generation, progress, cancellationToken);
+        // Long texts are generated window by window, as long sources are: memory does not grow with the text.
+        long[,] codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
         float[] samples = _codec.Decode(codes, cancellationToken);
         if (normalize) Loudness.NormalizePeak(samples, 20 * Math.Log10(0.99));
         return new AudioClip(samples, SampleRate);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
@@ -18,8 +19,10 @@ public sealed partial class SoundStormPipeline : IDisposable
     private readonly SoundStormGenerator _generator;
     private readonly PipelineOptions _options;
     private readonly ModelPackage _package;
+    private readonly int _windowFrames, _overlapFrames;
 
     /// <summary>Opens every graph of a package that has all five (semantic, codec encoder/decoder, combiner, transformer).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A window or input-length option is out of range, or the window is longer than the model takes in one pass.</exception>
     public SoundStormPipeline(ModelPackage package, PipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(package);
@@ -33,11 +36,13 @@ public sealed partial class SoundStormPipeline : IDisposable
             if (!_codec.CanDecode)
                 throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}", "a codec_decoder graph (the pipeline produces audio)", "no such entry");
             _generator = new SoundStormGenerator(package, settings);
+            (_windowFrames, _overlapFrames) = Windows(_options, _generator, _codec.FrameRate);
         }
         catch
         {
             _tokenizer.Dispose();
             (_codec as IDisposable)?.Dispose();
+            (_generator as IDisposable)?.Dispose();
             throw;
         }
     }
@@ -65,11 +70,11 @@ public sealed partial class SoundStormPipeline : IDisposable
 
     /// <summary>Semantic tokens of speech (any rate and channel count; resampled and down-mixed first).</summary>
     public Task<long[]> TokenizeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
-        Task.Run(() => _tokenizer.Tokenize(ToModelRate(audio), cancellationToken), cancellationToken);
+        Task.Run(() => _tokenizer.Tokenize(ToModelRate(audio).Span, cancellationToken), cancellationToken);
 
     /// <summary>Codec tokens [frames, Q] of speech.</summary>
     public Task<long[,]> EncodeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
-        Task.Run(() => _codec.Encode(ToModelRate(audio), cancellationToken), cancellationToken);
+        Task.Run(() => _codec.Encode(ToModelRate(audio).Span, cancellationToken), cancellationToken);
 
     /// <summary>Audio of codec tokens [frames, Q].</summary>
     public Task<AudioClip> DecodeAsync(long[,] codes, CancellationToken cancellationToken = default) =>
@@ -77,57 +82,23 @@ public sealed partial class SoundStormPipeline : IDisposable
 
     /// <summary>
     /// Says what <paramref name="source"/> says in the voice of <paramref name="prompt"/> (or a voice of the model's
-    /// choosing when null): tokenize, encode the prompt, generate, decode.
+    /// choosing when null): tokenize, encode the prompt, generate, decode. A source of any length runs in memory that
+    /// does not grow with it beyond its samples: the tokenizer and the codec work in overlapping chunks, and a source
+    /// longer than one window (<see cref="PipelineOptions.WindowSeconds"/>) is generated window by window.
     /// </summary>
-    /// <exception cref="ArgumentException">An input is too short (under one token frame) or not finite.</exception>
+    /// <exception cref="ArgumentException">An input is too short (under one token frame), not finite, or longer than <see cref="PipelineOptions.MaxInputSeconds"/>.</exception>
     public Task<AudioClip> ResynthesizeAsync(AudioClip source, AudioClip? prompt = null, IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        CheckDuration(source);
         return Task.Run(() =>
         {
-            var request = BuildRequest(source, prompt, cancellationToken);
-            long[,] codes = _options.WindowSeconds > 0
-                ? _generator.GenerateLong(request, (int)(_options.WindowSeconds * _codec.FrameRate), (int)(_options.WindowOverlapSeconds * _codec.FrameRate),
-                    _options.Generation, progress, cancellationToken)
-                : _generator.Generate(request, _options.Generation, progress, cancellationToken);
+            var audio = ToModelRate(source);
+            var request = BuildRequest(_tokenizer.Tokenize(audio.Span, cancellationToken), prompt, cancellationToken);
+            long[,] codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
             return Finish(_codec.Decode(codes, cancellationToken));
         }, cancellationToken);
     }
-
-    /// <summary>
-    /// Like <see cref="ResynthesizeAsync"/>, but yields the audio window by window as it is generated
-    /// (<see cref="PipelineOptions.WindowSeconds"/>, 10 s when unset), so playback can start after the first window.
-    /// Each window is decoded together with the end of the one before and only its new part is returned, so the
-    /// pieces join without clicks. Pieces are not peak-normalised (the loudness of later audio is not known yet).
-    /// </summary>
-    public async IAsyncEnumerable<AudioClip> ResynthesizeStreamingAsync(AudioClip source, AudioClip? prompt = null,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        var request = await Task.Run(() => BuildRequest(source, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
-        double windowSeconds = _options.WindowSeconds > 0 ? _options.WindowSeconds : 10;
-        int window = (int)(windowSeconds * _codec.FrameRate), overlap = (int)(_options.WindowOverlapSeconds * _codec.FrameRate);
-        using var windows = LongFormGeneration.Windows(_generator, request, window, Math.Min(overlap, window - 1), _options.Generation, null, cancellationToken)
-            .GetEnumerator();
-        long[,]? previous = null;
-        while (await Task.Run(windows.MoveNext, cancellationToken).ConfigureAwait(false))
-        {
-            var (_, tokens) = windows.Current;
-            int context = previous is null ? 0 : Math.Min(previous.GetLength(0), DecoderContextFrames);
-            var joined = new long[context + tokens.GetLength(0), tokens.GetLength(1)];
-            for (int f = 0; f < context; f++)
-                for (int q = 0; q < tokens.GetLength(1); q++) joined[f, q] = previous![previous.GetLength(0) - context + f, q];
-            for (int f = 0; f < tokens.GetLength(0); f++)
-                for (int q = 0; q < tokens.GetLength(1); q++) joined[context + f, q] = tokens[f, q];
-            float[] audio = await Task.Run(() => _codec.Decode(joined, cancellationToken), cancellationToken).ConfigureAwait(false);
-            previous = tokens;
-            yield return new AudioClip(audio[(context * _codec.Hop)..], SampleRate);
-        }
-    }
-
-    // Frames of the previous window decoded again before each streamed window: enough for the decoder's receptive field.
-    private const int DecoderContextFrames = 8;
 
     /// <inheritdoc />
     public void Dispose()
@@ -139,14 +110,14 @@ public sealed partial class SoundStormPipeline : IDisposable
         _ownedPackage?.Dispose();
     }
 
-    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, CancellationToken cancellationToken) =>
-        RequestWithPrompt(_tokenizer.Tokenize(ToModelRate(source), cancellationToken), prompt, cancellationToken);
-
     // The request for semantic tokens spoken in the voice of a prompt (semantic and codec tokens of its first seconds).
-    private GenerationRequest RequestWithPrompt(long[] semantic, AudioClip? prompt, CancellationToken cancellationToken)
+    private GenerationRequest BuildRequest(long[] semantic, AudioClip? prompt, CancellationToken cancellationToken)
     {
         if (prompt is null) return new GenerationRequest(semantic);
-        float[] promptAudio = ToModelRate(prompt);
+        // Cut before resampling: only the prompt's start is used, however long (or oddly sampled) the clip is.
+        int keep = (int)Math.Min(prompt.FrameCount, Math.Ceiling(_options.MaxPromptSeconds * prompt.SampleRate));
+        var head = new AudioClip(Enumerable.Range(0, prompt.ChannelCount).Select(c => prompt.GetChannel(c)[..keep].ToArray()).ToArray(), prompt.SampleRate);
+        float[] promptAudio = ToModelRate(head).ToArray();
         int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
         if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
         long[] promptSemantic = _tokenizer.Tokenize(promptAudio, cancellationToken);
@@ -156,9 +127,20 @@ public sealed partial class SoundStormPipeline : IDisposable
         return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
     }
 
-    private float[] ToModelRate(AudioClip clip)
+    private void CheckDuration(AudioClip source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        double seconds = source.Duration.TotalSeconds;
+        if (_options.MaxInputSeconds > 0 && seconds > _options.MaxInputSeconds)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The source is {seconds:0.0} s long; this pipeline accepts at most {_options.MaxInputSeconds:0.###} s (PipelineOptions.MaxInputSeconds)."), nameof(source));
+    }
+
+    // The source at the model's rate, mono; a mono clip already at that rate is used in place (a long one is not copied).
+    private ReadOnlyMemory<float> ToModelRate(AudioClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
+        if (clip.ChannelCount == 1 && clip.SampleRate == SampleRate) return clip.GetChannel(0);
         float[] mono = clip.ToMono();
         return clip.SampleRate == SampleRate ? mono : new Resampler(clip.SampleRate, SampleRate).Process(mono);
     }
@@ -175,5 +157,20 @@ public sealed partial class SoundStormPipeline : IDisposable
         for (int f = 0; f < frames; f++)
             for (int q = 0; q < codes.GetLength(1); q++) result[f, q] = codes[f, q];
         return result;
+    }
+
+    // Window and overlap in frames: the options' when set, else the generator's defaults (30 s, 3 s, within the model's limits).
+    private static (int Window, int Overlap) Windows(PipelineOptions options, SoundStormGenerator generator, double frameRate)
+    {
+        if (!(options.WindowSeconds >= 0) || !(options.WindowOverlapSeconds >= 0) || !(options.MaxInputSeconds >= 0))
+            throw new ArgumentOutOfRangeException(nameof(options), "WindowSeconds, WindowOverlapSeconds and MaxInputSeconds must be numbers ≥ 0.");
+        int window = options.WindowSeconds > 0 ? (int)(options.WindowSeconds * frameRate) : generator.DefaultWindowFrames;
+        if (window > generator.MaxGeneratedFrames)
+            throw new ArgumentOutOfRangeException(nameof(options), options.WindowSeconds, string.Create(CultureInfo.InvariantCulture,
+                $"WindowSeconds {options.WindowSeconds} s is longer than this model generates in one pass: {generator.MaxGeneratedFrames} frames ({generator.MaxGeneratedFrames / frameRate:0.##} s, its position table)."));
+        if (window < 2) throw new ArgumentOutOfRangeException(nameof(options), options.WindowSeconds, "WindowSeconds must cover at least two frames.");
+        // Windows sized for the model (not asked for) keep at least half of each window for new frames.
+        int overlap = Math.Min((int)(options.WindowOverlapSeconds * frameRate), options.WindowSeconds > 0 ? window - 1 : window / 2);
+        return (window, Math.Min(overlap, generator.MaxPromptFrames ?? int.MaxValue));
     }
 }

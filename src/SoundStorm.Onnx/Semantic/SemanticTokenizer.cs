@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Chunking;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
@@ -57,21 +58,55 @@ public sealed class SemanticTokenizer : IDisposable
     /// <summary>Number of token frames for <paramref name="samples"/> samples (0 below one receptive field).</summary>
     public static int FrameCount(int samples) => samples < ReceptiveField ? 0 : (samples - ReceptiveField) / Stride + 1;
 
-    /// <summary>Semantic tokens of a mono waveform at <see cref="SampleRate"/>.</summary>
+    /// <summary>
+    /// Frames kept from each chunk of a long input. HuBERT attends over every frame, so its memory grows with the square
+    /// of the input's length; inputs longer than one chunk (plus its context on both sides) are cut into overlapping
+    /// chunks and the kept frames stitched. The sizes were chosen by measuring chunked against one-pass tokens on
+    /// speech (BENCHMARKS.md): with this much context the tokens agree on almost every frame.
+    /// </summary>
+    internal int ChunkFrames { get; set; } = DefaultChunkFrames;
+
+    /// <summary>Frames of context run on each side of a chunk's kept frames and then dropped.</summary>
+    internal int ContextFrames { get; set; } = DefaultContextFrames;
+
+    internal const int DefaultChunkFrames = 1000, DefaultContextFrames = 150; // 20 s kept, 3 s context each side at 50 Hz
+
+    /// <summary>Semantic tokens of a mono waveform at <see cref="SampleRate"/>; long inputs are tokenized in overlapping chunks.</summary>
     /// <exception cref="ArgumentException">The waveform is shorter than 400 samples or holds non-finite samples.</exception>
     public long[] Tokenize(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
+    {
+        var tokens = new long[CheckedFrameCount(waveform)];
+        foreach (var chunk in Chunks(tokens.Length))
+            TokenizeChunk(waveform, chunk, tokens, cancellationToken);
+        return tokens;
+    }
+
+    /// <summary>The frame count of <paramref name="waveform"/>, after checking it is long enough and finite.</summary>
+    internal static int CheckedFrameCount(ReadOnlySpan<float> waveform)
     {
         int frames = FrameCount(waveform.Length);
         if (frames == 0) throw new ArgumentException($"The waveform has {waveform.Length} samples; at least {ReceptiveField} are needed for one token.", nameof(waveform));
         for (int i = 0; i < waveform.Length; i++)
             if (!float.IsFinite(waveform[i])) throw new ArgumentException($"Sample {i} is {waveform[i]}; audio must be finite.", nameof(waveform));
-        var samples = waveform.ToArray();
-        var tokens = new long[frames];
+        return frames;
+    }
+
+    /// <summary>The chunks <see cref="Tokenize"/> runs for an input of <paramref name="frames"/> token frames.</summary>
+    internal IEnumerable<FrameChunk> Chunks(int frames) => FrameChunks.Plan(frames, ChunkFrames, ContextFrames);
+
+    /// <summary>Runs the graph on one chunk of <paramref name="waveform"/> and writes its kept frames into <paramref name="tokens"/> (all of the input's frames).</summary>
+    internal void TokenizeChunk(ReadOnlySpan<float> waveform, FrameChunk chunk, long[] tokens, CancellationToken cancellationToken)
+    {
+        // Frame f sees samples [320·f, 320·f + 400); the last chunk takes the input's tail too, as one pass would.
+        int start = chunk.RunStart * Stride;
+        int end = chunk.RunEnd == tokens.Length ? waveform.Length : (chunk.RunEnd - 1) * Stride + ReceptiveField;
+        var samples = waveform[start..end].ToArray();
+        var output = new long[chunk.RunEnd - chunk.RunStart];
         using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
-        using var output = OrtValue.CreateTensorValueFromMemory(tokens, [1, frames]);
+        using var result = OrtValue.CreateTensorValueFromMemory(output, [1, output.Length]);
         using (_guard.Enter())
-            GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [output], cancellationToken);
-        return tokens;
+            GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [result], cancellationToken);
+        Array.Copy(output, chunk.KeepStart - chunk.RunStart, tokens, chunk.KeepStart, chunk.KeepEnd - chunk.KeepStart);
     }
 
     /// <summary>Releases the session, after waiting for calls in flight; later calls throw <see cref="ObjectDisposedException"/>.</summary>

@@ -55,6 +55,10 @@ internal static class SessionFactory
             GraphOptimizationLevel = settings.OptimizationLevel,
             IntraOpNumThreads = settings.IntraOpThreads,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // A memory pattern is planned and kept per input shape. Long inputs run as chunks and windows of a few
+            // different shapes, and the kept patterns made peak memory grow with the input's length (decoding 120 s:
+            // 306 MB with patterns, 216 MB without; 30 s: 190 MB either way); no speed difference was measurable here.
+            EnableMemoryPattern = false,
         };
         provider = settings.Provider;
         if (provider == ExecutionProvider.Cpu) return options;

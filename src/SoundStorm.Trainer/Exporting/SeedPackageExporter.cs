@@ -33,6 +33,8 @@ internal static class SeedPackageExporter
             CodebookSize = config.CodebookSize,
             SemanticVocabulary = config.SemanticVocab,
             MaskTokenId = config.MaskId,
+            MaxGeneratedFrames = config.MaxGeneratedFrames,
+            MaxPromptFrames = config.MaxPromptFrames,
         };
         return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder);
     }

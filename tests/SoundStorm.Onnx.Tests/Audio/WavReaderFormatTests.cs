@@ -162,4 +162,16 @@ public sealed class WavReaderFormatTests
             Assert.Equal((short)(-f * 13) / 32768f, clip.GetChannel(1).Span[f]);
         }
     }
+
+    [Fact]
+    public void The_header_alone_gives_rate_and_frames_without_decoding()
+    {
+        // 240 frames of 8-bit mono at 1 Hz (four minutes) in a 284-byte file.
+        byte[] bytes = WavBytes.Riff(WavBytes.Fmt(1, 1, 1, 8), WavBytes.Chunk("data", Enumerable.Repeat((byte)128, 240).ToArray()));
+        var format = WavReader.ReadFormat(new MemoryStream(bytes), "tiny.wav");
+        Assert.Equal(284, bytes.Length);
+        Assert.Equal(1, format.SampleRate);
+        Assert.Equal(240, format.FrameCount);
+        Assert.Equal(WavReader.Read(new MemoryStream(bytes), "tiny.wav", out _).FrameCount, format.FrameCount);
+    }
 }

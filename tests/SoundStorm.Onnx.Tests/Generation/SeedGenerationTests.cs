@@ -60,6 +60,32 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         Assert.Equal(generator.Generate(Request(1), options), batched[0]);
         Assert.Equal(generator.Generate(Request(2), options), batched[1]);
     }
+
+    [ReferenceFact]
+    public void The_importer_states_the_position_tables_limit_and_a_longer_pass_is_refused_while_windows_fit()
+    {
+        // The reference configuration's frame table has 200 rows (the released one 16000) and its target-semantic
+        // table 1000, its prompt tables 500 each: one pass generates at most 200 frames.
+        var fragment = PackageFragment.Read(fixture.GraphsFolder);
+        Assert.Equal(200, fragment.MaxGeneratedFrames);
+        Assert.Equal(500, fragment.MaxPromptFrames);
+        using var package = Package();
+        Assert.Equal(200, package.Manifest.MaxGeneratedFrames);
+        using var generator = new SoundStormGenerator(package);
+        var options = new GenerationOptions { DiffusionSkipSteps = 49 };
+        var semantic = Enumerable.Range(0, 260).Select(i => (long)(i * 37 % 500)).ToArray();
+        var prompt = Request(1);
+        var request = new GenerationRequest(semantic, prompt.PromptAcoustic, prompt.PromptSemantic, seed: 3);
+
+        // Upstream's graph would fail inside ONNX Runtime with a broadcast error; here nothing runs.
+        var e = Assert.Throws<ArgumentException>(() => generator.Generate(request, options));
+        Assert.Contains("asks for 260 frames (5.2 s) in one pass; this model generates at most 200 frames (4 s)", e.Message);
+
+        long[,] tokens = generator.GenerateLong(request, options);
+        Assert.Equal(200, generator.DefaultWindowFrames);
+        Assert.Equal(260, tokens.GetLength(0));
+        foreach (long t in tokens) Assert.InRange(t, 0, 1023);
+    }
 }
 
 /// <summary>Imports and packages the reference checkpoint once for the class.</summary>
@@ -70,12 +96,14 @@ public sealed class SeedPackageFixture : IDisposable
     public SeedPackageFixture()
     {
         string graphs = Path.Combine(_dir, "graphs");
+        GraphsFolder = graphs;
         var config = SeedCheckpointImporter.Import(TestPaths.ReferenceFile("soundstorm-s2", "last.pth"), graphs,
             TestPaths.ReferenceFile("soundstorm-s2", "model_config.json"));
         var manifest = new ModelManifest
         {
             Name = "seed-reference", ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
             Codebooks = config.Codebooks, CodebookSize = config.CodebookSize, SemanticVocabulary = config.SemanticVocab, MaskTokenId = config.MaskId,
+            MaxGeneratedFrames = config.MaxGeneratedFrames, MaxPromptFrames = config.MaxPromptFrames,
         };
         PackageFolder = Path.Combine(_dir, "package");
         new ModelPackageBuilder(manifest)
@@ -85,6 +113,9 @@ public sealed class SeedPackageFixture : IDisposable
     }
 
     public string PackageFolder { get; }
+
+    /// <summary>Where the importer wrote the graphs and its fragment.json.</summary>
+    public string GraphsFolder { get; }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

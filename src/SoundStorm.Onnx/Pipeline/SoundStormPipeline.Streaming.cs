@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Semantic;
+
+namespace SoundStorm.Onnx.Pipeline;
+
+public sealed partial class SoundStormPipeline
+{
+    /// <summary>
+    /// Like <see cref="ResynthesizeAsync"/>, but yields the audio window by window as it is generated, for a source of
+    /// any length: the source is tokenized only as far as the next window needs, so the first piece arrives after one
+    /// window's work, not the whole file's. Each piece is decoded with the codec's context on both sides; the last
+    /// few frames of a window wait for the next one (their right-hand context), so the pieces join without seams and
+    /// add up to what <see cref="ResynthesizeAsync"/> decodes. Pieces are not peak-normalised (the loudness of later
+    /// audio is not known yet).
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is too short (under one token frame), not finite, or longer than <see cref="PipelineOptions.MaxInputSeconds"/>.</exception>
+    public async IAsyncEnumerable<AudioClip> ResynthesizeStreamingAsync(AudioClip source, AudioClip? prompt = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CheckDuration(source);
+        var audio = await Task.Run(() => ToModelRate(source), cancellationToken).ConfigureAwait(false);
+        var semantic = new long[SemanticTokenizer.CheckedFrameCount(audio.Span)];
+        var request = await Task.Run(() => BuildRequest(semantic, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        // Tokenize chunk by chunk as the windows reach into the source.
+        using var chunks = _tokenizer.Chunks(semantic.Length).GetEnumerator();
+        int tokenized = 0;
+        void Tokenize(int end)
+        {
+            while (tokenized < end && chunks.MoveNext())
+            {
+                _tokenizer.TokenizeChunk(audio.Span, chunks.Current, semantic, cancellationToken);
+                tokenized = chunks.Current.KeepEnd;
+            }
+        }
+
+        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, null, cancellationToken, Tokenize)
+            .GetEnumerator();
+        var codes = new long[semantic.Length, _generator.Codebooks];
+        int known = 0, emitted = 0;
+        while (await Task.Run(windows.MoveNext, cancellationToken).ConfigureAwait(false))
+        {
+            var (first, tokens) = windows.Current;
+            Buffer.BlockCopy(tokens, 0, codes, first * _generator.Codebooks * sizeof(long), tokens.Length * sizeof(long));
+            known = first + tokens.GetLength(0);
+            int end = known == semantic.Length ? known : known - _codec.ContextFrames;
+            if (end <= emitted) continue;
+            int from = emitted;
+            float[] piece = await Task.Run(() => _codec.DecodeFrames(codes, from, end, known, cancellationToken), cancellationToken).ConfigureAwait(false);
+            emitted = end;
+            yield return new AudioClip(piece, SampleRate);
+        }
+    }
+}
