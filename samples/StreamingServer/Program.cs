@@ -5,7 +5,7 @@ namespace StreamingServer;
 /// <summary>
 /// <c>StreamingServer [--model PACKAGE] [--port N]</c> (PACKAGE defaults to SOUNDSTORM_MODEL, then, from a checkout,
 /// models/default; the port to 5080):
-/// serves <c>POST /resynthesize</c> and <c>GET /health</c> on http://127.0.0.1:PORT until Ctrl+C.
+/// serves <c>POST /resynthesize</c>, <c>POST /speak</c> (when the package has a text_to_semantic graph) and <c>GET /health</c> on http://127.0.0.1:PORT until Ctrl+C.
 /// </summary>
 public static class Program
 {

@@ -45,6 +45,9 @@ public static class ResynthesisServer
         app.MapPost("/resynthesize", (HttpRequest request, CancellationToken cancellationToken) =>
                 ResynthesizeEndpoint.HandleAsync(request, pipeline, slots, options.BodyReadTimeout, options.MaxSourceSeconds, cancellationToken))
             .DisableAntiforgery();
+        app.MapPost("/speak", (HttpRequest request, CancellationToken cancellationToken) =>
+                SpeakEndpoint.HandleAsync(request, pipeline, slots, options.BodyReadTimeout, cancellationToken))
+            .DisableAntiforgery();
         return app;
     }
 

@@ -26,18 +26,37 @@ public static class UploadReader
     /// The body did not arrive within <paramref name="bodyTimeout"/> (the connection has been closed), or
     /// <paramref name="cancellationToken"/> was cancelled (the client left, or the request timed out).
     /// </exception>
-    public static async Task<Upload> ReadAsync(HttpRequest request, TimeSpan bodyTimeout, double maxSourceSeconds, CancellationToken cancellationToken)
+    public static Task<Upload> ReadAsync(HttpRequest request, TimeSpan bodyTimeout, double maxSourceSeconds, CancellationToken cancellationToken) =>
+        ReadFormAsync(request, bodyTimeout, "a 'source' WAV file (and optionally a 'prompt' WAV file)", async (form, token) =>
+        {
+            var source = await ReadWavAsync(form.Files["source"], "source", token, maxSourceSeconds)
+                ?? throw Bad("the form has no 'source' file: send the speech to resynthesize as a WAV file in the 'source' field.");
+            return new Upload(source, await ReadWavAsync(form.Files["prompt"], "prompt", token));
+        }, cancellationToken);
+
+    /// <summary>Reads the text (at most <paramref name="maxCharacters"/> characters) and optional prompt of a <c>POST /speak</c>.</summary>
+    /// <exception cref="UploadException">The upload is not a multipart form with a 'text' field, the text is too long, or the prompt is unreadable.</exception>
+    public static Task<(string Text, AudioClip? Prompt)> ReadSpeechAsync(HttpRequest request, TimeSpan bodyTimeout, int maxCharacters, CancellationToken cancellationToken) =>
+        ReadFormAsync(request, bodyTimeout, "a 'text' field (and optionally a 'prompt' WAV file)", async (form, token) =>
+        {
+            string text = form["text"].ToString();
+            if (string.IsNullOrWhiteSpace(text)) throw Bad("the form has no 'text' field: send what to say in the 'text' field.");
+            if (text.Length > maxCharacters) throw Bad($"the text has {text.Length} characters; this server speaks at most {maxCharacters} at a time.");
+            return (text, await ReadWavAsync(form.Files["prompt"], "prompt", token));
+        }, cancellationToken);
+
+    // Reads the form within the body deadline and turns every way an upload can be bad into an UploadException.
+    private static async Task<T> ReadFormAsync<T>(HttpRequest request, TimeSpan bodyTimeout, string expected,
+        Func<IFormCollection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
-            throw Bad($"expected multipart/form-data with a 'source' WAV file (and optionally a 'prompt' WAV file), got Content-Type '{request.ContentType ?? "(none)"}'.");
+            throw Bad($"expected multipart/form-data with {expected}, got Content-Type '{request.ContentType ?? "(none)"}'.");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(bodyTimeout);
         try
         {
             var form = await request.ReadFormAsync(deadline.Token);
-            var source = await ReadWavAsync(form.Files["source"], "source", deadline.Token, maxSourceSeconds)
-                ?? throw Bad("the form has no 'source' file: send the speech to resynthesize as a WAV file in the 'source' field.");
-            return new Upload(source, await ReadWavAsync(form.Files["prompt"], "prompt", deadline.Token));
+            return await read(form, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -173,6 +173,44 @@ public sealed class StreamingServerTests(FullPackageFixture fixture) : IClassFix
 
     private static void WriteU32(byte[] bytes, int offset, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), value);
 
+    [ReferenceFact]
+    public async Task Speak_is_404_when_the_package_cannot_speak()
+    {
+        await using var server = await Server.StartAsync(fixture.PackageFolder);
+        using var form = new MultipartFormDataContent { { new StringContent("Hello."), "text" } };
+        using var response = await server.Client.PostAsync("/speak", form);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("text_to_semantic", (await response.Content.ReadFromJsonAsync<ProblemBody>())?.Detail);
+    }
+
+    [Fact]
+    public async Task Speak_answers_a_wav_of_the_text_in_the_prompt_voice_with_the_default_model()
+    {
+        string root = RepositoryRoot();
+        await using var server = await Server.StartAsync(Path.Combine(root, "models", "default"));
+        using var form = new MultipartFormDataContent { { new StringContent("Please enter a new extension."), "text" } };
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(root, "samples", "audio", "carlo-it-prompt.wav"))), "prompt", "prompt.wav");
+        using var response = await server.Client.PostAsync("/speak", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("audio/wav", response.Content.Headers.ContentType?.MediaType);
+        var audio = WavReader.Read(await response.Content.ReadAsStreamAsync(), "response", out _);
+        Assert.Equal(16000, audio.SampleRate);
+        Assert.InRange(audio.Duration.TotalSeconds, 0.5, 10); // a short sentence, not a runaway
+        Assert.All(audio.ToMono(), v => Assert.True(float.IsFinite(v)));
+
+        using var noText = new MultipartFormDataContent { { new ByteArrayContent(Wav(16000)), "prompt", "prompt.wav" } };
+        using var refused = await server.Client.PostAsync("/speak", noText);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("no 'text' field", (await refused.Content.ReadFromJsonAsync<ProblemBody>())?.Detail);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
+        throw new InvalidOperationException("tests run outside the repository");
+    }
+
     private static async Task<string> BadRequest(Server server, HttpContent content)
     {
         using (content)
