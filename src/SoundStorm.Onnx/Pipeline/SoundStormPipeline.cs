@@ -84,7 +84,7 @@ public sealed class SoundStormPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         return Task.Run(() =>
         {
-            var request = BuildRequest(source, prompt, cancellationToken);
+            var request = BuildRequest(source, prompt, seed: null, cancellationToken);
             long[,] codes = _options.WindowSeconds > 0
                 ? _generator.GenerateLong(request, (int)(_options.WindowSeconds * _codec.FrameRate), (int)(_options.WindowOverlapSeconds * _codec.FrameRate),
                     _options.Generation, progress, cancellationToken)
@@ -103,7 +103,38 @@ public sealed class SoundStormPipeline : IDisposable
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var request = await Task.Run(() => BuildRequest(source, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var request = await CreateRequestAsync(source, prompt, seed: null, cancellationToken).ConfigureAwait(false);
+        await foreach (var piece in GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            yield return piece;
+    }
+
+    /// <summary>
+    /// The generation request that resynthesis runs: the semantic tokens of <paramref name="source"/> and, with a
+    /// prompt, its codec and semantic tokens (cut to <see cref="PipelineOptions.MaxPromptSeconds"/>). Tokens can be
+    /// sent elsewhere and generated there with <see cref="GenerateStreamingAsync"/>; the same request and seed give the
+    /// same audio on any machine.
+    /// </summary>
+    /// <param name="source">What is said.</param>
+    /// <param name="prompt">Whose voice, or null for a voice of the model's choosing.</param>
+    /// <param name="seed">The request's own seed; null uses <see cref="GenerationOptions.Seed"/>.</param>
+    /// <param name="cancellationToken">Stops the tokenizer and the codec between and inside graph runs.</param>
+    /// <exception cref="ArgumentException">An input is too short (under one token frame) or not finite.</exception>
+    public Task<GenerationRequest> CreateRequestAsync(AudioClip source, AudioClip? prompt = null, ulong? seed = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.Run(() => BuildRequest(source, prompt, seed, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Audio of a token-level request (semantic tokens, optional prompt tokens, seed), yielded window by window as in
+    /// <see cref="ResynthesizeStreamingAsync"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is empty, its prompt is too long, or a token is out of range.</exception>
+    public async IAsyncEnumerable<AudioClip> GenerateStreamingAsync(GenerationRequest request,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         double windowSeconds = _options.WindowSeconds > 0 ? _options.WindowSeconds : 10;
         int window = (int)(windowSeconds * _codec.FrameRate), overlap = (int)(_options.WindowOverlapSeconds * _codec.FrameRate);
         using var windows = LongFormGeneration.Windows(_generator, request, window, Math.Min(overlap, window - 1), _options.Generation, null, cancellationToken)
@@ -136,10 +167,10 @@ public sealed class SoundStormPipeline : IDisposable
         _ownedPackage?.Dispose();
     }
 
-    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, CancellationToken cancellationToken)
+    private GenerationRequest BuildRequest(AudioClip source, AudioClip? prompt, ulong? seed, CancellationToken cancellationToken)
     {
         long[] semantic = _tokenizer.Tokenize(ToModelRate(source), cancellationToken);
-        if (prompt is null) return new GenerationRequest(semantic);
+        if (prompt is null) return new GenerationRequest(semantic, seed: seed);
         float[] promptAudio = ToModelRate(prompt);
         int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
         if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
@@ -147,7 +178,7 @@ public sealed class SoundStormPipeline : IDisposable
         long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
         // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
         int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
-        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
+        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames], seed);
     }
 
     private float[] ToModelRate(AudioClip clip)
