@@ -1,0 +1,34 @@
+using Cluster;
+using Orleans.TestingHost;
+using SoundStorm.Onnx.Pipeline;
+
+namespace SoundStorm.Cluster.Tests;
+
+/// <summary>
+/// Three silos in this process (Orleans' TestCluster), each loading the default model once, with one running slot
+/// and a queue of one each, so that back-pressure is easy to reach. Short windows and few iterations keep calls fast.
+/// </summary>
+public sealed class InProcessClusterFixture : IAsyncLifetime
+{
+    public const int Running = 1, QueueLimit = 1;
+
+    /// <summary>The settings every silo uses, and the single-process reference too.</summary>
+    public static PipelineOptions Options()
+    {
+        var options = SiloModel.ServingOptions(firstLevelIterations: 4, windowSeconds: 1);
+        options.MaxPromptSeconds = 0.6; // a prompt must leave room in a 1 s window
+        return options;
+    }
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(3).AddSiloBuilderConfigurator<Silos>().Build();
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class Silos : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.Services.AddSpeechWorkers(_ => new SiloModel(TestAudio.Package, Options()), Running, QueueLimit);
+    }
+}
