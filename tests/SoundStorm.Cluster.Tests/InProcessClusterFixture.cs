@@ -20,7 +20,7 @@ public sealed class InProcessClusterFixture : IAsyncLifetime
         return options;
     }
 
-    public TestCluster Cluster { get; } = new TestClusterBuilder(3).AddSiloBuilderConfigurator<Silos>().Build();
+    public TestCluster Cluster { get; } = new TestClusterBuilder(3).AddSiloBuilderConfigurator<Silos>().AddClientBuilderConfigurator<Client>().Build();
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -30,5 +30,13 @@ public sealed class InProcessClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder) =>
             siloBuilder.Services.AddSpeechWorkers(_ => new SiloModel(TestAudio.Package, Options()), Running, QueueLimit);
+    }
+
+    // A window takes well under a second on an idle machine; the generous limit is for a CI machine shared with other
+    // test runs, where a late answer would fail the test without saying anything about the cluster.
+    private sealed class Client : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
     }
 }

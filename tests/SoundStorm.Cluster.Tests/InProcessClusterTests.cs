@@ -81,8 +81,11 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture) : ICl
             Assert.Equal((1, 1), (refused.Running, refused.QueueLimit));
 
             // The retrying client keeps trying while every silo is full and succeeds once one has room.
+            long refusedBefore = admissions.Sum(a => a.Refused);
             var call = _client.ResynthesizeAsync(Request(TestAudio.Piece(0), null, 1));
-            await Task.Delay(500);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (admissions.Sum(a => a.Refused) < refusedBefore + 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(admissions.Sum(a => a.Refused) >= refusedBefore + 2, "the client did not try twice while every silo was full");
             Assert.False(call.IsCompleted);
             held[0].Dispose();
             (await queued[0]).Dispose();

@@ -8,7 +8,8 @@ namespace Cluster;
 /// <param name="Silo">The silo whose output was written (empty when none was).</param>
 /// <param name="Attempts">Calls made for it.</param>
 /// <param name="Error">Why it failed, or null.</param>
-public sealed record FileOutcome(string Input, bool Written, string Silo, int Attempts, string? Error);
+/// <param name="Retried">Why earlier attempts failed (exception type names), in order.</param>
+public sealed record FileOutcome(string Input, bool Written, string Silo, int Attempts, string? Error, IReadOnlyList<string> Retried);
 
 /// <summary>
 /// Sends every WAV file of a folder through the cluster, <c>parallel</c> at a time, and writes each output with
@@ -51,7 +52,7 @@ public sealed class FolderSender(RetryingSpeechClient client, OutputFolder outpu
         }
         catch (Exception e) when (e is AudioFormatException or IOException)
         {
-            return new FileOutcome(input, false, "", 0, e.Message);
+            return new FileOutcome(input, false, "", 0, e.Message, []);
         }
         var request = new ResynthesisRequest
         {
@@ -64,11 +65,16 @@ public sealed class FolderSender(RetryingSpeechClient client, OutputFolder outpu
             var result = await client.ResynthesizeAsync(request, cancellationToken).ConfigureAwait(false);
             bool written = output.Write(input, new AudioClip(result.Samples, result.SampleRate));
             // Not written: another run wrote it while this call was in flight; its complete file is kept.
-            return new FileOutcome(input, written, result.Silo, result.Attempts, null);
+            return new FileOutcome(input, written, result.Silo, result.Attempts, null, result.Failures);
         }
         catch (Exception e) when (e is ArgumentException or ClusterCallFailedException)
         {
-            return new FileOutcome(input, false, "", e is ClusterCallFailedException f ? f.Attempts : 1, e.Message);
+            return new FileOutcome(input, false, "", e is ClusterCallFailedException f ? f.Attempts : 1, e.Message, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else (a fault on the silo, say) fails this file only; the rest of the folder goes on.
+            return new FileOutcome(input, false, "", 1, $"{e.GetType().Name}: {e.Message}", []);
         }
     }
 }

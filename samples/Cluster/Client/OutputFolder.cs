@@ -33,7 +33,8 @@ public sealed class OutputFolder
     public bool Write(string input, AudioClip clip)
     {
         string target = OutputOf(input);
-        string temporary = System.IO.Path.Combine(Path, $"{TemporaryPrefix}{Guid.NewGuid():N}-{System.IO.Path.GetFileName(input)}");
+        // Hidden, and not ending in .wav, so that nothing mistakes it for an output.
+        string temporary = System.IO.Path.Combine(Path, $"{TemporaryPrefix}{Guid.NewGuid():N}-{System.IO.Path.GetFileName(input)}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))

@@ -3,7 +3,12 @@ using Orleans.Runtime;
 namespace Cluster;
 
 /// <summary>The whole output of one call: the pieces joined, and how it went.</summary>
-public sealed record CallResult(float[] Samples, int SampleRate, string Silo, int Attempts);
+/// <param name="Samples">Mono samples, every piece in order.</param>
+/// <param name="SampleRate">Their rate.</param>
+/// <param name="Silo">The silo that answered.</param>
+/// <param name="Attempts">Attempts made, this one included.</param>
+/// <param name="Failures">Why each earlier attempt failed (exception type names), in order.</param>
+public sealed record CallResult(float[] Samples, int SampleRate, string Silo, int Attempts, IReadOnlyList<string> Failures);
 
 /// <summary>
 /// Sends calls to the cluster and sends them again when a silo refuses (<see cref="SiloBusyException"/>) or is lost
@@ -27,16 +32,18 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
 
     private async Task<CallResult> CallAsync(Func<ISpeechWorker, IAsyncEnumerable<AudioPiece>> call, CancellationToken cancellationToken)
     {
+        var failures = new List<string>();
         Exception? last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++)
         {
             try
             {
-                return await CollectAsync(call(grains.GetGrain<ISpeechWorker>(Guid.NewGuid())), attempt, cancellationToken).ConfigureAwait(false);
+                return await CollectAsync(call(grains.GetGrain<ISpeechWorker>(Guid.NewGuid())), failures, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsWorthRetrying(e) && !cancellationToken.IsCancellationRequested)
             {
                 last = e;
+                failures.Add(e.GetType().Name);
                 // Back off a little more each time (25 ms … 1 s), so a full cluster gets room to drain.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 << Math.Min(attempt, 6))), cancellationToken).ConfigureAwait(false);
             }
@@ -44,7 +51,7 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
         throw new ClusterCallFailedException(maxAttempts, last!);
     }
 
-    private static async Task<CallResult> CollectAsync(IAsyncEnumerable<AudioPiece> pieces, int attempt, CancellationToken cancellationToken)
+    private static async Task<CallResult> CollectAsync(IAsyncEnumerable<AudioPiece> pieces, List<string> failures, CancellationToken cancellationToken)
     {
         var samples = new List<float>();
         int rate = 0, expected = 0;
@@ -56,7 +63,7 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
             samples.AddRange(piece.Samples);
             (rate, silo) = (piece.SampleRate, piece.Silo);
         }
-        return new CallResult([.. samples], rate, silo, attempt);
+        return new CallResult([.. samples], rate, silo, failures.Count + 1, failures);
     }
 
     // Busy and lost silos are worth another attempt; a request the model cannot use is not.
@@ -65,6 +72,8 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
         SiloBusyException => true,
         ArgumentException => false,
         SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => true,
+        // The activation that held the stream is gone (its silo died or restarted it): the stream cannot go on.
+        EnumerationAbortedException => true,
         OrleansException => true,
         _ => e.InnerException is { } inner && IsWorthRetrying(inner),
     };

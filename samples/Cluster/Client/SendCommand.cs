@@ -51,6 +51,7 @@ internal static class SendCommand
     private static void Report(FileOutcome o)
     {
         string what = o.Error is not null ? "failed" : o.Written ? "written" : "already there";
-        lock (Console.Out) Console.WriteLine($"{what}: {Path.GetFileName(o.Input)} (silo {o.Silo}, attempt {o.Attempts})");
+        string retried = o.Retried.Count == 0 ? "" : $"; retried after {string.Join(", ", o.Retried)}";
+        lock (Console.Out) Console.WriteLine($"{what}: {Path.GetFileName(o.Input)} (silo {o.Silo}, attempt {o.Attempts}{retried})");
     }
 }

@@ -10,9 +10,11 @@ namespace Cluster;
 /// gateway silo the client reached (no directory lookup, no second hop) and holds nothing but references to the
 /// silo's shared model and admission limits. One worker per key, because the calls that fetch a stream's later
 /// windows must reach the activation that holds it; how many calls run at once is the silo's
-/// <see cref="WorkAdmission"/>, across all keys.
+/// <see cref="WorkAdmission"/>, across all keys. Idle workers are not removed early: between two fetches of a stream
+/// the worker is idle, and removing it would lose the stream; a worker whose stream is done is collected two minutes later.
 /// </summary>
-[StatelessWorker(1)]
+[StatelessWorker(1, removeIdleWorkers: false)]
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class SpeechWorkerGrain(SiloModel model, WorkAdmission admission, ILocalSiloDetails silo) : Grain, ISpeechWorker
 {
     /// <inheritdoc />

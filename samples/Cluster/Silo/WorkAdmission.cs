@@ -10,6 +10,7 @@ public sealed class WorkAdmission : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly string _silo;
     private int _admitted;
+    private long _refused;
 
     /// <summary>Creates the limits for the silo named <paramref name="silo"/> (used in the refusal's message).</summary>
     public WorkAdmission(string silo, int running, int queueLimit)
@@ -31,6 +32,9 @@ public sealed class WorkAdmission : IDisposable
     /// <summary>Calls running or waiting now.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
 
+    /// <summary>Calls refused since the silo started (a sign that the cluster needs more silos).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
     /// <summary>Waits for a slot; dispose the result to free it.</summary>
     /// <exception cref="SiloBusyException">Every slot is taken and the queue is full.</exception>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken = default)
@@ -38,6 +42,7 @@ public sealed class WorkAdmission : IDisposable
         if (Interlocked.Increment(ref _admitted) > Running + QueueLimit)
         {
             Interlocked.Decrement(ref _admitted);
+            Interlocked.Increment(ref _refused);
             throw new SiloBusyException(_silo, Running, QueueLimit);
         }
         try
