@@ -36,16 +36,37 @@ public sealed partial class SoundStormPipeline
             }
         }
 
-        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, null, cancellationToken, Tokenize)
+        await foreach (var piece in StreamWindows(request, semantic.Length, Tokenize, cancellationToken).ConfigureAwait(false))
+            yield return piece;
+    }
+
+    /// <summary>
+    /// Audio of a token-level request (semantic tokens, optional prompt tokens, seed), yielded window by window as in
+    /// <see cref="ResynthesizeStreamingAsync"/>; with <see cref="CreateRequestAsync"/> the two halves of a resynthesis
+    /// can run on different machines.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is empty, its prompt is too long, or a token is out of range.</exception>
+    public IAsyncEnumerable<AudioClip> GenerateStreamingAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return StreamWindows(request, LongFormGeneration.TargetFrames(request), null, cancellationToken);
+    }
+
+    // Generates the request window by window (tokenizing ahead through the callback when one is given) and decodes
+    // each window with the codec's context on both sides, holding back frames whose right-hand context is not known yet.
+    private async IAsyncEnumerable<AudioClip> StreamWindows(GenerationRequest request, int frames, Action<int>? tokenize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, null, cancellationToken, tokenize)
             .GetEnumerator();
-        var codes = new long[semantic.Length, _generator.Codebooks];
+        var codes = new long[frames, _generator.Codebooks];
         int known = 0, emitted = 0;
         while (await Task.Run(windows.MoveNext, cancellationToken).ConfigureAwait(false))
         {
             var (first, tokens) = windows.Current;
             Buffer.BlockCopy(tokens, 0, codes, first * _generator.Codebooks * sizeof(long), tokens.Length * sizeof(long));
             known = first + tokens.GetLength(0);
-            int end = known == semantic.Length ? known : known - _codec.ContextFrames;
+            int end = known == frames ? known : known - _codec.ContextFrames;
             if (end <= emitted) continue;
             int from = emitted;
             float[] piece = await Task.Run(() => _codec.DecodeFrames(codes, from, end, known, cancellationToken), cancellationToken).ConfigureAwait(false);

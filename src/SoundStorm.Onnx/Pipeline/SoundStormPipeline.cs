@@ -100,6 +100,28 @@ public sealed partial class SoundStormPipeline : IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The generation request that resynthesis runs: the semantic tokens of <paramref name="source"/> and, with a
+    /// prompt, its codec and semantic tokens (cut to <see cref="PipelineOptions.MaxPromptSeconds"/>). Tokens can be
+    /// sent elsewhere and generated there with <see cref="GenerateStreamingAsync"/>; the same request and seed give the
+    /// same audio on any machine.
+    /// </summary>
+    /// <param name="source">What is said.</param>
+    /// <param name="prompt">Whose voice, or null for a voice of the model's choosing.</param>
+    /// <param name="seed">The request's own seed; null uses <see cref="GenerationOptions.Seed"/>.</param>
+    /// <param name="cancellationToken">Stops the tokenizer and the codec between and inside graph runs.</param>
+    /// <exception cref="ArgumentException">An input is too short (under one token frame), not finite, or longer than <see cref="PipelineOptions.MaxInputSeconds"/>.</exception>
+    public Task<GenerationRequest> CreateRequestAsync(AudioClip source, AudioClip? prompt = null, ulong? seed = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckDuration(source);
+        return Task.Run(() =>
+        {
+            var audio = ToModelRate(source);
+            return BuildRequest(_tokenizer.Tokenize(audio.Span, cancellationToken), prompt, cancellationToken, seed);
+        }, cancellationToken);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -111,9 +133,9 @@ public sealed partial class SoundStormPipeline : IDisposable
     }
 
     // The request for semantic tokens spoken in the voice of a prompt (semantic and codec tokens of its first seconds).
-    private GenerationRequest BuildRequest(long[] semantic, AudioClip? prompt, CancellationToken cancellationToken)
+    private GenerationRequest BuildRequest(long[] semantic, AudioClip? prompt, CancellationToken cancellationToken, ulong? seed = null)
     {
-        if (prompt is null) return new GenerationRequest(semantic);
+        if (prompt is null) return new GenerationRequest(semantic, seed: seed);
         // Cut before resampling: only the prompt's start is used, however long (or oddly sampled) the clip is.
         int keep = (int)Math.Min(prompt.FrameCount, Math.Ceiling(_options.MaxPromptSeconds * prompt.SampleRate));
         var head = new AudioClip(Enumerable.Range(0, prompt.ChannelCount).Select(c => prompt.GetChannel(c)[..keep].ToArray()).ToArray(), prompt.SampleRate);
@@ -124,7 +146,7 @@ public sealed partial class SoundStormPipeline : IDisposable
         long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
         // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
         int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
-        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames]);
+        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames], seed);
     }
 
     private void CheckDuration(AudioClip source)

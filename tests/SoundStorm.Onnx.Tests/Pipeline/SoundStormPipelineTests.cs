@@ -89,6 +89,47 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
     }
 
     [ReferenceFact]
+    public async Task A_request_built_with_a_seed_streams_the_same_audio_as_resynthesis_with_that_seed()
+    {
+        if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;
+        var options = new PipelineOptions { WindowSeconds = 1.5, WindowOverlapSeconds = 0.4, MaxPromptSeconds = 0.6, Generation = { Seed = 11, FirstLevelIterations = 2 } };
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
+        var expected = await Collect(pipeline.ResynthesizeStreamingAsync(source, prompt));
+
+        // The seed travels with the request, whatever the pipeline's own seed option says.
+        using var other = SoundStormPipeline.Load(fixture.PackageFolder, new PipelineOptions
+        {
+            WindowSeconds = 1.5, WindowOverlapSeconds = 0.4, MaxPromptSeconds = 0.6, Generation = { Seed = 99, FirstLevelIterations = 2 },
+        });
+        var request = await other.CreateRequestAsync(source, prompt, seed: 11);
+        Assert.Equal(11UL, request.Seed);
+        Assert.Equal((source.FrameCount - 400) / 320 + 1, request.Semantic.Length);
+        Assert.Equal(request.PromptSemantic!.Length, request.PromptAcoustic!.GetLength(0));
+        Assert.Equal(expected, await Collect(other.GenerateStreamingAsync(request)));
+
+        var reseeded = await other.CreateRequestAsync(source, prompt, seed: 12);
+        Assert.NotEqual(expected, await Collect(other.GenerateStreamingAsync(reseeded)));
+    }
+
+    [ReferenceFact]
+    public async Task Token_requests_out_of_range_are_refused_naming_the_token()
+    {
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+        {
+            await foreach (var _ in pipeline.GenerateStreamingAsync(new SoundStorm.Onnx.Generation.GenerationRequest([1, 2, 32, 3]))) { }
+        });
+        Assert.Contains("Semantic[2] = 32 is outside the semantic vocabulary 0..31", e.Message);
+    }
+
+    private static async Task<float[]> Collect(IAsyncEnumerable<AudioClip> pieces)
+    {
+        var all = new List<float>();
+        await foreach (var piece in pieces) all.AddRange(piece.ToMono());
+        return [.. all];
+    }
+
+    [ReferenceFact]
     public async Task A_prompt_longer_than_the_window_is_named_in_the_error()
     {
         if (Speech("0930") is not { } source || Speech("0870") is not { } prompt) return;

@@ -1,0 +1,14 @@
+namespace SoundStorm.Cluster.Tests;
+
+/// <summary>A fresh folder under the system's temporary folder, deleted with everything in it on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "soundstorm-cluster-tests", Guid.NewGuid().ToString("N"));
+
+    public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+}
