@@ -28,9 +28,7 @@ internal static class ClusterScenario
         var clip = Clip(package);
         using var redis = RedisServer.Start();
 
-        // Per-call overhead first, while nothing else runs: the same request, one at a time, directly and through one silo.
-        double direct = DirectMedian(package, clip, requests);
-        results.Add(new("cluster", "default", 1, "in-process call, median", direct * 1000, "ms", $"SoundStormPipeline with the silo's settings, {requests} sequential calls"));
+        using var pipeline = SoundStormPipeline.Load(package, SiloModel.ServingOptions());
         foreach (int silos in new[] { 1, 2, 3 })
         {
             string clusterId = $"bench-{silos}-{Guid.NewGuid():N}";
@@ -41,12 +39,7 @@ internal static class ClusterScenario
                 using var host = ClientHost.Build(redis.Address, clusterId, TimeSpan.FromMinutes(2));
                 host.StartAsync().GetAwaiter().GetResult();
                 var client = new RetryingSpeechClient(ClientHost.Client(host));
-                if (silos == 1)
-                {
-                    double through = Latencies(client, clip, requests, concurrency: 1).Median;
-                    results.Add(new("cluster", "default", 1, "cluster call, median (1 silo, one at a time)", through * 1000, "ms", "same request through Orleans"));
-                    results.Add(new("cluster", "default", 1, "Orleans overhead per call", (through - direct) * 1000, "ms", "cluster median − in-process median"));
-                }
+                if (silos == 1) results.AddRange(Overhead(pipeline, client, clip, requests));
                 // Enough calls in flight to fill every silo's running slots, without queueing past them.
                 int concurrency = 2 * silos;
                 var wall = Stopwatch.StartNew();
@@ -77,11 +70,13 @@ internal static class ClusterScenario
     private static ResynthesisRequest Request(AudioClip clip, ulong seed) =>
         new() { Source = clip.ToMono(), SourceSampleRate = clip.SampleRate, Seed = seed };
 
-    private static double DirectMedian(string package, AudioClip clip, int requests)
+    // The same request, one call at a time, alternately in this process and through the one silo, so that both
+    // sides of each pair see the same load on a shared machine; the overhead is the median of the pairs' differences.
+    private static IEnumerable<ScenarioResult> Overhead(SoundStormPipeline pipeline, RetryingSpeechClient client, AudioClip clip, int pairs)
     {
-        using var pipeline = SoundStormPipeline.Load(package, SiloModel.ServingOptions());
-        var times = new List<double>();
-        for (int i = 0; i < Warmup + requests; i++)
+        var direct = new List<double>();
+        var cluster = new List<double>();
+        for (int i = 0; i < Warmup + pairs; i++)
         {
             var watch = Stopwatch.StartNew();
             Task.Run(async () =>
@@ -89,9 +84,22 @@ internal static class ClusterScenario
                 var request = await pipeline.CreateRequestAsync(clip, null, 1);
                 await foreach (var _ in pipeline.GenerateStreamingAsync(request)) { }
             }).GetAwaiter().GetResult();
-            if (i >= Warmup) times.Add(watch.Elapsed.TotalSeconds);
+            double d = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            client.ResynthesizeAsync(Request(clip, 1)).GetAwaiter().GetResult();
+            double c = watch.Elapsed.TotalSeconds;
+            if (i < Warmup) continue;
+            direct.Add(d);
+            cluster.Add(c);
         }
-        return Percentile(times, 0.5);
+        var differences = direct.Zip(cluster, (d, c) => c - d).ToList();
+        return
+        [
+            new("cluster", "default", 1, "in-process call, median", Percentile(direct, 0.5) * 1000, "ms", $"SoundStormPipeline with the silo's settings, {pairs} calls"),
+            new("cluster", "default", 1, "cluster call, median (1 silo, one at a time)", Percentile(cluster, 0.5) * 1000, "ms", "same request through Orleans, alternating with the in-process call"),
+            new("cluster", "default", 1, "Orleans overhead per call, median of pair differences", Percentile(differences, 0.5) * 1000, "ms", "cluster − in-process, pair by pair"),
+            new("cluster", "default", 1, "Orleans overhead per call, interquartile range", (Percentile(differences, 0.75) - Percentile(differences, 0.25)) * 1000, "ms", "spread of the pair differences (load noise)"),
+        ];
     }
 
     private static (double Median, double P95, int Retried) Latencies(RetryingSpeechClient client, AudioClip clip, int requests, int concurrency)
