@@ -14,10 +14,13 @@ public sealed record CallResult(float[] Samples, int SampleRate, string Silo, in
 /// Sends calls to the cluster and sends them again when a silo refuses (<see cref="SiloBusyException"/>) or is lost
 /// mid-call (its process died, its connection dropped): each attempt uses a fresh key, so it can land on another
 /// silo, and the pieces of a failed attempt are thrown away, so a result is always one attempt's complete output.
-/// Requests carry their seeds, so which silo answers does not change the audio.
+/// Requests carry their seeds, so which silo answers does not change the audio. A busy cluster is waited for, not
+/// given up on: attempts go on for <c>retryFor</c> (default 10 minutes), backing off to one a second.
 /// </summary>
-public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts = 20)
+public sealed class RetryingSpeechClient(IGrainFactory grains, TimeSpan? retryFor = null)
 {
+    private readonly TimeSpan _retryFor = retryFor ?? TimeSpan.FromMinutes(10);
+
     /// <summary>Resynthesizes, retrying on busy or lost silos.</summary>
     /// <exception cref="ArgumentException">The silo found the audio unusable (not retried).</exception>
     /// <exception cref="ClusterCallFailedException">Every attempt failed on busy or lost silos.</exception>
@@ -33,8 +36,8 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
     private async Task<CallResult> CallAsync(Func<ISpeechWorker, IAsyncEnumerable<AudioPiece>> call, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
-        Exception? last = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 1; ; attempt++)
         {
             try
             {
@@ -42,13 +45,12 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
             }
             catch (Exception e) when (IsWorthRetrying(e) && !cancellationToken.IsCancellationRequested)
             {
-                last = e;
                 failures.Add(e.GetType().Name);
+                if (clock.Elapsed >= _retryFor) throw new ClusterCallFailedException(attempt, e);
                 // Back off a little more each time (25 ms … 1 s), so a full cluster gets room to drain.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 << Math.Min(attempt, 6))), cancellationToken).ConfigureAwait(false);
             }
         }
-        throw new ClusterCallFailedException(maxAttempts, last!);
     }
 
     private static async Task<CallResult> CollectAsync(IAsyncEnumerable<AudioPiece> pieces, List<string> failures, CancellationToken cancellationToken)
@@ -79,7 +81,7 @@ public sealed class RetryingSpeechClient(IGrainFactory grains, int maxAttempts =
     };
 }
 
-/// <summary>A call that failed on every attempt because silos were busy or lost; the last failure is the inner exception.</summary>
+/// <summary>A call that failed on every attempt, for as long as the client retries, because silos were busy or lost; the last failure is the inner exception.</summary>
 public sealed class ClusterCallFailedException(int attempts, Exception last)
     : Exception($"the call failed on {attempts} attempts; the last: {last.Message}", last)
 {

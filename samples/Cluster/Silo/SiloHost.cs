@@ -23,7 +23,11 @@ public static class SiloHost
         builder.UseOrleans(silo => silo
             .UseRedisClustering(settings.Redis)
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ClusterId))
-            .ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false));
+            .ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false)
+            // A stream whose client is gone (killed, disconnected) holds its running slot until Orleans drops its
+            // enumerator, one to two of these periods after the client's last fetch; 15 s instead of the default 30 s
+            // gives slots back sooner. Streams in progress are unaffected: their fetches wait at most half of it.
+            .Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15)));
         return builder.Build();
     }
 

@@ -33,6 +33,8 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts the server and waits until it accepts connections (at most 20 s).</summary>
     public static RedisServer Start()
     {
+        if (!IsInstalled)
+            throw new InvalidOperationException($"{Executable} is required (SOUNDSTORM_REQUIRE_TEST_TOOLS=1) but absent: apt-get install -y redis-server");
         int port = FreePort.Next();
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no" })
