@@ -17,8 +17,8 @@ namespace SoundStorm.Trainer.Text;
 /// </summary>
 internal sealed class TextTrainer : IDisposable
 {
-    /// <summary>Checkpoint file name inside the output folder.</summary>
-    public const string CheckpointFile = "checkpoint.safetensors";
+    /// <summary>Checkpoint file name inside the output folder; <see cref="BestFile"/> holds the step with the lowest held-out unit loss so far.</summary>
+    public const string CheckpointFile = "checkpoint.safetensors", BestFile = "best.safetensors";
 
     private const ulong CropPurpose = 21;
 
@@ -109,8 +109,11 @@ internal sealed class TextTrainer : IDisposable
             }
             if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
             {
-                Validate();
+                var validation = Validate();
                 TextCheckpoint.Save(checkpoint, _model, _adam, _phones, _options, _step, _history, _validations);
+                // A small corpus is over-fitted long before the schedule ends: keep the step that validated best too.
+                if (_validations.All(v => v.Step == validation.Step || v.UnitLoss > validation.UnitLoss))
+                    File.Copy(checkpoint, Path.Combine(_output, BestFile), overwrite: true);
             }
             if (outOfTime)
             {

@@ -64,6 +64,10 @@ public sealed class TextTrainerTests
         Assert.True(after.DurationMeanAbsoluteError < before.DurationMeanAbsoluteError / 3,
             $"duration error {after.DurationMeanAbsoluteError:F2} frames, before training {before.DurationMeanAbsoluteError:F2}");
         Assert.True(File.Exists(Path.Combine(temp.Sub("run"), TextTrainer.CheckpointFile)));
+        // best.safetensors holds the step with the lowest held-out unit loss among the checkpointed ones.
+        var best = TextCheckpoint.Load(Path.Combine(temp.Sub("run"), TextTrainer.BestFile));
+        var checkpointed = trainer.Validations.Where(v => v.Step > 0).ToArray();
+        Assert.Equal(checkpointed.MinBy(v => v.UnitLoss)!.Step, best.Step);
     }
 
     [Fact]
