@@ -27,25 +27,9 @@ public static class ResynthesizeEndpoint
             return Problem(e.StatusCode, e.Message);
         }
 
-        using var slot = await slots.AcquireAsync(1, cancellationToken);
-        if (!slot.IsAcquired)
-            return Problem(StatusCodes.Status503ServiceUnavailable, "every resynthesis slot is busy and the queue is full; try again later.");
-        AudioClip audio;
-        try
-        {
-            audio = await pipeline.ResynthesizeAsync(upload.Source, upload.Prompt, cancellationToken: cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            return Problem(StatusCodes.Status400BadRequest, e.Message); // too short for one token frame, too long, or samples that are not finite
-        }
-
-        // The decoder gives the whole clip at once; encode it (2 bytes a sample) and stream it out in chunks with its
-        // Content-Length, so the client can tell a complete answer from a cut one.
-        var wav = new MemoryStream();
-        WavWriter.Write(wav, audio);
-        wav.Position = 0;
-        return Results.Stream(wav, "audio/wav", fileDownloadName: "resynthesized.wav");
+        // ArgumentException: too short for one token frame, too long, or samples that are not finite.
+        return await AudioAnswer.InSlotAsync(slots, () => pipeline.ResynthesizeAsync(upload.Source, upload.Prompt, cancellationToken: cancellationToken),
+            "every resynthesis slot is busy and the queue is full; try again later.", "resynthesized.wav", Problem, cancellationToken);
     }
 
     private static IResult Problem(int statusCode, string detail) => Results.Problem(title: statusCode switch

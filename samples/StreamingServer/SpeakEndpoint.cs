@@ -29,22 +29,9 @@ public static class SpeakEndpoint
             return Problem(e.StatusCode, e.Message);
         }
 
-        using var slot = await slots.AcquireAsync(1, cancellationToken);
-        if (!slot.IsAcquired)
-            return Problem(StatusCodes.Status503ServiceUnavailable, "every slot is busy and the queue is full; try again later.");
-        AudioClip audio;
-        try
-        {
-            audio = await pipeline.SpeakAsync(upload.Text, upload.Prompt, cancellationToken: cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            return Problem(StatusCodes.Status400BadRequest, e.Message); // nothing to say in English, or a prompt too short
-        }
-        var wav = new MemoryStream();
-        WavWriter.Write(wav, audio);
-        wav.Position = 0;
-        return Results.Stream(wav, "audio/wav", fileDownloadName: "speech.wav");
+        // ArgumentException: nothing to say in English, or a prompt too short.
+        return await AudioAnswer.InSlotAsync(slots, () => pipeline.SpeakAsync(upload.Text, upload.Prompt, cancellationToken: cancellationToken),
+            "every slot is busy and the queue is full; try again later.", "speech.wav", Problem, cancellationToken);
     }
 
     private static IResult Problem(int statusCode, string detail) => Results.Problem(
