@@ -33,7 +33,7 @@ internal static class ExportCommand
                 Console.WriteLine($"codec fragment (step {fragment.Step}) → {Path.GetDirectoryName(fragment.Result.EncoderPath)}");
                 return 0;
             }
-            if (CheckpointStore.FormatOf(path) == TextCheckpoint.Format)
+            if (TextCheckpoint.IsTextCheckpoint(path))
             {
                 if (result.GetValue(ema)) throw new ArgumentException($"{path}: train-text runs keep no EMA weights.");
                 if (result.GetValue(name) is not null) throw new ArgumentException($"{path}: --name is for model packages; a text-to-semantic fragment has none.");

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Text;
+using SoundStorm.Trainer.Text.Autoregressive;
 
 namespace SoundStorm.Trainer.Cli;
 
 /// <summary>
-/// <c>soundstorm-train train-text</c>: the text-to-semantic model (phones → durations → semantic units) on a dataset of
-/// scripts/corpus/text-units-dataset.py. Writes a resumable checkpoint; <c>export</c> turns it into a fragment for
-/// <c>soundstorm pack --text</c>.
+/// <c>soundstorm-train train-text</c>: a text-to-semantic model on a dataset of scripts/corpus/text-units-dataset.py —
+/// the duration model (phones → durations → semantic units; <c>export</c> turns it into a fragment for
+/// <c>soundstorm pack --text</c>) or, with <c>--architecture autoregressive</c>, the autoregressive one (phones → the
+/// unit sequence; measured through <c>sample-text</c>). Writes a resumable checkpoint.
 /// </summary>
 internal static class TrainTextCommand
 {
@@ -21,6 +23,9 @@ internal static class TrainTextCommand
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (with a checkpoint) after this step." };
         var minutes = TimeLimitOption.Create();
         var threads = TorchThreadsOption.Create();
+        var architecture = new Option<string>("--architecture") { Description = "duration (phones → durations → units) or autoregressive (phones → the unit sequence).", DefaultValueFactory = _ => "duration" };
+        architecture.AcceptOnlyFromAmong("duration", "autoregressive");
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks of the autoregressive model.", DefaultValueFactory = _ => new AutoregressiveTextConfig().Layers };
         var dim = new Option<int>("--dim") { Description = "Model width.", DefaultValueFactory = _ => c.Dim };
         var encoderLayers = new Option<int>("--encoder-layers") { Description = "Conformer blocks over the phones.", DefaultValueFactory = _ => c.EncoderLayers };
         var decoderLayers = new Option<int>("--decoder-layers") { Description = "Conformer blocks over the frames.", DefaultValueFactory = _ => c.DecoderLayers };
@@ -38,7 +43,7 @@ internal static class TrainTextCommand
         var logEvery = new Option<int>("--log-every") { Description = "Progress line interval in steps.", DefaultValueFactory = _ => d.LogEvery };
         var command = new Command("train-text", "Train the text-to-semantic model (phones → durations → semantic units) on forced-aligned speech.")
         {
-            data, output, resume, stopAfter, minutes, threads, dim, encoderLayers, decoderLayers, heads, feedForward, steps, batch, maxFrames, lr, minLr,
+            data, output, resume, stopAfter, minutes, threads, architecture, layers, dim, encoderLayers, decoderLayers, heads, feedForward, steps, batch, maxFrames, lr, minLr,
             warmup, durationWeight, seed, checkpointEvery, logEvery,
         };
         command.SetAction(r => TrainerErrors.Guard(() =>
@@ -52,11 +57,18 @@ internal static class TrainTextCommand
             if (r.GetValue(resume) is { } checkpoint) trainer = TextTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out);
             else
             {
-                var config = new TextToSemanticConfig
-                {
-                    Phones = dataset.Phones.Count, Units = dataset.Units, Dim = r.GetValue(dim), EncoderLayers = r.GetValue(encoderLayers),
-                    DecoderLayers = r.GetValue(decoderLayers), Heads = r.GetValue(heads), FeedForward = r.GetValue(feedForward),
-                };
+                bool autoregressive = r.GetValue(architecture) == "autoregressive";
+                ITextUnitsNetwork network = autoregressive
+                    ? new AutoregressiveTextNetwork(new AutoregressiveTextConfig
+                    {
+                        Phones = dataset.Phones.Count, Units = dataset.Units, Dim = r.GetValue(dim), Layers = r.GetValue(layers), Heads = r.GetValue(heads),
+                        FeedForward = r.GetValue(feedForward),
+                    })
+                    : new DurationTextNetwork(new TextToSemanticConfig
+                    {
+                        Phones = dataset.Phones.Count, Units = dataset.Units, Dim = r.GetValue(dim), EncoderLayers = r.GetValue(encoderLayers),
+                        DecoderLayers = r.GetValue(decoderLayers), Heads = r.GetValue(heads), FeedForward = r.GetValue(feedForward),
+                    });
                 var options = new TextTrainOptions
                 {
                     Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), MaxFrames = r.GetValue(maxFrames), LearningRate = r.GetValue(lr),
@@ -65,8 +77,8 @@ internal static class TrainTextCommand
                 };
                 long frames = dataset.Utterances.Sum(u => (long)u.Units.Length);
                 Console.WriteLine($"data: {dataset.Utterances.Count} utterances, {frames} frames ({frames / 50.0 / 3600:F2} h at 50 Hz), {dataset.Phones.Count} phones, {dataset.Units} units; " +
-                    $"model: {config.EncoderLayers} + {config.DecoderLayers} Conformer blocks of {config.Dim}");
-                trainer = new TextTrainer(config, options, dataset, outFolder, Console.Out);
+                    $"model: {network.ConfigJson()}");
+                trainer = new TextTrainer(network, options, dataset, outFolder, Console.Out);
             }
             using (trainer)
             {

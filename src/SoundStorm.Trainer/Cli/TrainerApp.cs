@@ -19,6 +19,7 @@ internal static class TrainerApp
         root.Subcommands.Add(RemapUnitsCommand.Create());
         root.Subcommands.Add(ImportPackageCommand.Create());
         root.Subcommands.Add(TrainTextCommand.Create());
+        root.Subcommands.Add(SampleTextCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

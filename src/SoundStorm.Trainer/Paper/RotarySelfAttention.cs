@@ -29,7 +29,11 @@ internal sealed class RotarySelfAttention : nn.Module
     }
 
     /// <summary>x [B, T, D]; padding [B, T] bool (true = padding); cos/sin [T, headDim] → [B, T, D].</summary>
-    public Tensor Forward(Tensor x, Tensor padding, Tensor cos, Tensor sin)
+    public Tensor Forward(Tensor x, Tensor padding, Tensor cos, Tensor sin) =>
+        ForwardMasked(x, padding.view(x.shape[0], 1, 1, x.shape[1]), cos, sin);
+
+    /// <summary>As <see cref="Forward"/> with any mask that broadcasts to [B, heads, T, T] (true = blocked), e.g. a causal one.</summary>
+    public Tensor ForwardMasked(Tensor x, Tensor blocked, Tensor cos, Tensor sin)
     {
         long b = x.shape[0], t = x.shape[1], d = x.shape[2], hd = d / heads;
         Tensor Split(Tensor v) => v.view(b, t, heads, hd).transpose(1, 2);
@@ -37,7 +41,7 @@ internal sealed class RotarySelfAttention : nn.Module
         Tensor k = RotaryTables.Apply(Split(key.forward(x)), cos, sin);
         Tensor v = Split(value.forward(x));
         Tensor scores = matmul(q, k.transpose(2, 3)).mul(HeldScalars.Of(1.0 / Math.Sqrt(hd)));
-        scores = scores.masked_fill(padding.view(b, 1, 1, t), HeldScalars.Of(-1e9));
+        scores = scores.masked_fill(blocked, HeldScalars.Of(-1e9));
         Tensor merged = matmul(scores.softmax(-1), v).transpose(1, 2).contiguous().view(b, t, d);
         return proj.forward(merged);
     }

@@ -59,8 +59,8 @@ internal sealed record TextBatch(long[] Phones, bool[] PhonePadding, float[] Log
         return new TextBatch(phones, phonePadding, logDurations, framePhone, frameOffset, frameLength, framePadding, units, b, n, t);
     }
 
-    // Whole phones from a random first one (the first phone without a random source), up to maxFrames frames.
-    private static (TextUnitsUtterance U, int First, int Count, int Frames) Span(TextUnitsUtterance u, int maxFrames, StepRandom? random)
+    /// <summary>Whole phones from a random first one (the first phone without a random source), up to <paramref name="maxFrames"/> frames (at least one phone).</summary>
+    public static (TextUnitsUtterance U, int First, int Count, int Frames) Span(TextUnitsUtterance u, int maxFrames, StepRandom? random)
     {
         if (u.Units.Length <= maxFrames) return (u, 0, u.Phones.Length, u.Units.Length);
         int first = random?.NextInt(u.Phones.Length) ?? 0, count = 0, frames = 0;

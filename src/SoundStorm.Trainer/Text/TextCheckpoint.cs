@@ -19,40 +19,44 @@ internal sealed record TextValidationRecord(int Step, double UnitLoss, double Un
 
 /// <summary>
 /// A <c>train-text</c> checkpoint (safetensors): <c>model.*</c>, <c>adam.m.*</c> / <c>adam.v.*</c> and metadata
-/// <c>soundstorm.format</c>, <c>soundstorm.config</c> (<see cref="TextToSemanticConfig"/> JSON), <c>soundstorm.phones</c>
+/// <c>soundstorm.format</c> (<see cref="Format"/> for the duration model, <see cref="AutoregressiveFormat"/> for the
+/// autoregressive one), <c>soundstorm.config</c> (the network's config as JSON), <c>soundstorm.phones</c>
 /// (the phone symbols, space-separated), <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
 /// <c>soundstorm.history</c>, <c>soundstorm.validation</c>.
 /// </summary>
-internal sealed record TextCheckpoint(string Path, TextToSemanticConfig Config, IReadOnlyList<string> Phones, TextTrainOptions Options, int Step,
+internal sealed record TextCheckpoint(string Path, string FormatName, string ConfigJson, IReadOnlyList<string> Phones, TextTrainOptions Options, int Step,
     long AdamSteps, IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<TextStepRecord> History, List<TextValidationRecord> Validations)
 {
-    /// <summary>Value of <c>soundstorm.format</c>.</summary>
-    public const string Format = "soundstorm-text-to-semantic/1";
+    /// <summary>Values of <c>soundstorm.format</c>: the duration model, the autoregressive model.</summary>
+    public const string Format = "soundstorm-text-to-semantic/1", AutoregressiveFormat = "soundstorm-text-to-semantic-ar/1";
+
+    /// <summary>Whether <paramref name="path"/> is a <c>train-text</c> checkpoint of either network.</summary>
+    public static bool IsTextCheckpoint(string path) => CheckpointStore.FormatOf(path) is Format or AutoregressiveFormat;
 
     /// <summary>Tensor name prefixes.</summary>
     public const string ModelPrefix = "model.", AdamPrefix = "adam.";
 
     /// <summary>Writes the checkpoint (atomically).</summary>
-    public static void Save(string path, TextToSemanticModel model, AdamW adam, IReadOnlyList<string> phones, TextTrainOptions options, int step,
+    public static void Save(string path, ITextUnitsNetwork network, AdamW adam, IReadOnlyList<string> phones, TextTrainOptions options, int step,
         IReadOnlyList<TextStepRecord> history, IReadOnlyList<TextValidationRecord> validations)
     {
-        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, ModelPrefix));
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(network.Module, ModelPrefix));
         tensors.AddRange(CheckpointStore.AdamTensors(adam, AdamPrefix));
         var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
-        metadata["soundstorm.config"] = ModelConfigJson.Write(model.Config);
+        metadata["soundstorm.config"] = network.ConfigJson();
         metadata["soundstorm.phones"] = string.Join(' ', phones);
         metadata["soundstorm.validation"] = ModelConfigJson.Write(validations);
-        CheckpointStore.Write(path, tensors, Format, metadata);
+        CheckpointStore.Write(path, tensors, network.CheckpointFormat, metadata);
     }
 
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static TextCheckpoint Load(string path)
     {
-        var (content, Meta) = CheckpointStore.Open(path, Format, "train-text checkpoint");
+        string format = CheckpointStore.FormatOf(path) == AutoregressiveFormat ? AutoregressiveFormat : Format;
+        var (content, Meta) = CheckpointStore.Open(path, format, "train-text checkpoint");
         try
         {
-            return new TextCheckpoint(path,
-                ModelConfigJson.Read<TextToSemanticConfig>(Meta("soundstorm.config"), path).Validate(),
+            return new TextCheckpoint(path, format, Meta("soundstorm.config"),
                 Meta("soundstorm.phones").Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 ModelConfigJson.Read<TextTrainOptions>(Meta("soundstorm.training"), path).Validate(),
                 int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
@@ -66,6 +70,9 @@ internal sealed record TextCheckpoint(string Path, TextToSemanticConfig Config, 
             throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
         }
     }
+
+    /// <summary>The network's config, read as <typeparamref name="T"/>.</summary>
+    public T ReadConfig<T>() => ModelConfigJson.Read<T>(ConfigJson, Path);
 
     /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>
     public IReadOnlyDictionary<string, CheckpointTensor> Under(string prefix) => CheckpointStore.Under(Tensors, prefix);

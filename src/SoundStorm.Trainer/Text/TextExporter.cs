@@ -13,15 +13,18 @@ internal static class TextExporter
     /// <summary>Writes the graph and <c>fragment.json</c>; returns the graph's path.</summary>
     public static string Export(TextCheckpoint checkpoint, string folder)
     {
-        using var model = new TextToSemanticModel(checkpoint.Config);
+        if (checkpoint.FormatName != TextCheckpoint.Format)
+            throw new ArgumentException($"{checkpoint.Path}: an autoregressive text model; only the duration model has a text_to_semantic graph.");
+        var config = checkpoint.ReadConfig<TextToSemanticConfig>().Validate();
+        using var model = new TextToSemanticModel(config);
         StateDicts.Load(model, checkpoint.Under(TextCheckpoint.ModelPrefix), checkpoint.Path);
         var weights = StateDicts.ToWeightSet(model, checkpoint.Path);
-        var graph = TextToSemanticGraph.Build(checkpoint.Config, weights, checkpoint.Phones);
+        var graph = TextToSemanticGraph.Build(config, weights, checkpoint.Phones);
         weights.EnsureAllUsed();
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, GraphFile);
         graph.Save(path);
-        new PackageFragment { SemanticVocabulary = checkpoint.Config.Units, Graphs = { [GraphNames.TextToSemantic] = GraphFile } }.Write(folder);
+        new PackageFragment { SemanticVocabulary = config.Units, Graphs = { [GraphNames.TextToSemantic] = GraphFile } }.Write(folder);
         return path;
     }
 }

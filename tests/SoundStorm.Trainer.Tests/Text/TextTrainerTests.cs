@@ -15,7 +15,7 @@ namespace SoundStorm.Trainer.Tests.Text;
 [Collection("Console")]
 public sealed class TextTrainerTests
 {
-    private static readonly string[] Symbols = ["SIL", "AA", "B", "K", "S", "T"];
+    internal static readonly string[] Symbols = ["SIL", "AA", "B", "K", "S", "T"];
 
     private static readonly TextToSemanticConfig Config = new()
     {
@@ -28,7 +28,7 @@ public sealed class TextTrainerTests
         ValidationFraction = 0.2,
     };
 
-    private static string WriteDataset(string folder, int utterances = 40)
+    internal static string WriteDataset(string folder, int utterances = 40)
     {
         var random = new Random(9);
         var entries = new List<object>();
