@@ -1,13 +1,15 @@
 using BenchmarkDotNet.Running;
 using SoundStorm.Benchmarks.Scenarios;
 using SoundStorm.Benchmarks.Scenarios.LongInput;
+using SoundStorm.Benchmarks.Scenarios.Speech;
 
 namespace SoundStorm.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks -- scenarios [--smoke] [--out DIR]</c> runs the
 /// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
-/// peak memory and wall time by length, streaming latency); any other arguments go to BenchmarkDotNet's switcher.
+/// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
+/// text-to-speech one (real-time factor of <c>speak</c>); any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -24,6 +26,18 @@ public static class Program
             if (Value(args, "--long-input") is { } speech)
             {
                 LongInputRunner.Run(LongInput(args, speech), output);
+                Console.WriteLine($"results → {output}");
+                return 0;
+            }
+            if (args.Contains("--speak"))
+            {
+                string root = FindRepositoryRoot();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                Directory.CreateDirectory(output);
+                var rows = SpeakScenario.Run(Value(args, "--model") ?? Path.Combine(root, "models", "default"),
+                    Value(args, "--prompt") ?? Path.Combine(root, "samples", "audio", "allison-en-new-extension.wav"), Console.WriteLine).ToList();
+                foreach (var row in rows) Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}");
+                ScenarioReport.WriteTables(output, "speak", rows, clock.Elapsed, smoke: false);
                 Console.WriteLine($"results → {output}");
                 return 0;
             }
