@@ -6,7 +6,8 @@
 # Prints, per model: sentence identification (pocketsphinx + the test sentences' grammar), free-recognition word error
 # rate, and the spoken length against the recordings'. Needs sox, pocketsphinx and python3 (as evaluate.sh).
 # Environment: SOUNDSTORM, SOUNDSTORM_TRAIN (the commands; default: build them in Release), PROMPT_SECONDS (3),
-# SEED (0), TEMPERATURE (0.8) and TOP_K (20) of the autoregressive sampler.
+# SEED (0), TEMPERATURE (0.8) and TOP_K (20) of the autoregressive sampler, LIMIT (only the first N sentences: a smoke
+# run of the script itself).
 set -euo pipefail
 if [ $# -ne 4 ]; then echo "usage: $0 MODEL CORPUS AR_CHECKPOINT OUT" >&2; exit 2; fi
 model=$(realpath "$1"); corpus=$(realpath "$2"); checkpoint=$(realpath "$3"); out=$4
@@ -31,6 +32,7 @@ python3 "$here/sentences.py" grammar "$work/en-rows.tsv" "$ps_model/cmudict-en-u
 : > "$work/no-other-voices.tsv"
 python3 "$here/prompts.py" "$work/no-other-voices.tsv" "$work/refs.tsv" "$work" 0 "${PROMPT_SECONDS:-3}"
 python3 "$here/speak-lists.py" "$work/refs.tsv" "$work/same.list" "$work/cross.list" "$work"
+if [ -n "${LIMIT:-}" ]; then head -n "$LIMIT" "$work/speak-same.list" > "$work/limited.list"; mv "$work/limited.list" "$work/speak-same.list"; fi
 
 score() { # NAME LIST → one line: identification, word error rate, spoken/recorded length
   local name=$1 list=$2 raw="$work/raw-$1"
@@ -48,7 +50,7 @@ score() { # NAME LIST → one line: identification, word error rate, spoken/reco
     | python3 -c 'import json, sys; s = json.load(sys.stdin); print("%d/%d sentences (%s %%)" % (s["correct"], s["total"], s["accuracy"]))')
   wer=$(python3 "$here/sentences.py" wer "$work/refs.tsv" "$work/$name.ctl" "$work/$name-lm.hyp" | python3 -c 'import json, sys; print("%s %%" % json.load(sys.stdin)["wer"])')
   spoken=$(cut -f3 "$list" | xargs -r soxi -D 2>/dev/null | awk '{ s += $1 } END { printf "%.1f", s }')
-  recorded=$(cut -f1 "$work/same.list" | xargs -r soxi -D 2>/dev/null | awk '{ s += $1 } END { printf "%.1f", s }')
+  recorded=$(head -n "$(wc -l < "$list")" "$work/same.list" | cut -f1 | xargs -r soxi -D 2>/dev/null | awk '{ s += $1 } END { printf "%.1f", s }')
   echo "$name: identified $identified; word error rate $wer; spoken ${spoken} s for ${recorded} s recorded"
 }
 
