@@ -5,7 +5,8 @@
 # for the codec-only measurements. CORPUS: the folder scripts/corpus/build-corpus.sh wrote (manifest.tsv + wav/).
 # Writes OUT/report.md and OUT/report.json. Needs sox, pocketsphinx_batch (+ pocketsphinx-en-us), praat, python3 and
 # SPTK (/usr/libexec/sptk/bin, or SPTK_BIN). Environment: SOUNDSTORM (the CLI command; default: build it in Release),
-# VOICE_SENTENCES (sentences per other voice, 5), PROMPT_SECONDS (3), SEED (0), SKIP_MCD=1 (leave the MCD out).
+# VOICE_SENTENCES (sentences per other voice, 5), PROMPT_SECONDS (3), SEED (0), EXTRA_SEEDS (same-voice resynthesis
+# again at these seeds, "1 2"; empty: none), SKIP_MCD=1 (leave the MCD out).
 set -euo pipefail
 
 if [ $# -ne 3 ]; then echo "usage: $0 MODEL CORPUS OUT" >&2; exit 2; fi
@@ -56,7 +57,7 @@ recognise() { # NAME FILE... (ids are file names without .wav) → $work/NAME.js
   python3 "$here/sentences.py" score "$work/refs.tsv" "$work/$name.ctl" "$work/$name.hyp" > "$work/$name.json"
   # Free recognition with the generic language model: a graded word error rate where identification is all or nothing.
   # (Not for the 100 other-voice outputs: free decoding of babble runs at about real time, and adds little there.)
-  case "$name" in *cross) return 0 ;; esac
+  case "$name" in *cross | same-seed*) return 0 ;; esac
   pocketsphinx_batch -hmm "$ps_model/en-us" -dict "$ps_model/cmudict-en-us.dict" -lm "$ps_model/en-us.lm.bin" \
     -ctl "$work/$name.ctl" -cepdir "$work/raw/$name" -cepext .raw -adcin yes -adchdr 0 -hyp "$work/$name-lm.hyp" > "$work/$name-lm.pslog" 2>&1
   python3 "$here/sentences.py" wer "$work/refs.tsv" "$work/$name.ctl" "$work/$name-lm.hyp" > "$work/$name-wer.json"
@@ -94,6 +95,16 @@ if [ "$full" = 1 ]; then
   "$SOUNDSTORM" resynthesize --list "$work/same.list" "${model_args[@]}" --seed "$seed" > "$work/same.log" || log "warning: some resyntheses failed (see $work/same.log)"
   mapfile -t same_out < <(cut -f3 "$work/same.list")
   recognise same "${same_out[@]}"
+  # One sentence is 2.9 points and sampling alone moves the count by a few: the same jobs at other seeds.
+  for extra in ${EXTRA_SEEDS-1 2}; do
+    log "resynthesis, same voice, seed $extra"
+    mkdir -p "$work/same-seed$extra"
+    awk -F'\t' -v d="$work/same-seed$extra" '{ n = split($3, p, "/"); print $1 "\t" $2 "\t" d "/" p[n] }' "$work/same.list" > "$work/same-seed$extra.list"
+    "$SOUNDSTORM" resynthesize --list "$work/same-seed$extra.list" "${model_args[@]}" --seed "$extra" > "$work/same-seed$extra.log" || log "warning: some resyntheses failed (see $work/same-seed$extra.log)"
+    mapfile -t seed_out < <(cut -f3 "$work/same-seed$extra.list")
+    recognise "same-seed$extra" "${seed_out[@]}"
+    printf '%s\t%s\n' "$extra" "$work/same-seed$extra.json" >> "$work/same-seeds.tsv"
+  done
   log "resynthesis, other voices: $(wc -l < "$work/cross.list") jobs"
   "$SOUNDSTORM" resynthesize --list "$work/cross.list" "${model_args[@]}" --seed "$seed" > "$work/cross.log" || log "warning: some resyntheses failed (see $work/cross.log)"
   mapfile -t cross_out < <(cut -f1 "$work/cross.tsv")
@@ -126,5 +137,5 @@ if [ "${SKIP_MCD:-0}" != 1 ]; then
   python3 "$here/mcd.py" "$work/mcd-pairs.tsv" "$work/mcd.json"
 fi
 
-python3 "$here/report.py" "$work" "$model" "$out"
+python3 "$here/report.py" "$work" "$model" "$out" "$seed"
 log "wrote $out/report.md and $out/report.json"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Collects the evaluation's measurements (evaluate.sh's work folder) into OUT/report.json and OUT/report.md.
 
-  report.py WORK MODEL OUT"""
+  report.py WORK MODEL OUT [SEED]   (SEED: the evaluation's sampling seed, 0)"""
 import datetime
 import json
 import os
@@ -89,11 +89,26 @@ def dropped(work):
         return [{"file": os.path.basename(p), "missing_words": m} for p, m, _ in (line.rstrip("\n").split("\t") for line in f if line.strip())]
 
 
+def seed_runs(work, seed):
+    """Same-voice resynthesis identification at the evaluation's seed and at EXTRA_SEEDS, with the mean."""
+    runs = [(seed, load(os.path.join(work, "same.json")))]
+    path = os.path.join(work, "same-seeds.tsv")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            runs += [(int(s), load(p)) for s, p in (line.rstrip("\n").split("\t") for line in f if line.strip())]
+    runs = [(s, r) for s, r in runs if r is not None]
+    if len(runs) < 2:
+        return None
+    correct, total = sum(r["correct"] for _, r in runs), sum(r["total"] for _, r in runs)
+    return {"seeds": [s for s, _ in runs], "correct": [r["correct"] for _, r in runs], "total": runs[0][1]["total"],
+            "mean_accuracy": round(100 * correct / total, 1)}
+
+
 def summary(score):
     return None if score is None else {k: score[k] for k in ("correct", "total", "accuracy")}
 
 
-def main(work, model, out):
+def main(work, model, out, seed=0):
     mcd = load(os.path.join(work, "mcd.json"))
     report = {
         "model": model,
@@ -102,6 +117,7 @@ def main(work, model, out):
             "original": summary(load(os.path.join(work, "original.json"))),
             "codec_round_trip": summary(load(os.path.join(work, "roundtrip.json"))),
             "resynthesis_same_voice": summary(load(os.path.join(work, "same.json"))),
+            "resynthesis_same_voice_seeds": seed_runs(work, seed),
             "resynthesis_other_voices": summary(load(os.path.join(work, "cross.json"))),
             "speech_same_voice": summary(load(os.path.join(work, "speak-same.json"))),
             "speech_other_voices": summary(load(os.path.join(work, "speak-cross.json"))),
@@ -127,6 +143,10 @@ def main(work, model, out):
              f"| sentence identification, codec round trip | {pct(i['codec_round_trip'])} |",
              f"| sentence identification, resynthesis in the same voice | {pct(i['resynthesis_same_voice'])} |",
              f"| sentence identification, resynthesis in other voices | {pct(i['resynthesis_other_voices'])} |"]
+    if i["resynthesis_same_voice_seeds"]:
+        r = i["resynthesis_same_voice_seeds"]
+        lines.insert(-1, f"| … same voice at sampling seeds {', '.join(map(str, r['seeds']))} | {', '.join(map(str, r['correct']))} of {r['total']}: "
+                     f"mean {r['mean_accuracy']} % |")
     if i["speech_same_voice"] or i["speech_other_voices"]:
         lines += [f"| sentence identification, text to speech in the same voice | {pct(i['speech_same_voice'])} |",
                   f"| sentence identification, text to speech in other voices | {pct(i['speech_other_voices'])} |"]
@@ -167,6 +187,6 @@ def main(work, model, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
-    main(*sys.argv[1:])
+    main(*sys.argv[1:4], *(int(a) for a in sys.argv[4:]))
