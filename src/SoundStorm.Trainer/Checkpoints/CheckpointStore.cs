@@ -35,6 +35,21 @@ internal static class CheckpointStore
     public static IEnumerable<CheckpointTensor> AdamTensors(AdamW adam, string prefix) =>
         adam.State.Select(s => StateDicts.ToCheckpointTensor(prefix + s.Name, s.Value));
 
+    /// <summary>
+    /// Restores AdamW's moments and step count saved by <see cref="AdamTensors"/>; a missing or misshapen tensor names
+    /// <paramref name="source"/> and the tensor under its stored <paramref name="prefix"/>.
+    /// </summary>
+    public static void LoadState(this AdamW adam, IReadOnlyDictionary<string, CheckpointTensor> stored, long steps, string source, string prefix = "adam.")
+    {
+        foreach (var (name, value) in adam.State)
+        {
+            if (!stored.TryGetValue(name, out var tensor))
+                throw new CheckpointFormatException($"{source}: optimizer tensor '{prefix}{name}' is missing.");
+            StateDicts.CopyInto(value, tensor, source);
+        }
+        adam.Steps = steps;
+    }
+
     /// <summary>The file's <c>soundstorm.format</c> (read from the header only), or null when it has none or does not exist.</summary>
     public static string? FormatOf(string path) =>
         File.Exists(path) && SafeTensorsFile.ReadMetadata(path).TryGetValue("soundstorm.format", out var format) ? format : null;

@@ -83,13 +83,7 @@ internal sealed class HubertPretrainer : IDisposable
         var checkpoint = HubertPretrainCheckpoint.Load(checkpointPath);
         var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids(), phoneTargets);
         StateDicts.Load(trainer._model, checkpoint.Tensors, checkpointPath, HubertPretrainCheckpoint.ModelPrefix);
-        foreach (var (name, value) in trainer._adam.State)
-        {
-            if (!checkpoint.Tensors.TryGetValue(HubertPretrainCheckpoint.AdamPrefix + name, out var stored))
-                throw new CheckpointFormatException($"{checkpointPath}: optimizer tensor 'adam.{name}' is missing.");
-            StateDicts.CopyInto(value, stored, checkpointPath);
-        }
-        trainer._adam.Steps = checkpoint.AdamSteps;
+        trainer._adam.LoadState(CheckpointStore.Under(checkpoint.Tensors, HubertPretrainCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         trainer._step = checkpoint.Step;
         trainer._history.AddRange(checkpoint.History);
         trainer._log.WriteLine($"resumed at step {checkpoint.Step} from {checkpointPath}");
