@@ -1,3 +1,4 @@
+using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,15 +40,15 @@ internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
     {
         config.Validate();
         this.config = config;
-        int d = config.Width;
+        int d = config.Dim;
         cls_ids = arange(config.OutputClasses, dtype: int64);
         content_emb = new ContentEmbedding(config);
-        semantic_embedding = nn.Embedding(config.SemanticTokens + 4, d);
+        semantic_embedding = nn.Embedding(config.SemanticVocab + 4, d);
         inc = new DoubleConv(d, d);
         down1 = new CodebookDown(d, config.Codebooks);
         up1 = new CodebookUp(d, config.Codebooks);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(_ => new SelfCrossBlock(d, d, config.Heads, config.TimestepRows, config.MlpRatio)).ToArray());
+            .Select(_ => new SelfCrossBlock(d, d, config.Heads, config.TimestepRows, config.MlpHiddenTimes)).ToArray());
         prompt_semantic_pos_emb = new PositionTable(config.PromptSemanticPositions, d);
         target_semantic_pos_emb = new PositionTable(config.TargetSemanticPositions, d);
         prompt_acoustic_pos_emb = new PositionTable(config.PromptAcousticPositions, d);
@@ -150,10 +151,10 @@ internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
 
         public ContentEmbedding(SeedModelConfig config) : base(nameof(ContentEmbedding))
         {
-            position_ids = arange(config.ContentPositions, dtype: int64);
+            position_ids = arange(config.MaxFrames, dtype: int64);
             embs = nn.ModuleList(Enumerable.Range(0, config.Codebooks)
-                .Select(_ => nn.Embedding(config.ContentRows, config.Width)).ToArray());
-            pos_emb = nn.Embedding(config.ContentPositions, config.Width);
+                .Select(_ => nn.Embedding(config.ContentRows, config.Dim)).ToArray());
+            pos_emb = nn.Embedding(config.MaxFrames, config.Dim);
             RegisterComponents();
         }
 

@@ -1,3 +1,4 @@
+using SoundStorm.Export.Acoustic;
 using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Export.Weights;
@@ -179,7 +180,7 @@ internal sealed class SeedTrainer : IDisposable
     }
 
     private static void CheckDataset(TokenDataset dataset, SeedModelConfig config) =>
-        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticTokens);
+        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticVocab);
 
     /// <inheritdoc />
     public void Dispose()

@@ -80,9 +80,11 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
         AssertClose([PaperParameterSum], [ParameterSum(trainer.Model)]);
     }
 
-    private static readonly SoundStorm.Trainer.Seed.SeedModelConfig SeedTiny = new(Width: 16, Layers: 1, Heads: 2, SemanticTokens: 8, Codebooks: 2, CodebookSize: 16,
-        TimestepRows: 100, ContentPositions: 24, PromptSemanticPositions: 8, TargetSemanticPositions: 24, PromptAcousticPositions: 8,
-        TargetAcousticPositions: 4);
+    private static readonly SeedModelConfig SeedTiny = new()
+    {
+        Dim = 16, Layers = 1, Heads = 2, SemanticVocab = 8, Codebooks = 2, CodebookSize = 16, TimestepRows = 100, MaxFrames = 24,
+        PromptSemanticPositions = 8, TargetSemanticPositions = 24, PromptAcousticPositions = 8, TargetAcousticPositions = 4,
+    };
 
     private static readonly TrainOptions SeedOptions = new()
     {
@@ -96,7 +98,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     private static TokenDataset SeedData(TempFolder temp)
     {
         var config = SeedTiny;
-        var language = new SyntheticTokens(config.Codebooks, config.CodebookSize, config.SemanticTokens, seed: 42);
+        var language = new SyntheticTokens(config.Codebooks, config.CodebookSize, config.SemanticVocab, seed: 42);
         return TokenDataset.Load(language.WriteDataset(temp.Sub("data"), 12, 16, 24, seed: 1));
     }
 
