@@ -1,0 +1,71 @@
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
+using SoundStorm.Trainer.Tests.Support;
+using SoundStorm.Trainer.Training;
+
+namespace SoundStorm.Trainer.Tests.Paper;
+
+/// <summary>
+/// A warm restart (<c>PaperTrainer.StartFrom</c>) begins with the checkpoint's model but a fresh optimiser,
+/// schedule and step count; a wall-time limit stops a run after the step in progress, with a checkpoint to resume.
+/// </summary>
+public sealed class StartFromTests
+{
+    private static readonly PaperModelConfig Tiny = new()
+    {
+        Dim = 16, Layers = 1, Heads = 2, FeedForward = 32, ConvKernel = 3, Codebooks = 2, CodebookSize = 8, SemanticVocab = 5,
+    };
+
+    private static readonly TrainOptions Short = new()
+    {
+        Steps = 6, BatchSize = 3, MaxFrames = 10, WarmupSteps = 2, LearningRate = 1e-2, ValidationFraction = 0.2,
+        ValidateEvery = 0, CheckpointEvery = 0, LogEvery = 100, Seed = 5,
+    };
+
+    private static TokenDataset Dataset(TempFolder temp) =>
+        TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
+
+    [Fact]
+    public void Warm_restart_starts_at_the_checkpoint_model_with_a_new_schedule()
+    {
+        using var temp = new TempFolder();
+        var dataset = Dataset(temp);
+        TrainingResult first;
+        ValidationRecord finalValidation;
+        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("first")))
+        {
+            first = trainer.Run();
+            finalValidation = trainer.Evaluate(trainer.Model, trainer.ValidationSet);
+        }
+
+        var warm = Short with { Steps = 3, WarmupSteps = 3, LearningRate = 3e-3, EmaDecay = 0.5 }; // same seed: validation draws are keyed by it
+        using var restarted = PaperTrainer.StartFrom(first.CheckpointPath, warm, dataset, temp.Sub("second"));
+        // Same weights (the EMA copy included) give the same validation figures before any step.
+        Assert.Equal(finalValidation.Loss, restarted.Evaluate(restarted.Model, restarted.ValidationSet).Loss);
+        Assert.Equal(finalValidation.Loss, restarted.Evaluate(restarted.EmaModel!, restarted.ValidationSet).Loss);
+
+        var second = restarted.Run();
+        Assert.Equal([1, 2, 3], second.History.Select(h => h.Step));
+        Assert.Equal(1e-3, second.History[0].LearningRate, 12); // step 1 of a 3-step warm-up to 3e-3: a fresh schedule
+        Assert.Equal(3, TrainingCheckpoint.Load(second.CheckpointPath).Step);
+        Assert.True(TrainingCheckpoint.Load(second.CheckpointPath).HasEma);
+    }
+
+    [Fact]
+    public void Time_limit_stops_after_the_current_step_with_a_resumable_checkpoint()
+    {
+        using var temp = new TempFolder();
+        var dataset = Dataset(temp);
+        TrainingResult straight;
+        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("straight"))) straight = trainer.Run();
+
+        TrainingResult stopped;
+        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("timed"))) stopped = trainer.Run(timeLimit: TimeSpan.Zero);
+        Assert.Single(stopped.History);
+        Assert.Equal(1, TrainingCheckpoint.Load(stopped.CheckpointPath).Step);
+
+        using var resumed = PaperTrainer.Resume(stopped.CheckpointPath, dataset, temp.Sub("timed"));
+        Assert.Equal(straight.History.Select(h => h.Loss), resumed.Run().History.Select(h => h.Loss));
+    }
+}
