@@ -10,6 +10,9 @@ namespace SoundStorm.Trainer.Checkpoints;
 /// </summary>
 internal static class CheckpointStore
 {
+    /// <summary>Where every kind keeps its trained weights and its AdamW moments.</summary>
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.";
+
     /// <summary>Writes the file (creating its folder; the safetensors writer replaces the file atomically).</summary>
     public static void Write(string path, IEnumerable<CheckpointTensor> tensors, string format, IReadOnlyDictionary<string, string> metadata)
     {

@@ -43,10 +43,7 @@ internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
         CheckDataset(dataset, config);
         if (_options.LevelWeights is { } weights && weights.Length != config.Codebooks)
             throw new ArgumentException($"--level-weights gives {weights.Length} weights; the model has {config.Codebooks} levels.");
-        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
-        held = Math.Min(held, dataset.Utterances.Count - 1);
-        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
-        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+        (_train, _validation) = dataset.Split(options.ValidationFraction);
 
         _model = new PaperAcousticModel(config);
         SeededInit.Apply(_model, options.Seed);

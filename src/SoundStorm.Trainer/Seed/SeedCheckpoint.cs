@@ -24,8 +24,8 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     public static void Save(string path, nn.Module model, AdamW adam, TimestepSampler sampler, SeedModelConfig config, TrainOptions options,
         int step, IReadOnlyList<StepRecord> history)
     {
-        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, TrainingCheckpoint.ModelPrefix));
-        tensors.AddRange(CheckpointStore.AdamTensors(adam, TrainingCheckpoint.AdamPrefix));
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, CheckpointStore.ModelPrefix));
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, CheckpointStore.AdamPrefix));
         using (var history64 = tensor(sampler.History.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_history", history64));
         using (var count64 = tensor(sampler.Count.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_count", count64));
         var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
@@ -49,7 +49,7 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     }
 
     /// <summary>The model tensors without their prefix.</summary>
-    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, TrainingCheckpoint.ModelPrefix);
+    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, CheckpointStore.ModelPrefix);
 
     /// <summary>
     /// <see cref="SeedModelConfig"/> as <c>soundstorm.seed_config</c> spells it: the field names of the trainer's

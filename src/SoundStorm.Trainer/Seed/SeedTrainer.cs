@@ -41,10 +41,7 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
         _output = outputFolder;
         _log = log ?? TextWriter.Null;
         CheckDataset(dataset, config);
-        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
-        held = Math.Min(held, dataset.Utterances.Count - 1);
-        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
-        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+        (_train, _validation) = dataset.Split(options.ValidationFraction);
 
         _model = new SeedDiffusionTransformer(config);
         SeededInit.Apply(_model, options.Seed);

@@ -4,6 +4,7 @@ using SoundStorm.Onnx.Audio;
 using SoundStorm.Trainer.Codec.Training;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using SoundStorm.Trainer.Tests.Codec;
@@ -28,6 +29,14 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
 
     private static string Fixture(string name) =>
         Path.Combine(TestPaths.RepositoryRoot, "tests", "SoundStorm.Trainer.Tests", "Training", "Fixtures", name);
+
+    /// <summary>A copy of a fixture checkpoint in <paramref name="temp"/> (a resumed run writes over its checkpoint).</summary>
+    private static string CopyOfFixture(TempFolder temp, string name)
+    {
+        string copy = temp.Sub(name);
+        File.Copy(Fixture(name), copy);
+        return copy;
+    }
 
     private static readonly PaperModelConfig PaperTiny = new()
     {
@@ -71,8 +80,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     public void A_paper_checkpoint_written_before_the_refactor_resumes_on_the_same_losses()
     {
         using var temp = new TempFolder();
-        string copy = temp.Sub("paper-step3.safetensors");
-        File.Copy(Fixture("paper-step3.safetensors"), copy);
+        string copy = CopyOfFixture(temp, "paper-step3.safetensors");
         using var trainer = PaperTrainer.Resume(copy, PaperData(temp), temp.Sub("run"));
         Assert.Equal(3, trainer.Step);
         var result = trainer.Run();
@@ -119,8 +127,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     public void A_seed_checkpoint_written_before_the_refactor_loads_and_exports()
     {
         using var temp = new TempFolder();
-        string copy = temp.Sub("seed-step4.safetensors");
-        File.Copy(Fixture("seed-step4.safetensors"), copy);
+        string copy = CopyOfFixture(temp, "seed-step4.safetensors");
         var checkpoint = SeedCheckpoint.Load(copy);
         Assert.Equal(SeedTiny, checkpoint.Config);
         Assert.Equal(4, checkpoint.Step);
