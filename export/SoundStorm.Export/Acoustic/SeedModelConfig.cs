@@ -3,8 +3,11 @@ using SoundStorm.Export.Weights;
 namespace SoundStorm.Export.Acoustic;
 
 /// <summary>
-/// Shape of a seed-family acoustic model (yangdongchao/SoundStorm s2: shallow U-Net around a self+cross-attention
-/// transformer with AdaLN diffusion-step conditioning). Defaults are the released LibriTTS configuration.
+/// Shape of a seed-family acoustic model (yangdongchao/SoundStorm s2 "Text2ImageTransformer": shallow U-Net around a
+/// self+cross-attention transformer with AdaLN diffusion-step conditioning). Defaults are the released LibriTTS
+/// configuration. The one record for the network: the graph writers (<see cref="SeedGraphs"/>) and the trainer's
+/// TorchSharp module (<c>SeedDiffusionTransformer</c>) both read it. Table lengths are in rows (upstream gives
+/// seconds × 50).
 /// </summary>
 public sealed record SeedModelConfig
 {
@@ -41,8 +44,14 @@ public sealed record SeedModelConfig
     /// <summary>Rows of the prompt-acoustic position table.</summary>
     public int PromptAcousticPositions { get; init; } = 500;
 
+    /// <summary>Rows of target_acoustic_pos_emb: upstream has the table but never reads it, so no graph does; kept for checkpoint parity.</summary>
+    public int TargetAcousticPositions { get; init; } = 3000;
+
     /// <summary>Rows of each AdaLN timestep table (1000 upstream although 100 steps are used).</summary>
     public int TimestepRows { get; init; } = 1000;
+
+    /// <summary>The tiny configuration of shared/reference/soundstorm-s2 (D 32, 2 layers, 2 heads, 200 positions).</summary>
+    public static SeedModelConfig ReferenceTiny => new() { Dim = 32, Layers = 2, Heads = 2, MaxFrames = 200 };
 
     /// <summary>The most frames one pass can generate: the target frames index both the frame table and the target-semantic table.</summary>
     public int MaxGeneratedFrames => Math.Min(MaxFrames, TargetSemanticPositions);
@@ -58,6 +67,34 @@ public sealed record SeedModelConfig
 
     /// <summary>The mask token id.</summary>
     public int MaskId => CodebookSize + 2;
+
+    /// <summary>Acoustic pad/eos id in prompts (1024 upstream).</summary>
+    public int PromptAcousticPad => CodebookSize;
+
+    /// <summary>Acoustic pad/eos id in targets (1025 upstream).</summary>
+    public int TargetAcousticPad => CodebookSize + 1;
+
+    /// <summary>Prompt semantic start id, K.</summary>
+    public int PromptSemanticStart => SemanticVocab;
+
+    /// <summary>Prompt semantic end (and pad) id, K+1.</summary>
+    public int PromptSemanticEnd => SemanticVocab + 1;
+
+    /// <summary>Target semantic start id, K+2.</summary>
+    public int TargetSemanticStart => SemanticVocab + 2;
+
+    /// <summary>Target semantic end (and pad) id, K+3.</summary>
+    public int TargetSemanticEnd => SemanticVocab + 3;
+
+    /// <summary>Returns this configuration, or throws <see cref="ArgumentException"/> naming the first inconsistent field.</summary>
+    public SeedModelConfig Validate()
+    {
+        if (Dim <= 0 || Layers <= 0 || Heads <= 0 || Codebooks <= 0 || CodebookSize <= 0 || SemanticVocab <= 0)
+            throw new ArgumentException($"all sizes must be positive: {this}");
+        if (Dim % Heads != 0)
+            throw new ArgumentException($"Dim {Dim} must be divisible by Heads {Heads}");
+        return this;
+    }
 
     /// <summary>
     /// Reads every size that the weights imply (width, depth, vocabularies, table lengths); heads cannot be
@@ -87,6 +124,8 @@ public sealed record SeedModelConfig
             TargetSemanticPositions = (int)Peek(weights, prefix + "target_semantic_pos_emb.emb.weight").Shape[0],
             PromptAcousticPositions = (int)Peek(weights, prefix + "prompt_acoustic_pos_emb.emb.weight").Shape[0],
             TimestepRows = (int)Peek(weights, prefix + "blocks.0.ln1.emb.weight").Shape[0],
+            TargetAcousticPositions = weights.Contains(prefix + "target_acoustic_pos_emb.emb.weight")
+                ? (int)weights.Peek(prefix + "target_acoustic_pos_emb.emb.weight").Shape[0] : new SeedModelConfig().TargetAcousticPositions,
         };
     }
 

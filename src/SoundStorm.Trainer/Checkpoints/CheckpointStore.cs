@@ -10,6 +10,9 @@ namespace SoundStorm.Trainer.Checkpoints;
 /// </summary>
 internal static class CheckpointStore
 {
+    /// <summary>Where every kind keeps its trained weights and its AdamW moments.</summary>
+    public const string ModelPrefix = "model.", AdamPrefix = "adam.";
+
     /// <summary>Writes the file (creating its folder; the safetensors writer replaces the file atomically).</summary>
     public static void Write(string path, IEnumerable<CheckpointTensor> tensors, string format, IReadOnlyDictionary<string, string> metadata)
     {
@@ -34,6 +37,21 @@ internal static class CheckpointStore
     /// <summary>AdamW's moment tensors, named <paramref name="prefix"/> + their state name.</summary>
     public static IEnumerable<CheckpointTensor> AdamTensors(AdamW adam, string prefix) =>
         adam.State.Select(s => StateDicts.ToCheckpointTensor(prefix + s.Name, s.Value));
+
+    /// <summary>
+    /// Restores AdamW's moments and step count saved by <see cref="AdamTensors"/>; a missing or misshapen tensor names
+    /// <paramref name="source"/> and the tensor under its stored <paramref name="prefix"/>.
+    /// </summary>
+    public static void LoadState(this AdamW adam, IReadOnlyDictionary<string, CheckpointTensor> stored, long steps, string source, string prefix = "adam.")
+    {
+        foreach (var (name, value) in adam.State)
+        {
+            if (!stored.TryGetValue(name, out var tensor))
+                throw new CheckpointFormatException($"{source}: optimizer tensor '{prefix}{name}' is missing.");
+            StateDicts.CopyInto(value, tensor, source);
+        }
+        adam.Steps = steps;
+    }
 
     /// <summary>The file's <c>soundstorm.format</c> (read from the header only), or null when it has none or does not exist.</summary>
     public static string? FormatOf(string path) =>

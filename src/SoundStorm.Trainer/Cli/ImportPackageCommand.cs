@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Cli;

@@ -3,7 +3,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Training;
-using TrainerSeedConfig = SoundStorm.Trainer.Seed.SeedModelConfig;
+using SoundStorm.Export.Acoustic;
 
 namespace SoundStorm.Trainer.Cli;
 
@@ -20,27 +20,27 @@ internal static class SeedTrainCommand
         if (r.GetValue(resume) is not null) throw new ArgumentException("--resume is not supported for the seed family yet; start a new run with --init-from.");
         var dataset = TokenDataset.Load(r.GetValue(data)!.FullName);
         options = options with { SeedPromptFrames = r.GetValue(seedPrompt) };
-        TrainerSeedConfig config;
+        SeedModelConfig config;
         SoundStorm.Export.Weights.WeightSet? initial = null;
         if (r.GetValue(initFrom) is { } checkpoint)
         {
             initial = SeedCheckpointImporter.ReadWeights(checkpoint.FullName);
             int width = (int)initial.Peek("content_emb.embs.0.weight").Shape[1];
-            var c = SoundStorm.Export.Acoustic.SeedModelConfig.InferFrom(initial, r.GetValue(heads) ?? Math.Max(1, width / SeedCheckpointImporter.DefaultHeadDim));
-            config = new TrainerSeedConfig(c.Dim, c.Layers, c.Heads, c.SemanticVocab, c.Codebooks, c.CodebookSize, c.MlpHiddenTimes, c.TimestepRows,
-                c.MaxFrames, c.PromptSemanticPositions, c.TargetSemanticPositions, c.PromptAcousticPositions,
-                (int)initial.Peek("target_acoustic_pos_emb.emb.weight").Shape[0]);
+            config = SeedModelConfig.InferFrom(initial, r.GetValue(heads) ?? Math.Max(1, width / SeedCheckpointImporter.DefaultHeadDim));
         }
         else
         {
             int longest = dataset.Utterances.Max(u => u.Frames);
             int prompt = options.SeedPromptFrames, target = Math.Min(options.MaxFrames, longest);
-            config = new TrainerSeedConfig(Width: r.GetValue(dim) ?? 512, Layers: r.GetValue(layers) ?? 16, Heads: r.GetValue(heads) ?? 8,
-                SemanticTokens: dataset.Header.SemanticVocabulary, Codebooks: dataset.Header.Codebooks, CodebookSize: dataset.Header.CodebookSize,
-                TimestepRows: 1000, ContentPositions: Math.Max(target, 1), PromptSemanticPositions: prompt + 2, TargetSemanticPositions: target + 2,
-                PromptAcousticPositions: Math.Max(prompt, 1), TargetAcousticPositions: Math.Max(target, 1));
+            config = new SeedModelConfig
+            {
+                Dim = r.GetValue(dim) ?? 512, Layers = r.GetValue(layers) ?? 16, Heads = r.GetValue(heads) ?? 8,
+                SemanticVocab = dataset.Header.SemanticVocabulary, Codebooks = dataset.Header.Codebooks, CodebookSize = dataset.Header.CodebookSize,
+                TimestepRows = 1000, MaxFrames = Math.Max(target, 1), PromptSemanticPositions = prompt + 2, TargetSemanticPositions = target + 2,
+                PromptAcousticPositions = Math.Max(prompt, 1), TargetAcousticPositions = Math.Max(target, 1),
+            };
         }
-        Console.WriteLine($"seed model: {config.Layers} × {config.Width} ({config.Heads} heads), Q={config.Codebooks} V={config.CodebookSize} K={config.SemanticTokens}; " +
+        Console.WriteLine($"seed model: {config.Layers} × {config.Dim} ({config.Heads} heads), Q={config.Codebooks} V={config.CodebookSize} K={config.SemanticVocab}; " +
             $"{dataset.Utterances.Count} utterances{(initial is null ? "" : $"; fine-tuning {r.GetValue(initFrom)!.FullName}")}");
         using var trainer = new SeedTrainer(config, options, dataset, outFolder, Console.Out, initial);
         var (_, path) = trainer.Run();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Cli;

@@ -37,6 +37,17 @@ internal sealed partial class TokenDataset
     public IReadOnlyList<TokenUtterance> Utterances { get; }
 
     /// <summary>
+    /// The training and held-out utterances: the last ⌈<paramref name="validationFraction"/> · n⌉ in
+    /// <c>dataset.json</c> order are held out, but at least one utterance is kept for training (and none held out of one).
+    /// </summary>
+    public (TokenUtterance[] Train, TokenUtterance[] Validation) Split(double validationFraction)
+    {
+        int count = Utterances.Count;
+        int held = count > 1 ? Math.Min(count - 1, (int)Math.Ceiling(validationFraction * count)) : 0;
+        return (Utterances.Take(count - held).ToArray(), Utterances.Skip(count - held).ToArray());
+    }
+
+    /// <summary>
     /// Loads and validates a dataset folder. Every problem is a <see cref="DatasetFormatException"/> naming the file
     /// and what was expected. <paramref name="expectedCodebooks"/> etc., when given, must equal the header's numbers.
     /// </summary>

@@ -19,7 +19,7 @@ internal static class SeedPackageExporter
         using var model = new SeedDiffusionTransformer(checkpoint.Config);
         StateDicts.Load(model, checkpoint.ModelTensors, checkpointPath);
         var weights = StateDicts.ToWeightSet(model, checkpointPath);
-        var config = SoundStorm.Export.Acoustic.SeedModelConfig.InferFrom(weights, checkpoint.Config.Heads);
+        var config = checkpoint.Config;
         var (combiner, transformer) = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 

@@ -1,3 +1,4 @@
+using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;

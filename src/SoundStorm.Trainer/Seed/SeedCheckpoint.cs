@@ -1,3 +1,4 @@
+using SoundStorm.Export.Acoustic;
 using System.Globalization;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
@@ -23,12 +24,12 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     public static void Save(string path, nn.Module model, AdamW adam, TimestepSampler sampler, SeedModelConfig config, TrainOptions options,
         int step, IReadOnlyList<StepRecord> history)
     {
-        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, TrainingCheckpoint.ModelPrefix));
-        tensors.AddRange(CheckpointStore.AdamTensors(adam, TrainingCheckpoint.AdamPrefix));
+        var tensors = new List<CheckpointTensor>(StateDicts.ToCheckpointTensors(model, CheckpointStore.ModelPrefix));
+        tensors.AddRange(CheckpointStore.AdamTensors(adam, CheckpointStore.AdamPrefix));
         using (var history64 = tensor(sampler.History.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_history", history64));
         using (var count64 = tensor(sampler.Count.Select(v => (float)v).ToArray())) tensors.Add(StateDicts.ToCheckpointTensor("diffusion.lt_count", count64));
         var metadata = CheckpointStore.RunMetadata(options, step, adam, history);
-        metadata["soundstorm.seed_config"] = ModelConfigJson.Write(config);
+        metadata["soundstorm.seed_config"] = ModelConfigJson.Write(StoredConfig.From(config));
         CheckpointStore.Write(path, tensors, Format, metadata);
     }
 
@@ -40,8 +41,7 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     public static SeedCheckpoint Load(string path)
     {
         var (content, Meta) = CheckpointStore.Open(path, Format, "soundstorm-train seed checkpoint");
-        var config = ModelConfigJson.Read<SeedModelConfig>(Meta("soundstorm.seed_config"), path);
-        config.Validate();
+        var config = ModelConfigJson.Read<StoredConfig>(Meta("soundstorm.seed_config"), path).ToConfig().Validate();
         return new SeedCheckpoint(path, config, ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
             int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
             content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
@@ -49,5 +49,26 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     }
 
     /// <summary>The model tensors without their prefix.</summary>
-    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, TrainingCheckpoint.ModelPrefix);
+    public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, CheckpointStore.ModelPrefix);
+
+    /// <summary>
+    /// <see cref="SeedModelConfig"/> as <c>soundstorm.seed_config</c> spells it: the field names of the trainer's
+    /// own config record of before (issue 19), kept so that every checkpoint written since reads the same way.
+    /// </summary>
+    private sealed record StoredConfig(int Width, int Layers, int Heads, int SemanticTokens, int Codebooks, int CodebookSize, int MlpRatio,
+        int TimestepRows, int ContentPositions, int PromptSemanticPositions, int TargetSemanticPositions, int PromptAcousticPositions,
+        int TargetAcousticPositions)
+    {
+        public static StoredConfig From(SeedModelConfig c) => new(c.Dim, c.Layers, c.Heads, c.SemanticVocab, c.Codebooks, c.CodebookSize,
+            c.MlpHiddenTimes, c.TimestepRows, c.MaxFrames, c.PromptSemanticPositions, c.TargetSemanticPositions, c.PromptAcousticPositions,
+            c.TargetAcousticPositions);
+
+        public SeedModelConfig ToConfig() => new()
+        {
+            Dim = Width, Layers = Layers, Heads = Heads, SemanticVocab = SemanticTokens, Codebooks = Codebooks, CodebookSize = CodebookSize,
+            MlpHiddenTimes = MlpRatio, TimestepRows = TimestepRows, MaxFrames = ContentPositions, PromptSemanticPositions = PromptSemanticPositions,
+            TargetSemanticPositions = TargetSemanticPositions, PromptAcousticPositions = PromptAcousticPositions,
+            TargetAcousticPositions = TargetAcousticPositions,
+        };
+    }
 }

@@ -1,9 +1,222 @@
-using SoundStorm.Trainer.Modules;
+using SoundStorm.Export.Acoustic;
+using SoundStorm.Trainer.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Seed;
+
+// The seed-family network (upstream Text2ImageTransformer) in one file, nanoGPT-style. Its configuration is
+// SeedModelConfig (export/SoundStorm.Export/Acoustic), the record the graph writers read too; then the inputs, the
+// modules in the order data flows through them — the shallow U-Net's down path, the AdaLN timestep conditioning,
+// attention, GELU-2 MLP, the self+cross block — and last the model (whose U-Net up path closes the flow). Parameter
+// names are upstream's and the graph writers' (SeedStateDict).
+
+/// <summary>
+/// One batch as the seed network sees it (all int64 ids unless noted).
+/// </summary>
+/// <param name="NoisyTargets">x_t (B, n_q·T), codebook-major (index q·T + j); [MASK] = <see cref="SeedModelConfig.MaskId"/>.</param>
+/// <param name="PromptSemantics">(B, Tp) or (B, 1, Tp), padded with K+1.</param>
+/// <param name="TargetSemantics">(B, Ts) or (B, 1, Ts), padded with K+3.</param>
+/// <param name="PromptAcoustics">(B, n_q, Tp'); only codebook 0 is used.</param>
+/// <param name="Padding">(B, T) bool, true at padded target frames.</param>
+/// <param name="Timesteps">(B,) diffusion step per item.</param>
+internal sealed record SeedInputs(
+    Tensor NoisyTargets,
+    Tensor PromptSemantics,
+    Tensor TargetSemantics,
+    Tensor PromptAcoustics,
+    Tensor Padding,
+    Tensor Timesteps);
+
+/// <summary>
+/// [Conv2d 3×3 (no bias) → BatchNorm2d → ReLU] × 2 over (codebook, time) planes; names double_conv.{0,1,3,4}.
+/// </summary>
+internal sealed class DoubleConv : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential double_conv;
+
+    /// <summary>Creates the pair of convolutions (mid channels = out channels).</summary>
+    public DoubleConv(long inChannels, long outChannels) : base(nameof(DoubleConv))
+    {
+        double_conv = nn.Sequential(
+            ("0", nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false)),
+            ("1", nn.BatchNorm2d(outChannels)),
+            ("2", nn.ReLU()),
+            ("3", nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false)),
+            ("4", nn.BatchNorm2d(outChannels)),
+            ("5", nn.ReLU()));
+        RegisterComponents();
+    }
+
+    /// <summary>(B,C,H,W) → (B,out,H,W).</summary>
+    public override Tensor forward(Tensor x) => double_conv.forward(x);
+}
+
+/// <summary>Max over all codebooks (kernel (n_q,1)) then a <see cref="DoubleConv"/>; names maxpool_conv.1.*.</summary>
+internal sealed class CodebookDown : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential maxpool_conv;
+
+    /// <summary>Creates the down step for <paramref name="codebooks"/> codebook rows.</summary>
+    public CodebookDown(long channels, long codebooks) : base(nameof(CodebookDown))
+    {
+        maxpool_conv = nn.Sequential(
+            ("0", nn.MaxPool2d(kernel_size: (codebooks, 1), stride: (codebooks, 1))),
+            ("1", new DoubleConv(channels, channels)));
+        RegisterComponents();
+    }
+
+    /// <summary>(B,C,n_q,T) → (B,C,1,T).</summary>
+    public override Tensor forward(Tensor x) => maxpool_conv.forward(x);
+}
+
+/// <summary>
+/// Nearest up-sampling ×(n_q,1) back to every codebook, concatenation after the skip input ([skip, up] on channels),
+/// then a <see cref="DoubleConv"/> (2C → C); names conv.*.
+/// </summary>
+internal sealed class CodebookUp : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Upsample up;
+    private readonly DoubleConv conv;
+
+    /// <summary>Creates the up step for <paramref name="codebooks"/> codebook rows.</summary>
+    public CodebookUp(long channels, long codebooks) : base(nameof(CodebookUp))
+    {
+        up = nn.Upsample(scale_factor: new double[] { codebooks, 1 }, mode: UpsampleMode.Nearest);
+        conv = new DoubleConv(2 * channels, channels);
+        RegisterComponents();
+    }
+
+    /// <summary>x (B,C,1,T), skip (B,C,n_q,T) → (B,C,n_q,T).</summary>
+    public override Tensor forward(Tensor x, Tensor skip) => conv.forward(cat(new[] { skip, up.forward(x) }, 1));
+}
+
+/// <summary>
+/// LayerNorm whose scale and shift come from the diffusion timestep: a learned timestep table → SiLU → Linear(D→2D);
+/// out = LayerNorm_noaffine(x)·(1 + scale) + shift, broadcast over time. Parameter names as in the seed checkpoint
+/// (<c>emb</c>, <c>linear</c>).
+/// </summary>
+internal sealed class AdaLayerNorm : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Embedding emb;
+    private readonly Linear linear;
+    private readonly LayerNorm layernorm;
+
+    /// <summary>Creates the norm for width <paramref name="width"/> and <paramref name="timesteps"/> table rows.</summary>
+    public AdaLayerNorm(long width, long timesteps) : base(nameof(AdaLayerNorm))
+    {
+        emb = nn.Embedding(timesteps, width);
+        linear = nn.Linear(width, 2 * width);
+        layernorm = nn.LayerNorm(width, eps: 1e-5, elementwise_affine: false);
+        RegisterComponents();
+    }
+
+    /// <summary>x (B,T,D), t (B,) int64 → (B,T,D).</summary>
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        Tensor h = linear.forward(nn.functional.silu(emb.forward(t))).unsqueeze(1);
+        Tensor[] scaleShift = h.chunk(2, dim: 2);
+        return layernorm.forward(x) * (scaleShift[0] + 1) + scaleShift[1];
+    }
+}
+
+/// <summary>
+/// Multi-head attention with separate <c>key</c>, <c>query</c>, <c>value</c> and <c>proj</c> Linears (all with bias),
+/// as in the seed model. Self-attention when keys/values come from the queries' own sequence, cross-attention when
+/// they come from a condition sequence of width <c>contextWidth</c>. No positional terms inside.
+/// </summary>
+internal sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+{
+    private readonly Linear key;
+    private readonly Linear query;
+    private readonly Linear value;
+    private readonly Linear proj;
+    private readonly long heads;
+
+    /// <summary>Creates attention over <paramref name="width"/> with <paramref name="heads"/> heads.</summary>
+    public MultiHeadAttention(long width, long contextWidth, long heads) : base(nameof(MultiHeadAttention))
+    {
+        if (width % heads != 0)
+            throw new ArgumentException($"width {width} is not divisible by the head count {heads}", nameof(heads));
+        this.heads = heads;
+        key = nn.Linear(contextWidth, width);
+        query = nn.Linear(width, width);
+        value = nn.Linear(contextWidth, width);
+        proj = nn.Linear(width, width);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// x (B,T,D) queries; context (B,L,C) keys/values; keyPadding (B,L) bool, true = ignore that key (or null).
+    /// Returns (B,T,D).
+    /// </summary>
+    public override Tensor forward(Tensor x, Tensor context, Tensor? keyPadding)
+    {
+        long b = x.shape[0], t = x.shape[1], l = context.shape[1], d = x.shape[2], hd = d / heads;
+        Tensor q = query.forward(x).view(b, t, heads, hd).transpose(1, 2);
+        Tensor k = key.forward(context).view(b, l, heads, hd).transpose(1, 2);
+        Tensor v = value.forward(context).view(b, l, heads, hd).transpose(1, 2);
+        Tensor scores = matmul(q, k.transpose(-2, -1)) * (1.0 / Math.Sqrt(hd));
+        if (keyPadding is not null)
+            scores = scores.masked_fill(keyPadding.view(b, 1, 1, l), HeldScalars.Of(double.NegativeInfinity));
+        Tensor y = matmul(scores.softmax(-1), v).transpose(1, 2).contiguous().view(b, t, d);
+        return proj.forward(y);
+    }
+}
+
+/// <summary>The sigmoid approximation of GELU used by the seed model: x·σ(1.702·x).</summary>
+internal sealed class Gelu2 : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the activation (no parameters).</summary>
+    public Gelu2() : base(nameof(Gelu2)) { }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => x * sigmoid(x * 1.702);
+}
+
+/// <summary>
+/// The seed model's transformer block (attn_type "selfcross"): timestep-conditioned self-attention with a key-padding
+/// mask, timestep-conditioned cross-attention to the condition sequence (unmasked), then an MLP with GELU2. Padded
+/// frames get zero attention outputs and are zeroed at the end. Names: ln1, attn1, ln1_1, attn2, ln2, mlp.{0,2}.
+/// </summary>
+internal sealed class SelfCrossBlock : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly AdaLayerNorm ln1;
+    private readonly MultiHeadAttention attn1;
+    private readonly AdaLayerNorm ln1_1;
+    private readonly MultiHeadAttention attn2;
+    private readonly LayerNorm ln2;
+    private readonly Sequential mlp;
+
+    /// <summary>Creates a block of width <paramref name="width"/>.</summary>
+    public SelfCrossBlock(long width, long conditionWidth, long heads, long timesteps, long mlpRatio)
+        : base(nameof(SelfCrossBlock))
+    {
+        ln1 = new AdaLayerNorm(width, timesteps);
+        attn1 = new MultiHeadAttention(width, width, heads);
+        ln1_1 = new AdaLayerNorm(width, timesteps);
+        attn2 = new MultiHeadAttention(width, conditionWidth, heads);
+        ln2 = nn.LayerNorm(width, eps: 1e-5);
+        mlp = nn.Sequential(
+            ("0", nn.Linear(width, mlpRatio * width)),
+            ("1", new Gelu2()),
+            ("2", nn.Linear(mlpRatio * width, width)),
+            ("3", nn.Dropout(0.0)));
+        RegisterComponents();
+    }
+
+    /// <summary>x (B,T,D); condition (B,L,C); padding (B,T) bool, true = padded frame; t (B,) int64.</summary>
+    public override Tensor forward(Tensor x, Tensor condition, Tensor padding, Tensor t)
+    {
+        Tensor padRows = padding.unsqueeze(-1);
+        Tensor normed = ln1.forward(x, t);
+        x = x + attn1.forward(normed, normed, padding).masked_fill(padRows, HeldScalars.Of(0.0));
+        x = x + attn2.forward(ln1_1.forward(x, t), condition, null).masked_fill(padRows, HeldScalars.Of(0.0));
+        x = x + mlp.forward(ln2.forward(x));
+        return x.masked_fill(padRows, HeldScalars.Of(0.0));
+    }
+}
 
 /// <summary>
 /// The seed network (upstream Text2ImageTransformer): content embedding per codebook → shallow U-Net down path
@@ -39,15 +252,15 @@ internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
     {
         config.Validate();
         this.config = config;
-        int d = config.Width;
+        int d = config.Dim;
         cls_ids = arange(config.OutputClasses, dtype: int64);
         content_emb = new ContentEmbedding(config);
-        semantic_embedding = nn.Embedding(config.SemanticTokens + 4, d);
+        semantic_embedding = nn.Embedding(config.SemanticVocab + 4, d);
         inc = new DoubleConv(d, d);
         down1 = new CodebookDown(d, config.Codebooks);
         up1 = new CodebookUp(d, config.Codebooks);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(_ => new SelfCrossBlock(d, d, config.Heads, config.TimestepRows, config.MlpRatio)).ToArray());
+            .Select(_ => new SelfCrossBlock(d, d, config.Heads, config.TimestepRows, config.MlpHiddenTimes)).ToArray());
         prompt_semantic_pos_emb = new PositionTable(config.PromptSemanticPositions, d);
         target_semantic_pos_emb = new PositionTable(config.TargetSemanticPositions, d);
         prompt_acoustic_pos_emb = new PositionTable(config.PromptAcousticPositions, d);
@@ -150,10 +363,10 @@ internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
 
         public ContentEmbedding(SeedModelConfig config) : base(nameof(ContentEmbedding))
         {
-            position_ids = arange(config.ContentPositions, dtype: int64);
+            position_ids = arange(config.MaxFrames, dtype: int64);
             embs = nn.ModuleList(Enumerable.Range(0, config.Codebooks)
-                .Select(_ => nn.Embedding(config.ContentRows, config.Width)).ToArray());
-            pos_emb = nn.Embedding(config.ContentPositions, config.Width);
+                .Select(_ => nn.Embedding(config.ContentRows, config.Dim)).ToArray());
+            pos_emb = nn.Embedding(config.MaxFrames, config.Dim);
             RegisterComponents();
         }
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SoundStorm.Export.Acoustic;
 using System.Globalization;
 using SoundStorm.Export.Weights;
 using SoundStorm.Trainer.Data;
@@ -15,7 +15,7 @@ namespace SoundStorm.Trainer.Seed;
 /// Every draw is keyed by (seed, step): data order and splits by <see cref="StepRandom"/>, the corruption noise by a
 /// torch generator seeded from it.
 /// </summary>
-internal sealed class SeedTrainer : IDisposable
+internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -30,9 +30,7 @@ internal sealed class SeedTrainer : IDisposable
     private readonly DiffusionObjective _objective;
     private readonly TimestepSampler _sampler;
     private readonly AdamW _adam;
-    private readonly LearningRateSchedule _schedule;
-    private readonly List<StepRecord> _history = [];
-    private int _step;
+    private readonly TrainingLoop<StepRecord> _loop;
 
     /// <summary>A run from seeded initialisation, or from <paramref name="initial"/> weights (fine-tuning an imported checkpoint).</summary>
     public SeedTrainer(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
@@ -43,10 +41,7 @@ internal sealed class SeedTrainer : IDisposable
         _output = outputFolder;
         _log = log ?? TextWriter.Null;
         CheckDataset(dataset, config);
-        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
-        held = Math.Min(held, dataset.Utterances.Count - 1);
-        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
-        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+        (_train, _validation) = dataset.Split(options.ValidationFraction);
 
         _model = new SeedDiffusionTransformer(config);
         SeededInit.Apply(_model, options.Seed);
@@ -58,7 +53,11 @@ internal sealed class SeedTrainer : IDisposable
         _sampler = new TimestepSampler(_objective.Steps);
         // Upstream decays every parameter (its optimiser group is 'none'); this AdamW decays matrices and tables.
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        // Validation (a fixed-draw diffusion loss) runs once, at the end.
+        _loop = new TrainingLoop<StepRecord>(this, _adam,
+            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
+            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+            Path.Combine(outputFolder, CheckpointFile), _log);
     }
 
     /// <summary>The network being trained.</summary>
@@ -76,36 +75,13 @@ internal sealed class SeedTrainer : IDisposable
     /// <summary>Trains to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>) and writes the checkpoint.</summary>
     public (StepRecord[] History, string CheckpointPath) Run(int? stopAfter = null)
     {
-        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
-        string checkpoint = Path.Combine(_output, CheckpointFile);
-        var clock = Stopwatch.StartNew();
-        double sum = 0;
-        int count = 0, start = _step;
-        while (_step < last)
-        {
-            var record = TrainStep(_step);
-            _step++;
-            _history.Add(record);
-            sum += record.Loss;
-            count++;
-            bool end = _step == last;
-            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
-            {
-                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  diffusion loss {sum / count:F4}  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  " +
-                    $"{(_step - start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F1} steps/s{(_sampler.Warm ? "  (importance-sampled t)" : "")}"));
-                (sum, count) = (0, 0);
-            }
-            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
-                SeedCheckpoint.Save(checkpoint, _model, _adam, _sampler, _config, _options, _step, _history);
-        }
-        if (_validation.Length > 0) _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation diffusion loss {Evaluate(_validation):F4}"));
-        return (_history.ToArray(), checkpoint);
+        _loop.Run(stopAfter);
+        return (_loop.History.ToArray(), _loop.CheckpointPath);
     }
 
-    private StepRecord TrainStep(int step)
+    /// <summary>The diffusion loss of step <paramref name="step"/>'s batch at importance-sampled steps t; the step statistics follow each update.</summary>
+    public StepLoss<StepRecord> Loss(int step, double learningRate)
     {
-        using var scope = NewDisposeScope();
         var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
         var items = new TokenUtterance[_options.BatchSize];
         for (int i = 0; i < items.Length; i++)
@@ -115,14 +91,26 @@ internal sealed class SeedTrainer : IDisposable
         }
         var (t, p) = _sampler.Sample(items.Length, random);
         var loss = Loss(items, t, p, random);
-        _adam.ZeroGrad();
-        loss.Total.backward();
-        double norm = _adam.ClipGradNorm(_options.ClipNorm);
-        double lr = _schedule.At(step);
-        _adam.Step(lr);
-        _sampler.Record(t, loss.PerItem.detach().data<float>().ToArray());
-        return new StepRecord(step + 1, loss.Total.item<float>(), lr, norm);
+        return new(loss.Total, update =>
+        {
+            _sampler.Record(t, loss.PerItem.detach().data<float>().ToArray());
+            return new StepRecord(update.Step, loss.Total.item<float>(), update.LearningRate, update.GradNorm);
+        });
     }
+
+    /// <summary>The mean diffusion loss since the last line, the rate, the gradient norm, and whether t is importance-sampled yet.</summary>
+    public string Progress(IReadOnlyList<StepRecord> sinceLastLine) => string.Create(CultureInfo.InvariantCulture,
+        $"diffusion loss {sinceLastLine.Average(r => r.Loss):F4}  lr {sinceLastLine[^1].LearningRate:E2}  |g| {sinceLastLine[^1].GradNorm:F2}{(_sampler.Warm ? "  (importance-sampled t)" : "")}");
+
+    /// <summary>Logs the held-out diffusion loss (<see cref="Evaluate"/>), when there is a held-out set.</summary>
+    public void Validate(int step)
+    {
+        if (_validation.Length > 0) _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation diffusion loss {Evaluate(_validation):F4}"));
+    }
+
+    /// <summary>Writes the checkpoint: weights, AdamW moments and the step statistics.</summary>
+    public void Save(string path, int step, IReadOnlyList<StepRecord> history) =>
+        SeedCheckpoint.Save(path, _model, _adam, _sampler, _config, _options, step, history);
 
     private DiffusionLoss Loss(IReadOnlyList<TokenUtterance> items, long[] t, double[] p, StepRandom random)
     {
@@ -179,7 +167,7 @@ internal sealed class SeedTrainer : IDisposable
     }
 
     private static void CheckDataset(TokenDataset dataset, SeedModelConfig config) =>
-        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticTokens);
+        dataset.EnsureFits(config.Codebooks, config.CodebookSize, config.SemanticVocab);
 
     /// <inheritdoc />
     public void Dispose()

@@ -6,7 +6,9 @@ namespace SoundStorm.Trainer.Training;
 /// <summary>
 /// AdamW (decoupled weight decay, Loshchilov &amp; Hutter) with bias correction, written out so that its state
 /// (first/second moments per parameter and the step count) can be saved with the model and restored exactly.
-/// Weight decay applies to matrices and tables (dim ≥ 2), not to biases and norm scales.
+/// Weight decay applies to matrices and tables (dim ≥ 2), not to biases and norm scales. Saving and restoring that
+/// state is the checkpoint side's job (<c>CheckpointStore.AdamTensors</c>, <c>CheckpointStore.LoadState</c>): the
+/// optimiser knows nothing of files.
 /// </summary>
 internal sealed class AdamW : IDisposable
 {
@@ -34,24 +36,9 @@ internal sealed class AdamW : IDisposable
     /// <summary>Updates taken so far (bias correction uses it).</summary>
     public long Steps { get; set; }
 
-    /// <summary>The moment tensors by name (<c>m.{param}</c>, <c>v.{param}</c>), for checkpoints.</summary>
+    /// <summary>The moment tensors by name (<c>m.{param}</c>, <c>v.{param}</c>), for checkpoints; restoring one copies into it.</summary>
     public IEnumerable<(string Name, Tensor Value)> State =>
         _slots.SelectMany(s => new[] { ("m." + s.Name, s.M), ("v." + s.Name, s.V) });
-
-    /// <summary>
-    /// Restores moments and step count saved from <see cref="State"/>; a missing or misshapen tensor names
-    /// <paramref name="source"/> and the tensor under its stored <paramref name="prefix"/>.
-    /// </summary>
-    public void LoadState(IReadOnlyDictionary<string, SoundStorm.Export.Checkpoints.CheckpointTensor> stored, long steps, string source, string prefix = "adam.")
-    {
-        foreach (var (name, value) in State)
-        {
-            if (!stored.TryGetValue(name, out var tensor))
-                throw new SoundStorm.Export.Checkpoints.CheckpointFormatException($"{source}: optimizer tensor '{prefix}{name}' is missing.");
-            SoundStorm.Trainer.Checkpoints.StateDicts.CopyInto(value, tensor, source);
-        }
-        Steps = steps;
-    }
 
     /// <summary>Zeroes every gradient.</summary>
     public void ZeroGrad()

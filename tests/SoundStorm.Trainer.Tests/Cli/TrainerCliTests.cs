@@ -1,9 +1,10 @@
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Tests.Shared;
 using SoundStorm.Trainer.Cli;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Cli;
 

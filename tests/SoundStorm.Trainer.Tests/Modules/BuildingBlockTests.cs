@@ -1,4 +1,4 @@
-using SoundStorm.Trainer.Modules;
+using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;

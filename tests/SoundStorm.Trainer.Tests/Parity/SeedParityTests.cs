@@ -4,7 +4,6 @@ using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using TrainerSeedConfig = SoundStorm.Trainer.Seed.SeedModelConfig;
 
 namespace SoundStorm.Trainer.Tests.Parity;
 
@@ -17,9 +16,11 @@ public sealed class SeedParityTests(ITestOutputHelper output)
     [Fact]
     public void Onnx_graphs_match_the_TorchSharp_seed_network_with_padding_and_steps()
     {
-        var config = new TrainerSeedConfig(Width: 32, Layers: 2, Heads: 2, SemanticTokens: 10, Codebooks: 3, CodebookSize: 16,
-            TimestepRows: 100, ContentPositions: 40, PromptSemanticPositions: 20, TargetSemanticPositions: 30,
-            PromptAcousticPositions: 20, TargetAcousticPositions: 20);
+        var config = new SeedModelConfig
+        {
+            Dim = 32, Layers = 2, Heads = 2, SemanticVocab = 10, Codebooks = 3, CodebookSize = 16, TimestepRows = 100, MaxFrames = 40,
+            PromptSemanticPositions = 20, TargetSemanticPositions = 30, PromptAcousticPositions = 20, TargetAcousticPositions = 20,
+        };
         manual_seed(3);
         using var model = new SeedDiffusionTransformer(config);
         RandomWeights.Perturb(model, 4);
@@ -43,8 +44,8 @@ public sealed class SeedParityTests(ITestOutputHelper output)
                     codebookMajor[(b * q + l) * frames + t] = id;
                 }
             }
-        long[] promptSemantic = Enumerable.Range(0, batch * promptFrames).Select(_ => (long)random.Next(config.SemanticTokens)).ToArray();
-        long[] targetSemantic = Enumerable.Range(0, batch * frames).Select(_ => (long)random.Next(config.SemanticTokens)).ToArray();
+        long[] promptSemantic = Enumerable.Range(0, batch * promptFrames).Select(_ => (long)random.Next(config.SemanticVocab)).ToArray();
+        long[] targetSemantic = Enumerable.Range(0, batch * frames).Select(_ => (long)random.Next(config.SemanticVocab)).ToArray();
         long[] promptAcoustic = Enumerable.Range(0, batch * q * promptFrames).Select(_ => (long)random.Next(config.CodebookSize)).ToArray();
         long[] steps = { 17, 88 };
 
@@ -61,8 +62,7 @@ public sealed class SeedParityTests(ITestOutputHelper output)
         }
 
         var weights = StateDicts.ToWeightSet(model);
-        var exportConfig = SoundStorm.Export.Acoustic.SeedModelConfig.InferFrom(weights, config.Heads);
-        var (combiner, transformer) = SeedGraphs.Build(exportConfig, weights);
+        var (combiner, transformer) = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
         var combined = OrtRun.Run(combiner, new OrtFeed("tokens", tokens, new long[] { batch, frames, q }));

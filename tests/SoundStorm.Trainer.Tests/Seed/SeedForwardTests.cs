@@ -1,4 +1,5 @@
 using SoundStorm.Export.Import;
+using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;

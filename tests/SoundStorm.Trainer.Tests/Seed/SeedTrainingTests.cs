@@ -3,6 +3,7 @@ using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
+using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
@@ -17,15 +18,17 @@ namespace SoundStorm.Trainer.Tests.Seed;
 /// </summary>
 public sealed class SeedTrainingTests(ITestOutputHelper output)
 {
-    internal static readonly SeedModelConfig TinyConfig = new(Width: 32, Layers: 2, Heads: 2, SemanticTokens: 8, Codebooks: 2, CodebookSize: 16,
-        TimestepRows: 100, ContentPositions: 64, PromptSemanticPositions: 64, TargetSemanticPositions: 64, PromptAcousticPositions: 64,
-        TargetAcousticPositions: 8);
+    internal static readonly SeedModelConfig TinyConfig = new()
+    {
+        Dim = 32, Layers = 2, Heads = 2, SemanticVocab = 8, Codebooks = 2, CodebookSize = 16, TimestepRows = 100, MaxFrames = 64,
+        PromptSemanticPositions = 64, TargetSemanticPositions = 64, PromptAcousticPositions = 64, TargetAcousticPositions = 8,
+    };
 
     [Fact]
     public void Diffusion_training_lowers_the_loss_and_the_export_generates_as_a_seed_package()
     {
         using var temp = new TempFolder();
-        var language = new SyntheticTokens(TinyConfig.Codebooks, TinyConfig.CodebookSize, TinyConfig.SemanticTokens, seed: 42);
+        var language = new SyntheticTokens(TinyConfig.Codebooks, TinyConfig.CodebookSize, TinyConfig.SemanticVocab, seed: 42);
         var dataset = TokenDataset.Load(language.WriteDataset(temp.Sub("data"), 200, 16, 24, seed: 1));
         var options = new TrainOptions
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Import;
@@ -18,7 +17,7 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// <see cref="CodecTrainOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
 /// resumed from it continues with identical losses.
 /// </summary>
-internal sealed class CodecTrainer : IDisposable
+internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the run folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -28,18 +27,16 @@ internal sealed class CodecTrainer : IDisposable
     private readonly HifiCodec _codec;
     private readonly CodecTrainOptions _options;
     private readonly WaveformCorpus _corpus;
-    private readonly string _outputFolder;
     private readonly TextWriter _log;
     private readonly AdamW _adam;
-    private readonly LearningRateSchedule _schedule;
+    private readonly TrainingLoop<CodecStepRecord> _loop;
     private readonly SpectralLosses _losses;
     private readonly CodebookRestarts _restarts;
     private readonly CodecDiscriminator? _discriminator;
     private readonly AdamW? _discriminatorAdam;
     private readonly PitchHead? _pitchHead;
     private readonly FramePitch? _framePitch;
-    private readonly List<CodecStepRecord> _history = new();
-    private int _step;
+    private readonly float[] _crops;
     private bool _initialized; // codebooks already hold trained or data-drawn codewords
 
     /// <summary>A fresh run (weights seeded from <see cref="CodecTrainOptions.Seed"/>).</summary>
@@ -47,7 +44,6 @@ internal sealed class CodecTrainer : IDisposable
     {
         _options = options.Validate();
         _corpus = corpus;
-        _outputFolder = outputFolder;
         _log = log ?? TextWriter.Null;
         _codec = new HifiCodec(config);
         SeededInit.Apply(_codec, options.Seed); // not the process-wide generator: other threads may draw from it
@@ -68,7 +64,11 @@ internal sealed class CodecTrainer : IDisposable
             SeededInit.Apply(_discriminator, options.Seed + 1);
             _discriminatorAdam = new AdamW(_discriminator.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), beta1: 0.8, beta2: 0.99, weightDecay: 0);
         }
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        _loop = new TrainingLoop<CodecStepRecord>(this, _adam,
+            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
+            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+            Path.Combine(outputFolder, CheckpointFile), _log);
+        _crops = new float[options.BatchSize * options.SegmentFrames * config.Hop];
         _losses = new SpectralLosses(config.SamplingRate);
         int minimum = _losses.MinimumSamples(withStft: options.StftWeight > 0);
         if (options.SegmentFrames * config.Hop < minimum)
@@ -96,8 +96,8 @@ internal sealed class CodecTrainer : IDisposable
         }
         if (trainer._pitchHead is not null) StateDicts.Load(trainer._pitchHead, checkpoint.Tensors, checkpointPath, CodecCheckpoint.PitchHeadPrefix);
         trainer._restarts.Usage = checkpoint.Usage;
-        trainer._step = checkpoint.Step;
-        trainer._history.AddRange(checkpoint.History);
+        trainer._loop.Step = checkpoint.Step;
+        trainer._loop.History.AddRange(checkpoint.History);
         trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
         return trainer;
     }
@@ -153,40 +153,24 @@ internal sealed class CodecTrainer : IDisposable
     public HifiCodec Codec => _codec;
 
     /// <summary>Steps completed.</summary>
-    public int Step => _step;
+    public int Step => _loop.Step;
 
     /// <summary>Loss of every step so far.</summary>
-    public IReadOnlyList<CodecStepRecord> History => _history;
+    public IReadOnlyList<CodecStepRecord> History => _loop.History;
 
     /// <summary>
-    /// Trains until <see cref="CodecTrainOptions.Steps"/>, <paramref name="stopAfter"/> steps, or the
-    /// <paramref name="timeLimit"/> (whichever comes first), then writes a checkpoint. Returns the steps completed.
+    /// Trains until <see cref="CodecTrainOptions.Steps"/>, <paramref name="stopAfter"/> steps, or the step during which
+    /// <paramref name="timeLimit"/> passed (whichever comes first), then writes a checkpoint. Returns the steps completed.
     /// </summary>
-    public int Train(int? stopAfter = null, TimeSpan? timeLimit = null, CancellationToken cancellation = default)
+    public int Train(int? stopAfter = null, TimeSpan? timeLimit = null)
     {
-        var clock = Stopwatch.StartNew();
-        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
-        int segment = _options.SegmentFrames * _codec.Config.Hop;
-        var batch = new float[_options.BatchSize * segment];
         _codec.train();
         _discriminator?.train();
         _pitchHead?.train();
-        if (_step == 0 && !_initialized && !_options.DecoderOnly) InitializeCodebooks(segment);
-        int startStep = _step;
-        while (_step < last && !cancellation.IsCancellationRequested && (timeLimit is null || clock.Elapsed < timeLimit))
-        {
-            TrainStep(batch, segment);
-            if (_step % _options.LogEvery == 0 || _step == last)
-            {
-                var h = _history[^1];
-                double rate = (_step - startStep) / clock.Elapsed.TotalSeconds;
-                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}{(_pitchHead is null ? "" : $"  pitch {h.Pitch:F4}")}{(_discriminator is null ? "" : $"  adv {h.Adversarial:F3}  fm {h.FeatureMatching:F3}  disc {h.Discriminator:F3}")}  lr {h.LearningRate:E2}  {rate:F2} steps/s{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}"));
-            }
-            if (_step % _options.CheckpointEvery == 0) SaveCheckpoint();
-        }
-        SaveCheckpoint();
-        return _step;
+        int segment = _options.SegmentFrames * _codec.Config.Hop;
+        if (_loop.Step == 0 && !_initialized && !_options.DecoderOnly) InitializeCodebooks(segment);
+        _loop.Run(stopAfter, timeLimit);
+        return _loop.Step;
     }
 
     /// <summary>Writes the encoder/decoder graphs and package fragment of a checkpoint's weights into <paramref name="folder"/>.</summary>
@@ -200,11 +184,16 @@ internal sealed class CodecTrainer : IDisposable
     /// <summary>Writes the encoder/decoder graphs and the package fragment of the current weights.</summary>
     public HifiCodecImportResult Export(string folder) => HifiCodecImporter.Write(_codec.ToWeightSet(), _codec.Config, folder);
 
-    private void TrainStep(float[] batch, int segment)
+    /// <summary>
+    /// Spectral + quantiser (+ pitch, + adversarial) loss of step <paramref name="step"/>'s crops; with discriminators,
+    /// they learn on the same crops first (HiFi-GAN's order). Codeword usage is counted, and dead codewords re-drawn,
+    /// after each update.
+    /// </summary>
+    public StepLoss<CodecStepRecord> Loss(int step, double lr)
     {
-        using var scope = NewDisposeScope();
-        _corpus.Crops(new StepRandom(_options.Seed, StepRandom.Batch, _step), _options.BatchSize, segment, batch);
-        var audio = tensor(batch, new long[] { _options.BatchSize, 1, segment });
+        int segment = _options.SegmentFrames * _codec.Config.Hop;
+        _corpus.Crops(new StepRandom(_options.Seed, StepRandom.Batch, step), _options.BatchSize, segment, _crops);
+        var audio = tensor(_crops, new long[] { _options.BatchSize, 1, segment });
         GroupResidualQuantizer.Result q;
         Tensor vq;
         if (_options.DecoderOnly)
@@ -218,7 +207,6 @@ internal sealed class CodecTrainer : IDisposable
             vq = q.Loss;
         }
         var reconstruction = _codec.Generator.forward(_options.DecoderOnly ? q.Quantized.detach() : q.Quantized);
-        double lr = _schedule.At(_step);
         double discriminatorLoss = _discriminator is null ? 0 : DiscriminatorStep(audio, reconstruction, lr);
 
         var generated = reconstruction.squeeze(1);
@@ -245,18 +233,24 @@ internal sealed class CodecTrainer : IDisposable
             loss = loss + adversarial.mul(HeldScalars.Of(_options.AdversarialWeight)) + featureMatching.mul(HeldScalars.Of(_options.FeatureMatchingWeight));
         }
 
-        _adam.ZeroGrad();
-        loss.backward();
-        _adam.ClipGradNorm(_options.ClipNorm);
-        _adam.Step(lr);
-        _restarts.Count(q.Codes);
-        _step++;
-        if (!_options.DecoderOnly && _options.RestartEvery > 0 && _step % _options.RestartEvery == 0)
-            _restarts.Restart(q.LevelInputs, new StepRandom(_options.Seed, RestartPurpose, _step));
-        _history.Add(new CodecStepRecord(_step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), lr)
+        return new(loss, update =>
         {
-            Pitch = pitch.item<float>(), Adversarial = adversarial.item<float>(), FeatureMatching = featureMatching.item<float>(), Discriminator = discriminatorLoss,
+            _restarts.Count(q.Codes);
+            if (!_options.DecoderOnly && _options.RestartEvery > 0 && update.Step % _options.RestartEvery == 0)
+                _restarts.Restart(q.LevelInputs, new StepRandom(_options.Seed, RestartPurpose, update.Step));
+            return new CodecStepRecord(update.Step, loss.item<float>(), mel.item<float>(), stft.item<float>(), vq.item<float>(), update.LearningRate)
+            {
+                Pitch = pitch.item<float>(), Adversarial = adversarial.item<float>(), FeatureMatching = featureMatching.item<float>(), Discriminator = discriminatorLoss,
+            };
         });
+    }
+
+    /// <summary>The last step's terms, the rate, and the share of codewords used in the last restart window.</summary>
+    public string Progress(IReadOnlyList<CodecStepRecord> sinceLastLine)
+    {
+        var h = sinceLastLine[^1];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"loss {h.Loss:F4}  mel {h.Mel:F4}  stft {h.Stft:F4}  vq {h.Vq:F4}{(_pitchHead is null ? "" : $"  pitch {h.Pitch:F4}")}{(_discriminator is null ? "" : $"  adv {h.Adversarial:F3}  fm {h.FeatureMatching:F3}  disc {h.Discriminator:F3}")}  lr {h.LearningRate:E2}{(_options.DecoderOnly ? "" : $"  codewords used {_restarts.LastUsedFraction:P0} (last restart window)")}");
     }
 
     // HiFi-GAN's order: the discriminators learn first on this batch's real and (detached) generated audio, then the
@@ -289,11 +283,10 @@ internal sealed class CodecTrainer : IDisposable
         _initialized = true;
     }
 
-    private void SaveCheckpoint()
-    {
-        CodecCheckpoint.Save(Path.Combine(_outputFolder, CheckpointFile), _codec, _adam, _restarts, _codec.Config, _options, _step, _history,
+    /// <summary>Writes the checkpoint: weights, both AdamWs' moments, the pitch head and the codeword usage counts.</summary>
+    public void Save(string path, int step, IReadOnlyList<CodecStepRecord> history) =>
+        CodecCheckpoint.Save(path, _codec, _adam, _restarts, _codec.Config, _options, step, history,
             _discriminator is null ? null : (_discriminator, _discriminatorAdam!), _pitchHead);
-    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -18,7 +18,7 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 /// so a resumed run repeats the straight run's losses, provided nothing else in the process draws from that
 /// generator while it trains.
 /// </summary>
-internal sealed class HubertPretrainer : IDisposable
+internal sealed class HubertPretrainer : ITrainingObjective<HubertStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -33,9 +33,7 @@ internal sealed class HubertPretrainer : IDisposable
     private readonly Tensor? _centroids;
     private readonly HubertPretrainModel _model;
     private readonly AdamW _adam;
-    private readonly LearningRateSchedule _schedule;
-    private readonly List<HubertStepRecord> _history = [];
-    private int _step;
+    private readonly TrainingLoop<HubertStepRecord> _loop;
 
     private HubertPretrainer(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids,
         IReadOnlyList<long[]>? phoneTargets)
@@ -61,7 +59,10 @@ internal sealed class HubertPretrainer : IDisposable
         SeededInit.Apply(_model, options.Seed);
         _model.train();
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.9, 0.98, weightDecay: options.WeightDecay);
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        _loop = new TrainingLoop<HubertStepRecord>(this, _adam,
+            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
+            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+            Path.Combine(output, CheckpointFile), _log);
     }
 
     /// <summary>
@@ -83,15 +84,9 @@ internal sealed class HubertPretrainer : IDisposable
         var checkpoint = HubertPretrainCheckpoint.Load(checkpointPath);
         var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids(), phoneTargets);
         StateDicts.Load(trainer._model, checkpoint.Tensors, checkpointPath, HubertPretrainCheckpoint.ModelPrefix);
-        foreach (var (name, value) in trainer._adam.State)
-        {
-            if (!checkpoint.Tensors.TryGetValue(HubertPretrainCheckpoint.AdamPrefix + name, out var stored))
-                throw new CheckpointFormatException($"{checkpointPath}: optimizer tensor 'adam.{name}' is missing.");
-            StateDicts.CopyInto(value, stored, checkpointPath);
-        }
-        trainer._adam.Steps = checkpoint.AdamSteps;
-        trainer._step = checkpoint.Step;
-        trainer._history.AddRange(checkpoint.History);
+        trainer._adam.LoadState(CheckpointStore.Under(checkpoint.Tensors, HubertPretrainCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+        trainer._loop.Step = checkpoint.Step;
+        trainer._loop.History.AddRange(checkpoint.History);
         trainer._log.WriteLine($"resumed at step {checkpoint.Step} from {checkpointPath}");
         return trainer;
     }
@@ -103,7 +98,7 @@ internal sealed class HubertPretrainer : IDisposable
     public IReadOnlyList<long[]> Targets => _targets;
 
     /// <summary>Steps done.</summary>
-    public int Step => _step;
+    public int Step => _loop.Step;
 
     /// <summary>
     /// Trains until <see cref="HubertPretrainOptions.Steps"/>, <paramref name="stopAfter"/> or the wall-clock limit,
@@ -111,41 +106,13 @@ internal sealed class HubertPretrainer : IDisposable
     /// </summary>
     public IReadOnlyList<HubertStepRecord> Run(int? stopAfter = null, TimeSpan? timeLimit = null)
     {
-        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
-        string checkpoint = Path.Combine(_output, CheckpointFile);
-        var clock = Stopwatch.StartNew();
-        int startStep = _step;
-        double lossSum = 0, accuracySum = 0;
-        int count = 0;
-        while (_step < last)
-        {
-            var record = TrainStep(_step);
-            _step++;
-            _history.Add(record);
-            (lossSum, accuracySum, count) = (lossSum + record.Loss, accuracySum + record.Accuracy, count + 1);
-            bool outOfTime = timeLimit is { } limit && clock.Elapsed >= limit;
-            bool end = _step == last || outOfTime;
-            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
-            {
-                double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {lossSum / count:F4}  {(_options.PhoneLabels is null ? "masked" : "frame")} acc {100 * accuracySum / count:F1}%  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F2} steps/s  {clock.Elapsed:hh\\:mm\\:ss}"));
-                (lossSum, accuracySum, count) = (0, 0, 0);
-            }
-            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
-                HubertPretrainCheckpoint.Save(checkpoint, _model, _adam, _centroids, _options, _step, _history);
-            if (outOfTime)
-            {
-                _log.WriteLine($"time limit reached after step {_step}; checkpoint written, continue with --resume {checkpoint}");
-                break;
-            }
-        }
-        return _history.ToArray();
+        _loop.Run(stopAfter, timeLimit);
+        return _loop.History.ToArray();
     }
 
-    private HubertStepRecord TrainStep(int step)
+    /// <summary>The masked-prediction (or frame-classification) loss of step <paramref name="step"/>'s batch.</summary>
+    public StepLoss<HubertStepRecord> Loss(int step, double learningRate)
     {
-        using var scope = NewDisposeScope();
         var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
         var items = Enumerable.Range(0, _options.BatchSize).Select(_ => _audio.Count == 1 ? 0 : random.NextInt(_audio.Count)).ToArray();
         var (waveform, targets, mask) = Batch(items, new StepRandom(_options.Seed, CropPurpose, step));
@@ -155,13 +122,16 @@ internal sealed class HubertPretrainer : IDisposable
         var (loss, accuracy) = _options.PhoneLabels is null
             ? Objective(logits, targets, mask, _options.UnmaskedWeight)
             : FrameObjective(logits, targets);
-        _adam.ZeroGrad();
-        loss.backward();
-        double norm = _adam.ClipGradNorm(_options.ClipNorm);
-        double lr = _schedule.At(step);
-        _adam.Step(lr);
-        return new HubertStepRecord(step + 1, loss.item<float>(), accuracy, lr, norm);
+        return new(loss, update => new HubertStepRecord(update.Step, loss.item<float>(), accuracy, update.LearningRate, update.GradNorm));
     }
+
+    /// <summary>The mean loss and accuracy since the last line, the rate and the gradient norm.</summary>
+    public string Progress(IReadOnlyList<HubertStepRecord> sinceLastLine) => string.Create(CultureInfo.InvariantCulture,
+        $"loss {sinceLastLine.Average(r => r.Loss):F4}  {(_options.PhoneLabels is null ? "masked" : "frame")} acc {100 * sinceLastLine.Average(r => r.Accuracy):F1}%  lr {sinceLastLine[^1].LearningRate:E2}  |g| {sinceLastLine[^1].GradNorm:F2}");
+
+    /// <summary>Writes the checkpoint: weights, AdamW moments and the MFCC target centres.</summary>
+    public void Save(string path, int step, IReadOnlyList<HubertStepRecord> history) =>
+        HubertPretrainCheckpoint.Save(path, _model, _adam, _centroids, _options, step, history);
 
     /// <summary>Cross-entropy over masked frames (+ weight × over unmasked ones) and the masked arg-max accuracy.</summary>
     internal static (Tensor Loss, double Accuracy) Objective(Tensor logits, Tensor targets, Tensor mask, double unmaskedWeight)

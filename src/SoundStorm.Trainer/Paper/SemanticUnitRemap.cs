@@ -1,7 +1,8 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// Moves an acoustic-model checkpoint to another semantic vocabulary — e.g. more k-means units of the same HuBERT layer —

@@ -3,10 +3,11 @@ using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
 /// A trained model's package, read back into a checkpoint (<see cref="PackageCheckpointImporter"/>), is the same model:

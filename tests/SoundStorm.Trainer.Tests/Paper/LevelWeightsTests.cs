@@ -1,7 +1,8 @@
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
 /// <c>--level-weights</c>: the level a training item predicts is drawn in proportion to the weights (levels weighted 0

@@ -2,10 +2,11 @@ using System.Text.Json.Nodes;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Onnx.IO;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>Malformed datasets and checkpoints fail with one exception that names the file and what was expected.</summary>
 public sealed class BadInputTests : IDisposable

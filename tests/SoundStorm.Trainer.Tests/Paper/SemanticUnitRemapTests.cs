@@ -1,10 +1,11 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
 /// Moving a checkpoint to a new semantic vocabulary: new units that split old ones reproduce the old model exactly; new

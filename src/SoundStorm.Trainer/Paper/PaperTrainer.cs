@@ -1,20 +1,20 @@
-using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Paper;
+using SoundStorm.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// Trains a paper-family model with the level-wise masked objective (<see cref="LevelMasking"/>): AdamW, linear
 /// warm-up + cosine decay, global-norm clipping, optional EMA, periodic validation and checkpoints. All randomness
 /// after initialisation is keyed by (seed, step), so a resumed run continues the straight run's loss curve exactly.
 /// </summary>
-internal sealed class PaperTrainer : IDisposable
+internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
 {
     /// <summary>Checkpoint and curve file names inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors", CurveFile = "loss.png";
@@ -29,11 +29,9 @@ internal sealed class PaperTrainer : IDisposable
     private readonly PaperAcousticModel? _emaModel;
     private readonly ExponentialAverage? _ema;
     private readonly AdamW _adam;
-    private readonly LearningRateSchedule _schedule;
-    private readonly List<StepRecord> _history = [];
+    private readonly TrainingLoop<StepRecord> _loop;
     private readonly List<ValidationRecord> _validations = [];
     private readonly Dictionary<long, int[]> _orders = [];
-    private int _step;
 
     /// <summary>A fresh run (initialisation seeded by <see cref="TrainOptions.Seed"/>).</summary>
     public PaperTrainer(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
@@ -45,10 +43,7 @@ internal sealed class PaperTrainer : IDisposable
         CheckDataset(dataset, config);
         if (_options.LevelWeights is { } weights && weights.Length != config.Codebooks)
             throw new ArgumentException($"--level-weights gives {weights.Length} weights; the model has {config.Codebooks} levels.");
-        int held = dataset.Utterances.Count > 1 ? (int)Math.Ceiling(options.ValidationFraction * dataset.Utterances.Count) : 0;
-        held = Math.Min(held, dataset.Utterances.Count - 1);
-        _train = dataset.Utterances.Take(dataset.Utterances.Count - held).ToArray();
-        _validation = dataset.Utterances.Skip(dataset.Utterances.Count - held).ToArray();
+        (_train, _validation) = dataset.Split(options.ValidationFraction);
 
         _model = new PaperAcousticModel(config);
         SeededInit.Apply(_model, options.Seed);
@@ -59,7 +54,10 @@ internal sealed class PaperTrainer : IDisposable
             _ema = new ExponentialAverage(_model, _emaModel, options.EmaDecay);
         }
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        _loop = new TrainingLoop<StepRecord>(this, _adam,
+            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
+            new LoopCadence(options.Steps, options.LogEvery, options.ValidateEvery, options.CheckpointEvery, options.ClipNorm),
+            Path.Combine(outputFolder, CheckpointFile), _log);
     }
 
     /// <summary>Continues from a checkpoint written by this trainer (same configuration, options and data).</summary>
@@ -75,8 +73,8 @@ internal sealed class PaperTrainer : IDisposable
         if (trainer._emaModel is not null)
             StateDicts.Load(trainer._emaModel, checkpoint.Under(TrainingCheckpoint.EmaPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(TrainingCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
-        trainer._step = checkpoint.Step;
-        trainer._history.AddRange(checkpoint.History);
+        trainer._loop.Step = checkpoint.Step;
+        trainer._loop.History.AddRange(checkpoint.History);
         trainer._validations.AddRange(checkpoint.Validations);
         trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
         return trainer;
@@ -109,7 +107,7 @@ internal sealed class PaperTrainer : IDisposable
     public PaperAcousticModel? EmaModel => _emaModel;
 
     /// <summary>Steps completed.</summary>
-    public int Step => _step;
+    public int Step => _loop.Step;
 
     /// <summary>Utterances held out for validation.</summary>
     public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
@@ -120,42 +118,13 @@ internal sealed class PaperTrainer : IDisposable
     /// </summary>
     public TrainingResult Run(int? stopAfter = null, TimeSpan? timeLimit = null)
     {
-        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
-        string checkpoint = Path.Combine(_output, CheckpointFile);
-        var clock = Stopwatch.StartNew();
-        int startStep = _step;
-        double lossSum = 0;
-        int lossCount = 0;
-        while (_step < last)
-        {
-            var record = TrainStep(_step);
-            _step++;
-            _history.Add(record);
-            lossSum += record.Loss;
-            lossCount++;
-            bool end = _step == last || clock.Elapsed >= timeLimit;
-            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
-            {
-                double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  loss {lossSum / lossCount:F4}  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F1} steps/s"));
-                lossSum = 0;
-                lossCount = 0;
-            }
-            if ((_options.ValidateEvery > 0 && _step % _options.ValidateEvery == 0) || end) Validate();
-            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
-            {
-                TrainingCheckpoint.Save(checkpoint, _model, _emaModel, _adam, _config, _options, _step, _history, _validations);
-                LossCurve.Save(Path.Combine(_output, CurveFile), _history, _validations);
-            }
-            if (end) break;
-        }
-        return new TrainingResult(_history.ToArray(), _validations.ToArray(), checkpoint, _step);
+        _loop.Run(stopAfter, timeLimit);
+        return new TrainingResult(_loop.History.ToArray(), _validations.ToArray(), _loop.CheckpointPath, _loop.Step);
     }
 
-    private StepRecord TrainStep(int step)
+    /// <summary>Masked-level cross-entropy of step <paramref name="step"/>'s batch; the EMA follows each update.</summary>
+    public StepLoss<StepRecord> Loss(int step, double learningRate)
     {
-        using var scope = NewDisposeScope();
         var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
         var items = new TokenUtterance[_options.BatchSize];
         for (int i = 0; i < items.Length; i++)
@@ -169,13 +138,24 @@ internal sealed class PaperTrainer : IDisposable
 
         Tensor logits = _model.Forward(tokens, semantic, padding, levels);
         Tensor loss = nn.functional.cross_entropy(logits.view(-1, _config.CodebookSize), targets.view(-1), ignore_index: MaskedBatch.Ignore);
-        _adam.ZeroGrad();
-        loss.backward();
-        double norm = _adam.ClipGradNorm(_options.ClipNorm);
-        double lr = _schedule.At(step);
-        _adam.Step(lr);
-        _ema?.Update(_model);
-        return new StepRecord(step + 1, loss.item<float>(), lr, norm);
+        return new(loss, update =>
+        {
+            _ema?.Update(_model);
+            return new StepRecord(update.Step, loss.item<float>(), update.LearningRate, update.GradNorm);
+        });
+    }
+
+    /// <summary>The mean loss since the last line, the rate and the gradient norm.</summary>
+    public string Progress(IReadOnlyList<StepRecord> sinceLastLine) => string.Create(CultureInfo.InvariantCulture,
+        $"loss {sinceLastLine.Average(r => r.Loss):F4}  lr {sinceLastLine[^1].LearningRate:E2}  |g| {sinceLastLine[^1].GradNorm:F2}");
+
+    void ITrainingObjective<StepRecord>.Validate(int step) => Validate();
+
+    /// <summary>Writes the checkpoint and redraws the loss curve.</summary>
+    public void Save(string path, int step, IReadOnlyList<StepRecord> history)
+    {
+        TrainingCheckpoint.Save(path, _model, _emaModel, _adam, _config, _options, step, history, _validations);
+        LossCurve.Save(Path.Combine(_output, CurveFile), history, _validations);
     }
 
     private int[] EpochOrder(long epoch)
@@ -193,7 +173,7 @@ internal sealed class PaperTrainer : IDisposable
     {
         var record = Evaluate(_model, _validation.Length > 0 ? _validation : _train);
         _validations.Add(record);
-        _log.WriteLine($"validation step {_step}: " + string.Join("  ", Enumerable.Range(0, _config.Codebooks).Select(q =>
+        _log.WriteLine($"validation step {_loop.Step}: " + string.Join("  ", Enumerable.Range(0, _config.Codebooks).Select(q =>
             string.Create(CultureInfo.InvariantCulture, $"L{q} loss {record.Loss[q]:F3} acc {100 * record.Accuracy[q]:F1}%"))));
         return record;
     }
@@ -234,7 +214,7 @@ internal sealed class PaperTrainer : IDisposable
         {
             if (wasTraining) model.train();
         }
-        return new ValidationRecord(_step, loss, accuracy);
+        return new ValidationRecord(_loop.Step, loss, accuracy);
     }
 
     private static void CheckDataset(TokenDataset dataset, PaperModelConfig config) =>

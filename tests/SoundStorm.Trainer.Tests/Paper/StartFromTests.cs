@@ -1,9 +1,10 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
 /// A warm restart (<c>PaperTrainer.StartFrom</c>) begins with the checkpoint's model but a fresh optimiser,

@@ -1,4 +1,6 @@
-namespace SoundStorm.Trainer.Training;
+using SoundStorm.Trainer.Training;
+
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>Draws the training loss (and the mean validation loss) against the step as a PNG with ScottPlot.</summary>
 internal static class LossCurve

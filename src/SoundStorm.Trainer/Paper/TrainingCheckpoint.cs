@@ -2,10 +2,11 @@ using System.Globalization;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
+using SoundStorm.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// A training checkpoint: one safetensors file holding <c>model.*</c> (the state dict), <c>ema.*</c> (when EMA is on),
@@ -22,7 +23,7 @@ internal sealed record TrainingCheckpoint(
     public const string Format = "soundstorm-trainer-checkpoint/1";
 
     /// <summary>Tensor name prefixes.</summary>
-    public const string ModelPrefix = "model.", EmaPrefix = "ema.", AdamPrefix = "adam.";
+    public const string ModelPrefix = CheckpointStore.ModelPrefix, EmaPrefix = "ema.", AdamPrefix = CheckpointStore.AdamPrefix;
 
     /// <summary>True when the file holds EMA weights.</summary>
     public bool HasEma => Tensors.Keys.Any(k => k.StartsWith(EmaPrefix, StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using SoundStorm.Trainer.Data;
+using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// The SoundStorm training objective's masking (paper §3.2): per item draw a level q ~ U{0..Q−1} (or by given weights) and a prompt

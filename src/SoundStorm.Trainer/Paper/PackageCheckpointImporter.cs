@@ -2,8 +2,9 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Trainer.Training;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// Turns a paper-family model package back into a training checkpoint (model weights only, step 0), so a package

@@ -4,12 +4,13 @@ using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
+using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 
-namespace SoundStorm.Trainer.Tests.Training;
+namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
 /// A small model trained on CPU learns a synthetic token language in which every code is a fixed (seeded random)

@@ -1,6 +1,7 @@
+using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
-namespace SoundStorm.Trainer.Training;
+namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
 /// One training batch for the level-wise objective, in the runtime's layout: <c>tokens</c> [B, T, Q] (mask id where
