@@ -16,7 +16,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
 
     private ModelPackage Package() => ModelPackage.Load(fixture.PackageFolder);
 
-    private static GenerationRequest Request(ulong seed)
+    internal static GenerationRequest Request(ulong seed)
     {
         long[] promptSemantic = NpyFile.Read(Ref("prompt_semantics.npy")).ToInt64()[..10];
         long[] targetSemantic = NpyFile.Read(Ref("target_semantics.npy")).ToInt64()[..16];
