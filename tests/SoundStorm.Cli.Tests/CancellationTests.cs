@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli.Tests;
 

@@ -1,5 +1,5 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

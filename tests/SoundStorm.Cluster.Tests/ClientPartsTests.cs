@@ -1,6 +1,5 @@
 using Cluster;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cluster.Tests;
 

@@ -1,6 +1,6 @@
 using Cluster;
 using Orleans.TestingHost;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cluster.Tests;
 

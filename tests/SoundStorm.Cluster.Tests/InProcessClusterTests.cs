@@ -1,8 +1,7 @@
 using Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cluster.Tests;
 

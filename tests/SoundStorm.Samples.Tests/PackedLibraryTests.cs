@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 

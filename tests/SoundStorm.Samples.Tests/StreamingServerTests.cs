@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared;
 using StreamingServer;
 

@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared;
 using VoiceResynthesis;
 

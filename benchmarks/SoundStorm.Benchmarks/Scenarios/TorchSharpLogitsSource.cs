@@ -1,3 +1,4 @@
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Trainer.Paper;
 using TorchSharp;

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// One batch being generated, stepped by the caller: <c>while (!run.IsDone) run.Step();</c> then <see cref="GetResults"/>.

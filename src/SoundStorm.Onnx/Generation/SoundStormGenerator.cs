@@ -1,7 +1,8 @@
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Generation;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
@@ -103,8 +104,8 @@ public sealed class SoundStormGenerator : IDisposable
             layout.Fill(workspace, requests, _vocab);
             workspace.Prepare(layout);
             ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
-                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
-                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
+                ? new Generation.Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
+                    new Generation.Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
                 : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
             return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
         }

@@ -2,6 +2,7 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Training;
 

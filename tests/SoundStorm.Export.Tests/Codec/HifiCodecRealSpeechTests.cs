@@ -1,6 +1,6 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Export.Tests.Codec;
 

@@ -1,8 +1,9 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 

@@ -4,7 +4,7 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 /// Improved VQ-Diffusion's purity prior as the seed uses it (prior_rule 2, upstream-facts §2.6): a position's purity
 /// is its most likely class's probability; purer positions are revealed first and their distributions sharpened.
 /// </summary>
-public static class PurityPrior
+internal static class PurityPrior
 {
     /// <summary>
     /// Purity per position of one utterance: max_k exp(log x̂₀[i, k]) clamped to [0, 1], divided by the utterance's
