@@ -3,6 +3,7 @@ using SoundStorm.Onnx.Generation;
 using SoundStorm.Trainer.Paper;
 using TorchSharp;
 using static TorchSharp.torch;
+using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 

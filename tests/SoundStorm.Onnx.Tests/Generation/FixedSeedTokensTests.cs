@@ -96,11 +96,11 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
         return TestModels.Generator().Generate(requests, new GenerationOptions { FirstLevelIterations = 7, Seed = 5, TopK = 4 });
     }
 
-    // The diffusion family on a fake all-codebook model (as in DiffusionStrategyTests): Q = 2, V = 6 codes, C = 8 classes.
+    // The diffusion family on a fake all-codebook model (as in DiffusionSamplerTests): Q = 2, V = 6 codes, C = 8 classes.
     private const int DQ = 2, DV = 6, DC = 8, DK = 5;
 
     private static SoundStormGenerator DiffusionGenerator() =>
-        new(new FakeLogitsSource(DQ, DQ * DC, SoundStorm.Onnx.Tests.Generation.Diffusion.DiffusionStrategyTests.Hashed), new TokenVocabulary(DQ, DV, DK, DC), ModelFamilies.SeedDiffusion);
+        new(new FakeLogitsSource(DQ, DQ * DC, SoundStorm.Onnx.Tests.Generation.Diffusion.DiffusionSamplerTests.Hashed), new TokenVocabulary(DQ, DV, DK, DC), ModelFamilies.SeedDiffusion);
 
     private static GenerationRequest DiffusionRequest(int randomSeed, int frames, int prompt, ulong? seed = null)
     {

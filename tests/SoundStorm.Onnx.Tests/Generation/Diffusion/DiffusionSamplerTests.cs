@@ -5,7 +5,7 @@ using SoundStorm.Onnx.Packages;
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;
 
 /// <summary>The seed diffusion sampler driven by a fake all-codebook model.</summary>
-public class DiffusionStrategyTests
+public class DiffusionSamplerTests
 {
     private const int Q = 2, V = 6, C = 8, K = 5; // C = V codes + 2 pad classes; the mask id is C
     private const long Mask = C;
