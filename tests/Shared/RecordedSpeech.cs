@@ -1,4 +1,3 @@
-using SoundStorm.Onnx;
 namespace SoundStorm.Tests.Shared;
 
 /// <summary>

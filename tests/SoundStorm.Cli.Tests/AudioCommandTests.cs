@@ -1,4 +1,3 @@
-using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 

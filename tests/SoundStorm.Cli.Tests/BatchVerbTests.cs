@@ -1,4 +1,3 @@
-using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 

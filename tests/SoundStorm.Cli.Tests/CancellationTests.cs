@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli.Tests;
 

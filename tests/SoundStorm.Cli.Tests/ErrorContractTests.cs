@@ -1,5 +1,4 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;

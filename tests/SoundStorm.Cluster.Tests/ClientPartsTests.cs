@@ -1,5 +1,4 @@
 using Cluster;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Cluster.Tests;
 

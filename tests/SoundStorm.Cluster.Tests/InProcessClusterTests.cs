@@ -1,7 +1,6 @@
 using Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Cluster.Tests;
 

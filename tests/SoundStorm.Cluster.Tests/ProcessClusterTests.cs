@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Cluster;
-using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared.LocalCluster;
 
 namespace SoundStorm.Cluster.Tests;

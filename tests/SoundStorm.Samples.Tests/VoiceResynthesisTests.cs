@@ -1,4 +1,3 @@
-using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared;
 using VoiceResynthesis;
 

@@ -4,7 +4,6 @@ using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
 using SoundStorm.Tests.Shared;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Tests.Cli;
 

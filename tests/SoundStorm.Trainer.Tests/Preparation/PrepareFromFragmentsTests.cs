@@ -3,7 +3,6 @@ using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Tests.Shared;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Tests.Preparation;
 

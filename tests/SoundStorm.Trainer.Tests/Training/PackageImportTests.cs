@@ -5,7 +5,6 @@ using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Training;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Tests.Training;
 
