@@ -131,8 +131,7 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
-            using SoundStorm.Onnx.Generation;
-            using SoundStorm.Onnx.Packages;
+            using SoundStorm.Onnx;
 
             using var package = ModelPackage.Load(args[0]);
             using var generator = new SoundStormGenerator(package);
