@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Text;
 using Cluster;
 using Microsoft.Extensions.Hosting;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared.LocalCluster;
 
 namespace SoundStorm.Cluster.Benchmarks;

@@ -1,8 +1,8 @@
 using SharpFuzz;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Fuzz;
@@ -82,7 +82,7 @@ public static class Program
         {
             throw new ModelPackageException(ModelManifest.FileName, "(json)", "valid manifest JSON", e.Message, e);
         }
-        ManifestValidator.Validate(manifest);
+        manifest.Validate();
     }
 
     private sealed class SmallStorages : ITorchStorageSource

@@ -1,7 +1,7 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Fuzz;

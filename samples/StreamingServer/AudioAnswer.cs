@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

@@ -1,4 +1,5 @@
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

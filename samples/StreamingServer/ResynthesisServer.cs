@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

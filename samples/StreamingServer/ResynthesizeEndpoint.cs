@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

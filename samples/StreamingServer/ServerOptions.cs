@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
-using SoundStorm.Onnx.Text;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 
@@ -22,7 +20,7 @@ public static class SpeakEndpoint
         (string Text, AudioClip? Prompt) upload;
         try
         {
-            upload = await UploadReader.ReadSpeechAsync(request, bodyTimeout, EnglishTextFrontEnd.MaxCharacters, cancellationToken);
+            upload = await UploadReader.ReadSpeechAsync(request, bodyTimeout, SoundStormPipeline.MaxTextCharacters, cancellationToken);
         }
         catch (UploadException e)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 
 namespace StreamingServer;
 

@@ -1,7 +1,5 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Pipeline;
 
 namespace VoiceResynthesis;
 

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Onnx;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Pipeline;
-using SoundStorm.Onnx.Semantic;
 using Spectre.Console;
 
 namespace SoundStorm.Cli;

@@ -1,6 +1,5 @@
 using System.Globalization;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Semantic;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli;
 

@@ -48,7 +48,7 @@ internal static class CliErrors
 
     // Library exceptions that describe bad input; anything else is a bug and keeps its stack trace.
     internal static bool IsUserError(Exception e) => e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-        or IOException or InvalidDataException or Onnx.IO.NpyFormatException or Export.Checkpoints.CheckpointFormatException
+        or IOException or InvalidDataException or Export.NumPy.NpyFormatException or Export.Checkpoints.CheckpointFormatException
         or Export.Weights.WeightMismatchException or Export.Onnx.OnnxFormatException or Export.Codec.HifiCodecConfigException
         or System.Text.Json.JsonException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
         || e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal) || e.GetType().Name.EndsWith("PackageException", StringComparison.Ordinal);

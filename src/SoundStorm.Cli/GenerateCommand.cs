@@ -1,7 +1,5 @@
 using System.CommandLine;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
 using Spectre.Console;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli;
 

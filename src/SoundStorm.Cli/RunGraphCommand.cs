@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SoundStorm.Onnx.IO;
-using SoundStorm.Onnx.Sessions;
+using SoundStorm.Export.NumPy;
+using SoundStorm.Onnx;
+using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Pipeline;
 
 namespace SoundStorm.Cli;
 

@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using Spectre.Console;
 
 namespace SoundStorm.Cli;

@@ -1,6 +1,7 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Tests.Shared;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Cli.Tests;
 

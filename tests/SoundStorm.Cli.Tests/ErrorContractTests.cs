@@ -1,6 +1,5 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

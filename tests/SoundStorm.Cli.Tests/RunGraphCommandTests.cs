@@ -1,5 +1,5 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

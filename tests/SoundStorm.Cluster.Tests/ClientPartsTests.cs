@@ -1,6 +1,4 @@
 using Cluster;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
 
 namespace SoundStorm.Cluster.Tests;
 

@@ -1,6 +1,5 @@
 using Cluster;
 using Orleans.TestingHost;
-using SoundStorm.Onnx.Pipeline;
 
 namespace SoundStorm.Cluster.Tests;
 

@@ -1,8 +1,6 @@
 using Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
 
 namespace SoundStorm.Cluster.Tests;
 

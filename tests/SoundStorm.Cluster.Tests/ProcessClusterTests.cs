@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using Cluster;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
 using SoundStorm.Tests.Shared.LocalCluster;
 
 namespace SoundStorm.Cluster.Tests;

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Xml.Linq;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 
@@ -132,8 +131,7 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
-            using SoundStorm.Onnx.Generation;
-            using SoundStorm.Onnx.Packages;
+            using SoundStorm.Onnx;
 
             using var package = ModelPackage.Load(args[0]);
             using var generator = new SoundStormGenerator(package);

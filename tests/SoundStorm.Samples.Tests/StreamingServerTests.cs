@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Tests.Shared;
 using StreamingServer;
 

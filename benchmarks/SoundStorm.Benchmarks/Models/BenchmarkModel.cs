@@ -1,5 +1,7 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Models;
 

@@ -1,7 +1,9 @@
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Trainer.Paper;
 using TorchSharp;
 using static TorchSharp.torch;
+using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 

@@ -1,8 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Benchmarks.Suites;
 

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
 using SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Suites;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Semantic;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Import;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 using Spectre.Console;
 
 namespace Cluster;

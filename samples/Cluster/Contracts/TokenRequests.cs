@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 
 namespace Cluster;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using SoundStorm.Onnx;
 
 namespace Cluster;
 
@@ -12,7 +13,7 @@ public static class SiloHost
     /// The host of one silo; start it with StartAsync or RunAsync. The model is loaded before it is returned (a bad
     /// package stops the silo before it joins the cluster) and released when the host is disposed.
     /// </summary>
-    /// <exception cref="SoundStorm.Onnx.Packages.ModelPackageException">The package is missing or invalid.</exception>
+    /// <exception cref="SoundStorm.Onnx.ModelPackageException">The package is missing or invalid.</exception>
     public static IHost Build(SiloSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

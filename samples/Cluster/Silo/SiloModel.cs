@@ -1,5 +1,4 @@
-using SoundStorm.Onnx.Pipeline;
-using SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx;
 
 namespace Cluster;
 
@@ -10,7 +9,7 @@ namespace Cluster;
 public sealed class SiloModel : IDisposable
 {
     /// <summary>Loads the package (folder or .zip) with <paramref name="options"/> (default <see cref="ServingOptions"/>).</summary>
-    /// <exception cref="SoundStorm.Onnx.Packages.ModelPackageException">The package is missing or invalid.</exception>
+    /// <exception cref="SoundStorm.Onnx.ModelPackageException">The package is missing or invalid.</exception>
     public SiloModel(string packagePath, PipelineOptions? options = null) =>
         Pipeline = SoundStormPipeline.Load(packagePath, options ?? ServingOptions());
 

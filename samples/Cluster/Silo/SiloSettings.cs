@@ -1,4 +1,5 @@
 using System.Net;
+using SoundStorm.Onnx;
 
 namespace Cluster;
 
@@ -30,5 +31,5 @@ public sealed class SiloSettings
     public int QueueLimit { get; init; } = 8;
 
     /// <summary>How the model runs; the same on every silo (see <see cref="SiloModel.ServingOptions"/>).</summary>
-    public SoundStorm.Onnx.Pipeline.PipelineOptions Pipeline { get; init; } = SiloModel.ServingOptions();
+    public SoundStorm.Onnx.PipelineOptions Pipeline { get; init; } = SiloModel.ServingOptions();
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Orleans.Concurrency;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx;
 
 namespace Cluster;
 

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Audio;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Decoded audio: one float array per channel (planar), samples nominally in [-1, 1], and a sample rate.

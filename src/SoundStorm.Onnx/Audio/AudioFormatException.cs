@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Audio;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Thrown when audio bytes cannot be decoded: the message names the source, the field that is wrong,

@@ -12,7 +12,7 @@ namespace SoundStorm.Onnx.Audio;
 /// Silence is safe: signals whose peak is below <see cref="SilenceThreshold"/> are left unchanged
 /// (gain 1) instead of being blown up into noise.
 /// </remarks>
-public static class Loudness
+internal static class Loudness
 {
     /// <summary>Peak level (linear, ≈ −120 dBFS) below which a signal counts as silence and is not normalized.</summary>
     public const float SilenceThreshold = 1e-6f;

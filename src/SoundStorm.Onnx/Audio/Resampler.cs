@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using SoundStorm.Onnx.Audio;
 
-namespace SoundStorm.Onnx.Audio;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Band-limited sample-rate conversion between any two integer rates: a Kaiser-windowed sinc evaluated on

@@ -1,6 +1,7 @@
 using System.Globalization;
+using SoundStorm.Onnx.Audio;
 
-namespace SoundStorm.Onnx.Audio;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// What <see cref="WavReader"/> found in a WAV file: the sample encoding from the <c>fmt </c> chunk and

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using SoundStorm.Onnx.Audio;
 
-namespace SoundStorm.Onnx.Audio;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Reads RIFF/WAVE files: integer PCM (8-bit unsigned, 16, 24, 32-bit), IEEE float (32, 64-bit), plain

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Audio;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>How one sample is stored in a WAV data chunk.</summary>
 public enum WavSampleFormat

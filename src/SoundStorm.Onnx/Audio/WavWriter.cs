@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using SoundStorm.Onnx.Audio;
 
-namespace SoundStorm.Onnx.Audio;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Writes <see cref="AudioClip"/>s as canonical WAV files: 16-bit PCM or 32-bit IEEE float, channels

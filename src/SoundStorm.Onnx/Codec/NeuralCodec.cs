@@ -4,7 +4,7 @@ using SoundStorm.Onnx.Chunking;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Codec;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// The codec's two graphs (docs/graph-contract.md): <c>codec_encoder</c> waveform float [batch, samples] → codes int64

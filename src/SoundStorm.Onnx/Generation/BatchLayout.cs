@@ -1,3 +1,5 @@
+using SoundStorm.Onnx.Generation.Graphs;
+
 namespace SoundStorm.Onnx.Generation;
 
 /// <summary>

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Sampling settings. Defaults follow the SoundStorm paper where it states them (16 iterations for the first level,

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>Where a generation run stands after one network call.</summary>
 /// <param name="Step">Network calls completed so far (1-based after the first call).</param>

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// One utterance to generate: semantic tokens for the frames to generate, optionally preceded by a voice prompt.

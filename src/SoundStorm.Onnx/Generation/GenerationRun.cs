@@ -1,4 +1,8 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Graphs;
+using SoundStorm.Onnx.Generation.Sampling;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// One batch being generated, stepped by the caller: <c>while (!run.IsDone) run.Step();</c> then <see cref="GetResults"/>.
@@ -7,17 +11,17 @@ namespace SoundStorm.Onnx.Generation;
 public sealed class GenerationRun : IDisposable
 {
     private readonly ILogitsWorkspace _workspace;
-    private readonly ISamplingStrategy _strategy;
+    private readonly ISampler _sampler;
     private readonly BatchLayout _layout;
     private readonly int _codebooks;
     private readonly IProgress<GenerationProgress>? _progress;
     private bool _disposed;
 
-    internal GenerationRun(ILogitsWorkspace workspace, ISamplingStrategy strategy, BatchLayout layout, int codebooks,
+    internal GenerationRun(ILogitsWorkspace workspace, ISampler sampler, BatchLayout layout, int codebooks,
         IProgress<GenerationProgress>? progress)
     {
         _workspace = workspace;
-        _strategy = strategy;
+        _sampler = sampler;
         _layout = layout;
         _codebooks = codebooks;
         _progress = progress;
@@ -27,13 +31,13 @@ public sealed class GenerationRun : IDisposable
     public int BatchSize => _layout.Batch;
 
     /// <summary>Network calls the run makes in total.</summary>
-    public int TotalSteps => _strategy.TotalSteps;
+    public int TotalSteps => _sampler.TotalSteps;
 
     /// <summary>Network calls made so far.</summary>
-    public int CompletedSteps => _strategy.CompletedSteps;
+    public int CompletedSteps => _sampler.CompletedSteps;
 
     /// <summary>True when every token is decided.</summary>
-    public bool IsDone => _strategy.CompletedSteps == _strategy.TotalSteps;
+    public bool IsDone => _sampler.CompletedSteps == _sampler.TotalSteps;
 
     /// <summary>Makes one network call and updates the tokens; reports progress if a reporter was given.</summary>
     /// <exception cref="OperationCanceledException">Cancelled before or during the call.</exception>
@@ -41,7 +45,7 @@ public sealed class GenerationRun : IDisposable
     public GenerationProgress Step(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var progress = _strategy.Step(cancellationToken);
+        var progress = _sampler.Step(cancellationToken);
         _progress?.Report(progress);
         return progress;
     }

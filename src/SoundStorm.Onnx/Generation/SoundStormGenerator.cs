@@ -1,7 +1,10 @@
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Graphs;
+using SoundStorm.Onnx.Generation.Sampling;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Generates codec (acoustic) tokens from semantic tokens with a loaded model: the network calls run in ONNX Runtime,
@@ -12,7 +15,7 @@ public sealed class SoundStormGenerator : IDisposable
     private readonly ILogitsSource _source;
     private readonly TokenVocabulary _vocab;
     private readonly IDisposable? _owned;
-    private readonly string _family = ModelFamilies.MaskGit;
+    private readonly SamplingFamily _family = SamplingFamily.MaskGit;
     private readonly Sessions.UsageGuard _guard = new(nameof(SoundStormGenerator));
 
     /// <summary>Opens the package's combiner and transformer graphs.</summary>
@@ -21,19 +24,17 @@ public sealed class SoundStormGenerator : IDisposable
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and CPU fallback is off.</exception>
     /// <exception cref="ModelPackageException">A graph does not match its manifest entry.</exception>
     public SoundStormGenerator(ModelPackage package, SessionSettings? settings = null)
-        : this(CreateSource(package, settings), VocabularyOf(package))
+        : this(OpenGraphs(package, settings), VocabularyOf(package))
     {
         _owned = (IDisposable)_source;
-        _family = package.Manifest.ModelFamily;
+        _family = SamplingFamily.For(package.Manifest.ModelFamily);
         Limits = new PassLimits(package.Manifest.MaxGeneratedFrames, package.Manifest.MaxPromptFrames, package.Manifest.FrameRate);
     }
 
-    private static ILogitsSource CreateSource(ModelPackage package, SessionSettings? settings)
+    private static ILogitsSource OpenGraphs(ModelPackage package, SessionSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(package);
-        return package.Manifest.ModelFamily == ModelFamilies.SeedDiffusion
-            ? SeedOnnxLogitsSource.Create(package, settings ?? new SessionSettings())
-            : OnnxLogitsSource.Create(package, settings ?? new SessionSettings());
+        return SamplingFamily.For(package.Manifest.ModelFamily).OpenGraphs(package, settings ?? new SessionSettings());
     }
 
     private static TokenVocabulary VocabularyOf(ModelPackage package) =>
@@ -42,7 +43,7 @@ public sealed class SoundStormGenerator : IDisposable
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, string family)
         : this(source, vocab)
     {
-        _family = family;
+        _family = SamplingFamily.For(family);
     }
 
     internal SoundStormGenerator(ILogitsSource source, TokenVocabulary vocab, IDisposable? owned = null)
@@ -102,11 +103,8 @@ public sealed class SoundStormGenerator : IDisposable
         {
             layout.Fill(workspace, requests, _vocab);
             workspace.Prepare(layout);
-            ISamplingStrategy strategy = _family == ModelFamilies.SeedDiffusion
-                ? new Diffusion.DiffusionStrategy(workspace, layout, _vocab, _source.LogitsWidth / _vocab.Codebooks, options, seeds,
-                    new Diffusion.DiffusionSchedule(classes: _source.LogitsWidth / _vocab.Codebooks + 1))
-                : new MaskGitStrategy(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
-            return new GenerationRun(workspace, strategy, layout, _vocab.Codebooks, progress);
+            var sampler = _family.CreateSampler(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
+            return new GenerationRun(workspace, sampler, layout, _vocab.Codebooks, progress);
         }
         catch
         {

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace SoundStorm.Onnx.Packages;
 
 /// <summary>One graph file of a package with its checksum and declared signature.</summary>
@@ -14,4 +16,30 @@ public sealed class GraphEntry
 
     /// <summary>The graph's outputs.</summary>
     public List<TensorSpec> Outputs { get; set; } = [];
+
+    /// <summary>
+    /// Describes a graph file as a package stores it: its SHA-256 and, unless given, the inputs and outputs ONNX Runtime
+    /// reads from the file itself.
+    /// </summary>
+    /// <param name="onnxFile">The graph file.</param>
+    /// <param name="storedName">The file's name inside the package.</param>
+    /// <param name="inputs">Declared inputs, or null to read them from the file.</param>
+    /// <param name="outputs">Declared outputs, or null to read them from the file.</param>
+    public static GraphEntry Describe(string onnxFile, string storedName, IEnumerable<TensorSpec>? inputs = null, IEnumerable<TensorSpec>? outputs = null)
+    {
+        var entry = new GraphEntry { File = storedName, Sha256 = ModelPackage.ComputeSha256(onnxFile) };
+        if (inputs is null || outputs is null)
+        {
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new InferenceSession(onnxFile, options);
+            entry.Inputs = inputs?.ToList() ?? GraphSignature.Read(session.InputMetadata);
+            entry.Outputs = outputs?.ToList() ?? GraphSignature.Read(session.OutputMetadata);
+        }
+        else
+        {
+            entry.Inputs = [.. inputs];
+            entry.Outputs = [.. outputs];
+        }
+        return entry;
+    }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SoundStorm.Onnx.Packages;
 
-namespace SoundStorm.Onnx.Packages;
+namespace SoundStorm.Onnx;
 
 /// <summary>The contents of a package's <c>manifest.json</c>.</summary>
 public sealed class ModelManifest
@@ -71,6 +72,13 @@ public sealed class ModelManifest
 
     /// <summary>Serialises to the JSON written as <c>manifest.json</c>.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>
+    /// Checks the manifest as <see cref="ModelPackage.Load(string, bool, CancellationToken)"/> does before it opens any
+    /// graph (numbers, graph roles and the family's graph contract), so a package writer refuses what a reader would.
+    /// </summary>
+    /// <exception cref="ModelPackageException">A field is missing or out of range; the message names field, expected and found.</exception>
+    public void Validate() => ManifestValidator.Validate(this);
 
     /// <summary>Parses <c>manifest.json</c> text (no validation beyond JSON syntax and types).</summary>
     /// <exception cref="JsonException">The text is not a valid manifest document.</exception>

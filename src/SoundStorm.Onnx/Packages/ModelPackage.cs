@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Packages;
 
-namespace SoundStorm.Onnx.Packages;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// A validated model package: <c>manifest.json</c> plus graph files, from a folder or a zip.

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>A model package is incomplete, inconsistent or does not match its graphs. Names file, field, expected and found.</summary>
 public sealed class ModelPackageException : Exception

@@ -5,7 +5,7 @@ namespace SoundStorm.Onnx.Packages;
 
 /// <summary>
 /// What one importer or exporter knows about its part of a model package (<c>fragment.json</c> beside its graphs):
-/// the numbers it fixes and the graph files it wrote, by role. <see cref="PackageAssembler"/> merges fragments into a
+/// the numbers it fixes and the graph files it wrote, by role. the exporter's package assembler merges fragments into a
 /// package and refuses ones that disagree.
 /// </summary>
 public sealed class PackageFragment

@@ -1,7 +1,7 @@
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Pipeline;
+namespace SoundStorm.Onnx;
 
 /// <summary>Settings of <see cref="SoundStormPipeline"/>; every default follows the seed implementation's inference.</summary>
 public sealed class PipelineOptions

@@ -4,7 +4,7 @@ using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Speech;
 using SoundStorm.Onnx.Text;
 
-namespace SoundStorm.Onnx.Pipeline;
+namespace SoundStorm.Onnx;
 
 // Text to speech: text → phones (the English front end) → semantic units (the package's text_to_semantic graph) → the
 // same generation and decoding as resynthesis. The graph is opened on first use, so packages without it load as before.
@@ -13,6 +13,9 @@ public sealed partial class SoundStormPipeline
     private readonly Lock _speechLock = new();
     private TextToSemanticModel? _speech;
 
+    /// <summary>The most characters one <see cref="SpeakAsync"/> call reads; longer text is refused (split it into sentences).</summary>
+    public const int MaxTextCharacters = EnglishTextFrontEnd.MaxCharacters;
+
     /// <summary>True when the package can speak text (it has a text_to_semantic graph).</summary>
     public bool CanSpeak => _package.HasGraph(Packages.GraphNames.TextToSemantic);
 
@@ -20,12 +23,12 @@ public sealed partial class SoundStormPipeline
     /// Says <paramref name="text"/> (English) in the voice of <paramref name="prompt"/>, or a voice of the model's
     /// choosing when null. Numbers, money, times and abbreviations are read out; punctuation becomes pauses.
     /// </summary>
-    /// <param name="text">What to say (at most <see cref="EnglishTextFrontEnd.MaxCharacters"/> characters).</param>
+    /// <param name="text">What to say (at most <see cref="SoundStormPipeline.MaxTextCharacters"/> characters).</param>
     /// <param name="prompt">Speech whose voice is used (its first <see cref="PipelineOptions.MaxPromptSeconds"/>).</param>
     /// <param name="speed">Speaking rate: the predicted durations are divided by it (0.25..4).</param>
     /// <param name="progress">Receives the generation's progress.</param>
     /// <param name="cancellationToken">Stops the work, also inside a running graph.</param>
-    /// <exception cref="Packages.ModelPackageException">The package has no text_to_semantic graph.</exception>
+    /// <exception cref="ModelPackageException">The package has no text_to_semantic graph.</exception>
     /// <exception cref="ArgumentException">The text is empty, has nothing to say in English or is too long; or the speed is out of range.</exception>
     public Task<AudioClip> SpeakAsync(string text, AudioClip? prompt = null, double speed = 1, IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -62,7 +65,7 @@ public sealed partial class SoundStormPipeline
     /// <param name="speed">Speaking rate: the predicted durations are divided by it (0.25..4).</param>
     /// <param name="progress">Receives the generation's progress.</param>
     /// <param name="cancellationToken">Stops the work, also inside a running graph.</param>
-    /// <exception cref="Packages.ModelPackageException">The package has no text_to_semantic graph.</exception>
+    /// <exception cref="ModelPackageException">The package has no text_to_semantic graph.</exception>
     /// <exception cref="ArgumentException">An unknown phone, too many, or a speed out of range.</exception>
     public Task<AudioClip> SpeakPhonesAsync(IReadOnlyList<string> phones, AudioClip? prompt = null, double speed = 1,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)

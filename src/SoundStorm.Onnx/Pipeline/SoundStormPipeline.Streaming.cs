@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Semantic;
 
-namespace SoundStorm.Onnx.Pipeline;
+namespace SoundStorm.Onnx;
 
 public sealed partial class SoundStormPipeline
 {

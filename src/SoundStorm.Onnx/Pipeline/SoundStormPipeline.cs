@@ -1,11 +1,9 @@
 using System.Globalization;
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 
-namespace SoundStorm.Onnx.Pipeline;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Audio in, audio out: source speech → semantic tokens; prompt speech → semantic + codec tokens; generate the codec

@@ -3,7 +3,7 @@ using SoundStorm.Onnx.Chunking;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Semantic;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// The package's <c>semantic</c> graph (HuBERT features quantised by k-means inside the graph): waveform float

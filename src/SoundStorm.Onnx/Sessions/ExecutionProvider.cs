@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>Where ONNX Runtime runs the graphs. Each needs its native package in the application (see the remarks of <see cref="SessionSettings"/>).</summary>
 public enum ExecutionProvider

@@ -1,4 +1,6 @@
-namespace SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Sessions;
+
+namespace SoundStorm.Onnx;
 
 /// <summary>The requested execution provider is not in the ONNX Runtime native library the application ships.</summary>
 public sealed class ExecutionProviderUnavailableException : Exception

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Sessions;
+namespace SoundStorm.Onnx;
 
 /// <summary>How graphs are opened in ONNX Runtime.</summary>
 /// <remarks>

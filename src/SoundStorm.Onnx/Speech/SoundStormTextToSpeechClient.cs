@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx.Speech;
 
 #pragma warning disable MEAI001 // ITextToSpeechClient is experimental in Microsoft.Extensions.AI; so is this implementation of it
 
-namespace SoundStorm.Onnx.Speech;
+namespace SoundStorm.Onnx;
 
 /// <summary>
 /// SoundStorm as a <c>Microsoft.Extensions.AI</c> <see cref="ITextToSpeechClient"/>: English text in, 16-bit PCM WAV

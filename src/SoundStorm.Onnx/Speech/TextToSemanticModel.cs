@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Sampling;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 

@@ -5,7 +5,7 @@ namespace SoundStorm.Onnx.Text;
 /// marks, in alphabetical order (ids 1–39). These are the ids of the forced alignments the text models are trained on
 /// (scripts/corpus/align-phones.py), so a phone's id here must never change.
 /// </summary>
-public static class ArpabetPhones
+internal static class ArpabetPhones
 {
     /// <summary>The symbol of a pause (silence between or around words).</summary>
     public const string Silence = "SIL";

@@ -6,7 +6,7 @@ namespace SoundStorm.Onnx.Text;
 /// cmudict-en-us.LICENSE.txt of the package), the dictionary the default model's phone labels were aligned with.
 /// Read once, on first use.
 /// </summary>
-public static class EmbeddedLexicon
+internal static class EmbeddedLexicon
 {
     private const string ResourceName = "SoundStorm.Onnx.Text.cmudict-en-us.dict.gz";
 

@@ -18,7 +18,7 @@ namespace SoundStorm.Onnx.Text;
 /// // SIL D AA K T ER S M IH TH P EY D T W EH L V D AA L ER Z F IH F T IY S EH N T S SIL
 /// </code>
 /// </example>
-public sealed class EnglishTextFrontEnd : ITextFrontEnd
+internal sealed class EnglishTextFrontEnd : ITextFrontEnd
 {
     /// <summary>The longest text read in one call, in UTF-16 characters (checked before anything else): about a page,
     /// far more than a model speaks in one go; longer texts should be split into sentences by the caller.</summary>

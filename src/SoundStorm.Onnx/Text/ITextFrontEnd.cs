@@ -4,7 +4,7 @@ namespace SoundStorm.Onnx.Text;
 /// Turns written text in one language into the phone sequence a text-to-speech model reads. Implementations are
 /// thread-safe. <see cref="EnglishTextFrontEnd"/> is the English one.
 /// </summary>
-public interface ITextFrontEnd
+internal interface ITextFrontEnd
 {
     /// <summary>The language read, as a BCP 47 tag ("en").</summary>
     string Language { get; }

@@ -10,7 +10,7 @@ namespace SoundStorm.Onnx.Text;
 /// <param name="Ids">The phone ids (<see cref="ArpabetPhones"/>), one per symbol of <paramref name="Phones"/>.</param>
 /// <param name="GuessedWords">The words the dictionary lacked, pronounced by the letter-to-sound fallback (each once,
 /// in order of first use); worth a look when the speech sounds wrong.</param>
-public sealed record PhoneSequence(
+internal sealed record PhoneSequence(
     IReadOnlyList<string> Words,
     IReadOnlyList<string> Phones,
     IReadOnlyList<int> Ids,

@@ -11,7 +11,7 @@ namespace SoundStorm.Onnx.Text;
 /// This library ships no dictionary and assumes no path: the caller supplies one as a file or a stream, plain or
 /// gzip-compressed (<c>.dict.gz</c>).
 /// </remarks>
-public sealed class PronunciationLexicon
+internal sealed class PronunciationLexicon
 {
     /// <summary>The largest dictionary read, compressed or not (64 MiB; cmudict-en-us.dict is 3.3 MB), so that a damaged
     /// or hostile file cannot exhaust memory.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Text;
 using SoundStorm.Trainer.Text.Autoregressive;

@@ -1,6 +1,7 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Weights;
 using SoundStorm.Trainer.Data;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Cli;
 
@@ -14,7 +15,7 @@ internal static class TrainerErrors
             return action();
         }
         catch (Exception e) when (e is DatasetFormatException or CheckpointFormatException or WeightMismatchException or ArgumentException
-            or InvalidDataException or IOException or SoundStorm.Onnx.Audio.AudioFormatException or SoundStorm.Export.Onnx.OnnxFormatException || e.GetType().Name.EndsWith("PackageException", StringComparison.Ordinal))
+            or InvalidDataException or IOException or SoundStorm.Onnx.AudioFormatException or SoundStorm.Export.Onnx.OnnxFormatException || e.GetType().Name.EndsWith("PackageException", StringComparison.Ordinal))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

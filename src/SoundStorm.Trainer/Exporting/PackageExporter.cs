@@ -3,6 +3,8 @@ using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
+using SoundStorm.Export.Packaging;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Exporting;
 

@@ -3,6 +3,7 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Training;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Paper;
 

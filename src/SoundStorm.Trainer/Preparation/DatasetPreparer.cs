@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 using SoundStorm.Trainer.Data;
 
 namespace SoundStorm.Trainer.Preparation;

@@ -1,6 +1,5 @@
-using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 
 namespace SoundStorm.Trainer.Preparation;
 

@@ -3,7 +3,7 @@ using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Acoustic;

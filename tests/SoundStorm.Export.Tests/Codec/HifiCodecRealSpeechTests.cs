@@ -1,6 +1,5 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
-using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Export.Tests.Codec;
 

@@ -3,7 +3,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Tests.Codec;
 

@@ -2,7 +2,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.Tests.Support;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Tests.Semantic;
 

@@ -1,7 +1,7 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;

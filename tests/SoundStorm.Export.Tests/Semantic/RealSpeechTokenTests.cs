@@ -1,7 +1,6 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Support;
-using SoundStorm.Onnx.Audio;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;
 using SoundStorm.Tests.Shared;
 

@@ -1,5 +1,4 @@
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 

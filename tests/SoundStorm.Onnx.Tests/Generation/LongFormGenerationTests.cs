@@ -1,4 +1,5 @@
 using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 

@@ -2,6 +2,7 @@ using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 using SoundStorm.Onnx.Tests.Support;
+using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 

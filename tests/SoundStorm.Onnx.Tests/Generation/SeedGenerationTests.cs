@@ -1,8 +1,9 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 
@@ -16,7 +17,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
 
     private ModelPackage Package() => ModelPackage.Load(fixture.PackageFolder);
 
-    private static GenerationRequest Request(ulong seed)
+    internal static GenerationRequest Request(ulong seed)
     {
         long[] promptSemantic = NpyFile.Read(Ref("prompt_semantics.npy")).ToInt64()[..10];
         long[] targetSemantic = NpyFile.Read(Ref("target_semantics.npy")).ToInt64()[..16];

@@ -1,5 +1,5 @@
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Tests.Shared;

@@ -1,5 +1,5 @@
 using System.Text;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Onnx.Tests.Hardening;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.IO;

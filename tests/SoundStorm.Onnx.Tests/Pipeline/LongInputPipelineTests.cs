@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Pipeline;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;

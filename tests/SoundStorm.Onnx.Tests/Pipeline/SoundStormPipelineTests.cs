@@ -1,5 +1,4 @@
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;
@@ -117,7 +116,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
         {
-            await foreach (var _ in pipeline.GenerateStreamingAsync(new SoundStorm.Onnx.Generation.GenerationRequest([1, 2, 32, 3]))) { }
+            await foreach (var _ in pipeline.GenerateStreamingAsync(new SoundStorm.Onnx.GenerationRequest([1, 2, 32, 3]))) { }
         });
         Assert.Contains("Semantic[2] = 32 is outside the semantic vocabulary 0..31", e.Message);
     }
@@ -149,8 +148,8 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.Contains("300 samples; at least 400", e.Message);
     }
 
-    private sealed class SynchronousProgress(Action<SoundStorm.Onnx.Generation.GenerationProgress> report) : IProgress<SoundStorm.Onnx.Generation.GenerationProgress>
+    private sealed class SynchronousProgress(Action<SoundStorm.Onnx.GenerationProgress> report) : IProgress<SoundStorm.Onnx.GenerationProgress>
     {
-        public void Report(SoundStorm.Onnx.Generation.GenerationProgress value) => report(value);
+        public void Report(SoundStorm.Onnx.GenerationProgress value) => report(value);
     }
 }

@@ -1,6 +1,5 @@
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Semantic;

@@ -2,8 +2,8 @@
 using Microsoft.Extensions.AI;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Pipeline;
 using SoundStorm.Onnx.Speech;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Speech;
 

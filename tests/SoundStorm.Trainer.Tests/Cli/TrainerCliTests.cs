@@ -175,7 +175,7 @@ public sealed class TrainerCliTests : IDisposable
         // Two short harmonic tones as the corpus (no manifest: every WAV below the folder).
         Directory.CreateDirectory(_temp.Sub("audio"));
         foreach (var (name, pitch) in new[] { ("a.wav", 140.0), ("b.wav", 220.0) })
-            SoundStorm.Onnx.Audio.WavWriter.Write(Path.Combine(_temp.Sub("audio"), name), new SoundStorm.Onnx.Audio.AudioClip(
+            SoundStorm.Onnx.WavWriter.Write(Path.Combine(_temp.Sub("audio"), name), new SoundStorm.Onnx.AudioClip(
                 Enumerable.Range(0, 8000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000))).ToArray(), 16000));
         var train = await Run("train-codec", "--audio", _temp.Sub("audio"), "--out", _temp.Sub("codec"), "--width", "16", "--codebook-size", "16",
             "--steps", "2", "--batch-size", "2", "--segment-frames", "4", "--warmup", "0");
@@ -248,7 +248,7 @@ public sealed class TrainerCliTests : IDisposable
     public async Task Prepare_with_a_missing_package_is_one_error_line_naming_it()
     {
         Directory.CreateDirectory(_temp.Sub("audio"));
-        SoundStorm.Onnx.Audio.WavWriter.Write(Path.Combine(_temp.Sub("audio"), "a.wav"), new SoundStorm.Onnx.Audio.AudioClip(new float[16000], 16000));
+        SoundStorm.Onnx.WavWriter.Write(Path.Combine(_temp.Sub("audio"), "a.wav"), new SoundStorm.Onnx.AudioClip(new float[16000], 16000));
         var result = await Run("prepare", "--audio", _temp.Sub("audio"), "--model", _temp.Sub("nowhere"), "--out", _temp.Sub("tokens"));
         Assert.Equal(2, result.Code);
         Assert.StartsWith("error: ", result.Error);
@@ -273,9 +273,9 @@ public sealed class TrainerCliTests : IDisposable
         using var package = ModelPackage.Load(_temp.Sub("package"));
         Assert.Equal((ModelFamilies.SeedDiffusion, 4, 1024, 500, 1026L),
             (package.Manifest.ModelFamily, package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId));
-        using var generator = new SoundStorm.Onnx.Generation.SoundStormGenerator(package);
-        var codes = generator.Generate(new SoundStorm.Onnx.Generation.GenerationRequest([1, 2, 3, 4, 5, 6], new long[3, 4], [7, 8, 9], 1),
-            new SoundStorm.Onnx.Generation.GenerationOptions { DiffusionSkipSteps = 4 });
+        using var generator = new SoundStorm.Onnx.SoundStormGenerator(package);
+        var codes = generator.Generate(new SoundStorm.Onnx.GenerationRequest([1, 2, 3, 4, 5, 6], new long[3, 4], [7, 8, 9], 1),
+            new SoundStorm.Onnx.GenerationOptions { DiffusionSkipSteps = 4 });
         Assert.Equal(6, codes.GetLength(0));
         foreach (long c in codes) Assert.InRange(c, 0, 1023);
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using SoundStorm.Export.Checkpoints;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Tests.Support;

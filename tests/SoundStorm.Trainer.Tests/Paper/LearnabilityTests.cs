@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;

@@ -127,7 +127,7 @@ public sealed class PrepareFromFragmentsTests(SpeechPackageFixture fixture) : IC
         Directory.CreateDirectory(semantic);
         File.Copy(Path.Combine(Fragment("codec"), "codec_encoder.onnx"), Path.Combine(semantic, "semantic.onnx"));
         new PackageFragment { SampleRate = 16000, FrameRate = 50, SemanticVocabulary = 32, Graphs = { [GraphNames.Semantic] = "semantic.onnx" } }.Write(semantic);
-        var error = Assert.Throws<ModelPackageException>(() => Onnx.Semantic.SemanticTokenizer.FromFragment(semantic));
+        var error = Assert.Throws<ModelPackageException>(() => SemanticTokenizer.FromFragment(semantic));
         Assert.Equal("graphs.semantic.outputs", error.Field);
         Assert.Contains("'tokens'", error.Expected);
         Assert.Contains("codes", error.Found);

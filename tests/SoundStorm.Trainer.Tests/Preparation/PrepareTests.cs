@@ -1,7 +1,4 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Tests.Support;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SoundStorm.Export.Text;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;

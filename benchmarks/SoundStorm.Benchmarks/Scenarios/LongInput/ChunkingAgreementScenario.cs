@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Codec;
+using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Semantic;
 
 namespace SoundStorm.Benchmarks.Scenarios.LongInput;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Scenarios.LongInput;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Pipeline;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Scenarios.Speech;
 

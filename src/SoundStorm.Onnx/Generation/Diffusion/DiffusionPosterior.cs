@@ -5,7 +5,7 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 /// top-r truncation, and the posterior log p(x_{t−1} | x_t, x̂₀). Everything is float64 internally; inputs and
 /// outputs are float32 like the original's tensors. Class layout: 0..C−2 real classes, C−1 the mask.
 /// </summary>
-public static class DiffusionPosterior
+internal static class DiffusionPosterior
 {
     /// <summary>Upstream's stand-in for log 0: log(1e−30).</summary>
     public static readonly double LogZero = Math.Log(1e-30);

@@ -4,26 +4,34 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 /// Improved VQ-Diffusion's purity prior as the seed uses it (prior_rule 2, upstream-facts §2.6): a position's purity
 /// is its most likely class's probability; purer positions are revealed first and their distributions sharpened.
 /// </summary>
-public static class PurityPrior
+internal static class PurityPrior
 {
     /// <summary>
-    /// Purity per position of one utterance: max_k exp(log x̂₀[i, k]) clamped to [0, 1], divided by the utterance's
-    /// largest purity (+1e−10). <paramref name="logX0"/> is [positions, classes] row-major.
+    /// Purity per position of one utterance: <see cref="Purity"/> of each row, then <see cref="Normalize"/>.
+    /// <paramref name="logX0"/> is [positions, classes] row-major.
     /// </summary>
     public static void Scores(ReadOnlySpan<float> logX0, int classes, Span<float> scores)
     {
         int positions = logX0.Length / classes;
+        for (int i = 0; i < positions; i++) scores[i] = Purity(logX0.Slice(i * classes, classes));
+        Normalize(scores[..positions]);
+    }
+
+    /// <summary>A position's purity before normalising: max_k exp(log x̂₀[k]) clamped to [0, 1].</summary>
+    public static float Purity(ReadOnlySpan<float> logX0)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in logX0) max = MathF.Max(max, v);
+        return Math.Clamp(MathF.Exp(max), 0f, 1f);
+    }
+
+    /// <summary>Divides an utterance's purities by its largest (+1e−10), as upstream does.</summary>
+    public static void Normalize(Span<float> purities)
+    {
         float best = 0;
-        for (int i = 0; i < positions; i++)
-        {
-            var row = logX0.Slice(i * classes, classes);
-            float max = float.NegativeInfinity;
-            foreach (float v in row) max = MathF.Max(max, v);
-            scores[i] = Math.Clamp(MathF.Exp(max), 0f, 1f);
-            best = MathF.Max(best, scores[i]);
-        }
+        foreach (float p in purities) best = MathF.Max(best, p);
         float scale = best + 1e-10f;
-        for (int i = 0; i < positions; i++) scores[i] /= scale;
+        for (int i = 0; i < purities.Length; i++) purities[i] /= scale;
     }
 
     /// <summary>

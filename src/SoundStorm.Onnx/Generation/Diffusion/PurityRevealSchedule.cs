@@ -4,7 +4,7 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 /// How many masked positions the seed's purity sampler reveals at each diffusion index (upstream
 /// <c>update_n_sample</c>, upstream-facts §2.6): entry t is used at index t, counting down from Steps−1 to 1.
 /// </summary>
-public static class PurityRevealSchedule
+internal static class PurityRevealSchedule
 {
     /// <summary>Reveal counts for <paramref name="positions"/> masked positions over a 100-step schedule; they sum to <paramref name="positions"/>.</summary>
     public static int[] Counts(int positions, int steps = 100)

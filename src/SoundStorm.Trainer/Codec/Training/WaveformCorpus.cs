@@ -1,4 +1,4 @@
-using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Training;

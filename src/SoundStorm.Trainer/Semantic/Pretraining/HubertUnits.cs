@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Checkpoints;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -3,7 +3,7 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation.Diffusion;
-using SoundStorm.Onnx.IO;
+using SoundStorm.Export.NumPy;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;

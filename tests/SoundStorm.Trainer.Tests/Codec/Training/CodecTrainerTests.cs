@@ -1,7 +1,6 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Trainer.Codec.Training;
 using SoundStorm.Trainer.Data;
 using static TorchSharp.torch;

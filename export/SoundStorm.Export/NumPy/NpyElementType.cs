@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>The numeric element types a <c>.npy</c> file may hold (NumPy's <c>descr</c> codes in brackets).</summary>
 public enum NpyElementType

@@ -1,6 +1,7 @@
 using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Sampling;
 
-namespace SoundStorm.Onnx.Tests.Generation;
+namespace SoundStorm.Onnx.Tests.Generation.Sampling;
 
 public class TokenSamplerTests
 {

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Graphs;
 
 /// <summary>
 /// The production logits source: the package's combiner graph turns the token grid into embeddings (plus any skip
@@ -38,9 +38,6 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
 
     public static OnnxLogitsSource Create(ModelPackage package, SessionSettings settings)
     {
-        if (package.Manifest.ModelFamily != ModelFamilies.MaskGit)
-            throw new NotSupportedException(
-                $"Model family '{package.Manifest.ModelFamily}' is not supported by this version of the generator; only '{ModelFamilies.MaskGit}' is.");
         return AcousticSessions.Open(package, settings, (combiner, transformer) => new OnnxLogitsSource(combiner, transformer, package.Manifest));
     }
 
@@ -116,19 +113,11 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         public void Run(long condition, CancellationToken cancellationToken)
         {
             _level[0] = condition;
-            // Terminate is how ONNX Runtime stops a graph mid-run; once set, these RunOptions stay terminated.
-            using var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, _runOptions)
-                : default;
-            try
-            {
-                _owner._combiner.Run(_runOptions, _combinerInputNames, _combinerInputs, _combinerOutputNames, _combinerOutputs);
-                _owner._transformer.Run(_runOptions, _transformerInputNames, _transformerInputs, _transformerOutputNames, _transformerOutputs);
-            }
-            catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("Generation was cancelled while a graph was running.", e, cancellationToken);
-            }
+            GraphRunner.Run(_runOptions,
+            [
+                new GraphCall(_owner._combiner, _combinerInputNames, _combinerInputs, _combinerOutputNames, _combinerOutputs),
+                new GraphCall(_owner._transformer, _transformerInputNames, _transformerInputs, _transformerOutputNames, _transformerOutputs),
+            ], cancellationToken);
         }
 
         public void Dispose()

@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace SoundStorm.Onnx.Sessions;
+namespace SoundStorm.Onnx.Packages;
 
 /// <summary>
 /// The one check of integer tensors that index into a graph's tables — codes, token ids, levels, steps — before a
 /// graph sees them. ONNX Gather reads a negative index from the end of its table, so −1 would silently pick the last
-/// entry instead of failing; <c>decode</c> (through <see cref="Codec.NeuralCodec.Decode"/>) and <c>run-graph</c> refuse
+/// entry instead of failing; <c>decode</c> (through <see cref="NeuralCodec.Decode"/>) and <c>run-graph</c> refuse
 /// it here alike.
 /// </summary>
 public static class GraphIndices

@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Graphs;
 
 /// <summary>
 /// Whatever turns a token grid into logits: the combiner + transformer ONNX graphs in production, a C# function in tests.

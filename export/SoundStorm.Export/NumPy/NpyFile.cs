@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>
 /// Reads and writes NumPy <c>.npy</c> files (format versions 1, 2 and 3; C order; numeric and boolean element types).

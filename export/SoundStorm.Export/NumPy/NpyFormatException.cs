@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>A <c>.npy</c> file is malformed or uses a feature this reader does not support.</summary>
 public sealed class NpyFormatException : Exception

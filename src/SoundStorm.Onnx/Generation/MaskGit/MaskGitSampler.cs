@@ -1,4 +1,7 @@
-namespace SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.Graphs;
+using SoundStorm.Onnx.Generation.Sampling;
+
+namespace SoundStorm.Onnx.Generation.MaskGit;
 
 /// <summary>
 /// SoundStorm's level-wise MaskGIT decoding (§3.2). Levels go coarse to fine; while level q is decoded, levels below it
@@ -7,13 +10,14 @@ namespace SoundStorm.Onnx.Generation;
 /// confident and leaves ⌊T·cos(π/2·i/n)⌋ masked (<see cref="CosineMaskSchedule"/>). Prompt frames are never touched.
 /// Every request has its own random stream, drawn in frame order, so batching does not change its tokens.
 /// </summary>
-internal sealed class MaskGitStrategy : ISamplingStrategy
+internal sealed class MaskGitSampler : ISampler
 {
     private readonly ILogitsWorkspace _workspace;
     private readonly BatchLayout _layout;
     private readonly TokenVocabulary _vocab;
     private readonly GenerationOptions _options;
     private readonly int[] _iterations;
+    private readonly (int Level, int Iteration)[] _steps; // the paper's nested loop, one entry per network call
     private readonly Xoshiro256StarStar[] _rngs;
     private readonly TokenSampler _sampler;
     private readonly int _width;
@@ -24,10 +28,7 @@ internal sealed class MaskGitStrategy : ISamplingStrategy
     private readonly float[] _rankKeys;
     private readonly int[] _rankOrder;
 
-    private int _level;
-    private int _iteration = 1;
-
-    public MaskGitStrategy(ILogitsWorkspace workspace, BatchLayout layout, TokenVocabulary vocab, int logitsWidth,
+    public MaskGitSampler(ILogitsWorkspace workspace, BatchLayout layout, TokenVocabulary vocab, int logitsWidth,
         GenerationOptions options, ReadOnlySpan<ulong> seeds)
     {
         _workspace = workspace;
@@ -36,11 +37,13 @@ internal sealed class MaskGitStrategy : ISamplingStrategy
         _options = options;
         _width = logitsWidth;
         _iterations = new int[vocab.Codebooks];
-        for (int q = 0; q < vocab.Codebooks; q++)
+        var steps = new List<(int, int)>();
+        for (int level = 0; level < vocab.Codebooks; level++)
         {
-            _iterations[q] = options.IterationsFor(q);
-            TotalSteps += _iterations[q];
+            _iterations[level] = options.IterationsFor(level);
+            for (int iteration = 1; iteration <= _iterations[level]; iteration++) steps.Add((level, iteration));
         }
+        _steps = [.. steps];
         _rngs = new Xoshiro256StarStar[layout.Batch];
         for (int b = 0; b < layout.Batch; b++) _rngs[b] = new Xoshiro256StarStar(seeds[b]);
         _sampler = new TokenSampler(logitsWidth);
@@ -50,7 +53,7 @@ internal sealed class MaskGitStrategy : ISamplingStrategy
         _rankOrder = new int[layout.Frames];
     }
 
-    public int TotalSteps { get; }
+    public int TotalSteps => _steps.Length;
 
     public int CompletedSteps { get; private set; }
 
@@ -58,24 +61,26 @@ internal sealed class MaskGitStrategy : ISamplingStrategy
     {
         if (CompletedSteps == TotalSteps) throw new InvalidOperationException("The run is already complete.");
         cancellationToken.ThrowIfCancellationRequested();
-        int level = _level, iteration = _iteration, iterations = _iterations[level];
+        var (level, iteration) = _steps[CompletedSteps];
+        int iterations = _iterations[level];
         _workspace.Run(level, cancellationToken);
 
-        float temperature = _options.Temperature;
-        if (_options.AnnealTemperature) temperature *= (float)(iterations - iteration + 1) / iterations;
-        if (level > 0 && _options.GreedyFinerLevels) temperature = 0;
-        double noise = _options.ConfidenceNoise * (1 - (double)iteration / iterations);
+        float temperature = level > 0 && _options.GreedyFinerLevels ? 0 : SamplingTemperature(iteration, iterations);
+        double noise = ConfidenceNoiseScale(iteration, iterations);
         for (int b = 0; b < _layout.Batch; b++)
             DecodeRequest(b, level, iteration, iterations, temperature, noise);
 
         CompletedSteps++;
-        if (++_iteration > iterations && _level < _iterations.Length - 1)
-        {
-            _level++;
-            _iteration = 1;
-        }
         return new GenerationProgress(CompletedSteps, TotalSteps, level, iteration, iterations);
     }
+
+    // Linear annealing over a level's iterations, as MaskGIT does it. The two schedules are one iteration apart: the
+    // temperature starts at its full value on iteration 1 (factor (n − i + 1)/n), the confidence noise reaches 0 on
+    // iteration n (factor 1 − i/n); both are kept exactly as written, since any rewrite changes rounding and so tokens.
+    private float SamplingTemperature(int iteration, int iterations) =>
+        _options.AnnealTemperature ? _options.Temperature * ((float)(iterations - iteration + 1) / iterations) : _options.Temperature;
+
+    private double ConfidenceNoiseScale(int iteration, int iterations) => _options.ConfidenceNoise * (1 - (double)iteration / iterations);
 
     private void DecodeRequest(int b, int level, int iteration, int iterations, float temperature, double noise)
     {

@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>Maps element types to NumPy <c>descr</c> codes, sizes and CLR types.</summary>
 internal static class NpyElementTypes

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Sampling;
 
 /// <summary>
 /// Draws one token from a row of logits (temperature, top-k, top-p) and reports the model's log-probability of it.

@@ -1,6 +1,9 @@
 using System.Globalization;
 
-namespace SoundStorm.Onnx.Packages;
+using SoundStorm.Onnx;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Export.Packaging;
 
 /// <summary>Merges importer fragments (acoustic model, codec, semantic tokenizer) into one validated model package.</summary>
 public static class PackageAssembler

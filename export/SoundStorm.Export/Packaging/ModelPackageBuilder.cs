@@ -1,7 +1,8 @@
 using System.IO.Compression;
-using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx;
+using SoundStorm.Onnx.Packages;
 
-namespace SoundStorm.Onnx.Packages;
+namespace SoundStorm.Export.Packaging;
 
 /// <summary>
 /// Writes model packages (used by the exporter and the trainer): copies the graph files, computes their SHA-256,
@@ -46,20 +47,7 @@ public sealed class ModelPackageBuilder
         if (!GraphNames.All.Contains(role))
             throw new ArgumentException($"Unknown graph role '{role}'; use one of {string.Join(", ", GraphNames.All)}.", nameof(role));
         if (!File.Exists(onnxFile)) throw new FileNotFoundException($"Graph file for '{role}' not found.", onnxFile);
-        List<TensorSpec> inSpecs, outSpecs;
-        if (inputs is null || outputs is null)
-        {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-            using var session = new InferenceSession(onnxFile, options);
-            inSpecs = inputs?.ToList() ?? GraphSignature.Read(session.InputMetadata);
-            outSpecs = outputs?.ToList() ?? GraphSignature.Read(session.OutputMetadata);
-        }
-        else
-        {
-            inSpecs = [.. inputs];
-            outSpecs = [.. outputs];
-        }
-        _manifest.Graphs[role] = new GraphEntry { File = role + ".onnx", Inputs = inSpecs, Outputs = outSpecs };
+        _manifest.Graphs[role] = GraphEntry.Describe(onnxFile, role + ".onnx", inputs, outputs);
         _graphs.RemoveAll(g => g.Role == role);
         _graphs.Add((role, onnxFile, companionFiles));
         return this;
@@ -71,8 +59,7 @@ public sealed class ModelPackageBuilder
     {
         // Validate first, then write into a staging folder beside the target and move the files in: a failure
         // leaves no half-written package behind.
-        foreach (var (role, source, _) in _graphs) _manifest.Graphs[role].Sha256 = ModelPackage.ComputeSha256(source);
-        ManifestValidator.Validate(_manifest);
+        _manifest.Validate();
         string full = Path.GetFullPath(folder);
         string staging = full.TrimEnd(Path.DirectorySeparatorChar) + ".staging-" + Guid.NewGuid().ToString("N");
         try

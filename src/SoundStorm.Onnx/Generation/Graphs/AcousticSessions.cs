@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Graphs;
 
 /// <summary>Opens a package's combiner and transformer for a logits source; on any failure both sessions are released.</summary>
 internal static class AcousticSessions

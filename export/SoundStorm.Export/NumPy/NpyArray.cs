@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>
 /// An n-dimensional array as stored in a <c>.npy</c> file: element type, shape and the elements in C (row-major) order.

@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Sampling;
 
 /// <summary>
 /// Steele, Lea and Flood's SplitMix64: used to expand one 64-bit seed into the state of <see cref="Xoshiro256StarStar"/>

@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Sampling;
 
 /// <summary>
 /// Blackman and Vigna's xoshiro256** generator: the sampler's only source of randomness. Its own implementation

@@ -1,4 +1,4 @@
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.MaskGit;
 
 /// <summary>
 /// MaskGIT's cosine schedule (SoundStorm §3.2): after iteration <c>i</c> of <c>n</c>, ⌊T·cos(π/2 · i/n)⌋ of the

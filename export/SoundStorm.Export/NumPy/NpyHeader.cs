@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SoundStorm.Onnx.IO;
+namespace SoundStorm.Export.NumPy;
 
 /// <summary>
 /// The header dictionary of a <c>.npy</c> file (<c>{'descr': '&lt;f4', 'fortran_order': False, 'shape': (2, 3), }</c>),

@@ -5,12 +5,12 @@ using SoundStorm.Onnx.Packages;
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;
 
 /// <summary>The seed diffusion sampler driven by a fake all-codebook model.</summary>
-public class DiffusionStrategyTests
+public class DiffusionSamplerTests
 {
     private const int Q = 2, V = 6, C = 8, K = 5; // C = V codes + 2 pad classes; the mask id is C
     private const long Mask = C;
 
-    private static void Hashed(ReadOnlySpan<long> rowTokens, ReadOnlySpan<long> rowSemantic, int frame, int step, Span<float> logits)
+    internal static void Hashed(ReadOnlySpan<long> rowTokens, ReadOnlySpan<long> rowSemantic, int frame, int step, Span<float> logits)
     {
         ulong h = (ulong)(rowSemantic[frame] + 1) * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xC2B2AE3D27D4EB4FUL;
         for (int q = 0; q < Q; q++) h = (h ^ (ulong)rowTokens[frame * Q + q]) * 0x100000001B3UL;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Graphs;
 
 /// <summary>
 /// Passes every call through to the network's workspace, registered with the generator's <see cref="Sessions.UsageGuard"/>

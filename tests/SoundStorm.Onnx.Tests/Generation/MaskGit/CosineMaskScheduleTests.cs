@@ -1,6 +1,7 @@
 using SoundStorm.Onnx.Generation;
+using SoundStorm.Onnx.Generation.MaskGit;
 
-namespace SoundStorm.Onnx.Tests.Generation;
+namespace SoundStorm.Onnx.Tests.Generation.MaskGit;
 
 public class CosineMaskScheduleTests
 {

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
 
-namespace SoundStorm.Onnx.Generation;
+namespace SoundStorm.Onnx.Generation.Graphs;
 
 /// <summary>
 /// The seed family's graphs behind the generator's grid (docs/graph-contract.md): the sampler works on a grid with
@@ -139,18 +139,11 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
                 _tokens.AsSpan((b * frames + tp) * q, gen * q).CopyTo(_graphTokens.AsSpan(b * _generated * q));
             }
-            using var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, _runOptions)
-                : default;
-            try
-            {
-                owner._combiner.Run(_runOptions, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs);
-                owner._transformer.Run(_runOptions, TransformerInputs, _transformerInputs, TransformerOutputs, _transformerOutputs);
-            }
-            catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("Generation was cancelled while a graph was running.", e, cancellationToken);
-            }
+            GraphRunner.Run(_runOptions,
+            [
+                new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs),
+                new GraphCall(owner._transformer, TransformerInputs, _transformerInputs, TransformerOutputs, _transformerOutputs),
+            ], cancellationToken);
             for (int b = 0; b < batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
