@@ -3,7 +3,7 @@ using SoundStorm.Trainer.Paper;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SoundStorm.Benchmarks.Scenarios;
+namespace SoundStorm.Benchmarks.TorchSharp;
 
 /// <summary>
 /// The same network in TorchSharp (libtorch: the kernels PyTorch — and so the original Python code — runs on) behind
