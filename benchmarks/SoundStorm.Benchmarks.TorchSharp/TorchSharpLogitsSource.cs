@@ -1,6 +1,5 @@
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Trainer.Paper;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Benchmarks.TorchSharp;

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Pipeline;
 
 namespace StreamingServer;

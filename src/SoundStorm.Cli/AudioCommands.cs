@@ -4,7 +4,6 @@ using SoundStorm.Onnx.IO;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Pipeline;
 using SoundStorm.Onnx.Semantic;
-using Spectre.Console;
 
 namespace SoundStorm.Cli;
 

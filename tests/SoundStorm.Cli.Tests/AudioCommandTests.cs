@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.IO;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Codec;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Semantic;
 using SoundStorm.Tests.Shared;
