@@ -13,16 +13,13 @@ namespace SoundStorm.Benchmarks;
 /// </summary>
 public static class Program
 {
-    /// <summary>Where synthetic model packages are cached between runs (git-ignored).</summary>
-    public static string CacheDirectory { get; } = Path.Combine(FindRepositoryRoot(), "benchmarks", ".cache");
-
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "scenarios")
         {
             bool smoke = args.Contains("--smoke");
-            string output = Value(args, "--out") ?? Path.Combine(FindRepositoryRoot(), "benchmarks", "results");
+            string output = Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory;
             if (Value(args, "--long-input") is { } speech)
             {
                 LongInputRunner.Run(LongInput(args, speech), output);
@@ -31,7 +28,7 @@ public static class Program
             }
             if (args.Contains("--speak"))
             {
-                string root = FindRepositoryRoot();
+                string root = BenchmarkPaths.RepositoryRoot;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 Directory.CreateDirectory(output);
                 var rows = SpeakScenario.Run(Value(args, "--model") ?? Path.Combine(root, "models", "default"),
@@ -41,7 +38,7 @@ public static class Program
                 Console.WriteLine($"results → {output}");
                 return 0;
             }
-            ScenarioRunner.Run(new ScenarioSettings(smoke, output, CacheDirectory, Console.WriteLine));
+            ScenarioRunner.Run(new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine));
             Console.WriteLine($"results → {output}");
             return 0;
         }
@@ -52,7 +49,7 @@ public static class Program
     // scenarios --long-input SPEECH.wav [--prompt P.wav] [--model DIR] [--cli soundstorm.dll] [--lengths 30,120,300,600] [--parts agreement,memory,streaming]
     private static LongInputSettings LongInput(string[] args, string speech)
     {
-        string root = FindRepositoryRoot();
+        string root = BenchmarkPaths.RepositoryRoot;
         var lengths = (Value(args, "--lengths") ?? "30,120,300,600").Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var parts = (Value(args, "--parts") ?? string.Join(',', LongInputSettings.AllParts)).Split(',').ToHashSet();
         return new LongInputSettings(speech, Value(args, "--prompt") ?? Path.Combine(root, "samples", "audio", "carlo-it-prompt.wav"),
@@ -61,16 +58,5 @@ public static class Program
             lengths, parts, Path.Combine(Path.GetTempPath(), "soundstorm-long-input"), Console.WriteLine);
     }
 
-    private static string? Value(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SoundStorm.Onnx.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
-    }
+    private static string? Value(string[] args, string name) => BenchmarkPaths.Value(args, name);
 }

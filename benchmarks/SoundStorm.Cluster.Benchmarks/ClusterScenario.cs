@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Cluster;
-using Microsoft.Extensions.Hosting;
 using SoundStorm.Onnx;
 using SoundStorm.Tests.Shared.LocalCluster;
 

@@ -3,7 +3,6 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Fuzz;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace Cluster;
 

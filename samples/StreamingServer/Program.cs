@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx;
 
 namespace StreamingServer;

@@ -1,5 +1,4 @@
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace VoiceResynthesis;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
-using Spectre.Console;
 
 namespace SoundStorm.Cli;
 

@@ -23,6 +23,7 @@ internal static class CliErrors
     }
 
     /// <summary>Runs a verb that stops cleanly on Ctrl+C or <paramref name="cancellationToken"/>: exit code 130, nothing written.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The verb's body comes last so that the lambda reads as a block at every call site.")]
     public static async Task<int> GuardAsync(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
     {
         using var ctrlC = new CtrlC(cancellationToken);

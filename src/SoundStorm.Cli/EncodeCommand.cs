@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;
 

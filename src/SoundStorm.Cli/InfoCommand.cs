@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Onnx.Packages;
 using Spectre.Console;
 using SoundStorm.Onnx;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Cli;

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace SoundStorm.Tests.Shared;
 
 /// <summary>A fact that needs <see cref="ReferenceData"/>: skipped, saying why, when the reference folder is absent.</summary>

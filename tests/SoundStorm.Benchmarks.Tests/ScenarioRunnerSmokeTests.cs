@@ -22,7 +22,7 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         var log = new List<string>();
         var results = ScenarioRunner.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
 
-        foreach (string scenario in new[] { "machine", "model", "maskgit", "autoregressive", "engines", "threads" })
+        foreach (string scenario in new[] { "machine", "model", "maskgit", "autoregressive", "threads" })
             Assert.Contains(results, r => r.Scenario == scenario);
         foreach (string metric in new[] { "wall time", "loop overhead", "roofline fraction", "peak resident set", "MaskGIT speed-up (measured)", "MaskGIT speed-up (roofline)" })
             Assert.Contains(results, r => r.Metric == metric);

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;

@@ -1,5 +1,3 @@
-using SoundStorm.Cli;
-
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>Runs the tool in-process with stdout/stderr captured (tests using it share one non-parallel collection).</summary>

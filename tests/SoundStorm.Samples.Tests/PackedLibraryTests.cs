@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Xml.Linq;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Samples.Tests;

@@ -14,12 +14,12 @@ internal static class RepositoryCopy
         throw new DirectoryNotFoundException($"No SoundStorm.Onnx.sln above {AppContext.BaseDirectory}.");
     }
 
-    /// <summary>Copies the repository-wide build files and the given folders (relative to the root, bin/ and obj/ left out) to <paramref name="to"/>.</summary>
+    /// <summary>Copies the repository-wide build files (the analyzers' .editorconfig among them) and the given folders (relative to the root, bin/ and obj/ left out) to <paramref name="to"/>.</summary>
     public static void Make(string to, params string[] folders)
     {
         string root = Root();
         Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(root).Where(f => Path.GetExtension(f) is ".props" or ".targets" || Path.GetFileName(f) == "global.json"))
+        foreach (string file in Directory.EnumerateFiles(root).Where(f => Path.GetExtension(f) is ".props" or ".targets" || Path.GetFileName(f) is "global.json" or ".editorconfig"))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (string folder in folders) CopyTree(Path.Combine(root, folder), Path.Combine(to, folder));
     }

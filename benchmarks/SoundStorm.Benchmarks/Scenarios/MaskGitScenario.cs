@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SoundStorm.Benchmarks.Models;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 

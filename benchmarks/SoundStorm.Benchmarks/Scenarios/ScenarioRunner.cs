@@ -51,8 +51,8 @@ internal static class ScenarioRunner
             }
         }
 
-        // ONNX Runtime vs TorchSharp on the same weights and schedule (mid size, 10 s; tiny in smoke mode).
-        Add(EngineComparisonScenario.Run(s, s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid, s.Smoke ? 1 : 10));
+        // ONNX Runtime vs TorchSharp on the same weights: its own program, SoundStorm.Benchmarks.TorchSharp (engines.md),
+        // so that this harness depends on no TorchSharp.
 
         // Threads 1 vs 2 on one mid-size case.
         var threadsModel = s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid;

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SoundStorm.Benchmarks.Models;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Suites;
 
@@ -21,7 +20,7 @@ public class GenerationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _package = ModelPackage.Load(BenchmarkModel.Mid.EnsurePackage(Program.CacheDirectory));
+        _package = ModelPackage.Load(BenchmarkModel.Mid.EnsurePackage(BenchmarkPaths.CacheDirectory));
         _generator = new SoundStormGenerator(_package, new SessionSettings { IntraOpThreads = 2 });
         var rng = new Random(1);
         _request = new GenerationRequest(Enumerable.Range(0, (int)(Seconds * 50)).Select(_ => (long)rng.Next(500)).ToArray());

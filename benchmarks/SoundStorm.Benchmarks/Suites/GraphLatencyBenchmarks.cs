@@ -24,7 +24,7 @@ public class GraphLatencyBenchmarks
     public void Setup()
     {
         var c = BenchmarkModel.Mid.Config;
-        _package = ModelPackage.Load(BenchmarkModel.Mid.EnsurePackage(Program.CacheDirectory));
+        _package = ModelPackage.Load(BenchmarkModel.Mid.EnsurePackage(BenchmarkPaths.CacheDirectory));
         var options = new SessionOptions { IntraOpNumThreads = 2 };
         _combiner = new InferenceSession(_package.GetGraphPath(GraphNames.Combiner), options);
         _transformer = new InferenceSession(_package.GetGraphPath(GraphNames.Transformer), options);

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Cluster;
 
 /// <summary>The whole output of one call: the pieces joined, and how it went.</summary>

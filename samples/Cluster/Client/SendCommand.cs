@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using SoundStorm.Onnx;
 using Spectre.Console;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using SoundStorm.Onnx;
 
 namespace Cluster;
 

@@ -16,6 +16,16 @@ namespace SoundStorm.Onnx;
 /// For rate ratios whose reduced numerator L makes an exact table too large, the table holds a fixed number of
 /// phases and coefficients are linearly interpolated between neighbours (error below −120 dB).
 /// An instance is immutable and can be shared between threads.
+/// <para>
+/// Kept instead of NWaves 0.9.6 because it measures better (0.5 s tones; SNR against a float64 analytic resampling of
+/// 12 in-band + 4 out-of-band tones, delay compensated). 48→16 kHz: pass-band ripple 0.0001 dB vs NWaves' 0.118 dB,
+/// worst alias from 8 kHz up −96.5 dB vs −3.2 dB (from 8.8 kHz: −100 vs −47 dB), SNR 108 vs 85 dB; 44.1→16 kHz: aliases
+/// −98 vs −18 dB, SNR 107 vs 74 dB; 22.05→16 kHz: SNR 106 vs 62 dB; 16→22.05 and 16→48 kHz: images −100 vs −46 dB,
+/// SNR 106 vs 66 dB (NWaves' <c>Resample</c>; <c>ResampleUpDown</c> gave the same figures at 48→16 kHz and was not run for
+/// 44.1 kHz's 160/441). On 60 s, one thread: 143 ms vs 1,529 ms (<c>ResampleUpDown</c>: 293 ms) at 48→16 kHz, 127 vs 1,602 ms at
+/// 44.1→16 kHz, 49 vs 1,998 ms at 16→22.05 kHz. NWaves also delays its output (16.7 output samples at 48→16 kHz) where
+/// this one is aligned with input sample 0, which the tokenizer's and codec's frames assume.
+/// </para>
 /// </remarks>
 public sealed class Resampler
 {

@@ -53,11 +53,11 @@ internal static class LongFormGeneration
             throw new ArgumentOutOfRangeException(nameof(overlapFrames), overlapFrames, $"The overlap must be in 0..{windowFrames - 1} (window {windowFrames} frames).");
         if (userPrompt >= windowFrames)
             throw new ArgumentException($"The prompt ({userPrompt} frames) must be shorter than the window ({windowFrames} frames).", nameof(request));
-        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken, prepare);
+        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, prepare, cancellationToken);
     }
 
     private static IEnumerable<(int, long[,])> Iterate(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
-        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, Action<int>? prepare)
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, Action<int>? prepare, CancellationToken cancellationToken)
     {
         int userPrompt = request.PromptAcoustic?.GetLength(0) ?? 0;
         // Split the request into the prompt and the frames to generate, whichever form it came in.

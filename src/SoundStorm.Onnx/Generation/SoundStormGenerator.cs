@@ -1,8 +1,5 @@
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.Graphs;
-using SoundStorm.Onnx.Generation.Sampling;
 
 namespace SoundStorm.Onnx;
 

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx;
 

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Onnx;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Speech;
 using SoundStorm.Onnx.Text;
 

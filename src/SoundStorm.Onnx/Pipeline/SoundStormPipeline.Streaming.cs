@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Generation;
 
 namespace SoundStorm.Onnx;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx;

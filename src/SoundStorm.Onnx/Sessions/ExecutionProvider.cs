@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Onnx;
 

@@ -2,8 +2,8 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace SoundStorm.Onnx.Sessions;
 
-/// <summary>The OrtValues one workspace owns: added as they are created, all released together, counted in <see cref="NativeResources"/>.</summary>
-internal sealed class OrtValueBag : IDisposable
+/// <summary>The OrtValues one workspace owns: added as they are created, all released together, counted in the owner's <see cref="NativeResources"/>.</summary>
+internal sealed class OrtValueBag(NativeResources counts) : IDisposable
 {
     private readonly List<OrtValue> _values = [];
 
@@ -11,7 +11,7 @@ internal sealed class OrtValueBag : IDisposable
     public OrtValue Own(OrtValue value)
     {
         _values.Add(value);
-        NativeResources.OrtValueCreated();
+        counts.OrtValueCreated();
         return value;
     }
 
@@ -21,7 +21,7 @@ internal sealed class OrtValueBag : IDisposable
         foreach (var value in _values)
         {
             value.Dispose();
-            NativeResources.OrtValueReleased();
+            counts.OrtValueReleased();
         }
         _values.Clear();
     }

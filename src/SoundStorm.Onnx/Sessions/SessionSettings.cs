@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Onnx;
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Speech;
 
 #pragma warning disable MEAI001 // ITextToSpeechClient is experimental in Microsoft.Extensions.AI; so is this implementation of it
 

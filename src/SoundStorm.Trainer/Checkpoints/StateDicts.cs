@@ -9,7 +9,7 @@ namespace SoundStorm.Trainer.Checkpoints;
 /// Moves a module's state dict to and from the exporter's containers: a <see cref="WeightSet"/> for the ONNX writers,
 /// <see cref="CheckpointTensor"/>s for safetensors files. Names are kept as the module reports them.
 /// </summary>
-internal static class StateDicts
+public static class StateDicts
 {
     /// <summary>Every state-dict tensor as float32 weights (integer buffers converted too; writers ignore them).</summary>
     public static WeightSet ToWeightSet(nn.Module module, string source = "TorchSharp module")

@@ -228,7 +228,7 @@ internal sealed class ConformerBlock : nn.Module
 /// row V = mask), <c>combiner.{inc,down}</c> (U-Net kind only), <c>semantic_emb</c> (K+1 rows, row K = padding),
 /// <c>blocks.{i}.*</c> and <c>heads.{q}</c>.
 /// </summary>
-internal sealed class PaperAcousticModel : nn.Module
+public sealed class PaperAcousticModel : nn.Module
 {
     private readonly PaperModelConfig config;
     private readonly ModuleList<Embedding> token_emb;

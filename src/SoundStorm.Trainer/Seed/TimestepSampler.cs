@@ -45,7 +45,7 @@ internal sealed class TimestepSampler(int steps)
     /// <summary>Updates the statistics with the batch's per-item L_t.</summary>
     public void Record(long[] t, float[] losses)
     {
-        var updated = t.Select((step, b) => 0.1 * losses[b] * (double)losses[b] + 0.9 * History[step]).ToArray();
+        var updated = t.Select((step, b) => 0.1 * losses[b] * losses[b] + 0.9 * History[step]).ToArray();
         for (int b = 0; b < t.Length; b++)
         {
             History[t[b]] = updated[b];

@@ -2,7 +2,6 @@ using SoundStorm.Export.Codec;
 using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.Tests.Support;
-using SoundStorm.Export.Weights;
 using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Tests.Codec;

@@ -1,6 +1,5 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Tests.Shared;
 using Xunit.Abstractions;
 

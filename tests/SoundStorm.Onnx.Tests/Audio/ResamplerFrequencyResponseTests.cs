@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Audio;
 using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Audio;

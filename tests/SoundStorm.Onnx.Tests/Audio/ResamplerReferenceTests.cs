@@ -1,5 +1,4 @@
 using MathNet.Numerics;
-using SoundStorm.Onnx.Audio;
 using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Audio;

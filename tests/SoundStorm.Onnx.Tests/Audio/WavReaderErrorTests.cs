@@ -1,5 +1,4 @@
 using System.Text;
-using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 

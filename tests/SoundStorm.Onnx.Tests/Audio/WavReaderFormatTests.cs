@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Onnx.Tests.Fuzz;
@@ -96,7 +95,7 @@ public sealed class RoundTripProperties
         stream.Position = 0;
         var clip = WavReader.Read(stream, "roundtrip.wav", out var found);
 
-        Assert.Equal((format, c.Channels, c.SampleRate, (long)c.Frames, false), (found.SampleFormat, found.ChannelCount, found.SampleRate, found.FrameCount, found.IsTruncated));
+        Assert.Equal((format, c.Channels, c.SampleRate, c.Frames, false), (found.SampleFormat, found.ChannelCount, found.SampleRate, found.FrameCount, found.IsTruncated));
         Assert.Equal((c.Channels, c.Frames, c.SampleRate), (clip.ChannelCount, clip.FrameCount, clip.SampleRate));
         for (int ch = 0; ch < c.Channels; ch++)
         {

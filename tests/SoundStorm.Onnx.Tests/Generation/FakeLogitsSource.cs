@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Onnx.Tests.Generation;

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Generation;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.MaskGit;
 
 namespace SoundStorm.Onnx.Tests.Generation;

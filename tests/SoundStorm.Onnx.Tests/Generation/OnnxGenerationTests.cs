@@ -1,6 +1,5 @@
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
 using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Onnx.Generation.Graphs;
 

@@ -1,5 +1,4 @@
 using SoundStorm.Export.Import;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Tests.Support;
 
 namespace SoundStorm.Onnx.Tests.Hardening;

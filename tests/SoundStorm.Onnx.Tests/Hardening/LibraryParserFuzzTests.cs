@@ -1,6 +1,4 @@
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Tests.Shared;
 using Xunit.Abstractions;

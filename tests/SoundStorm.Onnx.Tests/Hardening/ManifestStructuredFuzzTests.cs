@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Tests.Shared;
 using Xunit.Abstractions;

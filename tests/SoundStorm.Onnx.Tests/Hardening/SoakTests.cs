@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
+using SoundStorm.Onnx.Generation.Graphs;
 using SoundStorm.Onnx.Tests.Support;
 using Xunit.Abstractions;
 
@@ -25,11 +24,14 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
     public void A_thousand_generations_keep_memory_flat_and_release_every_handle()
     {
         int generations = int.TryParse(Environment.GetEnvironmentVariable("SOUNDSTORM_SOAK_GENERATIONS"), out int n) ? n : 1000;
-        long valuesBefore = NativeResources.OrtValues, sessionsBefore = NativeResources.Sessions;
-        using (var package = ModelPackage.Load(new TinyModel(33).WritePackage(_dir)))
-        using (var generator = new SoundStormGenerator(package))
+        using var package = ModelPackage.Load(new TinyModel(33).WritePackage(_dir));
+        // The generator the public constructor builds, with its logits source in hand to read the source's handle counts.
+        var source = OnnxLogitsSource.Create(package, new SessionSettings());
+        var handles = source.Resources;
+        var m = package.Manifest;
+        using (var generator = new SoundStormGenerator(source, new TokenVocabulary(m.Codebooks, m.CodebookSize, m.SemanticVocabulary, m.MaskTokenId), owned: source))
         {
-            Assert.Equal(sessionsBefore + 2, NativeResources.Sessions);
+            Assert.Equal(2, handles.Sessions);
             var request = new GenerationRequest(Enumerable.Range(0, 10).Select(i => (long)(i % TinyModel.K)).ToArray());
             int warmUp = generations / 10;
             for (int i = 0; i < warmUp; i++) generator.Generate(request, new GenerationOptions { Seed = (ulong)i });
@@ -45,14 +47,14 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
             for (int i = warmUp; i < generations; i++)
             {
                 generator.Generate(request, new GenerationOptions { Seed = (ulong)i });
-                Assert.Equal(valuesBefore, NativeResources.OrtValues); // each run's tensors are released when it ends
+                Assert.Equal(0, handles.OrtValues); // each run's tensors are released when it ends
             }
             var after = Measure();
             output.WriteLine($"{generations} generations: managed {before.heap / 1024} → {after.heap / 1024} KiB, RSS {before.rss / 1048576} → {after.rss / 1048576} MiB");
             Assert.True(after.heap < before.heap * 1.05 + 256 * 1024, $"managed heap grew {before.heap} → {after.heap}");
             Assert.True(after.rss < before.rss * 1.05, $"resident set grew {before.rss} → {after.rss}");
         }
-        Assert.Equal(sessionsBefore, NativeResources.Sessions);
-        Assert.Equal(valuesBefore, NativeResources.OrtValues);
+        Assert.Equal(0, handles.Sessions);
+        Assert.Equal(0, handles.OrtValues);
     }
 }

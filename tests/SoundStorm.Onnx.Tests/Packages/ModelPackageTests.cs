@@ -28,7 +28,7 @@ public class ModelPackageTests
         string folder = NewPackage();
         using var package = ModelPackage.Load(folder);
         var m = package.Manifest;
-        Assert.Equal((TinyModel.Q, TinyModel.V, TinyModel.K, (long)TinyModel.V), (m.Codebooks, m.CodebookSize, m.SemanticVocabulary, m.MaskTokenId));
+        Assert.Equal((TinyModel.Q, TinyModel.V, TinyModel.K, TinyModel.V), (m.Codebooks, m.CodebookSize, m.SemanticVocabulary, m.MaskTokenId));
         Assert.Equal(ModelFamilies.MaskGit, m.ModelFamily);
         var tokens = Assert.Single(m.Graphs[GraphNames.Combiner].Inputs);
         Assert.Equal("tokens: int64[batch, frames, 3]", tokens.ToString());

@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Audio;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Semantic;

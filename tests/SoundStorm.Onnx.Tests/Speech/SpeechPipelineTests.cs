@@ -1,8 +1,6 @@
 #pragma warning disable MEAI001 // ITextToSpeechClient is experimental in Microsoft.Extensions.AI
 using Microsoft.Extensions.AI;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Speech;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Speech;

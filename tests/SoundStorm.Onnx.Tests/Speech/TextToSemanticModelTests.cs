@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
 using SoundStorm.Onnx.Speech;
 using SoundStorm.Onnx.Tests.Support;
 

@@ -45,7 +45,7 @@ public sealed class TorchSharpComputesTests
             for (int o = 0; o < outputs; o++)
             {
                 double z = (y[o] - mean) / Math.Sqrt(variance + 1e-5) * gamma[o] + beta[o];
-                if (outputValues != null) outputValues[n * outputs + o] = z;
+                outputValues?[n * outputs + o] = z;
                 loss += z * r[n * outputs + o];
             }
         }

@@ -210,10 +210,10 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     private void Record(string family, IEnumerable<double> values, double parameterSum) =>
         output.WriteLine($"{family}: [{string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}], parameters {parameterSum.ToString("R", CultureInfo.InvariantCulture)}");
 
-    private static void AssertClose(IReadOnlyList<double> expected, IEnumerable<double> actual)
+    private static void AssertClose(double[] expected, IEnumerable<double> actual)
     {
         var got = actual.ToArray();
-        Assert.Equal(expected.Count, got.Length);
+        Assert.Equal(expected.Length, got.Length);
         for (int i = 0; i < got.Length; i++)
             Assert.True(Math.Abs(got[i] - expected[i]) <= Tolerance * Math.Max(1, Math.Abs(expected[i])),
                 $"value {i}: expected {expected[i]:R}, got {got[i]:R}");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Scenarios.LongInput;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Onnx.Generation.Graphs;
 

@@ -18,7 +18,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
-        NativeResources.SessionsCreated(2);
+        Resources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         LogitsWidth = manifest.CodebookSize;
         var combinerEntry = manifest.Graphs[GraphNames.Combiner];
@@ -29,6 +29,9 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     }
 
     internal string[] CombinerInputs { get; }
+
+    /// <summary>The sessions and OrtValues this source and its workspaces hold (leak tests read it).</summary>
+    internal NativeResources Resources { get; } = new();
 
     public int Codebooks { get; }
 
@@ -47,7 +50,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
-        NativeResources.SessionsReleased(2);
+        Resources.SessionsReleased(2);
     }
 
     /// <summary>Managed buffers pinned under OrtValues, created once per run so that steps only copy nothing and call Run.</summary>
@@ -57,7 +60,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         private readonly long[] _tokens, _semantic, _level = new long[1];
         private readonly bool[] _padding;
         private readonly float[] _logits;
-        private readonly OrtValueBag _owned = new();
+        private readonly OrtValueBag _owned;
         private readonly string[] _combinerInputNames, _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
         private readonly OrtValue[] _combinerInputs, _combinerOutputs, _transformerInputs, _transformerOutputs;
         private readonly RunOptions _runOptions = new();
@@ -65,6 +68,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
         public Workspace(OnnxLogitsSource owner, int batch, int frames)
         {
             _owner = owner;
+            _owned = new(owner.Resources);
             Batch = batch;
             Frames = frames;
             int q = owner.Codebooks;

@@ -20,7 +20,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner = combiner;
         _transformer = transformer;
-        NativeResources.SessionsCreated(2);
+        Resources.SessionsCreated(2);
         Codebooks = manifest.Codebooks;
         Classes = (int)manifest.MaskTokenId; // the network's classes: codes + two pad ids; the mask comes after them
         CodebookSize = manifest.CodebookSize;
@@ -28,6 +28,9 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         var embeddings = manifest.Graphs[GraphNames.Combiner].Outputs.First(o => o.Name == "embeddings");
         _dim = (int)(embeddings.Shape[2].Size ?? throw new ModelPackageException(ModelManifest.FileName, "graphs.combiner.outputs.embeddings.shape[2]", "a fixed width", embeddings.Shape[2].ToString()!));
     }
+
+    /// <summary>The sessions and OrtValues this source and its workspaces hold (leak tests read it).</summary>
+    internal NativeResources Resources { get; } = new();
 
     public int Codebooks { get; }
 
@@ -51,7 +54,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
-        NativeResources.SessionsReleased(2);
+        Resources.SessionsReleased(2);
     }
 
     private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : ILogitsWorkspace
@@ -63,7 +66,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private readonly long[] _semantic = new long[batch * frames];
         private readonly bool[] _padding = new bool[batch * frames];
         private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
-        private readonly OrtValueBag _owned = new();
+        private readonly OrtValueBag _owned = new(owner.Resources);
         private readonly RunOptions _runOptions = new();
         private BatchLayout? _layout;
         private int _generated; // G: the longest generated part in the batch

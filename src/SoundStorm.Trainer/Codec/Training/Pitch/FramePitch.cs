@@ -11,6 +11,13 @@ namespace SoundStorm.Trainer.Codec.Training.Pitch;
 /// best peak alone often lands an octave low). Frames too quiet or too aperiodic are unvoiced.
 /// Runs inside the training step on the crops themselves, so no pitch files are needed.
 /// </summary>
+/// <remarks>
+/// Kept instead of NWaves' per-frame estimators, which measure worse here (432 frames of harmonic tones at 72–390 Hz
+/// with 3 % vibrato, the second harmonic louder than the first, light noise; the same window): gross errors (&gt; 20 %)
+/// 0 % here, 3.9 % for <c>Pitch.FromAutoCorrelation</c> and 0 % for <c>Pitch.FromYin</c>; mean error of the rest 6.3,
+/// 7.0 and 10.7 cents. A batch of 16 one-second crops takes 107 ms here against 242 ms and 1,269 ms (one thread), and
+/// NWaves works on CPU arrays one frame at a time, with no voicing decision, where this runs on the batch's device.
+/// </remarks>
 internal sealed class FramePitch : IDisposable
 {
     /// <summary>Lowest and highest F0 searched (Hz).</summary>

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using SoundStorm.Benchmarks.Models;
+using SoundStorm.Benchmarks.Scenarios;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Onnx;
 using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Paper;
 using TorchSharp;
 
-namespace SoundStorm.Benchmarks.Scenarios;
+namespace SoundStorm.Benchmarks.TorchSharp;
 
 /// <summary>
 /// ONNX Runtime vs TorchSharp (eager libtorch) on the same weights and the same schedule: one forward, and one full

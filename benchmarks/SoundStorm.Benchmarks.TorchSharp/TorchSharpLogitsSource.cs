@@ -1,11 +1,8 @@
-using SoundStorm.Onnx;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Trainer.Paper;
-using TorchSharp;
 using static TorchSharp.torch;
 using SoundStorm.Onnx.Generation.Graphs;
 
-namespace SoundStorm.Benchmarks.Scenarios;
+namespace SoundStorm.Benchmarks.TorchSharp;
 
 /// <summary>
 /// The same network in TorchSharp (libtorch: the kernels PyTorch — and so the original Python code — runs on) behind

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using SoundStorm.Benchmarks.Models;
+using SoundStorm.Benchmarks.Scenarios;
+
+namespace SoundStorm.Benchmarks.TorchSharp;
+
+/// <summary>
+/// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks.TorchSharp [-- --smoke] [--out DIR]</c>: ONNX
+/// Runtime against TorchSharp (eager libtorch) on the mid-size synthetic model, 10 s of audio (the tiny model, 1 s,
+/// with <c>--smoke</c>); writes <c>engines.md</c> and <c>engines.csv</c> beside the scenario runner's tables.
+/// </summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        var settings = new ScenarioSettings(args.Contains("--smoke"), BenchmarkPaths.Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory,
+            BenchmarkPaths.CacheDirectory, Console.WriteLine);
+        Run(settings);
+        Console.WriteLine($"results → {settings.OutputDirectory}");
+        return 0;
+    }
+
+    /// <summary>Runs the comparison and writes its table; returns the rows.</summary>
+    internal static IReadOnlyList<ScenarioResult> Run(ScenarioSettings s)
+    {
+        Directory.CreateDirectory(s.OutputDirectory);
+        Directory.CreateDirectory(s.CacheDirectory);
+        var clock = Stopwatch.StartNew();
+        var results = EngineComparisonScenario.Run(s, s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid, s.Smoke ? 1 : 10).ToList();
+        foreach (var row in results)
+            s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
+        ScenarioReport.WriteTables(s.OutputDirectory, "engines", results, clock.Elapsed, s.Smoke);
+        return results;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using SoundStorm.Benchmarks.Scenarios;
+
+namespace SoundStorm.Benchmarks.TorchSharp.Tests;
+
+/// <summary>
+/// The engine comparison's smoke mode (tiny model, 1 s): both engines run end to end on the same weights and the
+/// table is written. Correctness of the harness only — no timing is asserted.
+/// </summary>
+public sealed class EngineComparisonSmokeTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-engines-smoke", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Smoke_run_writes_the_engine_rows_with_finite_positive_figures()
+    {
+        var log = new List<string>();
+        var results = Program.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
+
+        Assert.All(results, r => Assert.Equal("engines", r.Scenario));
+        foreach (string metric in new[] { "forward time, ONNX Runtime", "forward time, TorchSharp", "token agreement" })
+            Assert.Contains(results, r => r.Metric == metric);
+        Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
+
+        var csv = File.ReadAllLines(Path.Combine(_dir, "out", "engines.csv"));
+        Assert.Equal(results.Count + 1, csv.Length);
+        Assert.Contains($"\",{results[0].Value.ToString("G6", CultureInfo.InvariantCulture)},", csv[1], StringComparison.Ordinal); // after the quoted metric
+        Assert.Contains("smoke mode", File.ReadAllText(Path.Combine(_dir, "out", "engines.md")));
+        Assert.Equal(results.Count, log.Count);
+    }
+}
