@@ -27,6 +27,10 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-6;
 
+    // The codec's spectral loss now builds its Slaney mel bank with NWaves (equal to the old hand-written bank to
+    // 1.4e-7), which moves the pinned codec losses by up to 1.5e-6 relative; anything larger is a real change.
+    private const double CodecTolerance = 1e-5;
+
     private static string Fixture(string name) =>
         Path.Combine(TestPaths.RepositoryRoot, "tests", "SoundStorm.Trainer.Tests", "Training", "Fixtures", name);
 
@@ -168,8 +172,8 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
         using var trainer = new CodecTrainer(SmallCodec.Config, CodecOptions, corpus, temp.Sub("run"));
         trainer.Train();
         Record("codec", trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)), ParameterSum(trainer.Codec));
-        AssertClose(CodecLosses, trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)));
-        AssertClose([CodecParameterSum], [ParameterSum(trainer.Codec)]);
+        AssertClose(CodecLosses, trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)), CodecTolerance);
+        AssertClose([CodecParameterSum], [ParameterSum(trainer.Codec)], CodecTolerance);
     }
 
     // Per step the loss, then per step the masked accuracy.
@@ -210,12 +214,12 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     private void Record(string family, IEnumerable<double> values, double parameterSum) =>
         output.WriteLine($"{family}: [{string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}], parameters {parameterSum.ToString("R", CultureInfo.InvariantCulture)}");
 
-    private static void AssertClose(double[] expected, IEnumerable<double> actual)
+    private static void AssertClose(double[] expected, IEnumerable<double> actual, double tolerance = Tolerance)
     {
         var got = actual.ToArray();
         Assert.Equal(expected.Length, got.Length);
         for (int i = 0; i < got.Length; i++)
-            Assert.True(Math.Abs(got[i] - expected[i]) <= Tolerance * Math.Max(1, Math.Abs(expected[i])),
+            Assert.True(Math.Abs(got[i] - expected[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
                 $"value {i}: expected {expected[i]:R}, got {got[i]:R}");
     }
 }
