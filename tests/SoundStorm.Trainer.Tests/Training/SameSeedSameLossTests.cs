@@ -27,10 +27,6 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-6;
 
-    // The codec's spectral loss now builds its Slaney mel bank with NWaves (equal to the old hand-written bank to
-    // 1.4e-7), which moves the pinned codec losses by up to 1.5e-6 relative; anything larger is a real change.
-    private const double CodecTolerance = 1e-5;
-
     private static string Fixture(string name) =>
         Path.Combine(TestPaths.RepositoryRoot, "tests", "SoundStorm.Trainer.Tests", "Training", "Fixtures", name);
 
@@ -152,8 +148,10 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     };
 
     // Per step the total loss, then per step the pitch loss.
-    private static readonly double[] CodecLosses = [5.775712966918945, 4.741762638092041, 5.385846138000488, 0.7997112274169922, 0.8507773280143738, 0.7104493379592896];
-    private static readonly double CodecParameterSum = 4151.447036939384;
+    // Re-pinned once after the deliberate change of the codec loss's Slaney mel bank to NWaves' (equal to the old bank to
+    // 1.4e-7; the trajectory moves 1.5e-6 after one step and 6e-4 after two, so the old pins cannot hold).
+    private static readonly double[] CodecLosses = [5.775712966918945, 4.741755485534668, 5.3893351554870605, 0.7997112274169922, 0.8507773280143738, 0.7101977467536926];
+    private static readonly double CodecParameterSum = 4151.305778389782;
 
     [Fact]
     public void Codec_losses_and_weights_are_those_of_the_trainer_before_the_refactor()
@@ -172,8 +170,8 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
         using var trainer = new CodecTrainer(SmallCodec.Config, CodecOptions, corpus, temp.Sub("run"));
         trainer.Train();
         Record("codec", trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)), ParameterSum(trainer.Codec));
-        AssertClose(CodecLosses, trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)), CodecTolerance);
-        AssertClose([CodecParameterSum], [ParameterSum(trainer.Codec)], CodecTolerance);
+        AssertClose(CodecLosses, trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)));
+        AssertClose([CodecParameterSum], [ParameterSum(trainer.Codec)]);
     }
 
     // Per step the loss, then per step the masked accuracy.
@@ -214,12 +212,12 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     private void Record(string family, IEnumerable<double> values, double parameterSum) =>
         output.WriteLine($"{family}: [{string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}], parameters {parameterSum.ToString("R", CultureInfo.InvariantCulture)}");
 
-    private static void AssertClose(double[] expected, IEnumerable<double> actual, double tolerance = Tolerance)
+    private static void AssertClose(double[] expected, IEnumerable<double> actual)
     {
         var got = actual.ToArray();
         Assert.Equal(expected.Length, got.Length);
         for (int i = 0; i < got.Length; i++)
-            Assert.True(Math.Abs(got[i] - expected[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
+            Assert.True(Math.Abs(got[i] - expected[i]) <= Tolerance * Math.Max(1, Math.Abs(expected[i])),
                 $"value {i}: expected {expected[i]:R}, got {got[i]:R}");
     }
 }
