@@ -74,14 +74,15 @@ internal sealed class AdamW : IDisposable
         // garbage value, or "Expected false to be true" from Scalar::toDouble, once in thousands of steps). Each scalar
         // is therefore one variable held until the end of the step.
         using Scalar decay = 1 - lr * WeightDecay, beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2;
-        using Scalar bias2 = correction2, epsilon = Epsilon, stepSize = -lr / correction1;
+        using Scalar bias2 = correction2, epsilon = Epsilon, stepSize = -lr / correction1, one = 1;
         foreach (var (_, p, m, v) in _slots)
         {
             if (p.grad is not { } g) continue;
             if (WeightDecay > 0 && p.dim() >= 2) p.mul_(decay);
             m.mul_(beta1).add_(g, alpha: keep1);
             v.mul_(beta2).addcmul_(g, g, value: keep2);
-            Tensor denominator = v.div(bias2).sqrt_().add_(epsilon);
+            // add_(Scalar) would make its alpha = 1 an implicit temporary as well: pass a held one.
+            Tensor denominator = v.div(bias2).sqrt_().add_(epsilon, one);
             p.addcdiv_(m, denominator, value: stepSize);
         }
     }
