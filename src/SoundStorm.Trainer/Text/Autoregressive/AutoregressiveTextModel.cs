@@ -49,11 +49,13 @@ internal sealed class AutoregressiveTextModel : nn.Module
     private readonly ModuleList<PrefixCausalBlock> blocks;
     private readonly LayerNorm norm;
     private readonly Linear unit_head;
+    private readonly float[] inverseFrequencies;
 
     /// <summary>Creates the model with PyTorch-default initialisation.</summary>
     public AutoregressiveTextModel(AutoregressiveTextConfig config) : base(nameof(AutoregressiveTextModel))
     {
         this.config = config.Validate();
+        inverseFrequencies = Enumerable.Range(0, config.Dim / 2).Select(i => (float)Math.Pow(10000.0, -(double)i / (config.Dim / 2))).ToArray();
         phone_emb = nn.Embedding(config.Phones + 1, config.Dim);
         unit_emb = nn.Embedding(config.Units + 1, config.Dim);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new PrefixCausalBlock(config.Dim, config.Heads, config.FeedForward)).ToArray());
@@ -93,10 +95,7 @@ internal sealed class AutoregressiveTextModel : nn.Module
     // Transformer sinusoids of integer positions [B, L] → [B, L, D]: sin of the first D/2 frequencies, then cos.
     private Tensor Sinusoids(Tensor positions)
     {
-        int half = config.Dim / 2;
-        var inverse = new float[half];
-        for (int i = 0; i < half; i++) inverse[i] = (float)Math.Pow(10000.0, -(double)i / half);
-        Tensor angles = positions.to_type(float32).unsqueeze(2) * tensor(inverse, device: positions.device);
+        Tensor angles = positions.to_type(float32).unsqueeze(2) * tensor(inverseFrequencies, device: positions.device);
         return cat(new[] { angles.sin(), angles.cos() }, 2);
     }
 }
