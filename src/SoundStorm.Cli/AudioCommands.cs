@@ -61,12 +61,11 @@ internal static class AudioCommands
             var promptClip = result.GetValue(prompt) is { } p ? InputFiles.ReadAudio(p.FullName, "--prompt") : null;
             using var pipeline = Load(ModelLocator.Resolve(result.GetValue(model)), options, family => sampling.RequireFamily(result, family), cancel);
             RequireLengths(pipeline, sourceClip, sourceFile.FullName, promptClip, result.GetValue(prompt)?.FullName);
-            AudioClip audio = null!;
+            // Straight to the file: memory stays bounded however long the source is.
+            TimeSpan written = default;
             await WindowProgressBar.RunAsync("resynthesizing", async progress =>
-                audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, progress, cancel).ConfigureAwait(false)).ConfigureAwait(false);
-            cancel.ThrowIfCancellationRequested();
-            WavWriter.Write(outputPath, audio);
-            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz → {outputPath}");
+                written = await pipeline.ResynthesizeToFileAsync(sourceClip, promptClip, outputPath, progress, cancel).ConfigureAwait(false)).ConfigureAwait(false);
+            Console.WriteLine($"{sourceClip.Duration.TotalSeconds:F2} s of speech → {written.TotalSeconds:F2} s at {pipeline.SampleRate} Hz → {outputPath}");
             return 0;
         }));
         return command;
@@ -96,9 +95,7 @@ internal static class AudioCommands
         var promptClip = promptPath is null ? null : InputFiles.ReadAudio(promptPath, "prompt");
         AudioLength.RequireToken(sourceClip, "source", sourcePath, pipeline.SampleRate);
         if (promptClip is not null) AudioLength.RequireToken(promptClip, "prompt", promptPath!, pipeline.SampleRate);
-        var audio = await pipeline.ResynthesizeAsync(sourceClip, promptClip, cancellationToken: cancel).ConfigureAwait(false);
-        cancel.ThrowIfCancellationRequested();
-        WavWriter.Write(outputPath, audio);
-        return $"{sourcePath} in the voice of {promptPath ?? "(no prompt)"}: {audio.Duration.TotalSeconds:F2} s → {outputPath}";
+        var written = await pipeline.ResynthesizeToFileAsync(sourceClip, promptClip, outputPath, cancellationToken: cancel).ConfigureAwait(false);
+        return $"{sourcePath} in the voice of {promptPath ?? "(no prompt)"}: {written.TotalSeconds:F2} s → {outputPath}";
     }
 }

@@ -31,16 +31,31 @@ internal static class Loudness
     /// <returns>The linear gain applied (1 for silence).</returns>
     public static float NormalizePeak(Span<float> samples, double targetDbfs)
     {
+        float gain = PeakGain(Peak(samples), targetDbfs);
+        if (gain != 1f) TensorPrimitives.Multiply(samples, gain, samples);
+        return gain;
+    }
+
+    /// <summary>
+    /// The gain <see cref="NormalizePeak"/> applies to a signal whose largest absolute sample is <paramref name="peak"/>
+    /// (1 for silence): for signals normalised piece by piece, whose peak is known only at the end.
+    /// </summary>
+    public static float PeakGain(float peak, double targetDbfs)
+    {
         CheckTarget(targetDbfs, nameof(targetDbfs));
-        float peak = Peak(samples);
-        if (peak < SilenceThreshold)
+        return peak < SilenceThreshold ? 1f : (float)(FromDb(targetDbfs) / peak);
+    }
+
+    /// <summary>Largest absolute sample (linear); 0 for an empty signal.</summary>
+    public static float Peak(ReadOnlySpan<float> samples)
+    {
+        if (samples.IsEmpty)
         {
-            return 1f;
+            return 0f;
         }
 
-        float gain = (float)(FromDb(targetDbfs) / peak);
-        TensorPrimitives.Multiply(samples, gain, samples);
-        return gain;
+        float peak = Math.Abs(TensorPrimitives.MaxMagnitude(samples));
+        return float.IsFinite(peak) ? peak : throw new ArgumentException($"The signal contains a non-finite sample ({peak}).", nameof(samples));
     }
 
     /// <summary>
@@ -64,17 +79,6 @@ internal static class Loudness
         double gain = Math.Min(FromDb(targetDbfs) / Rms(samples), FromDb(peakCeilingDbfs) / peak);
         TensorPrimitives.Multiply(samples, (float)gain, samples);
         return (float)gain;
-    }
-
-    private static float Peak(ReadOnlySpan<float> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return 0f;
-        }
-
-        float peak = Math.Abs(TensorPrimitives.MaxMagnitude(samples));
-        return float.IsFinite(peak) ? peak : throw new ArgumentException($"The signal contains a non-finite sample ({peak}).", nameof(samples));
     }
 
     private static double Rms(ReadOnlySpan<float> samples)

@@ -28,6 +28,45 @@ public static class WavWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(clip);
+        WriteAtomically(path, stream => Write(stream, clip, format));
+    }
+
+    /// <summary>
+    /// Writes a mono 16-bit PCM file of <paramref name="frames"/> samples from blocks produced one at a time (so a
+    /// long signal never has to be in memory at once), atomically as <see cref="Write(string, AudioClip, WavSampleFormat)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A non-finite sample, too much data, or blocks that do not add up to <paramref name="frames"/>.</exception>
+    internal static void WriteMono(string path, int sampleRate, long frames, IEnumerable<ReadOnlyMemory<float>> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        WriteAtomically(path, stream =>
+        {
+            WriteHeader(stream, 1, sampleRate, frames, isFloat: false);
+            var buffer = new byte[EncodeBlockFrames * 2];
+            long written = 0;
+            foreach (var block in blocks)
+            {
+                for (int first = 0; first < block.Length; first += EncodeBlockFrames)
+                {
+                    var samples = block.Span.Slice(first, Math.Min(EncodeBlockFrames, block.Length - first));
+                    for (int f = 0; f < samples.Length; f++)
+                    {
+                        float x = samples[f];
+                        if (!float.IsFinite(x)) throw new ArgumentException($"Sample {written + first + f} is {x}; only finite samples can be written.", nameof(blocks));
+                        BinaryPrimitives.WriteInt16LittleEndian(buffer.AsSpan(f * 2, 2), ToPcm16(x));
+                    }
+                    stream.Write(buffer, 0, samples.Length * 2);
+                }
+                written += block.Length;
+            }
+            if (written != frames) throw new ArgumentException($"The blocks hold {written} samples; the header promised {frames}.", nameof(blocks));
+        });
+    }
+
+    // The bytes go to a temporary file in the same folder, then replace the destination, so a failure never leaves a
+    // half-written file behind.
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
         string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
@@ -35,7 +74,7 @@ public static class WavWriter
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                Write(stream, clip, format);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -63,14 +102,20 @@ public static class WavWriter
         }
 
         bool isFloat = format == WavSampleFormat.Float32;
+        WriteHeader(stream, clip.ChannelCount, clip.SampleRate, clip.FrameCount, isFloat);
+        WriteSamples(stream, clip, isFloat);
+    }
+
+    private static void WriteHeader(Stream stream, int channels, int sampleRate, long frames, bool isFloat)
+    {
         int bytesPerSample = isFloat ? 4 : 2;
-        int blockAlign = clip.ChannelCount * bytesPerSample;
-        long dataBytes = (long)clip.FrameCount * blockAlign;
+        int blockAlign = channels * bytesPerSample;
+        long dataBytes = frames * blockAlign;
         int fmtSize = isFloat ? 18 : 16;
         long riffSize = 4 + (8 + fmtSize) + (isFloat ? 12 : 0) + 8 + dataBytes;
         if (riffSize > uint.MaxValue)
         {
-            throw new ArgumentException($"The clip needs {dataBytes} data bytes; a WAV file holds at most 4 GiB.", nameof(clip));
+            throw new ArgumentException($"The audio needs {dataBytes} data bytes; a WAV file holds at most 4 GiB.", nameof(frames));
         }
 
         using var header = new MemoryStream();
@@ -82,9 +127,9 @@ public static class WavWriter
             w.Write("fmt "u8);
             w.Write(fmtSize);
             w.Write((ushort)(isFloat ? 3 : 1));
-            w.Write((ushort)clip.ChannelCount);
-            w.Write(clip.SampleRate);
-            w.Write(clip.SampleRate * blockAlign);
+            w.Write((ushort)channels);
+            w.Write(sampleRate);
+            w.Write(sampleRate * blockAlign);
             w.Write((ushort)blockAlign);
             w.Write((ushort)(bytesPerSample * 8));
             if (isFloat)
@@ -92,7 +137,7 @@ public static class WavWriter
                 w.Write((ushort)0); // cbSize: no extension
                 w.Write("fact"u8);
                 w.Write(4);
-                w.Write(clip.FrameCount);
+                w.Write((uint)frames);
             }
 
             w.Write("data"u8);
@@ -101,7 +146,6 @@ public static class WavWriter
 
         header.Position = 0;
         header.CopyTo(stream);
-        WriteSamples(stream, clip, isFloat);
     }
 
     private static void WriteSamples(Stream stream, AudioClip clip, bool isFloat)

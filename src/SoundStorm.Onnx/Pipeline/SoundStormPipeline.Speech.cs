@@ -86,7 +86,7 @@ public sealed partial class SoundStormPipeline
         // Long texts are generated window by window, as long sources are: memory does not grow with the text.
         long[,] codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
         float[] samples = _codec.Decode(codes, cancellationToken);
-        if (normalize) Loudness.NormalizePeak(samples, 20 * Math.Log10(0.99));
+        if (normalize) Loudness.NormalizePeak(samples, OutputPeakDbfs);
         return new AudioClip(samples, SampleRate);
     }
 

@@ -15,7 +15,7 @@ public sealed partial class SoundStormPipeline
     /// </summary>
     /// <exception cref="ArgumentException">An input is too short (under one token frame), not finite, or longer than <see cref="PipelineOptions.MaxInputSeconds"/>.</exception>
     public async IAsyncEnumerable<AudioClip> ResynthesizeStreamingAsync(AudioClip source, AudioClip? prompt = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IProgress<GenerationProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         CheckDuration(source);
         var audio = await Task.Run(() => ToModelRate(source), cancellationToken).ConfigureAwait(false);
@@ -34,7 +34,7 @@ public sealed partial class SoundStormPipeline
             }
         }
 
-        await foreach (var piece in StreamWindows(request, semantic.Length, Tokenize, cancellationToken).ConfigureAwait(false))
+        await foreach (var piece in StreamWindows(request, semantic.Length, Tokenize, progress, cancellationToken).ConfigureAwait(false))
             yield return piece;
     }
 
@@ -47,15 +47,15 @@ public sealed partial class SoundStormPipeline
     public IAsyncEnumerable<AudioClip> GenerateStreamingAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return StreamWindows(request, LongFormGeneration.TargetFrames(request), null, cancellationToken);
+        return StreamWindows(request, LongFormGeneration.TargetFrames(request), null, null, cancellationToken);
     }
 
     // Generates the request window by window (tokenizing ahead through the callback when one is given) and decodes
     // each window with the codec's context on both sides, holding back frames whose right-hand context is not known yet.
     private async IAsyncEnumerable<AudioClip> StreamWindows(GenerationRequest request, int frames, Action<int>? tokenize,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IProgress<GenerationProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, null, cancellationToken, tokenize)
+        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken, tokenize)
             .GetEnumerator();
         var codes = new long[frames, _generator.Codebooks];
         int known = 0, emitted = 0;

@@ -164,9 +164,12 @@ public sealed partial class SoundStormPipeline : IDisposable
         return clip.SampleRate == SampleRate ? mono : new Resampler(clip.SampleRate, SampleRate).Process(mono);
     }
 
+    // Where normalised output peaks: 0.99 of full scale (−0.09 dBFS).
+    private static readonly double OutputPeakDbfs = 20 * Math.Log10(0.99);
+
     private AudioClip Finish(float[] samples)
     {
-        if (_options.NormalizeOutput) Loudness.NormalizePeak(samples, 20 * Math.Log10(0.99));
+        if (_options.NormalizeOutput) Loudness.NormalizePeak(samples, OutputPeakDbfs);
         return new AudioClip(samples, SampleRate);
     }
 

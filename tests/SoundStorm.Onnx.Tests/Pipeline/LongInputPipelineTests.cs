@@ -40,6 +40,38 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
     }
 
     [ReferenceFact]
+    public async Task Resynthesis_to_a_file_writes_the_whole_file_calls_normalised_audio_and_leaves_nothing_when_cancelled()
+    {
+        if (Speech(12) is not { } source || RecordedSpeech.Find("0870") is not { } promptPath) return;
+        var options = new PipelineOptions
+        {
+            WindowSeconds = 2, WindowOverlapSeconds = 0.4, MaxPromptSeconds = 0.6,
+            Generation = { FirstLevelIterations = 2, Seed = 5 },
+        };
+        using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
+        var prompt = WavReader.Read(promptPath);
+        float[] whole = (await pipeline.ResynthesizeAsync(source, prompt)).ToMono();
+        string output = Path.Combine(_dir, "out.wav");
+        var written = await pipeline.ResynthesizeToFileAsync(source, prompt, output);
+
+        var file = WavReader.Read(output);
+        Assert.Equal(16000, file.SampleRate);
+        Assert.Equal(whole.Length, file.FrameCount);
+        Assert.Equal(whole.Length / 16000.0, written.TotalSeconds, 9);
+        float[] samples = file.ToMono();
+        // 16-bit rounding of the same normalised samples (the windows' decoder rounding is far below one step).
+        for (int i = 0; i < whole.Length; i++)
+            Assert.True(Math.Abs(whole[i] - samples[i]) <= 1.01f / 32768, $"sample {i}: file {samples[i]}, whole {whole[i]}");
+        Assert.Equal(0.99f, samples.Max(Math.Abs), 3);
+
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress<GenerationProgress>(_ => cancel.Cancel());
+        string cancelled = Path.Combine(_dir, "cancelled.wav");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.ResynthesizeToFileAsync(source, prompt, cancelled, progress, cancel.Token));
+        Assert.Equal([output], Directory.GetFiles(_dir));
+    }
+
+    [ReferenceFact]
     public async Task A_source_over_the_applications_limit_is_refused_at_once_naming_both_durations()
     {
         if (Speech(5) is not { } source) return;

@@ -30,7 +30,7 @@ internal static class StreamingLatencyScenario
         var clock = Stopwatch.StartNew();
         var arrivals = new List<double>();
         using var stop = new CancellationTokenSource();
-        await foreach (var _ in pipeline.ResynthesizeStreamingAsync(source, prompt, stop.Token))
+        await foreach (var _ in pipeline.ResynthesizeStreamingAsync(source, prompt, cancellationToken: stop.Token))
         {
             arrivals.Add(clock.Elapsed.TotalSeconds);
             if (arrivals.Count > WindowsTimed) break;
