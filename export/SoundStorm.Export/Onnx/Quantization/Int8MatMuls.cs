@@ -78,6 +78,10 @@ public static class Int8MatMuls
         return new OnnxModel(proto, Unreferenced.Prune(model, proto, added));
     }
 
+    /// <summary>The quantisation the graph file's metadata records (<see cref="Scheme"/>), or null for a float graph.</summary>
+    public static string? SchemeOf(string onnxFile) =>
+        OnnxModel.Load(onnxFile).Proto.MetadataProps.FirstOrDefault(p => p.Key == MetadataKey)?.Value;
+
     /// <summary>The single Add that consumes <paramref name="output"/> with a constant [N] float on its other side, if any.</summary>
     private static NodeProto? FoldableBias(string output, long columns, Dictionary<string, List<NodeProto>> consumers,
         HashSet<string> graphOutputs, ConstantFloats constants)
