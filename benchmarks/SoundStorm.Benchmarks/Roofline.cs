@@ -39,10 +39,20 @@ internal static class Roofline
         var weights = new float[inner * cols];
         for (int i = 0; i < weights.Length; i++) weights[i] = (float)rng.NextDouble();
         g.Output(g.MatMul(a, g.Initializer("b", TensorData.FromFloat(weights, inner, cols))), "c", ElementType.Float, rows, cols);
-        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var session = new InferenceSession(g.Build().ToBytes(), options);
+        return 2.0 * rows * inner * cols / MedianSeconds(g.Build(), rows, inner, cols, threads, GraphOptimizationLevel.ORT_ENABLE_ALL, repeats) / 1e9;
+    }
+
+    /// <summary>
+    /// Median seconds of one run of <paramref name="model"/>, a graph from input <c>a</c> [rows × inner] (uniform
+    /// random values in [−1, 1)) to output <c>c</c> [rows × cols], after two warm-up runs.
+    /// </summary>
+    public static double MedianSeconds(OnnxModel model, int rows, int inner, int cols, int threads, GraphOptimizationLevel level, int repeats = 7)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = level };
+        using var session = new InferenceSession(model.ToBytes(), options);
+        var rng = new Random(2);
         var input = new float[rows * inner];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 2 - 1);
         using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { rows, inner });
         using var output = OrtValue.CreateTensorValueFromMemory(new float[rows * cols], new long[] { rows, cols });
         using var run = new RunOptions();
@@ -54,6 +64,6 @@ internal static class Roofline
             if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
         Array.Sort(times);
-        return 2.0 * rows * inner * cols / times[repeats / 2] / 1e9;
+        return times[repeats / 2];
     }
 }
