@@ -51,6 +51,7 @@ internal static class ScenarioRunner
                 Add(int8);
                 Add([new("maskgit", model.Name, seconds, "int8 / float32 forward time",
                     int8.First(r => r.Metric == "forward time").Value / maskGit.First(r => r.Metric == "forward time").Value, "×", "same weights, same run")]);
+                Add(Int8ForwardScenario.Run(s, model, seconds, pairs: s.Smoke ? 2 : model.Config.Dim >= 1024 ? 5 : 9));
                 if (s.MaskGitOnly) continue;
                 double wall = maskGit.First(r => r.Metric == "wall time").Value;
                 Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));

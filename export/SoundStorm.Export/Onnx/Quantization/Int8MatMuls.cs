@@ -51,8 +51,9 @@ public static class Int8MatMuls
             if (done.Add(weight.Name)) // a matrix shared by several MatMuls is stored once
             {
                 var q = Int8Weights.Quantize(weight.Values, weight.Rows, weight.Columns, weight.Name);
-                added.Add((TensorProtos.Header(stem, q.ToTensorData()), q.ToTensorData()));
-                added.Add((TensorProtos.Header(stem + "_scale", q.ScalesTensor()), q.ScalesTensor()));
+                TensorData values = q.ToTensorData(), scales = q.ScalesTensor();
+                added.Add((TensorProtos.Header(stem, values), values));
+                added.Add((TensorProtos.Header(stem + "_scale", scales), scales));
             }
             var fused = new NodeProto
             {
