@@ -45,6 +45,26 @@ public sealed class Int8PackageTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Importer_fragment_is_quantised_in_place_and_packs_as_int8()
+    {
+        // What 'import seed-soundstorm --int8' does to the folder it wrote: here a fragment of the shipped graphs.
+        Directory.CreateDirectory($"{_dir}/acoustic");
+        foreach (string file in new[] { "combiner.onnx", "transformer.onnx" }) File.Copy($"{Default}/{file}", $"{_dir}/acoustic/{file}");
+        File.WriteAllText($"{_dir}/acoustic/fragment.json", """
+            { "modelFamily": "maskgit", "codebooks": 4, "codebookSize": 1024, "semanticVocabulary": 100, "maskTokenId": 1024,
+              "graphs": { "combiner": "combiner.onnx", "transformer": "transformer.onnx" } }
+            """);
+        Int8Graphs.QuantizeInPlace($"{_dir}/acoustic");
+
+        Assert.Equal(File.ReadAllBytes($"{Default}/combiner.onnx"), File.ReadAllBytes($"{_dir}/acoustic/combiner.onnx"));
+        var pack = CliRunner.Run("pack", "--acoustic", $"{_dir}/acoustic", "--float16-weights", "--out", $"{_dir}/package");
+        Assert.True(pack.Code == 0, pack.Error);
+        using var package = ModelPackage.Load($"{_dir}/package");
+        Assert.Equal("int8-dynamic", package.Manifest.Graphs[GraphNames.Transformer].Quantization);
+        Assert.Null(package.Manifest.Graphs[GraphNames.Combiner].Quantization);
+    }
+
+    [Fact]
     public void Int8_transformer_logits_agree_with_float32_on_real_speech()
     {
         string int8 = PackInt8();
