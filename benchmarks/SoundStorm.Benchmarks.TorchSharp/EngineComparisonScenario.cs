@@ -46,18 +46,30 @@ internal static class EngineComparisonScenario
         using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory)))
         using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
             ort = Time(ortGenerator);
+        (double Wall, double Network, long[,] Tokens) int8; // the int8 package (pack --int8) of the same weights
+        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8: true)))
+        using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
+            int8 = Time(ortGenerator);
         (double Wall, double Network, long[,] Tokens) libtorch;
         using (var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab))
             libtorch = Time(torchGenerator);
-        int agree = 0;
-        for (int f = 0; f < frames; f++)
-            for (int q = 0; q < model.Config.Codebooks; q++)
-                if (ort.Tokens[f, q] == libtorch.Tokens[f, q]) agree++;
+        double Agreement(long[,] a, long[,] b)
+        {
+            int agree = 0;
+            for (int f = 0; f < frames; f++)
+                for (int q = 0; q < model.Config.Codebooks; q++)
+                    if (a[f, q] == b[f, q]) agree++;
+            return 100.0 * agree / (frames * model.Config.Codebooks);
+        }
         string name = model.Name;
         yield return new("engines", name, seconds, "forward time, ONNX Runtime", ort.Network, "s", $"mean over a generation, threads={threads}");
         yield return new("engines", name, seconds, "forward time, TorchSharp", libtorch.Network, "s", "eager libtorch, no_grad, same weights");
         yield return new("engines", name, seconds, "forward speed-up ORT vs TorchSharp", libtorch.Network / ort.Network, "×");
         yield return new("engines", name, seconds, "generation speed-up ORT vs TorchSharp", libtorch.Wall / ort.Wall, "×", "same C# sampler and schedule");
-        yield return new("engines", name, seconds, "token agreement", 100.0 * agree / (frames * model.Config.Codebooks), "%", "greedy decoding, same seed");
+        yield return new("engines", name, seconds, "token agreement", Agreement(ort.Tokens, libtorch.Tokens), "%", "greedy decoding, same seed");
+        yield return new("engines", name, seconds, "forward time, ONNX Runtime int8", int8.Network, "s", "pack --int8 of the same weights");
+        yield return new("engines", name, seconds, "forward speed-up ORT int8 vs TorchSharp", libtorch.Network / int8.Network, "×");
+        yield return new("engines", name, seconds, "generation speed-up ORT int8 vs TorchSharp", libtorch.Wall / int8.Wall, "×", "same C# sampler and schedule");
+        yield return new("engines", name, seconds, "token agreement int8 vs float32", Agreement(int8.Tokens, ort.Tokens), "%", "greedy decoding, same seed");
     }
 }

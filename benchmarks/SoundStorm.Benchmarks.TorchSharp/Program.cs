@@ -5,9 +5,9 @@ using SoundStorm.Benchmarks.Scenarios;
 namespace SoundStorm.Benchmarks.TorchSharp;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks.TorchSharp [-- --smoke] [--out DIR]</c>: ONNX
-/// Runtime against TorchSharp (eager libtorch) on the mid-size synthetic model, 10 s of audio (the tiny model, 1 s,
-/// with <c>--smoke</c>); writes <c>engines.md</c> and <c>engines.csv</c> beside the scenario runner's tables.
+/// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks.TorchSharp [-- --smoke] [--models mid,paper] [--out DIR]</c>:
+/// ONNX Runtime (float32 and int8 packages) against TorchSharp (eager libtorch) on the mid-size synthetic model (or the
+/// shapes named by <c>--models</c>), 10 s of audio (the tiny model, 1 s, with <c>--smoke</c>); writes <c>engines.md</c> and <c>engines.csv</c> beside the scenario runner's tables.
 /// </summary>
 public static class Program
 {
@@ -15,7 +15,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var settings = new ScenarioSettings(args.Contains("--smoke"), BenchmarkPaths.Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory,
-            BenchmarkPaths.CacheDirectory, Console.WriteLine);
+            BenchmarkPaths.CacheDirectory, Console.WriteLine) { OnlyModels = BenchmarkPaths.Value(args, "--models")?.Split(',').ToHashSet() };
         Run(settings);
         Console.WriteLine($"results → {settings.OutputDirectory}");
         return 0;
@@ -27,7 +27,8 @@ public static class Program
         Directory.CreateDirectory(s.OutputDirectory);
         Directory.CreateDirectory(s.CacheDirectory);
         var clock = Stopwatch.StartNew();
-        var results = EngineComparisonScenario.Run(s, s.Smoke ? BenchmarkModel.Tiny : BenchmarkModel.Mid, s.Smoke ? 1 : 10).ToList();
+        var models = s.Smoke ? [BenchmarkModel.Tiny] : s.OnlyModels is null ? [BenchmarkModel.Mid] : s.Models;
+        var results = models.SelectMany(m => EngineComparisonScenario.Run(s, m, s.Smoke ? 1 : 10)).ToList();
         foreach (var row in results)
             s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
         ScenarioReport.WriteTables(s.OutputDirectory, "engines", results, clock.Elapsed, s.Smoke);

@@ -9,7 +9,7 @@ namespace SoundStorm.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks -- scenarios [--smoke] [--out DIR]</c> runs the
-/// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
+/// scenario table (<c>--models mid,paper</c>, <c>--durations 3,10,30</c> and <c>--maskgit-only</c> limit it); <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
 /// outside ONNX Runtime, the seed's default size with random weights); any other arguments go to BenchmarkDotNet's switcher.
@@ -53,7 +53,12 @@ public static class Program
                 Console.WriteLine($"results → {output}");
                 return 0;
             }
-            ScenarioRunner.Run(new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine));
+            ScenarioRunner.Run(new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine)
+            {
+                OnlyModels = Value(args, "--models")?.Split(',').ToHashSet(),
+                OnlyDurations = Value(args, "--durations")?.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                MaskGitOnly = args.Contains("--maskgit-only"),
+            });
             Console.WriteLine($"results → {output}");
             return 0;
         }

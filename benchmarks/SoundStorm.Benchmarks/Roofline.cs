@@ -39,21 +39,39 @@ internal static class Roofline
         var weights = new float[inner * cols];
         for (int i = 0; i < weights.Length; i++) weights[i] = (float)rng.NextDouble();
         g.Output(g.MatMul(a, g.Initializer("b", TensorData.FromFloat(weights, inner, cols))), "c", ElementType.Float, rows, cols);
-        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var session = new InferenceSession(g.Build().ToBytes(), options);
-        var input = new float[rows * inner];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();
-        using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { rows, inner });
-        using var output = OrtValue.CreateTensorValueFromMemory(new float[rows * cols], new long[] { rows, cols });
-        using var run = new RunOptions();
-        var times = new double[repeats];
-        for (int r = -2; r < repeats; r++) // two warm-up runs
+        return 2.0 * rows * inner * cols / MedianSeconds([g.Build()], rows, inner, cols, threads, GraphOptimizationLevel.ORT_ENABLE_ALL, repeats)[0] / 1e9;
+    }
+
+    /// <summary>
+    /// Median seconds of one run of each of <paramref name="models"/>, graphs from input <c>a</c> [rows × inner]
+    /// (uniform random values in [−1, 1)) to output <c>c</c> [rows × cols]. The models run in turn within each
+    /// repeat, so a load that drifts during the measurement falls on all of them alike; two warm-up rounds first.
+    /// </summary>
+    public static double[] MedianSeconds(IReadOnlyList<OnnxModel> models, int rows, int inner, int cols, int threads, GraphOptimizationLevel level, int repeats = 7)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = level };
+        var sessions = models.Select(m => new InferenceSession(m.ToBytes(), options)).ToArray();
+        try
         {
-            long start = Stopwatch.GetTimestamp();
-            session.Run(run, ["a"], [value], ["c"], [output]);
-            if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var rng = new Random(2);
+            var input = new float[rows * inner];
+            for (int i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 2 - 1);
+            using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { rows, inner });
+            using var output = OrtValue.CreateTensorValueFromMemory(new float[rows * cols], new long[] { rows, cols });
+            using var run = new RunOptions();
+            var times = new double[models.Count, repeats];
+            for (int r = -2; r < repeats; r++) // two warm-up rounds
+                for (int m = 0; m < sessions.Length; m++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    sessions[m].Run(run, ["a"], [value], ["c"], [output]);
+                    if (r >= 0) times[m, r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                }
+            return Enumerable.Range(0, models.Count).Select(m => Enumerable.Range(0, repeats).Select(r => times[m, r]).Order().ElementAt(repeats / 2)).ToArray();
         }
-        Array.Sort(times);
-        return 2.0 * rows * inner * cols / times[repeats / 2] / 1e9;
+        finally
+        {
+            foreach (var session in sessions) session.Dispose();
+        }
     }
 }

@@ -58,12 +58,14 @@ internal static class ImportCommand
         var config = new Option<FileInfo?>("--config") { Description = "The upstream yaml/json config (for n_head); otherwise width/64 heads." };
         var ema = new Option<bool>("--ema") { Description = "Import the EMA weights instead of the model weights." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for combiner.onnx and transformer.onnx.", Required = true };
-        var command = new Command("seed-soundstorm", "Import a yangdongchao/SoundStorm s2 checkpoint.") { checkpoint, config, ema, output };
+        var int8 = new Option<bool>("--int8") { Description = "Write the transformer with int8 weight matrices (activations quantised at run time)." };
+        var command = new Command("seed-soundstorm", "Import a yangdongchao/SoundStorm s2 checkpoint.") { checkpoint, config, ema, output, int8 };
         command.SetAction(result => CliErrors.Guard(() =>
         {
             string file = InputFiles.Require(result.GetValue(checkpoint)!.FullName, "--checkpoint");
             var c = SeedCheckpointImporter.Import(file, result.GetValue(output)!.FullName, OptionalInput(result.GetValue(config), "--config"),
                 result.GetValue(ema) ? SeedWeights.Ema : SeedWeights.Model);
+            if (result.GetValue(int8)) Int8Graphs.QuantizeInPlace(result.GetValue(output)!.FullName);
             Console.WriteLine($"seed model: {c.Layers} layers × {c.Dim} wide, {c.Heads} heads, Q={c.Codebooks}, V={c.CodebookSize}, K={c.SemanticVocab} → {result.GetValue(output)!.FullName}");
             return 0;
         }));

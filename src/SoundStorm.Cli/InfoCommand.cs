@@ -39,7 +39,7 @@ internal static class InfoCommand
         table.AddRow("codebooks × size", $"{m.Codebooks} × {m.CodebookSize} (mask id {m.MaskTokenId})");
         table.AddRow("semantic vocabulary", m.SemanticVocabulary.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (role, entry) in m.Graphs)
-            table.AddRow(role, Markup.Escape($"{entry.File}: in {string.Join(", ", entry.Inputs.Select(i => $"{i.Name}[{string.Join(",", i.Shape)}]"))} → out {string.Join(", ", entry.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape)}]"))}"));
+            table.AddRow(role, Markup.Escape($"{entry.File}{(entry.Quantization is { } q ? $" ({q})" : "")}: in {string.Join(", ", entry.Inputs.Select(i => $"{i.Name}[{string.Join(",", i.Shape)}]"))} → out {string.Join(", ", entry.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape)}]"))}"));
         AnsiConsole.Write(table);
         return 0;
     }

@@ -23,7 +23,7 @@ public sealed class EngineComparisonSmokeTests : IDisposable
         var results = Program.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
 
         Assert.All(results, r => Assert.Equal("engines", r.Scenario));
-        foreach (string metric in new[] { "forward time, ONNX Runtime", "forward time, TorchSharp", "token agreement" })
+        foreach (string metric in new[] { "forward time, ONNX Runtime", "forward time, TorchSharp", "token agreement", "forward time, ONNX Runtime int8", "forward speed-up ORT int8 vs TorchSharp" })
             Assert.Contains(results, r => r.Metric == metric);
         Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
 

@@ -1,4 +1,5 @@
 using SoundStorm.Export.Acoustic;
+using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
@@ -20,19 +21,22 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
     /// <summary>Learned parameters of the transformer and combiner (weights only).</summary>
     public long Parameters => PaperStateDict.Shapes(Config).Sum(s => s.Shape.Aggregate(1L, (a, b) => a * b));
 
-    /// <summary>Writes (or reuses) the package folder under <paramref name="cacheRoot"/>.</summary>
-    public string EnsurePackage(string cacheRoot)
+    /// <summary>
+    /// Writes (or reuses) the package folder under <paramref name="cacheRoot"/>; with <paramref name="int8"/> the
+    /// transformer is quantised as <c>pack --int8</c> does (the same random weights otherwise).
+    /// </summary>
+    public string EnsurePackage(string cacheRoot, bool int8 = false)
     {
         // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
         var exporter = typeof(PaperGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)]);
+        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)] + (int8 ? "-int8" : ""));
         if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
         string graphs = folder + ".graphs";
         Directory.CreateDirectory(graphs);
         var weights = PaperStateDict.Random(Config, seed: 1);
         var (combiner, transformer) = PaperGraphs.Build(Config, weights);
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
-        transformer.Save(Path.Combine(graphs, "transformer.onnx"));
+        (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
         new PackageFragment
         {
             ModelFamily = ModelFamilies.MaskGit, Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize,

@@ -7,10 +7,11 @@ namespace SoundStorm.Benchmarks.Scenarios;
 /// <summary>Full MaskGIT generations: wall time, time inside ONNX Runtime, loop overhead and roofline fraction.</summary>
 internal static class MaskGitScenario
 {
-    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, double ceilingGflops, int threads = 2)
+    /// <summary>The figures of one case; <paramref name="int8"/> runs the int8 package (model name suffixed "-int8").</summary>
+    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, double ceilingGflops, int threads = 2, bool int8 = false)
     {
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
-        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
+        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8));
         using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
         var request = Request(model, frames);
         generator.Generate(Request(model, Math.Min(frames, 50)), new GenerationOptions { IterationsPerLevel = Enumerable.Repeat(1, model.Config.Codebooks).ToArray() }); // warm-up
@@ -40,14 +41,15 @@ internal static class MaskGitScenario
         double wall = walls[median], network = networks[median];
         double perForward = network / forwards;
         double flops = Roofline.TransformerFlops(model.Config, frames);
-        string name = model.Name;
+        string name = int8 ? model.Name + "-int8" : model.Name;
         string tag = $"threads={threads}";
         yield return new("maskgit", name, seconds, "wall time", wall, "s", $"{forwards} forward passes, {tag}, median of {repeats}");
         yield return new("maskgit", name, seconds, "real-time factor", seconds / wall, "× real time", tag);
         yield return new("maskgit", name, seconds, "loop overhead", wall / network, "wall / Σ Run", tag);
         yield return new("maskgit", name, seconds, "forward time", perForward, "s", "combiner + transformer, mean over the run");
-        yield return new("maskgit", name, seconds, "roofline fraction", flops / perForward / 1e9 / ceilingGflops, "of matmul ceiling",
-            $"{flops / 1e9:F1} GFLOP per forward vs {ceilingGflops:F0} GFLOP/s");
+        if (!int8) // against the float32 MatMul ceiling, a fraction of an int8 forward would compare unlike kernels
+            yield return new("maskgit", name, seconds, "roofline fraction", flops / perForward / 1e9 / ceilingGflops, "of matmul ceiling",
+                $"{flops / 1e9:F1} GFLOP per forward vs {ceilingGflops:F0} GFLOP/s");
         const string how = "sampled every 20 ms during the timed runs (process-wide: includes the loaded sessions and weights)";
         yield return new("maskgit", name, seconds, "peak managed heap", managedPeak / 1048576.0, "MiB", how);
         yield return new("maskgit", name, seconds, "peak resident set", residentPeak / 1048576.0, "MiB", how);

@@ -45,6 +45,7 @@ internal static class ScenarioReport
             double[] ar = results.Where(r => r.Model == model && r.Scenario == "autoregressive" && r.Metric == "wall time (integrated)").Select(r => r.Value).ToArray();
             var a = plot.Add.Scatter(xs, mask);
             a.LegendText = $"MaskGIT ({model})";
+            if (ar.Length != xs.Length) continue; // no autoregressive run for this model (int8 variants, --maskgit-only)
             var b = plot.Add.Scatter(xs, ar);
             b.LegendText = $"autoregressive ({model})";
             b.LinePattern = ScottPlot.LinePattern.Dashed;

@@ -46,9 +46,25 @@ internal static class ScenarioRunner
                 Add([new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name)]);
                 var maskGit = MaskGitScenario.Run(s, model, seconds, ceiling).ToList();
                 Add(maskGit);
+                // The int8 package (transformer's weight MatMuls quantised) right after, under the same load.
+                var int8 = MaskGitScenario.Run(s, model, seconds, ceiling, int8: true).ToList();
+                Add(int8);
+                Add([new("maskgit", model.Name, seconds, "int8 / float32 forward time",
+                    int8.First(r => r.Metric == "forward time").Value / maskGit.First(r => r.Metric == "forward time").Value, "×", "same weights, same run")]);
+                Add(Int8ForwardScenario.Run(s, model, seconds, pairs: s.Smoke ? 2 : model.Config.Dim >= 1024 ? 5 : 9));
+                if (s.MaskGitOnly) continue;
                 double wall = maskGit.First(r => r.Metric == "wall time").Value;
                 Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
             }
+        }
+
+        // Which int8 form of a weight MatMul runs fastest here, on the feed-forward shapes of the models run.
+        foreach (var model in s.Models)
+            Add(Int8FormsScenario.Run(model.Name, s.Smoke ? 64 : 500, model.Config.Dim, model.Config.FeedForward));
+        if (s.MaskGitOnly)
+        {
+            ScenarioReport.Write(s, results, clock.Elapsed);
+            return results;
         }
 
         // ONNX Runtime vs TorchSharp on the same weights: its own program, SoundStorm.Benchmarks.TorchSharp (engines.md),

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
 
@@ -47,7 +48,9 @@ public sealed class ModelPackageBuilder
         if (!GraphNames.All.Contains(role))
             throw new ArgumentException($"Unknown graph role '{role}'; use one of {string.Join(", ", GraphNames.All)}.", nameof(role));
         if (!File.Exists(onnxFile)) throw new FileNotFoundException($"Graph file for '{role}' not found.", onnxFile);
-        _manifest.Graphs[role] = GraphEntry.Describe(onnxFile, role + ".onnx", inputs, outputs);
+        var entry = GraphEntry.Describe(onnxFile, role + ".onnx", inputs, outputs);
+        entry.Quantization = Int8MatMuls.SchemeOf(onnxFile);
+        _manifest.Graphs[role] = entry;
         _graphs.RemoveAll(g => g.Role == role);
         _graphs.Add((role, onnxFile, companionFiles));
         return this;

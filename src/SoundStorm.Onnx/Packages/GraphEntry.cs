@@ -18,6 +18,13 @@ public sealed class GraphEntry
     public List<TensorSpec> Outputs { get; set; } = [];
 
     /// <summary>
+    /// Optional: how the graph's weights are quantised, as the exporter recorded it in the graph's metadata
+    /// (<c>int8-dynamic</c>: its large weight matrices are int8 per output channel and activations are quantised when
+    /// the graph runs). Absent: float32 weights. Informational: ONNX Runtime runs either kind of graph the same way.
+    /// </summary>
+    public string? Quantization { get; set; }
+
+    /// <summary>
     /// Describes a graph file as a package stores it: its SHA-256 and, unless given, the inputs and outputs ONNX Runtime
     /// reads from the file itself.
     /// </summary>

@@ -4,6 +4,7 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using SoundStorm.Export.NumPy;
+using SoundStorm.Export.Onnx;
 using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Acoustic;
@@ -36,6 +37,22 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         var (combiner, transformer) = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
+        var (reordered, combined) = Logits(combiner, transformer);
+        var reference = Npy("logits.npy");
+        Compare.Close(combined["skip"], Npy("act_inc.npy"), 1e-4);
+        Compare.Close(combined["embeddings"], Npy("act_block0_in_x.npy"), 1e-4);
+        double error = Compare.RelativeError(reordered, reference);
+        output.WriteLine($"{which}: skip error {Compare.RelativeError(combined["skip"], Npy("act_inc.npy")):E2}, " +
+            $"embeddings error {Compare.RelativeError(combined["embeddings"], Npy("act_block0_in_x.npy")):E2}, logits error {error:E2}");
+        Assert.True(error <= 1e-4, $"logits relative error {error:E3}");
+    }
+
+    /// <summary>
+    /// Runs the reference inputs through the graphs; returns the logits reordered to the reference's
+    /// [B, 1026, 4·T] layout (class-major, codebook-major positions; ours are [B, T, Q, 1026]) and the combiner's outputs.
+    /// </summary>
+    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(OnnxModel combiner, OnnxModel transformer)
+    {
         const int batch = 2, frames = 16, q = 4, promptFrames = 10;
         long[] xt = Ids("x_t.npy"); // [B, 4·T] codebook-major
         var tokens = new long[batch * frames * q];
@@ -44,9 +61,6 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
                 for (int t = 0; t < frames; t++) tokens[(b * frames + t) * q + c] = xt[b * q * frames + c * frames + t];
 
         var combined = OrtRunner.Run(combiner, new Feed("tokens", tokens, new long[] { batch, frames, q }));
-        Compare.Close(combined["skip"], Npy("act_inc.npy"), 1e-4);
-        Compare.Close(combined["embeddings"], Npy("act_block0_in_x.npy"), 1e-4);
-
         long[] promptAcoustic = Ids("prompt_acoustics.npy"); // [B, 4, Tp]: codebook 0 only
         var promptQ0 = new long[batch * promptFrames];
         for (int b = 0; b < batch; b++) Array.Copy(promptAcoustic, b * q * promptFrames, promptQ0, b * promptFrames, promptFrames);
@@ -60,19 +74,14 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
             new Feed("padding_mask", padding, new long[] { batch, frames }),
             new Feed("step", Ids("t.npy"), new long[] { batch }));
 
-        // Reference logits are [B, 1026, 4·T] (class-major, codebook-major positions); ours are [B, T, Q, 1026].
-        var reference = Npy("logits.npy");
         var ours = outputs["logits"];
         Assert.Equal(new[] { batch, frames, q, 1026 }, ours.Shape);
-        var reordered = DTensor.Zeros(reference.Shape);
+        var reordered = DTensor.Zeros(new[] { batch, 1026, q * frames });
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < frames; t++)
                 for (int c = 0; c < q; c++)
                     for (int k = 0; k < 1026; k++) reordered[b, k, c * frames + t] = ours[b, t, c, k];
-        double error = Compare.RelativeError(reordered, reference);
-        output.WriteLine($"{which}: skip error {Compare.RelativeError(combined["skip"], Npy("act_inc.npy")):E2}, " +
-            $"embeddings error {Compare.RelativeError(combined["embeddings"], Npy("act_block0_in_x.npy")):E2}, logits error {error:E2}");
-        Assert.True(error <= 1e-4, $"logits relative error {error:E3}");
+        return (reordered, combined);
     }
 
     [ReferenceFact]

@@ -1,0 +1,31 @@
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Onnx.Quantization;
+using SoundStorm.Onnx.Packages;
+
+namespace SoundStorm.Cli;
+
+/// <summary>Which graphs <c>--int8</c> quantises, and the conversion itself.</summary>
+internal static class Int8Graphs
+{
+    /// <summary>
+    /// The acoustic transformer: it runs once per MaskGIT step (tens of times per clip) and holds nearly all the
+    /// weight-matrix work. The combiner is embedding tables (Gather, nothing to quantise); codec and semantic graphs
+    /// are convolution-bound and run once per clip, and the semantic k-means distances feed an argmin where a
+    /// quantisation error would change tokens outright.
+    /// </summary>
+    public static IReadOnlySet<string> Roles { get; } = new HashSet<string>(StringComparer.Ordinal) { GraphNames.Transformer };
+
+    /// <summary>The graph of <paramref name="role"/> quantised when it is one of <see cref="Roles"/>; any other comes back unchanged.</summary>
+    public static OnnxModel Convert(string role, OnnxModel model) => Roles.Contains(role) ? Int8MatMuls.Quantize(model, out _) : model;
+
+    /// <summary>Quantises the <see cref="Roles"/> graphs of the fragment an importer just wrote into <paramref name="folder"/>, in place.</summary>
+    public static void QuantizeInPlace(string folder)
+    {
+        var fragment = PackageFragment.Read(folder);
+        foreach (var role in fragment.Graphs.Keys.Where(Roles.Contains))
+        {
+            string path = fragment.GraphPath(folder, role);
+            ConvertedFragments.Convert(path, path, model => Convert(role, model));
+        }
+    }
+}
