@@ -1,4 +1,5 @@
 using SoundStorm.Export.Acoustic;
+using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
 using SoundStorm.Onnx.Packages;
@@ -18,18 +19,21 @@ internal sealed record SeedBenchmarkModel(string Name, SeedModelConfig Config)
         PromptSemanticPositions = 100, TargetSemanticPositions = 200, PromptAcousticPositions = 100, TargetAcousticPositions = 200, TimestepRows = 100,
     });
 
-    /// <summary>Writes (or reuses) the package folder under <paramref name="cacheRoot"/>.</summary>
-    public string EnsurePackage(string cacheRoot)
+    /// <summary>
+    /// Writes (or reuses) the package folder under <paramref name="cacheRoot"/>; with <paramref name="int8"/> the
+    /// transformer is quantised as <c>pack --int8</c> does (the same random weights otherwise).
+    /// </summary>
+    public string EnsurePackage(string cacheRoot, bool int8 = false)
     {
         // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
         var exporter = typeof(SeedGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)]);
+        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)] + (int8 ? "-int8" : ""));
         if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
         string graphs = folder + ".graphs";
         Directory.CreateDirectory(graphs);
         var (combiner, transformer) = SeedGraphs.Build(Config, SeedStateDict.Random(Config, seed: 1));
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
-        transformer.Save(Path.Combine(graphs, "transformer.onnx"));
+        (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
         var manifest = new ModelManifest
         {
             Name = Name, ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,

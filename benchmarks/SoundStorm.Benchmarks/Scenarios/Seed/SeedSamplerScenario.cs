@@ -12,27 +12,35 @@ internal static class SeedSamplerScenario
 {
     public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, SeedBenchmarkModel model, double seconds, int threads = 2)
     {
-        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
-        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
         double promptSeconds = s.Smoke ? 0.5 : 3;
         var request = Request(model, (int)(promptSeconds * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
-        generator.Generate(Request(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
-        foreach (var (name, skip) in new[] { ("fast, skip 4", 4), ("purity", 0) })
+        var walls = new Dictionary<(bool Int8, int Skip), double>();
+        foreach (bool int8 in new[] { false, true })
         {
-            int repeats = s.Smoke ? 1 : skip > 0 ? 3 : 1;
-            var measured = new List<(double Wall, double Network, int Calls)>();
-            for (int r = 0; r < repeats; r++)
+            using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8));
+            using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+            generator.Generate(Request(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
+            string weights = int8 ? "int8" : "float32";
+            foreach (var (sampler, skip) in new[] { ("fast, skip 4", 4), ("purity", 0) })
             {
-                long start = Stopwatch.GetTimestamp();
-                using var run = generator.Start([request], new GenerationOptions { Seed = 1, DiffusionSkipSteps = skip });
-                while (!run.IsDone) run.Step();
-                measured.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, run.NetworkTime.TotalSeconds, run.TotalSteps));
+                int repeats = s.Smoke ? 1 : skip > 0 ? 3 : 1;
+                var measured = new List<(double Wall, double Network, int Calls)>();
+                for (int r = 0; r < repeats; r++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    using var run = generator.Start([request], new GenerationOptions { Seed = 1, DiffusionSkipSteps = skip });
+                    while (!run.IsDone) run.Step();
+                    measured.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, run.NetworkTime.TotalSeconds, run.TotalSteps));
+                }
+                var (wall, network, calls) = measured.OrderBy(m => m.Wall).ElementAt(repeats / 2);
+                walls[(int8, skip)] = wall;
+                string name = $"{sampler}, {weights}";
+                string tag = $"{calls} network calls, {promptSeconds} s prompt, threads={threads}, median of {repeats}";
+                yield return new("seed", model.Name, seconds, $"{name}: wall time", wall, "s", tag);
+                yield return new("seed", model.Name, seconds, $"{name}: time in ONNX Runtime", network, "s", tag);
+                yield return new("seed", model.Name, seconds, $"{name}: share outside ONNX Runtime", 1 - network / wall, "of wall time", tag);
+                if (int8) yield return new("seed", model.Name, seconds, $"{sampler}: int8 / float32 wall time", wall / walls[(false, skip)], "×", "same random weights, same run");
             }
-            var (wall, network, calls) = measured.OrderBy(m => m.Wall).ElementAt(repeats / 2);
-            string tag = $"{name}, {calls} network calls, {promptSeconds} s prompt, threads={threads}, median of {repeats}";
-            yield return new("seed", model.Name, seconds, $"{name}: wall time", wall, "s", tag);
-            yield return new("seed", model.Name, seconds, $"{name}: time in ONNX Runtime", network, "s", tag);
-            yield return new("seed", model.Name, seconds, $"{name}: share outside ONNX Runtime", 1 - network / wall, "of wall time", tag);
         }
     }
 
