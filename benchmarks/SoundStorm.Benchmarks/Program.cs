@@ -9,7 +9,8 @@ namespace SoundStorm.Benchmarks;
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks -- scenarios [--smoke] [--out DIR]</c> runs the
 /// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
-/// text-to-speech one (real-time factor of <c>speak</c>); any other arguments go to BenchmarkDotNet's switcher.
+/// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --attention</c> only the standard-vs-fused
+/// transformer forwards; any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -38,7 +39,9 @@ public static class Program
                 Console.WriteLine($"results → {output}");
                 return 0;
             }
-            ScenarioRunner.Run(new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine));
+            var settings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
+            if (args.Contains("--attention")) ScenarioRunner.RunAttention(settings);
+            else ScenarioRunner.Run(settings);
             Console.WriteLine($"results → {output}");
             return 0;
         }

@@ -21,6 +21,8 @@ internal sealed class Float16Fragments : IDisposable
                 var fragment = PackageFragment.Read(folders[i]);
                 foreach (var (role, file) in fragment.Graphs)
                     Float16Weights.Convert(OnnxModel.Load(fragment.GraphPath(folders[i], role))).Save(Path.Combine(copy, file));
+                foreach (var (role, file) in fragment.Fused ?? [])
+                    Float16Weights.Convert(OnnxModel.Load(fragment.FusedGraphPath(folders[i], role)!)).Save(Path.Combine(copy, file));
                 fragment.Write(copy);
                 copies.Add(copy);
             }

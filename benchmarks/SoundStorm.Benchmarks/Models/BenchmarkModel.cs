@@ -33,11 +33,13 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
         var (combiner, transformer) = PaperGraphs.Build(Config, weights);
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
         transformer.Save(Path.Combine(graphs, "transformer.onnx"));
+        PaperGraphs.BuildFusedTransformer(Config, weights).Save(Path.Combine(graphs, PaperTransformerGraph.FusedFileName));
         new PackageFragment
         {
             ModelFamily = ModelFamilies.MaskGit, Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize,
             SemanticVocabulary = Config.SemanticVocab, MaskTokenId = Config.MaskId,
             Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
+            Fused = new() { [GraphNames.Transformer] = PaperTransformerGraph.FusedFileName },
         }.Write(graphs);
         PackageAssembler.Assemble([graphs], folder, Name);
         Directory.Delete(graphs, recursive: true);

@@ -20,7 +20,7 @@ internal static class ScenarioRunner
             foreach (var row in rows)
             {
                 results.Add(row);
-                s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
+                Log(s, clock, row);
             }
         }
 
@@ -46,6 +46,7 @@ internal static class ScenarioRunner
                 Add([new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name)]);
                 var maskGit = MaskGitScenario.Run(s, model, seconds, ceiling).ToList();
                 Add(maskGit);
+                Add(AttentionScenario.Run(s, model, seconds, Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2)).ToList());
                 double wall = maskGit.First(r => r.Metric == "wall time").Value;
                 Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
             }
@@ -68,6 +69,36 @@ internal static class ScenarioRunner
         ScenarioReport.Write(s, results, clock.Elapsed);
         return results;
     }
+
+    /// <summary>
+    /// Only the standard-vs-fused transformer forwards (<c>scenarios --attention</c>): mid 10 s and paper 30 s, each
+    /// after a fresh MatMul ceiling; writes attention.md and attention.csv.
+    /// </summary>
+    public static IReadOnlyList<ScenarioResult> RunAttention(ScenarioSettings s)
+    {
+        Directory.CreateDirectory(s.OutputDirectory);
+        Directory.CreateDirectory(s.CacheDirectory);
+        var clock = Stopwatch.StartNew();
+        var results = new List<ScenarioResult>();
+        int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
+        var cases = s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : new[] { (BenchmarkModel.Mid, 10.0), (BenchmarkModel.Paper, 30.0) };
+        foreach (var (model, seconds) in cases)
+        {
+            double ceiling = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
+            var rowsOfCase = new List<ScenarioResult> { new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name) };
+            rowsOfCase.AddRange(AttentionScenario.Run(s, model, seconds, ceiling));
+            foreach (var row in rowsOfCase)
+            {
+                results.Add(row);
+                Log(s, clock, row);
+            }
+        }
+        ScenarioReport.WriteTables(s.OutputDirectory, "attention", results, clock.Elapsed, s.Smoke);
+        return results;
+    }
+
+    private static void Log(ScenarioSettings s, Stopwatch clock, ScenarioResult row) =>
+        s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
 
     private static string DescribeShape(BenchmarkModel m) =>
         $"{m.Config.Layers} layers × {m.Config.Dim}, {m.Config.Heads} heads, FF {m.Config.FeedForward}, {m.Config.Codebooks}×{m.Config.CodebookSize} codes, {m.Config.Combiner} combiner";
