@@ -10,7 +10,7 @@ namespace SoundStorm.Benchmarks;
 /// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --attention</c> only the standard-vs-fused
-/// transformer forwards; any other arguments go to BenchmarkDotNet's switcher.
+/// transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps; any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -41,6 +41,7 @@ public static class Program
             }
             var settings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
             if (args.Contains("--attention")) ScenarioRunner.RunAttention(settings);
+            else if (args.Contains("--autoregressive")) ScenarioRunner.RunAutoregressive(settings);
             else ScenarioRunner.Run(settings);
             Console.WriteLine($"results → {output}");
             return 0;

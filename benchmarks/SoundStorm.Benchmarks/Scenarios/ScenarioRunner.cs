@@ -74,26 +74,43 @@ internal static class ScenarioRunner
     /// Only the standard-vs-fused transformer forwards (<c>scenarios --attention</c>): mid 10 s and paper 30 s, each
     /// after a fresh MatMul ceiling; writes attention.md and attention.csv.
     /// </summary>
-    public static IReadOnlyList<ScenarioResult> RunAttention(ScenarioSettings s)
+    public static IReadOnlyList<ScenarioResult> RunAttention(ScenarioSettings s) =>
+        RunFocused(s, "attention", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Mid, 10.0), (BenchmarkModel.Paper, 30.0)],
+            (model, seconds, ceiling, _) => AttentionScenario.Run(s, model, seconds, ceiling));
+
+    /// <summary>
+    /// Only the autoregressive decode steps (<c>scenarios --autoregressive</c>): paper 30 s (caches of 1,500 to 19,500
+    /// tokens) against the memory bound, after a fresh bandwidth and MatMul ceiling; writes autoregressive.md and .csv.
+    /// </summary>
+    public static IReadOnlyList<ScenarioResult> RunAutoregressive(ScenarioSettings s) =>
+        RunFocused(s, "autoregressive", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Paper, 30.0)],
+            (model, seconds, ceiling, bandwidth) => AutoregressiveScenario.Run(s, model, seconds, null, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
+
+    private static List<ScenarioResult> RunFocused(ScenarioSettings s, string name, (BenchmarkModel Model, double Seconds)[] cases,
+        Func<BenchmarkModel, double, double, double, IEnumerable<ScenarioResult>> scenario)
     {
         Directory.CreateDirectory(s.OutputDirectory);
         Directory.CreateDirectory(s.CacheDirectory);
         var clock = Stopwatch.StartNew();
         var results = new List<ScenarioResult>();
         int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
-        var cases = s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : new[] { (BenchmarkModel.Mid, 10.0), (BenchmarkModel.Paper, 30.0) };
         foreach (var (model, seconds) in cases)
         {
             double ceiling = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
-            var rowsOfCase = new List<ScenarioResult> { new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name) };
-            rowsOfCase.AddRange(AttentionScenario.Run(s, model, seconds, ceiling));
+            double bandwidth = MachineProbe.MemoryBandwidth(s.Smoke ? 16 : 512);
+            var rowsOfCase = new List<ScenarioResult>
+            {
+                new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name),
+                new("machine", "-", seconds, "memory copy bandwidth before this case", bandwidth, "GB/s", "read + write"),
+            };
+            rowsOfCase.AddRange(scenario(model, seconds, ceiling, bandwidth));
             foreach (var row in rowsOfCase)
             {
                 results.Add(row);
                 Log(s, clock, row);
             }
         }
-        ScenarioReport.WriteTables(s.OutputDirectory, "attention", results, clock.Elapsed, s.Smoke);
+        ScenarioReport.WriteTables(s.OutputDirectory, name, results, clock.Elapsed, s.Smoke);
         return results;
     }
 

@@ -53,9 +53,6 @@ internal sealed class StandardRotaryAttention(GraphValue keyBias, GraphValue cos
 /// <summary>See <see cref="ConformerAttention.Fused"/>.</summary>
 internal sealed class FusedRotaryAttention : ConformerAttention
 {
-    /// <summary>The operator set of ONNX Runtime's contrib operators.</summary>
-    public const string MicrosoftDomain = "com.microsoft";
-
     private readonly GraphValue _cosCache, _sinCache, _positionOffset, _keep, _anyPadding;
 
     public FusedRotaryAttention(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase)
@@ -70,13 +67,13 @@ internal sealed class FusedRotaryAttention : ConformerAttention
     internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
     {
         long headDim = c.Dim / c.Heads;
-        GraphValue Rotate(GraphValue v) => g.DomainNode(MicrosoftDomain, "RotaryEmbedding", new[] { v, _positionOffset, _cosCache, _sinCache }, 1,
+        GraphValue Rotate(GraphValue v) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "RotaryEmbedding", new[] { v, _positionOffset, _cosCache, _sinCache }, 1,
             NodeAttribute.Int("interleaved", 0), NodeAttribute.Int("num_heads", c.Heads))[0];
         var q = Rotate(Nn.Linear(g, x, w, $"{prefix}.query", c.Dim, c.Dim));
         var k = Rotate(Nn.Linear(g, x, w, $"{prefix}.key", c.Dim, c.Dim));
         var v = Nn.Linear(g, x, w, $"{prefix}.value", c.Dim, c.Dim);
         var none = new GraphValue(string.Empty); // an omitted optional input (the packed q/k/v bias)
-        GraphValue Attention(params GraphValue[] inputs) => g.DomainNode(MicrosoftDomain, "MultiHeadAttention", inputs, 1,
+        GraphValue Attention(params GraphValue[] inputs) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "MultiHeadAttention", inputs, 1,
             NodeAttribute.Int("num_heads", c.Heads), NodeAttribute.Float("scale", (float)(1.0 / Math.Sqrt(headDim))),
             NodeAttribute.Float("mask_filter_value", -1e9f))[0];
         var merged = g.If(_anyPadding, ElementType.Float, () => Attention(q, k, v, none, _keep), () => Attention(q, k, v));

@@ -17,6 +17,9 @@ public sealed partial class OnnxGraphBuilder
     private readonly SortedSet<string> _customDomains = new(StringComparer.Ordinal);
     private readonly Stack<GraphProto> _branches = new(); // subgraphs being filled by If branches, innermost on top
 
+    /// <summary>The operator set of ONNX Runtime's contrib operators (version 1).</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
     /// <summary>Starts an empty graph called <paramref name="name"/>.</summary>
     public OnnxGraphBuilder(string name) => _graph = new GraphProto { Name = name };
 
@@ -80,14 +83,26 @@ public sealed partial class OnnxGraphBuilder
     /// Emits a node of operator set <paramref name="domain"/> (e.g. <c>com.microsoft</c>, version 1, imported by
     /// <see cref="Build"/>); an empty input name stands for an omitted optional input.
     /// </summary>
-    public GraphValue[] DomainNode(string domain, string opType, IReadOnlyList<GraphValue> inputs, int outputCount, params NodeAttribute[] attributes)
+    public GraphValue[] DomainNode(string domain, string opType, IReadOnlyList<GraphValue> inputs, int outputCount, params NodeAttribute[] attributes) =>
+        DomainNode(domain, opType, inputs, new string?[outputCount], attributes);
+
+    /// <summary>
+    /// As <see cref="DomainNode(string, string, IReadOnlyList{GraphValue}, int, NodeAttribute[])"/>, with the outputs'
+    /// names (null: a fresh name) — so that a graph output can be the node's own output, with no Identity copy between.
+    /// </summary>
+    public GraphValue[] DomainNode(string domain, string opType, IReadOnlyList<GraphValue> inputs, IReadOnlyList<string?> outputNames, params NodeAttribute[] attributes)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        var outputs = new string[outputCount];
-        for (int i = 0; i < outputCount; i++) outputs[i] = FreshName(opType.ToLowerInvariant());
+        ArgumentNullException.ThrowIfNull(outputNames);
+        var outputs = new string[outputNames.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (outputNames[i] is { } name) Claim(name);
+            outputs[i] = outputNames[i] ?? FreshName(opType.ToLowerInvariant());
+        }
         AddNode(opType, inputs, outputs, attributes, domain);
-        var values = new GraphValue[outputCount];
-        for (int i = 0; i < outputCount; i++) values[i] = new GraphValue(outputs[i]);
+        var values = new GraphValue[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) values[i] = new GraphValue(outputs[i]);
         return values;
     }
 
