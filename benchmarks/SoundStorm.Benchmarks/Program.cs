@@ -12,7 +12,9 @@ namespace SoundStorm.Benchmarks;
 /// scenario table (<c>--models mid,paper</c>, <c>--durations 3,10,30</c> and <c>--maskgit-only</c> limit it); <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
-/// outside ONNX Runtime, the seed's default size with random weights); any other arguments go to BenchmarkDotNet's switcher.
+/// outside ONNX Runtime, the seed's default size with random weights, float32 and int8); <c>scenarios --attention</c> only
+/// the standard-vs-fused transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps; any
+/// other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -43,22 +45,25 @@ public static class Program
             }
             if (args.Contains("--seed"))
             {
-                var settings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
-                Directory.CreateDirectory(settings.CacheDirectory);
+                var seedSettings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
+                Directory.CreateDirectory(seedSettings.CacheDirectory);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = SeedSamplerScenario.Run(settings, smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, smoke ? 1 : 10)
+                var rows = SeedSamplerScenario.Run(seedSettings, smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, smoke ? 1 : 10)
                     .Select(row => { Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}"); return row; }).ToList();
                 Directory.CreateDirectory(output);
                 ScenarioReport.WriteTables(output, "seed", rows, clock.Elapsed, smoke);
                 Console.WriteLine($"results → {output}");
                 return 0;
             }
-            ScenarioRunner.Run(new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine)
+            var settings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine)
             {
                 OnlyModels = Value(args, "--models")?.Split(',').ToHashSet(),
                 OnlyDurations = Value(args, "--durations")?.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 MaskGitOnly = args.Contains("--maskgit-only"),
-            });
+            };
+            if (args.Contains("--attention")) ScenarioRunner.RunAttention(settings);
+            else if (args.Contains("--autoregressive")) ScenarioRunner.RunAutoregressive(settings);
+            else ScenarioRunner.Run(settings);
             Console.WriteLine($"results → {output}");
             return 0;
         }

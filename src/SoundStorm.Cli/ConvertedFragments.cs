@@ -26,6 +26,8 @@ internal sealed class ConvertedFragments : IDisposable
                 var fragment = PackageFragment.Read(folders[i]);
                 foreach (var (role, file) in fragment.Graphs)
                     Convert(fragment.GraphPath(folders[i], role), Path.Combine(copy, file), model => convert(role, model));
+                foreach (var (role, file) in fragment.Fused ?? [])
+                    Convert(fragment.FusedGraphPath(folders[i], role)!, Path.Combine(copy, file), model => convert(role, model));
                 fragment.Write(copy);
                 copies.Add(copy);
             }

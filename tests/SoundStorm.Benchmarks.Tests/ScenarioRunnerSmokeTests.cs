@@ -22,9 +22,9 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         var log = new List<string>();
         var results = ScenarioRunner.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
 
-        foreach (string scenario in new[] { "machine", "model", "maskgit", "int8 forward", "int8 forms", "autoregressive", "threads" })
+        foreach (string scenario in new[] { "machine", "model", "maskgit", "int8 forward", "int8 forms", "attention", "autoregressive", "threads" })
             Assert.Contains(results, r => r.Scenario == scenario);
-        foreach (string metric in new[] { "wall time", "loop overhead", "roofline fraction", "peak resident set", "MaskGIT speed-up (measured)", "MaskGIT speed-up (roofline)", "int8 / float32 forward time" })
+        foreach (string metric in new[] { "wall time", "loop overhead", "roofline fraction", "peak resident set", "fused speed-up", "weight-streaming bound per step", "MaskGIT speed-up (measured)", "MaskGIT speed-up (roofline)", "int8 / float32 forward time" })
             Assert.Contains(results, r => r.Metric == metric);
         Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
 

@@ -1,6 +1,9 @@
 namespace SoundStorm.Cli.Tests;
 
-/// <summary><c>pack</c> refuses graph paths that leave a fragment folder and package folders whose hashes are wrong.</summary>
+/// <summary>
+/// <c>pack</c> refuses graph paths that leave a fragment folder and package folders whose hashes are wrong, and carries
+/// a transformer's fused alternative (converted too under <c>--float16-weights</c>).
+/// </summary>
 [Collection("console")]
 public sealed class PackCommandTests : IDisposable
 {
@@ -39,5 +42,31 @@ public sealed class PackCommandTests : IDisposable
         Assert.StartsWith($"error: Model package file '{_dir}/acoustic/combiner.onnx', graphs.combiner.sha256: expected {zeros}, found ", error);
         Assert.EndsWith(" (the file was changed or damaged)." + Environment.NewLine, error);
         Assert.False(Directory.Exists($"{_dir}/package"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_fused_transformer_is_packed_and_opened_on_the_cpu(bool float16)
+    {
+        var config = new SoundStorm.Export.Acoustic.PaperModelConfig { Dim = 16, Layers = 1, Heads = 2, FeedForward = 24, ConvKernel = 3, Codebooks = 3, CodebookSize = 11, SemanticVocab = 7 };
+        var weights = SoundStorm.Export.Acoustic.PaperStateDict.Random(config, 2);
+        var (combiner, transformer) = SoundStorm.Export.Acoustic.PaperGraphs.Build(config, weights);
+        Directory.CreateDirectory($"{_dir}/acoustic");
+        combiner.Save($"{_dir}/acoustic/combiner.onnx");
+        transformer.Save($"{_dir}/acoustic/transformer.onnx");
+        SoundStorm.Export.Acoustic.PaperGraphs.BuildFusedTransformer(config, weights).Save($"{_dir}/acoustic/fused.onnx");
+        File.WriteAllText($"{_dir}/acoustic/fragment.json", """
+            { "modelFamily": "maskgit", "codebooks": 3, "codebookSize": 11, "semanticVocabulary": 7, "maskTokenId": 11,
+              "graphs": { "combiner": "combiner.onnx", "transformer": "transformer.onnx" }, "fused": { "transformer": "fused.onnx" } }
+            """);
+
+        string[] args = ["pack", "--acoustic", $"{_dir}/acoustic", "--out", $"{_dir}/package", .. float16 ? ["--float16-weights"] : Array.Empty<string>()];
+        var (code, _, error) = CliRunner.Run(args);
+        Assert.True(code == 0, error);
+        using var package = ModelPackage.Load($"{_dir}/package");
+        Assert.Equal("transformer.fused.onnx", package.Manifest.Graphs["transformer"].Fused?.File);
+        using var session = package.CreateSession("transformer", new SessionSettings());
+        Assert.Equal("fused", session.ModelMetadata.CustomMetadataMap["soundstorm.attention"]);
     }
 }

@@ -36,12 +36,15 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
         var weights = PaperStateDict.Random(Config, seed: 1);
         var (combiner, transformer) = PaperGraphs.Build(Config, weights);
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
+        var fused = PaperGraphs.BuildFusedTransformer(Config, weights);
         (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
+        (int8 ? Int8MatMuls.Quantize(fused, out _) : fused).Save(Path.Combine(graphs, PaperTransformerGraph.FusedFileName));
         new PackageFragment
         {
             ModelFamily = ModelFamilies.MaskGit, Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize,
             SemanticVocabulary = Config.SemanticVocab, MaskTokenId = Config.MaskId,
             Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
+            Fused = new() { [GraphNames.Transformer] = PaperTransformerGraph.FusedFileName },
         }.Write(graphs);
         PackageAssembler.Assemble([graphs], folder, Name);
         Directory.Delete(graphs, recursive: true);

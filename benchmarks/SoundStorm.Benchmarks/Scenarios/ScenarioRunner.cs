@@ -20,7 +20,7 @@ internal static class ScenarioRunner
             foreach (var row in rows)
             {
                 results.Add(row);
-                s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
+                Log(s, clock, row);
             }
         }
 
@@ -53,6 +53,7 @@ internal static class ScenarioRunner
                     int8.First(r => r.Metric == "forward time").Value / maskGit.First(r => r.Metric == "forward time").Value, "×", "same weights, same run")]);
                 Add(Int8ForwardScenario.Run(s, model, seconds, pairs: s.Smoke ? 2 : model.Config.Dim >= 1024 ? 5 : 9));
                 if (s.MaskGitOnly) continue;
+                Add(AttentionScenario.Run(s, model, seconds, Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2)).ToList());
                 double wall = maskGit.First(r => r.Metric == "wall time").Value;
                 Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
             }
@@ -84,6 +85,53 @@ internal static class ScenarioRunner
         ScenarioReport.Write(s, results, clock.Elapsed);
         return results;
     }
+
+    /// <summary>
+    /// Only the standard-vs-fused transformer forwards (<c>scenarios --attention</c>): mid 10 s and paper 30 s, each
+    /// after a fresh MatMul ceiling; writes attention.md and attention.csv.
+    /// </summary>
+    public static IReadOnlyList<ScenarioResult> RunAttention(ScenarioSettings s) =>
+        RunFocused(s, "attention", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Mid, 10.0), (BenchmarkModel.Paper, 30.0)],
+            (model, seconds, ceiling, _) => AttentionScenario.Run(s, model, seconds, ceiling));
+
+    /// <summary>
+    /// Only the autoregressive decode steps (<c>scenarios --autoregressive</c>): paper 30 s (caches of 1,500 to 19,500
+    /// tokens) against the memory bound, after a fresh bandwidth and MatMul ceiling; writes autoregressive.md and .csv.
+    /// </summary>
+    public static IReadOnlyList<ScenarioResult> RunAutoregressive(ScenarioSettings s) =>
+        RunFocused(s, "autoregressive", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Paper, 30.0)],
+            (model, seconds, ceiling, bandwidth) => AutoregressiveScenario.Run(s, model, seconds, null, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
+
+    private static List<ScenarioResult> RunFocused(ScenarioSettings s, string name, (BenchmarkModel Model, double Seconds)[] cases,
+        Func<BenchmarkModel, double, double, double, IEnumerable<ScenarioResult>> scenario)
+    {
+        Directory.CreateDirectory(s.OutputDirectory);
+        Directory.CreateDirectory(s.CacheDirectory);
+        var clock = Stopwatch.StartNew();
+        var results = new List<ScenarioResult>();
+        int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
+        foreach (var (model, seconds) in cases)
+        {
+            double ceiling = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
+            double bandwidth = MachineProbe.MemoryBandwidth(s.Smoke ? 16 : 512);
+            var rowsOfCase = new List<ScenarioResult>
+            {
+                new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name),
+                new("machine", "-", seconds, "memory copy bandwidth before this case", bandwidth, "GB/s", "read + write"),
+            };
+            rowsOfCase.AddRange(scenario(model, seconds, ceiling, bandwidth));
+            foreach (var row in rowsOfCase)
+            {
+                results.Add(row);
+                Log(s, clock, row);
+            }
+        }
+        ScenarioReport.WriteTables(s.OutputDirectory, name, results, clock.Elapsed, s.Smoke);
+        return results;
+    }
+
+    private static void Log(ScenarioSettings s, Stopwatch clock, ScenarioResult row) =>
+        s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
 
     private static string DescribeShape(BenchmarkModel m) =>
         $"{m.Config.Layers} layers × {m.Config.Dim}, {m.Config.Heads} heads, FF {m.Config.FeedForward}, {m.Config.Codebooks}×{m.Config.CodebookSize} codes, {m.Config.Combiner} combiner";

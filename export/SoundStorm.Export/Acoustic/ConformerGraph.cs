@@ -20,12 +20,18 @@ public static class ConformerGraph
     /// <paramref name="keep"/>: [B, T, 1] float (0 on padding); <paramref name="cos"/>/<paramref name="sin"/>: rotary tables.
     /// </summary>
     public static GraphValue Block(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string p,
-        GraphValue x, GraphValue keyBias, GraphValue keep, GraphValue cos, GraphValue sin)
+        GraphValue x, GraphValue keyBias, GraphValue keep, GraphValue cos, GraphValue sin) =>
+        Block(g, c, w, p, x, keep, ConformerAttention.Standard(keyBias, cos, sin));
+
+    /// <summary>x [B, T, D] → [B, T, D] with the self-attention of <paramref name="attention"/> (standard or fused nodes).</summary>
+    public static GraphValue Block(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string p,
+        GraphValue x, GraphValue keep, ConformerAttention attention)
     {
+        ArgumentNullException.ThrowIfNull(attention);
         var half = g.FloatScalar(0.5f);
         x = g.Add(x, g.Mul(FeedForward(g, c, w, $"{p}.ff1", x), half));
         var attnIn = Nn.LayerNorm(g, x, w, $"{p}.attn_norm", c.Dim);
-        x = g.Add(x, RotaryAttention(g, c, w, $"{p}.attn", attnIn, keyBias, cos, sin));
+        x = g.Add(x, attention.Attend(g, c, w, $"{p}.attn", attnIn));
         x = g.Add(x, ConvModule(g, c, w, $"{p}.conv", x, keep));
         x = g.Add(x, g.Mul(FeedForward(g, c, w, $"{p}.ff2", x), half));
         return Nn.LayerNorm(g, x, w, $"{p}.final_norm", c.Dim);
@@ -49,20 +55,5 @@ public static class ConformerGraph
         var conv = Nn.Conv1d(g, channelsFirst, w, $"{p}.depthwise", c.Dim, c.Dim, c.ConvKernel, ConvSpec.OneD(padding: c.ConvKernel / 2, groups: c.Dim));
         h = Nn.Silu(g, Nn.LayerNorm(g, g.Transpose(conv, 0, 2, 1), w, $"{p}.depthwise_norm", c.Dim));
         return Nn.Linear(g, h, w, $"{p}.pointwise2", c.Dim, c.Dim);
-    }
-
-    private static GraphValue RotaryAttention(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string p,
-        GraphValue x, GraphValue keyBias, GraphValue cos, GraphValue sin)
-    {
-        long headDim = c.Dim / c.Heads;
-        GraphValue Heads(GraphValue v) => g.Transpose(g.Reshape(v, 0, 0, c.Heads, headDim), 0, 2, 1, 3);
-        // The 1/√d scale goes on q (T·D values) rather than on the scores (T·T per head): one pass less over T².
-        var q = g.Mul(Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{p}.query", c.Dim, c.Dim)), cos, sin, headDim),
-            g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
-        var k = Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{p}.key", c.Dim, c.Dim)), cos, sin, headDim);
-        var v = Heads(Nn.Linear(g, x, w, $"{p}.value", c.Dim, c.Dim));
-        var scores = g.Add(g.MatMul(q, g.Transpose(k, 0, 1, 3, 2)), keyBias);
-        var merged = g.Reshape(g.Transpose(g.MatMul(g.Softmax(scores, -1), v), 0, 2, 1, 3), 0, 0, c.Dim);
-        return Nn.Linear(g, merged, w, $"{p}.proj", c.Dim, c.Dim);
     }
 }

@@ -16,7 +16,14 @@ public static class PaperGraphs
         return graphs;
     }
 
-    /// <summary>Model options carrying the configuration as metadata.</summary>
-    public static ModelOptions Options(PaperModelConfig c, string role) =>
-        GraphMetadata.Options("maskgit", role, c.Codebooks, c.CodebookSize, c.SemanticVocab, c.Dim, c.Layers, c.Heads, ("soundstorm.combiner", c.Combiner.ToString().ToLowerInvariant()));
+    /// <summary>
+    /// The transformer with ONNX Runtime's fused attention operators, the package's alternative to the standard
+    /// transformer on the CPU and CUDA providers (same inputs, outputs and weights).
+    /// </summary>
+    public static OnnxModel BuildFusedTransformer(PaperModelConfig config, WeightSet weights) => PaperTransformerGraph.Build(config, weights, fused: true);
+
+    /// <summary>Model options carrying the configuration as metadata (<paramref name="fused"/>: the attention is ONNX Runtime's fused operators).</summary>
+    public static ModelOptions Options(PaperModelConfig c, string role, bool fused = false) =>
+        GraphMetadata.Options("maskgit", role, c.Codebooks, c.CodebookSize, c.SemanticVocab, c.Dim, c.Layers, c.Heads,
+            ("soundstorm.combiner", c.Combiner.ToString().ToLowerInvariant()), ("soundstorm.attention", fused ? "fused" : "standard"));
 }

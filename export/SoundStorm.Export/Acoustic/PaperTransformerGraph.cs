@@ -16,8 +16,14 @@ public static class PaperTransformerGraph
     /// <summary>Graph input and output names.</summary>
     public const string Semantic = "semantic", PaddingMask = "padding_mask", Level = "level", Logits = "logits";
 
-    /// <summary>Writes the transformer graph.</summary>
-    public static OnnxModel Build(PaperModelConfig c, WeightSet w, ModelOptions? options = null)
+    /// <summary>The file name of the fused variant beside <c>transformer.onnx</c> in a package.</summary>
+    public const string FusedFileName = "transformer.fused.onnx";
+
+    /// <summary>
+    /// Writes the transformer graph: standard opset-17 nodes, or (<paramref name="fused"/>) the same network with ONNX
+    /// Runtime's fused attention operators (<see cref="ConformerAttention.Fused"/>; CPU and CUDA providers only).
+    /// </summary>
+    public static OnnxModel Build(PaperModelConfig c, WeightSet w, ModelOptions? options = null, bool fused = false)
     {
         c.Validate();
         var g = new OnnxGraphBuilder("paper_transformer");
@@ -28,14 +34,12 @@ public static class PaperTransformerGraph
 
         var x = g.Add(embeddings, Nn.Embedding(g, semantic, w, "semantic_emb", c.SemanticVocab + 1, c.Dim));
         var keep = g.Unsqueeze(g.Cast(g.Not(padding), ElementType.Float), 2);
-        // Computed once and added to every layer's scores: cheaper than masking the T×T matrices with Where per layer.
-        var keyBias = g.Where(g.Unsqueeze(padding, 1, 2), g.FloatScalar(-1e9f), g.FloatScalar(0f)); // [B, 1, 1, T]
-        var (cos, sin) = Rotary.Tables(g, x, c.Dim / c.Heads, c.RotaryBase);
         var shape = new ConformerShape(c.Dim, c.Heads, c.FeedForward, c.ConvKernel);
+        var attention = fused ? ConformerAttention.Fused(g, x, padding, shape, c.RotaryBase) : StandardAttention(g, x, padding, c);
         for (int i = 0; i < c.Layers; i++)
         {
             using var _ = g.Scope($"block{i}");
-            x = ConformerGraph.Block(g, shape, w, $"blocks.{i}", x, keyBias, keep, cos, sin);
+            x = ConformerGraph.Block(g, shape, w, $"blocks.{i}", x, keep, attention);
         }
 
         // Only the requested level's head runs: gather its [D, V] matrix and bias from the stacked heads.
@@ -52,6 +56,14 @@ public static class PaperTransformerGraph
         var headBias = g.Gather(g.Constant("heads_bias", TensorData.FromFloat(stackedBias, c.Codebooks, c.CodebookSize)), levelIndex);
         var logits = g.Add(g.MatMul(x, headWeight), headBias);
         g.Output(logits, Logits, ElementType.Float, "batch", "frames", c.CodebookSize);
-        return g.Build(options ?? PaperGraphs.Options(c, "transformer"));
+        return g.Build(options ?? PaperGraphs.Options(c, "transformer", fused));
+    }
+
+    private static ConformerAttention StandardAttention(OnnxGraphBuilder g, GraphValue x, GraphValue padding, PaperModelConfig c)
+    {
+        // Computed once and added to every layer's scores: cheaper than masking the T×T matrices with Where per layer.
+        var keyBias = g.Where(g.Unsqueeze(padding, 1, 2), g.FloatScalar(-1e9f), g.FloatScalar(0f)); // [B, 1, 1, T]
+        var (cos, sin) = Rotary.Tables(g, x, c.Dim / c.Heads, c.RotaryBase);
+        return ConformerAttention.Standard(keyBias, cos, sin);
     }
 }

@@ -14,13 +14,32 @@ public static class Rotary
     /// </summary>
     public static (GraphValue Cos, GraphValue Sin) Tables(OnnxGraphBuilder g, GraphValue sequence, long headDim, float theta, GraphValue? offset = null)
     {
+        var inverse = new float[headDim];
+        for (long i = 0; i < headDim / 2; i++)
+            inverse[i] = inverse[i + headDim / 2] = InverseFrequency(i, headDim, theta);
+        return CosSin(g, sequence, inverse, offset);
+    }
+
+    /// <summary>
+    /// The half-width cos and sin caches [T, headDim/2] (one column per frequency) for positions 0..T−1 of
+    /// <paramref name="sequence"/> [B, T, ...]: the form com.microsoft <c>RotaryEmbedding</c> reads, which applies
+    /// frequency i to the feature pair (i, i + headDim/2) when <c>interleaved</c> = 0 — the same rotation as <see cref="Apply"/>.
+    /// </summary>
+    public static (GraphValue Cos, GraphValue Sin) Caches(OnnxGraphBuilder g, GraphValue sequence, long headDim, float theta)
+    {
+        var inverse = new float[headDim / 2];
+        for (long i = 0; i < headDim / 2; i++) inverse[i] = InverseFrequency(i, headDim, theta);
+        return CosSin(g, sequence, inverse, null);
+    }
+
+    private static float InverseFrequency(long i, long headDim, float theta) => (float)Math.Pow(theta, -2.0 * i / headDim);
+
+    private static (GraphValue Cos, GraphValue Sin) CosSin(OnnxGraphBuilder g, GraphValue sequence, float[] inverse, GraphValue? offset)
+    {
         var frames = g.Cast(g.Squeeze(g.Slice(g.Shape(sequence), new long[] { 1 }, new long[] { 2 }, new long[] { 0 }), 0), ElementType.Float);
         var start = offset is { } o ? g.Cast(o, ElementType.Float) : g.FloatScalar(0f);
         var positions = g.Unsqueeze(g.Node("Range", new[] { start, g.Add(start, frames), g.FloatScalar(1f) }), 1); // [T, 1]
-        var inverse = new float[headDim];
-        for (long i = 0; i < headDim / 2; i++)
-            inverse[i] = inverse[i + headDim / 2] = (float)Math.Pow(theta, -2.0 * i / headDim);
-        var angles = g.Mul(positions, g.Constant("rotary_inverse_frequencies", TensorData.FromFloat(inverse, 1, headDim)));
+        var angles = g.Mul(positions, g.Constant("rotary_inverse_frequencies", TensorData.FromFloat(inverse, 1, inverse.Length)));
         return (g.Node("Cos", new[] { angles }), g.Node("Sin", new[] { angles }));
     }
 

@@ -44,4 +44,8 @@ public sealed class NodeAttribute
     /// <summary>A tensor attribute (for <c>Constant</c> and <c>ConstantOfShape</c>).</summary>
     public static NodeAttribute Tensor(string name, TensorData value) =>
         new(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = TensorProtos.Inline(string.Empty, value) });
+
+    /// <summary>A graph attribute (the branches of <c>If</c>).</summary>
+    internal static NodeAttribute Graph(string name, GraphProto value) =>
+        new(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = value });
 }

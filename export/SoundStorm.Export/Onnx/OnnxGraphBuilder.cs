@@ -14,6 +14,11 @@ public sealed partial class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
     private readonly Stack<string> _scopes = new();
+    private readonly SortedSet<string> _customDomains = new(StringComparer.Ordinal);
+    private readonly Stack<GraphProto> _branches = new(); // subgraphs being filled by If branches, innermost on top
+
+    /// <summary>The operator set of ONNX Runtime's contrib operators (version 1).</summary>
+    public const string MicrosoftDomain = "com.microsoft";
 
     /// <summary>Starts an empty graph called <paramref name="name"/>.</summary>
     public OnnxGraphBuilder(string name) => _graph = new GraphProto { Name = name };
@@ -71,14 +76,67 @@ public sealed partial class OnnxGraphBuilder
         Node(opType, inputs, 1, attributes)[0];
 
     /// <summary>Emits a node with <paramref name="outputCount"/> outputs.</summary>
-    public GraphValue[] Node(string opType, IReadOnlyList<GraphValue> inputs, int outputCount, params NodeAttribute[] attributes)
+    public GraphValue[] Node(string opType, IReadOnlyList<GraphValue> inputs, int outputCount, params NodeAttribute[] attributes) =>
+        DomainNode(string.Empty, opType, inputs, outputCount, attributes);
+
+    /// <summary>
+    /// Emits a node of operator set <paramref name="domain"/> (e.g. <c>com.microsoft</c>, version 1, imported by
+    /// <see cref="Build"/>); an empty input name stands for an omitted optional input.
+    /// </summary>
+    public GraphValue[] DomainNode(string domain, string opType, IReadOnlyList<GraphValue> inputs, int outputCount, params NodeAttribute[] attributes) =>
+        DomainNode(domain, opType, inputs, new string?[outputCount], attributes);
+
+    /// <summary>
+    /// As <see cref="DomainNode(string, string, IReadOnlyList{GraphValue}, int, NodeAttribute[])"/>, with the outputs'
+    /// names (null: a fresh name) — so that a graph output can be the node's own output, with no Identity copy between.
+    /// </summary>
+    public GraphValue[] DomainNode(string domain, string opType, IReadOnlyList<GraphValue> inputs, IReadOnlyList<string?> outputNames, params NodeAttribute[] attributes)
     {
-        var outputs = new string[outputCount];
-        for (int i = 0; i < outputCount; i++) outputs[i] = FreshName(opType.ToLowerInvariant());
-        AddNode(opType, inputs, outputs, attributes);
-        var values = new GraphValue[outputCount];
-        for (int i = 0; i < outputCount; i++) values[i] = new GraphValue(outputs[i]);
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        var outputs = new string[outputNames.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (outputNames[i] is { } name) Claim(name);
+            outputs[i] = outputNames[i] ?? FreshName(opType.ToLowerInvariant());
+        }
+        AddNode(opType, inputs, outputs, attributes, domain);
+        var values = new GraphValue[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) values[i] = new GraphValue(outputs[i]);
         return values;
+    }
+
+    /// <summary>
+    /// ONNX <c>If</c>: at run time, the value <paramref name="thenBranch"/> computes when the boolean scalar
+    /// <paramref name="condition"/> is true, else the one <paramref name="elseBranch"/> computes. Each branch emits its
+    /// nodes into its own subgraph and may read any value of the enclosing graph (constants it makes go to the main graph).
+    /// </summary>
+    public GraphValue If(GraphValue condition, ElementType outputType, Func<GraphValue> thenBranch, Func<GraphValue> elseBranch)
+    {
+        ArgumentNullException.ThrowIfNull(thenBranch);
+        ArgumentNullException.ThrowIfNull(elseBranch);
+        var output = FreshName("if");
+        AddNode("If", new[] { condition }, new[] { output },
+            new[] { NodeAttribute.Graph("then_branch", Branch("then", outputType, thenBranch)), NodeAttribute.Graph("else_branch", Branch("else", outputType, elseBranch)) });
+        return new GraphValue(output);
+    }
+
+    private GraphProto Branch(string name, ElementType outputType, Func<GraphValue> emit)
+    {
+        var branch = new GraphProto { Name = FreshName(name) };
+        _branches.Push(branch);
+        GraphValue result;
+        try { result = emit(); }
+        finally { _branches.Pop(); }
+        // A subgraph output must be produced inside it: a value of the enclosing graph is passed through an Identity.
+        if (!branch.Node.Any(n => n.Output.Contains(result.Name)))
+        {
+            string copy = FreshName("identity");
+            branch.Node.Add(new NodeProto { OpType = "Identity", Name = copy + "_node", Input = { result.Name }, Output = { copy } });
+            result = new GraphValue(copy);
+        }
+        branch.Output.Add(new ValueInfoProto { Name = result.Name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)outputType } } });
+        return branch;
     }
 
     /// <summary>
@@ -104,6 +162,7 @@ public sealed partial class OnnxGraphBuilder
         };
         if (options.DocString.Length > 0) model.DocString = options.DocString;
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = options.Opset });
+        foreach (string domain in _customDomains) model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = 1 });
         foreach (var (key, value) in options.Metadata)
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return new OnnxModel(model, _payloads.ToArray());
@@ -134,13 +193,18 @@ public sealed partial class OnnxGraphBuilder
         return name;
     }
 
-    private void AddNode(string opType, IReadOnlyList<GraphValue> inputs, string[] outputs, NodeAttribute[] attributes)
+    private void AddNode(string opType, IReadOnlyList<GraphValue> inputs, string[] outputs, NodeAttribute[] attributes, string domain = "")
     {
         var node = new NodeProto { OpType = opType, Name = outputs[0] + "_node" };
+        if (domain.Length > 0)
+        {
+            node.Domain = domain;
+            _customDomains.Add(domain);
+        }
         foreach (var input in inputs) node.Input.Add(input.Name);
         node.Output.AddRange(outputs);
         foreach (var attribute in attributes) node.Attribute.Add(attribute.Proto.Clone());
-        _graph.Node.Add(node);
+        (_branches.Count > 0 ? _branches.Peek() : _graph).Node.Add(node);
     }
 
     private void Claim(string name)

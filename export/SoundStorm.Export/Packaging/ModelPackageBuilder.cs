@@ -13,6 +13,7 @@ public sealed class ModelPackageBuilder
 {
     private readonly ModelManifest _manifest;
     private readonly List<(string Role, string Source, string[] Companions)> _graphs = [];
+    private readonly Dictionary<string, (string Source, string[] Companions)> _fused = [];
 
     /// <summary>Starts a package with the model-wide numbers of <paramref name="manifest"/> (its graphs are replaced by <see cref="AddGraph"/>).</summary>
     public ModelPackageBuilder(ModelManifest manifest)
@@ -53,6 +54,27 @@ public sealed class ModelPackageBuilder
         _manifest.Graphs[role] = entry;
         _graphs.RemoveAll(g => g.Role == role);
         _graphs.Add((role, onnxFile, companionFiles));
+        _fused.Remove(role);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the fused alternative of a graph added before (<see cref="GraphEntry.Fused"/>: the same inputs and outputs,
+    /// written with ONNX Runtime's contrib operators), stored as <c>{role}.fused.onnx</c>.
+    /// </summary>
+    /// <param name="role">The role of a graph already added.</param>
+    /// <param name="onnxFile">The fused graph file.</param>
+    /// <param name="companionFiles">Files copied next to it under their own names (external weight data).</param>
+    public ModelPackageBuilder AddFusedVariant(string role, string onnxFile, params string[] companionFiles)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        if (!_manifest.Graphs.TryGetValue(role, out var entry))
+            throw new InvalidOperationException($"Add the '{role}' graph before its fused variant.");
+        if (!File.Exists(onnxFile)) throw new FileNotFoundException($"Fused graph file for '{role}' not found.", onnxFile);
+        string stored = role + ".fused.onnx";
+        // Same inputs and outputs as the standard graph: only the checksum is new (the loader checks the signature).
+        entry.Fused = new GraphVariant { File = stored, Sha256 = GraphEntry.Describe(onnxFile, stored, [], []).Sha256 };
+        _fused[role] = (onnxFile, companionFiles);
         return this;
     }
 
@@ -68,9 +90,11 @@ public sealed class ModelPackageBuilder
         try
         {
             Directory.CreateDirectory(staging);
-            foreach (var (role, source, companions) in _graphs)
+            var copies = _graphs.Select(g => (Source: g.Source, Stored: _manifest.Graphs[g.Role].File, g.Companions))
+                .Concat(_fused.Select(f => (f.Value.Source, Stored: _manifest.Graphs[f.Key].Fused!.File, f.Value.Companions)));
+            foreach (var (source, stored, companions) in copies)
             {
-                File.Copy(source, Path.Combine(staging, _manifest.Graphs[role].File));
+                File.Copy(source, Path.Combine(staging, stored));
                 foreach (string companion in companions)
                     File.Copy(companion, Path.Combine(staging, Path.GetFileName(companion)), overwrite: true);
             }

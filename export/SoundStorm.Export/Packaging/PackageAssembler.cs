@@ -18,7 +18,7 @@ public static class PackageAssembler
     public static ModelManifest Assemble(IReadOnlyList<string> fragmentFolders, string output, string? name = null)
     {
         var manifest = new ModelManifest { Name = name ?? Path.GetFileNameWithoutExtension(output), SampleRate = 0, FrameRate = 0 };
-        var graphs = new List<(string Role, string File)>();
+        var graphs = new List<(string Role, string File, string? Fused)>();
         string? family = null;
         foreach (string folder in fragmentFolders)
         {
@@ -41,17 +41,18 @@ public static class PackageAssembler
             foreach (var role in f.Graphs.Keys)
             {
                 if (graphs.Any(g => g.Role == role)) throw new ModelPackageException(source, $"graphs.{role}", "one fragment per graph role", "a second fragment with the same role");
-                graphs.Add((role, f.GraphPath(folder, role)));
+                graphs.Add((role, f.GraphPath(folder, role), f.FusedGraphPath(folder, role)));
             }
         }
         manifest.ModelFamily = family ?? ModelFamilies.MaskGit;
         if (manifest.SampleRate == 0) manifest.SampleRate = 16000;
         if (manifest.FrameRate == 0) manifest.FrameRate = 50;
         var builder = new ModelPackageBuilder(manifest);
-        foreach (var (role, file) in graphs)
+        static string[] Companions(string file) => File.Exists(file + ".data") ? [file + ".data"] : [];
+        foreach (var (role, file, fused) in graphs)
         {
-            string data = file + ".data";
-            builder.AddGraph(role, file, companionFiles: File.Exists(data) ? [data] : []);
+            builder.AddGraph(role, file, companionFiles: Companions(file));
+            if (fused is not null) builder.AddFusedVariant(role, fused, Companions(fused));
         }
         return output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? builder.WriteZip(output) : builder.WriteFolder(output);
     }

@@ -25,6 +25,20 @@ public sealed class GraphEntry
     public string? Quantization { get; set; }
 
     /// <summary>
+    /// Optional: the same graph written with ONNX Runtime's fused <c>com.microsoft</c> operators (same inputs and outputs),
+    /// opened instead of <see cref="File"/> on the CPU and CUDA providers unless <see cref="SessionSettings.PreferStandardGraphs"/>
+    /// is set; DirectML always opens <see cref="File"/>. Absent: every provider opens <see cref="File"/>.
+    /// </summary>
+    public GraphVariant? Fused { get; set; }
+
+    /// <summary>The files of this graph: <see cref="File"/> under field <c>file</c>, then the fused one (if any) under <c>fused.file</c>.</summary>
+    internal IEnumerable<(string Field, string File, string Sha256)> Files()
+    {
+        yield return ("", File, Sha256);
+        if (Fused is { } f) yield return ("fused.", f.File, f.Sha256);
+    }
+
+    /// <summary>
     /// Describes a graph file as a package stores it: its SHA-256 and, unless given, the inputs and outputs ONNX Runtime
     /// reads from the file itself.
     /// </summary>

@@ -37,8 +37,15 @@ internal static class ManifestValidator
                 throw new ModelPackageException(File, $"graphs.{name}", $"one of {string.Join(", ", GraphNames.All)}", $"\"{name}\"");
             if (entry is null || string.IsNullOrWhiteSpace(entry.File))
                 throw new ModelPackageException(File, $"graphs.{name}.file", "a file name", "nothing");
-            if (entry.Sha256 is null || entry.Sha256.Length != 64 || !entry.Sha256.All(char.IsAsciiHexDigit))
-                throw new ModelPackageException(File, $"graphs.{name}.sha256", "64 hex digits", $"\"{entry.Sha256}\"");
+            Sha256(entry.Sha256, $"graphs.{name}.sha256");
+            if (entry.Fused is { } fused)
+            {
+                if (string.IsNullOrWhiteSpace(fused.File))
+                    throw new ModelPackageException(File, $"graphs.{name}.fused.file", "a file name", "nothing");
+                if (fused.File == entry.File)
+                    throw new ModelPackageException(File, $"graphs.{name}.fused.file", $"a file other than graphs.{name}.file", $"\"{fused.File}\"");
+                Sha256(fused.Sha256, $"graphs.{name}.fused.sha256");
+            }
             // List items are not covered by the serializer's null checks.
             if (entry.Inputs.Contains(null!) || entry.Outputs.Contains(null!))
                 throw new ModelPackageException(File, $"graphs.{name}", "inputs and outputs that are objects", "null");
@@ -50,6 +57,12 @@ internal static class ManifestValidator
         else
             ValidateSeedContract(m, combiner, transformer);
         if (m.Graphs.TryGetValue(GraphNames.TextToSemantic, out var text)) ValidateTextContract(m, text);
+    }
+
+    private static void Sha256(string? value, string field)
+    {
+        if (value is null || value.Length != 64 || !value.All(char.IsAsciiHexDigit))
+            throw new ModelPackageException(File, field, "64 hex digits", $"\"{value}\"");
     }
 
     // Text to speech (docs/graph-contract.md): phones and per-frame phone indices in, durations and unit logits out.

@@ -74,13 +74,20 @@ public sealed class ModelPackage : IDisposable
         Manifest.Graphs.TryGetValue(graph, out var entry) ? PackagePaths.Resolve(RootDirectory, entry.File)!
             : throw new KeyNotFoundException($"The model package has no '{graph}' graph; it has {string.Join(", ", Manifest.Graphs.Keys)}.");
 
-    /// <summary>Opens a graph with the given settings and checks its signature against the manifest.</summary>
+    /// <summary>
+    /// Opens a graph with the given settings and checks its signature against the manifest. Where the manifest names a
+    /// fused alternative (<see cref="GraphEntry.Fused"/>), the CPU and CUDA providers open it unless
+    /// <see cref="SessionSettings.PreferStandardGraphs"/> is set; DirectML opens the standard file.
+    /// </summary>
     /// <exception cref="ExecutionProviderUnavailableException">The requested provider is missing and CPU fallback is not allowed.</exception>
-    public InferenceSession CreateSession(string graph, SessionSettings? settings = null)
+    public InferenceSession CreateSession(string graph, SessionSettings? settings = null) => CreateSession(graph, settings, SessionFactory.DefaultAppender);
+
+    internal InferenceSession CreateSession(string graph, SessionSettings? settings, SessionFactory.ProviderAppender appender)
     {
         var entry = Manifest.Graphs.TryGetValue(graph, out var e) ? e
             : throw new KeyNotFoundException($"The model package has no '{graph}' graph.");
-        var session = SessionFactory.Create(GetGraphPath(graph), settings ?? new SessionSettings(), graph);
+        settings ??= new SessionSettings();
+        var session = SessionFactory.Create(provider => GraphVariants.Choose(RootDirectory, entry, provider, settings), settings, graph, appender);
         try
         {
             GraphSignature.Verify(entry.File, graph, entry, session);
@@ -108,27 +115,28 @@ public sealed class ModelPackage : IDisposable
             throw new ModelPackageException(manifestLabel, "(file)", "a manifest.json at the package root", "no such file");
         var manifest = ReadManifest(manifestPath, manifestLabel);
         foreach (var (name, entry) in manifest.Graphs)
-        {
-            string label = labelPrefix + entry.File;
-            string file = GraphFile(folder, name, entry, manifestLabel);
-            if (!File.Exists(file))
-                throw new ModelPackageException(label, $"graphs.{name}.file", "the graph file to exist", "no such file");
-            VerifySha256(file, name, entry, label);
-            if (verifyGraphs)
+            foreach (var (field, stored, sha256) in entry.Files())
             {
-                using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-                InferenceSession session;
-                try
+                string label = labelPrefix + stored;
+                string file = GraphFile(folder, name, stored, field, manifestLabel);
+                if (!File.Exists(file))
+                    throw new ModelPackageException(label, $"graphs.{name}.{field}file", "the graph file to exist", "no such file");
+                VerifySha256(file, $"{name}.{field}".TrimEnd('.'), sha256, label);
+                if (verifyGraphs)
                 {
-                    session = new InferenceSession(file, options);
+                    using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+                    InferenceSession session;
+                    try
+                    {
+                        session = new InferenceSession(file, options);
+                    }
+                    catch (OnnxRuntimeException e)
+                    {
+                        throw new ModelPackageException(label, $"graphs.{name}.{field}file", "an ONNX model ONNX Runtime can load", e.Message, e);
+                    }
+                    using (session) GraphSignature.Verify(label, name, entry, session);
                 }
-                catch (OnnxRuntimeException e)
-                {
-                    throw new ModelPackageException(label, $"graphs.{name}.file", "an ONNX model ONNX Runtime can load", e.Message, e);
-                }
-                using (session) GraphSignature.Verify(label, name, entry, session);
             }
-        }
         return manifest;
     }
 
@@ -150,15 +158,26 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>The full path of graph <paramref name="name"/>'s file under <paramref name="folder"/>; refuses a path that leaves it.</summary>
     internal static string GraphFile(string folder, string name, GraphEntry entry, string manifestLabel) =>
-        PackagePaths.Resolve(folder, entry.File)
-        ?? throw new ModelPackageException(manifestLabel, $"graphs.{name}.file", "a relative path inside the package", $"\"{entry.File}\"");
+        GraphFile(folder, name, entry.File, "", manifestLabel);
+
+    /// <summary>
+    /// The full path of <paramref name="stored"/> (graph <paramref name="name"/>'s file, or its variant when
+    /// <paramref name="field"/> is <c>fused.</c>) under <paramref name="folder"/>; refuses a path that leaves it.
+    /// </summary>
+    internal static string GraphFile(string folder, string name, string stored, string field, string manifestLabel) =>
+        PackagePaths.Resolve(folder, stored)
+        ?? throw new ModelPackageException(manifestLabel, $"graphs.{name}.{field}file", "a relative path inside the package", $"\"{stored}\"");
 
     /// <summary>Refuses a graph file whose SHA-256 is not the manifest's; <paramref name="label"/> names it in the error (default: its path).</summary>
-    internal static void VerifySha256(string file, string name, GraphEntry entry, string? label = null)
+    internal static void VerifySha256(string file, string name, GraphEntry entry, string? label = null) =>
+        VerifySha256(file, name, entry.Sha256, label);
+
+    /// <summary>Refuses a file whose SHA-256 is not <paramref name="expected"/> (the manifest's <c>graphs.{name}.sha256</c>).</summary>
+    internal static void VerifySha256(string file, string name, string? expected, string? label = null)
     {
         string actual = ComputeSha256(file);
-        if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelPackageException(label ?? file, $"graphs.{name}.sha256", entry.Sha256?.ToLowerInvariant() ?? "a SHA-256", $"{actual} (the file was changed or damaged)");
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            throw new ModelPackageException(label ?? file, $"graphs.{name}.sha256", expected?.ToLowerInvariant() ?? "a SHA-256", $"{actual} (the file was changed or damaged)");
     }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>

@@ -53,6 +53,12 @@ public sealed class PackageFragment
     /// <summary>Graph files by role (<see cref="GraphNames"/>), relative to the fragment's folder.</summary>
     public Dictionary<string, string> Graphs { get; set; } = [];
 
+    /// <summary>
+    /// Optional: fused alternatives of graphs by role (<see cref="GraphEntry.Fused"/>), relative to the fragment's
+    /// folder; each role must also be in <see cref="Graphs"/>. Null: none.
+    /// </summary>
+    public Dictionary<string, string>? Fused { get; set; }
+
     /// <summary>For a package folder read as a fragment: its manifest's graph entries, whose SHA-256 values the graph files must match.</summary>
     private Dictionary<string, GraphEntry>? _packageGraphs;
 
@@ -67,10 +73,31 @@ public sealed class PackageFragment
         string source = Path.Combine(folder, _packageGraphs is null ? FileName : ModelManifest.FileName);
         string file = Graphs.TryGetValue(role, out var f) ? f
             : throw new ModelPackageException(source, $"graphs.{role}", $"a '{role}' graph", "no such entry");
+        var entry = _packageGraphs?.GetValueOrDefault(role);
+        return CheckedPath(folder, source, $"graphs.{role}", file, entry?.Sha256, role);
+    }
+
+    /// <summary>
+    /// The full path of the fused alternative of the <paramref name="role"/> graph, checked as <see cref="GraphPath"/>
+    /// checks the graph; null when the fragment has none.
+    /// </summary>
+    /// <exception cref="ModelPackageException">The path leaves the folder, the file is missing, or its hash is wrong.</exception>
+    public string? FusedGraphPath(string folder, string role)
+    {
+        if (Fused is null || !Fused.TryGetValue(role, out var file)) return null;
+        string source = Path.Combine(folder, _packageGraphs is null ? FileName : ModelManifest.FileName);
+        if (!Graphs.ContainsKey(role))
+            throw new ModelPackageException(source, $"fused.{role}", $"a '{role}' entry in graphs for the fused file to stand in for", "none");
+        var entry = _packageGraphs?.GetValueOrDefault(role)?.Fused;
+        return CheckedPath(folder, source, _packageGraphs is null ? $"fused.{role}" : $"graphs.{role}.fused", file, entry?.Sha256, role + ".fused");
+    }
+
+    private string CheckedPath(string folder, string source, string field, string file, string? sha256, string name)
+    {
         string path = PackagePaths.Resolve(folder, file)
-            ?? throw new ModelPackageException(source, $"graphs.{role}", "a relative path inside the fragment folder", $"\"{file}\"");
-        if (!File.Exists(path)) throw new ModelPackageException(path, $"graphs.{role}", "the graph file to exist", "no such file");
-        if (_packageGraphs is not null && _packageGraphs.TryGetValue(role, out var entry)) ModelPackage.VerifySha256(path, role, entry);
+            ?? throw new ModelPackageException(source, field, "a relative path inside the fragment folder", $"\"{file}\"");
+        if (!File.Exists(path)) throw new ModelPackageException(path, field, "the graph file to exist", "no such file");
+        if (_packageGraphs is not null) ModelPackage.VerifySha256(path, name, sha256, label: null);
         return path;
     }
 
@@ -111,7 +138,11 @@ public sealed class PackageFragment
             MaxGeneratedFrames = m.MaxGeneratedFrames, MaxPromptFrames = m.MaxPromptFrames, CodecContextFrames = m.CodecContextFrames,
             _packageGraphs = m.Graphs ?? [],
         };
-        foreach (var (role, entry) in m.Graphs ?? []) fragment.Graphs[role] = entry.File;
+        foreach (var (role, entry) in m.Graphs ?? [])
+        {
+            fragment.Graphs[role] = entry.File;
+            if (entry.Fused is { } fused) (fragment.Fused ??= [])[role] = fused.File;
+        }
         return fragment;
     }
 }

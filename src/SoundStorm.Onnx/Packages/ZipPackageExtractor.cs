@@ -44,10 +44,13 @@ internal static class ZipPackageExtractor
             var manifest = ModelPackage.ReadManifest(manifestPath, label + "!" + ModelManifest.FileName);
             foreach (var (name, graph) in manifest.Graphs)
             {
-                string file = ModelPackage.GraphFile(root, name, graph, label + "!" + ModelManifest.FileName);
-                // A graph missing from the zip is reported by the folder check that follows, with the manifest field.
-                foreach (string path in new[] { file, file + ".data" })
-                    if (entries.TryGetValue(path, out var entry)) Unpack(entry, path, label, maxTotalBytes, ref written, cancellationToken);
+                foreach (var (field, stored, _) in graph.Files())
+                {
+                    string file = ModelPackage.GraphFile(root, name, stored, field, label + "!" + ModelManifest.FileName);
+                    // A graph missing from the zip is reported by the folder check that follows, with the manifest field.
+                    foreach (string path in new[] { file, file + ".data" })
+                        if (entries.TryGetValue(path, out var entry)) Unpack(entry, path, label, maxTotalBytes, ref written, cancellationToken);
+                }
             }
             return root;
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx.Sessions;
 
@@ -18,14 +19,23 @@ internal static class SessionFactory
         }
     };
 
-    public static InferenceSession Create(string modelPath, SessionSettings settings, string graphName, ProviderAppender? appender = null)
+    public static InferenceSession Create(string modelPath, SessionSettings settings, string graphName, ProviderAppender? appender = null) =>
+        Create(_ => new GraphChoice(modelPath, Fused: false), settings, graphName, appender);
+
+    /// <summary>
+    /// Opens the file <paramref name="choose"/> picks for the provider the session really uses (the CPU after a
+    /// fallback), so a graph variant is chosen for where it will run.
+    /// </summary>
+    public static InferenceSession Create(Func<ExecutionProvider, GraphChoice> choose, SessionSettings settings, string graphName, ProviderAppender? appender = null)
     {
         using var options = CreateOptions(settings, appender ?? DefaultAppender, out var provider);
+        var (modelPath, fused) = choose(provider);
         string source = modelPath;
         if (settings.OptimizedModelCacheDirectory is { } cacheDir)
         {
             Directory.CreateDirectory(cacheDir);
-            string cached = Path.Combine(cacheDir, $"{graphName}.{provider.ToString().ToLowerInvariant()}.optimized.onnx");
+            string variant = fused ? ".fused" : "";
+            string cached = Path.Combine(cacheDir, $"{graphName}{variant}.{provider.ToString().ToLowerInvariant()}.optimized.onnx");
             if (File.Exists(cached) && File.GetLastWriteTimeUtc(cached) >= File.GetLastWriteTimeUtc(modelPath))
             {
                 settings.Logger?.LogInformation("Loading the optimised {Graph} graph from {Path}.", graphName, cached);

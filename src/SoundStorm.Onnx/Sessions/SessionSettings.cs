@@ -28,6 +28,12 @@ public sealed class SessionSettings
     /// </summary>
     public string? OptimizedModelCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Open every graph's standard opset file even where the package has a fused alternative the provider could run
+    /// (<see cref="Packages.GraphEntry.Fused"/>; used on CPU and CUDA by default). Default false.
+    /// </summary>
+    public bool PreferStandardGraphs { get; set; }
+
     /// <summary>When the provider is missing, log a warning and use the CPU instead of throwing. Default false.</summary>
     public bool AllowCpuFallback { get; set; }
 

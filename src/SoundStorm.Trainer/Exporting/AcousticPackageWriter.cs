@@ -5,10 +5,13 @@ using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Exporting;
 
-/// <summary>Writes an acoustic model's two graphs and its manifest as a package folder (via a staging folder that is always removed).</summary>
+/// <summary>
+/// Writes an acoustic model's two graphs (and the transformer's fused alternative, where given) and its manifest as a
+/// package folder (via a staging folder that is always removed).
+/// </summary>
 internal static class AcousticPackageWriter
 {
-    public static ModelManifest Write(OnnxModel combiner, OnnxModel transformer, ModelManifest manifest, string outputFolder)
+    public static ModelManifest Write(OnnxModel combiner, OnnxModel transformer, ModelManifest manifest, string outputFolder, OnnxModel? fusedTransformer = null)
     {
         string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
@@ -17,10 +20,16 @@ internal static class AcousticPackageWriter
             string combinerPath = Path.Combine(staging, "combiner.onnx"), transformerPath = Path.Combine(staging, "transformer.onnx");
             combiner.Save(combinerPath);
             transformer.Save(transformerPath);
-            return new ModelPackageBuilder(manifest)
+            var builder = new ModelPackageBuilder(manifest)
                 .AddGraph(GraphNames.Combiner, combinerPath)
-                .AddGraph(GraphNames.Transformer, transformerPath)
-                .WriteFolder(outputFolder);
+                .AddGraph(GraphNames.Transformer, transformerPath);
+            if (fusedTransformer is not null)
+            {
+                string fusedPath = Path.Combine(staging, GraphNames.Transformer + ".fused.onnx");
+                fusedTransformer.Save(fusedPath);
+                builder.AddFusedVariant(GraphNames.Transformer, fusedPath);
+            }
+            return builder.WriteFolder(outputFolder);
         }
         finally
         {

@@ -10,8 +10,8 @@ namespace SoundStorm.Trainer.Exporting;
 
 /// <summary>
 /// Training checkpoint → model package folder: the model (or EMA) weights go through the paper-family ONNX writers
-/// (every tensor must be used), and <see cref="ModelPackageBuilder"/> writes combiner.onnx, transformer.onnx and
-/// manifest.json with hashes and signatures.
+/// (every tensor must be used), and <see cref="ModelPackageBuilder"/> writes combiner.onnx, transformer.onnx, the
+/// transformer's fused alternative (CPU and CUDA) and manifest.json with hashes and signatures.
 /// </summary>
 internal static class PackageExporter
 {
@@ -26,6 +26,7 @@ internal static class PackageExporter
         var weights = StateDicts.ToWeightSet(model, checkpointPath);
         var (combiner, transformer) = PaperGraphs.Build(checkpoint.Config, weights);
         weights.EnsureAllUsed();
+        var fused = PaperGraphs.BuildFusedTransformer(checkpoint.Config, weights);
 
         var c = checkpoint.Config;
         var manifest = new ModelManifest
@@ -39,6 +40,6 @@ internal static class PackageExporter
             SemanticVocabulary = c.SemanticVocab,
             MaskTokenId = c.MaskId,
         };
-        return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder);
+        return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder, fused);
     }
 }

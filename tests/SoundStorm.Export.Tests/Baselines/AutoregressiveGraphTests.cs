@@ -6,14 +6,68 @@ namespace SoundStorm.Export.Tests.Baselines;
 
 /// <summary>
 /// The autoregressive baseline: decoding with the KV cache (prefill, then one token at a time) gives the logits of
-/// a float64 full-sequence causal forward at every position.
+/// a float64 full-sequence causal forward at every position — with the Concat-grown cache, and with the pre-allocated
+/// cache written in place through IO binding.
 /// </summary>
 public class AutoregressiveGraphTests
 {
-    private static readonly AutoregressiveConfig Config = new() { Dim = 16, Layers = 2, Heads = 2, FeedForward = 32, Codebooks = 2, CodebookSize = 7, SemanticVocab = 5 };
+    private static readonly AutoregressiveConfig Config = new() { Dim = 32, Layers = 2, Heads = 2, FeedForward = 48, Codebooks = 2, CodebookSize = 7, SemanticVocab = 5 };
+
+    private static readonly long[] Sequence = { 1, 4, 0, 9, 12, 5, 17, 6 };
+
+    // Prefill of 5, then three one-token steps.
+    private static readonly long[][] Chunks = { Sequence[..5], Sequence[5..6], Sequence[6..7], Sequence[7..] };
 
     [Fact]
     public void Cached_decoding_matches_a_float64_causal_forward()
+    {
+        var w = Weights();
+        var expected = ReferenceLogits(w, Sequence); // [N, Vocabulary]
+        var model = AutoregressiveGraph.Build(Config, w.Set);
+        string path = Path.Combine(Path.GetTempPath(), $"ar-{Guid.NewGuid():N}.onnx");
+        model.Save(path);
+        try { OnnxChecker.Check(path); } finally { File.Delete(path); }
+        var logits = ConcatGraphLogits(model);
+        int position = 0;
+        for (int step = 0; step < Chunks.Length; step++)
+        {
+            position += Chunks[step].Length;
+            Compare.Close(logits[step], ExpectedRow(expected, position), 1e-5);
+        }
+        Assert.Equal(Sequence.Length, position);
+    }
+
+    [Fact]
+    public void Shared_cache_decoding_equals_the_concat_graph_and_a_float64_causal_forward()
+    {
+        var c = Config;
+        var w = Weights();
+        var expected = ReferenceLogits(w, Sequence);
+        var concat = ConcatGraphLogits(AutoregressiveGraph.Build(c, w.Set));
+        var model = SharedCacheAutoregressiveGraph.Build(c, w.Set);
+        string path = Path.Combine(Path.GetTempPath(), $"ar-shared-{Guid.NewGuid():N}.onnx");
+        model.Save(path);
+        try { OnnxChecker.Check(path); } finally { File.Delete(path); }
+        using var session = new InferenceSession(model.ToBytes());
+        using var decoder = new SharedCacheDecoder(session, c, capacity: 11);
+        int position = 0;
+        for (int step = 0; step < Chunks.Length; step++)
+        {
+            var logits = new DTensor(decoder.Append(Chunks[step]).ToArray().Select(v => (double)v).ToArray(), 1, c.Vocabulary);
+            position += Chunks[step].Length;
+            Assert.Equal(position, decoder.Length);
+            double maxAbs = logits.Data.Zip(concat[step].Data, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(maxAbs <= 1e-4, $"step {step}: max |shared cache − concat| = {maxAbs:E3}");
+            Compare.Close(logits, ExpectedRow(expected, position), 1e-5);
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => decoder.Append(new long[] { 1, 2, 3, 4 }));
+        Assert.Contains("holds 11 tokens: 8 cached + 4 new", e.Message);
+    }
+
+    private static DTensor ExpectedRow(DTensor expected, int position) =>
+        new(expected.Data.AsSpan((position - 1) * Config.Vocabulary, Config.Vocabulary).ToArray(), 1, Config.Vocabulary);
+
+    private static RandomWeights Weights()
     {
         var c = Config;
         var w = new RandomWeights(21);
@@ -27,32 +81,29 @@ public class AutoregressiveGraphTests
         }
         w.Add("norm.weight", 1, c.Dim); w.Add("norm.bias", 0.1, c.Dim);
         w.Linear("head", c.Dim, c.Vocabulary);
-        long[] sequence = { 1, 4, 0, 9, 12, 5, 17, 6 };
-        var expected = ReferenceLogits(w, sequence); // [N, Vocabulary]
+        return w;
+    }
 
-        var model = AutoregressiveGraph.Build(c, w.Set);
-        string path = Path.Combine(Path.GetTempPath(), $"ar-{Guid.NewGuid():N}.onnx");
-        model.Save(path);
-        try { OnnxChecker.Check(path); } finally { File.Delete(path); }
+    // The Concat graph decoded chunk by chunk, each call fed the previous call's present caches: logits per chunk.
+    private static List<DTensor> ConcatGraphLogits(SoundStorm.Export.Onnx.OnnxModel model)
+    {
+        var c = Config;
         using var session = new InferenceSession(model.ToBytes());
-        int headDim = c.Dim / c.Heads, prefill = 5;
+        int headDim = c.Dim / c.Heads;
         var cache = new Dictionary<string, (float[] Data, long[] Shape)>();
         for (int i = 0; i < c.Layers; i++)
         {
             cache[$"past_key_{i}"] = (Array.Empty<float>(), new long[] { 1, c.Heads, 0, headDim });
             cache[$"past_value_{i}"] = (Array.Empty<float>(), new long[] { 1, c.Heads, 0, headDim });
         }
-        int position = 0;
-        foreach (var chunk in new[] { sequence[..prefill], sequence[prefill..(prefill + 1)], sequence[(prefill + 1)..(prefill + 2)], sequence[(prefill + 2)..] })
+        var result = new List<DTensor>();
+        foreach (var chunk in Chunks)
         {
             var inputs = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(chunk, new long[] { 1, chunk.Length }) };
             var names = new List<string> { "tokens" };
             foreach (var (name, (data, shape)) in cache) { names.Add(name); inputs.Add(OrtValue.CreateTensorValueFromMemory(data, shape)); }
             using var outputs = session.Run(new RunOptions(), names, inputs, session.OutputNames);
-            position += chunk.Length;
-            var logits = OrtRunner.ToDouble(outputs[session.OutputNames.ToList().IndexOf("logits")]);
-            var row = new DTensor(expected.Data.AsSpan((position - 1) * c.Vocabulary, c.Vocabulary).ToArray(), 1, c.Vocabulary);
-            Compare.Close(logits, row, 1e-5);
+            result.Add(OrtRunner.ToDouble(outputs[session.OutputNames.ToList().IndexOf("logits")]));
             for (int i = 0; i < c.Layers; i++)
                 foreach (var kind in new[] { "key", "value" })
                 {
@@ -61,7 +112,7 @@ public class AutoregressiveGraphTests
                 }
             foreach (var v in inputs) v.Dispose();
         }
-        Assert.Equal(sequence.Length, position);
+        return result;
     }
 
     private static DTensor ReferenceLogits(RandomWeights w, long[] sequence)

@@ -1,0 +1,82 @@
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Onnx.Blocks;
+using SoundStorm.Export.Weights;
+
+namespace SoundStorm.Export.Acoustic;
+
+/// <summary>
+/// How a Conformer block computes its rotary self-attention with key padding. Made once per graph (the position tables
+/// and the padding terms are shared by every block), then asked by each block for its attention output.
+/// </summary>
+public abstract class ConformerAttention
+{
+    private protected ConformerAttention() { }
+
+    /// <summary>Self-attention of <paramref name="x"/> [B, T, D] with the projections under <paramref name="prefix"/>: [B, T, D].</summary>
+    internal abstract GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x);
+
+    /// <summary>
+    /// Standard opset-17 nodes (every provider, DirectML included): MatMul → + key bias → Softmax → MatMul, which
+    /// materialises the [B, H, T, T] score tensor. <paramref name="keyBias"/>: [B, 1, 1, T], −1e9 on padding.
+    /// </summary>
+    public static ConformerAttention Standard(GraphValue keyBias, GraphValue cos, GraphValue sin) => new StandardRotaryAttention(keyBias, cos, sin);
+
+    /// <summary>
+    /// ONNX Runtime's com.microsoft <c>RotaryEmbedding</c> and <c>MultiHeadAttention</c> (CPU and CUDA only). The CPU
+    /// kernel runs flash attention — the score tensor is never stored — only when the node has no mask input, so each
+    /// layer branches once on whether the batch has any padding: without, the mask-free node; with, the node with the
+    /// key padding mask (ONNX Runtime's unfused kernel, which still does the scores, mask and softmax in one pass per head).
+    /// <paramref name="sequence"/>: [B, T, D] (for the frame count); <paramref name="padding"/>: bool [B, T], true = padding.
+    /// </summary>
+    public static ConformerAttention Fused(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase) =>
+        new FusedRotaryAttention(g, sequence, padding, c, rotaryBase);
+}
+
+/// <summary>See <see cref="ConformerAttention.Standard"/>.</summary>
+internal sealed class StandardRotaryAttention(GraphValue keyBias, GraphValue cos, GraphValue sin) : ConformerAttention
+{
+    internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
+    {
+        long headDim = c.Dim / c.Heads;
+        GraphValue Heads(GraphValue v) => g.Transpose(g.Reshape(v, 0, 0, c.Heads, headDim), 0, 2, 1, 3);
+        // The 1/√d scale goes on q (T·D values) rather than on the scores (T·T per head): one pass less over T².
+        var q = g.Mul(Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{prefix}.query", c.Dim, c.Dim)), cos, sin, headDim),
+            g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
+        var k = Rotary.Apply(g, Heads(Nn.Linear(g, x, w, $"{prefix}.key", c.Dim, c.Dim)), cos, sin, headDim);
+        var v = Heads(Nn.Linear(g, x, w, $"{prefix}.value", c.Dim, c.Dim));
+        var scores = g.Add(g.MatMul(q, g.Transpose(k, 0, 1, 3, 2)), keyBias);
+        var merged = g.Reshape(g.Transpose(g.MatMul(g.Softmax(scores, -1), v), 0, 2, 1, 3), 0, 0, c.Dim);
+        return Nn.Linear(g, merged, w, $"{prefix}.proj", c.Dim, c.Dim);
+    }
+}
+
+/// <summary>See <see cref="ConformerAttention.Fused"/>.</summary>
+internal sealed class FusedRotaryAttention : ConformerAttention
+{
+    private readonly GraphValue _cosCache, _sinCache, _positionOffset, _keep, _anyPadding;
+
+    public FusedRotaryAttention(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase)
+    {
+        (_cosCache, _sinCache) = Rotary.Caches(g, sequence, c.Dim / c.Heads, rotaryBase);
+        _positionOffset = g.Int64s(0); // shape [1]: positions offset + 0..T−1
+        _keep = g.Cast(g.Not(padding), ElementType.Int32); // the key padding mask: 1 = attend, 0 = padding
+        var paddingCount = g.ReduceSum(g.Cast(padding, ElementType.Int64), new long[] { 0, 1 }, keepDims: false);
+        _anyPadding = g.Node("Greater", new[] { paddingCount, g.Int64Scalar(0) });
+    }
+
+    internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
+    {
+        long headDim = c.Dim / c.Heads;
+        GraphValue Rotate(GraphValue v) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "RotaryEmbedding", new[] { v, _positionOffset, _cosCache, _sinCache }, 1,
+            NodeAttribute.Int("interleaved", 0), NodeAttribute.Int("num_heads", c.Heads))[0];
+        var q = Rotate(Nn.Linear(g, x, w, $"{prefix}.query", c.Dim, c.Dim));
+        var k = Rotate(Nn.Linear(g, x, w, $"{prefix}.key", c.Dim, c.Dim));
+        var v = Nn.Linear(g, x, w, $"{prefix}.value", c.Dim, c.Dim);
+        var none = new GraphValue(string.Empty); // an omitted optional input (the packed q/k/v bias)
+        GraphValue Attention(params GraphValue[] inputs) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "MultiHeadAttention", inputs, 1,
+            NodeAttribute.Int("num_heads", c.Heads), NodeAttribute.Float("scale", (float)(1.0 / Math.Sqrt(headDim))),
+            NodeAttribute.Float("mask_filter_value", -1e9f))[0];
+        var merged = g.If(_anyPadding, ElementType.Float, () => Attention(q, k, v, none, _keep), () => Attention(q, k, v));
+        return Nn.Linear(g, merged, w, $"{prefix}.proj", c.Dim, c.Dim);
+    }
+}
