@@ -1,13 +1,5 @@
 using System.Diagnostics;
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 
@@ -58,9 +50,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
         var requests = held.Select(u =>
         {
             int prompt = u.Frames / 2;
-            var promptCodes = new long[prompt, u.Codebooks];
-            for (int t = 0; t < prompt; t++) for (int q = 0; q < u.Codebooks; q++) promptCodes[t, q] = u.Code(t, q);
-            return new GenerationRequest(u.Semantic, promptCodes);
+            var promptCodes = new CodeGrid(u.Acoustic[..(prompt * u.Codebooks)], u.Codebooks);
+            return new GenerationRequest(u.Semantic[prompt..], promptCodes, u.Semantic[..prompt]);
         }).ToArray();
         // The target is deterministic, so decoding is greedy (temperature 0, no confidence noise). 48 level-0 iterations
         // reveal at most one of the ≤ 20 generated frames per iteration, the one the model is surest of.
@@ -75,8 +66,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
         {
             var u = held[i];
             int prompt = u.Frames / 2;
-            Assert.Equal(u.Frames - prompt, generated[i].GetLength(0));
-            for (int t = 0; t < generated[i].GetLength(0); t++, total++)
+            Assert.Equal(u.Frames - prompt, generated[i].Frames);
+            for (int t = 0; t < generated[i].Frames; t++, total++)
             {
                 long previous = t == 0 ? u.Code(prompt - 1, 0) : generated[i][t - 1, 0];
                 for (int q = 0; q < SmallConfig.Codebooks; q++)
