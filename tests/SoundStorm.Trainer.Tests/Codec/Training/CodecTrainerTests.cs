@@ -2,7 +2,6 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Trainer.Codec.Training;
-using SoundStorm.Trainer.Data;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec.Training;
@@ -188,9 +187,9 @@ public sealed class CodecTrainerTests : IDisposable
         var waveform = SmallCodec.Waveform(1, 160 * SmallCodec.Config.Hop, seed: 11);
         long[] expected;
         using (no_grad()) expected = trainer.Codec.Encode(waveform).data<long>().ToArray();
-        var outputs = SmallCodec.Run(OnnxModel.Load(result.EncoderPath), HifiCodecEncoderGraph.WaveformInput,
+        var outputs = SmallCodec.Run(OnnxModel.Load(result.EncoderPath), HifiCodecGraphs.Waveform,
             waveform.data<float>().ToArray(), new long[] { 1, 160 * SmallCodec.Config.Hop });
-        Assert.Equal(expected, outputs[HifiCodecEncoderGraph.CodesOutput].Data.Select(v => (long)v).ToArray());
+        Assert.Equal(expected, outputs[HifiCodecGraphs.Codes].Data.Select(v => (long)v).ToArray());
         Assert.True(expected.Distinct().Count() > 8, "the data-initialised codebooks should be in use");
     }
 
