@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 

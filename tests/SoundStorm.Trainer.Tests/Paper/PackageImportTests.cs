@@ -1,11 +1,5 @@
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 

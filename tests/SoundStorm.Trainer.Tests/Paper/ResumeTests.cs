@@ -1,10 +1,3 @@
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using Xunit.Abstractions;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>Stopping half-way and resuming from the checkpoint reproduces the straight run's losses exactly.</summary>

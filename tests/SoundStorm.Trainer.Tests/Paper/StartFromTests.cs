@@ -1,9 +1,3 @@
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>

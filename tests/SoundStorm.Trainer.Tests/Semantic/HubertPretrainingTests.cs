@@ -1,12 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Cli;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Trainer.Tests.Semantic;
 

@@ -1,6 +1,4 @@
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using SoundStorm.Trainer.Tests.Support;
 
 namespace SoundStorm.Trainer.Tests.Semantic;
 

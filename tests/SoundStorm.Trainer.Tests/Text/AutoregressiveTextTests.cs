@@ -1,4 +1,3 @@
-using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;
 using SoundStorm.Trainer.Text.Autoregressive;
 using static TorchSharp.torch;

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using SoundStorm.Export.Text;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;
 
 namespace SoundStorm.Trainer.Tests.Text;

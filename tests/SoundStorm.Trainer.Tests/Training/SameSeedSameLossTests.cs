@@ -1,18 +1,11 @@
 using System.Globalization;
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Trainer.Codec.Training;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using SoundStorm.Trainer.Tests.Codec;
 using SoundStorm.Trainer.Tests.Semantic;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Trainer.Tests.Training;
 
