@@ -2,9 +2,7 @@ using System.Globalization;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;

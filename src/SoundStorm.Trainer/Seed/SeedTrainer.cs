@@ -3,7 +3,6 @@ using System.Globalization;
 using SoundStorm.Export.Weights;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Seed;

@@ -1,5 +1,4 @@
 using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
 

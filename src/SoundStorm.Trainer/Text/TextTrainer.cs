@@ -3,7 +3,6 @@ using System.Globalization;
 using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Text;

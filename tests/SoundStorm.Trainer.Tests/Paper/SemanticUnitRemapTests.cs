@@ -1,5 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>

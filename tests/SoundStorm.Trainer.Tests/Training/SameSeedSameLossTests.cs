@@ -1,5 +1,4 @@
 using System.Globalization;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Trainer.Codec.Training;
 using SoundStorm.Trainer.Exporting;
 using SoundStorm.Trainer.Seed;

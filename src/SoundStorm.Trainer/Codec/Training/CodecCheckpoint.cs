@@ -3,7 +3,6 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec.Training;

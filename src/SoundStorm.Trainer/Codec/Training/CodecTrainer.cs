@@ -5,7 +5,6 @@ using SoundStorm.Trainer.Codec.Adversarial;
 using SoundStorm.Trainer.Codec.Training.Pitch;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec.Training;

@@ -1,7 +1,6 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;

@@ -1,4 +1,3 @@
-using SoundStorm.Trainer.Codec;
 using SoundStorm.Trainer.Codec.Training;
 using static TorchSharp.torch;
 
