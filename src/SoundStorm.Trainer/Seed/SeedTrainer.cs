@@ -1,6 +1,7 @@
 using SoundStorm.Export.Acoustic;
 using System.Globalization;
 using SoundStorm.Export.Weights;
+using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
@@ -57,6 +58,33 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
             new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
             new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
             Path.Combine(outputFolder, CheckpointFile), _log);
+    }
+
+    /// <summary>
+    /// Continues from a checkpoint written by this trainer (same data): its weights, AdamW moments, step statistics and
+    /// history. The statistics are stored as float32 (upstream's buffers), so once importance sampling is on, a resumed
+    /// run's step draws can differ from a straight run's in the last bits; before that it repeats the straight run.
+    /// </summary>
+    public static SeedTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = SeedCheckpoint.Load(checkpointPath);
+        var trainer = new SeedTrainer(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
+        try
+        {
+            StateDicts.Load(trainer._model, checkpoint.ModelTensors, checkpointPath);
+            trainer._adam.LoadState(CheckpointStore.Under(checkpoint.Tensors, CheckpointStore.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+            var (history, count) = checkpoint.SamplerState();
+            trainer._sampler.Restore(history, count, checkpointPath);
+            trainer._loop.Step = checkpoint.Step;
+            trainer._loop.History.AddRange(checkpoint.History);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
+        return trainer;
     }
 
     /// <summary>The network being trained.</summary>
