@@ -21,7 +21,7 @@ internal static class SeedTrainCommand
         if (r.GetValue(resume) is { } stored)
         {
             if (r.GetValue(initFrom) is not null) throw new ArgumentException("--resume continues a run and --init-from begins a new one from upstream weights; give one of them.");
-            using var resumed = SeedTrainer.Resume(stored.FullName, dataset, outFolder, Console.Out);
+            using var resumed = SeedObjective.Resume(stored.FullName, dataset, outFolder, Console.Out);
             Console.WriteLine($"checkpoint: {resumed.Run().CheckpointPath}");
             return 0;
         }
@@ -48,7 +48,7 @@ internal static class SeedTrainCommand
         }
         Console.WriteLine($"seed model: {config.Layers} × {config.Dim} ({config.Heads} heads), Q={config.Codebooks} V={config.CodebookSize} K={config.SemanticVocab}; " +
             $"{dataset.Utterances.Count} utterances{(initial is null ? "" : $"; fine-tuning {r.GetValue(initFrom)!.FullName}")}");
-        using var trainer = new SeedTrainer(config, options, dataset, outFolder, Console.Out, initial);
+        using var trainer = new SeedObjective(config, options, dataset, outFolder, Console.Out, initial);
         var (_, path) = trainer.Run();
         Console.WriteLine($"checkpoint: {path}");
         return 0;

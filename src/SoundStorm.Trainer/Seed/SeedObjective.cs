@@ -9,13 +9,14 @@ using static TorchSharp.torch;
 namespace SoundStorm.Trainer.Seed;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains (or fine-tunes) a seed-family network with its discrete-diffusion objective (<see cref="DiffusionObjective"/>):
 /// per batch the upstream prompt/target split (<see cref="SeedBatch"/>), importance-sampled steps
 /// (<see cref="TimestepSampler"/>), Gumbel-max corruption, AdamW with warm-up + cosine, global-norm clipping.
 /// Every draw is keyed by (seed, step): data order and splits by <see cref="StepRandom"/>, the corruption noise by a
 /// torch generator seeded from it.
 /// </summary>
-internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
+internal sealed class SeedObjective : ITrainingObjective<StepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -33,7 +34,7 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
     private readonly TrainingLoop<StepRecord> _loop;
 
     /// <summary>A run from seeded initialisation, or from <paramref name="initial"/> weights (fine-tuning an imported checkpoint).</summary>
-    public SeedTrainer(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
+    public SeedObjective(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
     {
         config.Validate();
         _config = config;
@@ -65,10 +66,10 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
     /// history. The statistics are stored as float32 (upstream's buffers), so once importance sampling is on, a resumed
     /// run's step draws can differ from a straight run's in the last bits; before that it repeats the straight run.
     /// </summary>
-    public static SeedTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public static SeedObjective Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         var checkpoint = SeedCheckpoint.Load(checkpointPath);
-        var trainer = new SeedTrainer(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
+        var trainer = new SeedObjective(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
         try
         {
             StateDicts.Load(trainer._model, checkpoint.ModelTensors, checkpointPath);

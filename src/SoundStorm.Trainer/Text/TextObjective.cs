@@ -7,13 +7,14 @@ using static TorchSharp.torch;
 namespace SoundStorm.Trainer.Text;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains a text-to-semantic network (<see cref="ITextUnitsNetwork"/>: the duration model or the autoregressive one) on
 /// a <see cref="TextUnitsDataset"/>: the network's unit loss plus <see cref="TextTrainOptions.DurationWeight"/> times its
 /// auxiliary loss, as the objective of the shared <see cref="TrainingLoop{TRecord}"/> (AdamW, warm-up + cosine decay,
 /// clipping); held-out validation with each checkpoint, every <see cref="TextTrainOptions.CheckpointEvery"/> steps.
 /// Every draw is keyed by (seed, step), so a resumed run repeats the straight run.
 /// </summary>
-internal sealed class TextTrainer : ITrainingObjective<TextStepRecord>, IDisposable
+internal sealed class TextObjective : ITrainingObjective<TextStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder; <see cref="BestFile"/> holds the step with the lowest held-out unit loss so far.</summary>
     public const string CheckpointFile = "checkpoint.safetensors", BestFile = "best.safetensors";
@@ -32,13 +33,13 @@ internal sealed class TextTrainer : ITrainingObjective<TextStepRecord>, IDisposa
     private readonly List<TextValidationRecord> _validations = [];
 
     /// <summary>A fresh run of the duration model (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
-    public TextTrainer(TextToSemanticConfig config, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public TextObjective(TextToSemanticConfig config, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
         : this(new DurationTextNetwork(config), options, dataset, output, log)
     {
     }
 
     /// <summary>A fresh run of <paramref name="network"/>, which the trainer then owns (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
-    public TextTrainer(ITextUnitsNetwork network, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public TextObjective(ITextUnitsNetwork network, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
     {
         _network = network;
         _options = options.Validate();
@@ -65,12 +66,12 @@ internal sealed class TextTrainer : ITrainingObjective<TextStepRecord>, IDisposa
     }
 
     /// <summary>Continues from a checkpoint of this trainer (same data).</summary>
-    public static TextTrainer Resume(string checkpointPath, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public static TextObjective Resume(string checkpointPath, TextUnitsDataset dataset, string output, TextWriter? log = null)
     {
         var checkpoint = TextCheckpoint.Load(checkpointPath);
         if (!checkpoint.Phones.SequenceEqual(dataset.Phones))
             throw new ArgumentException($"{checkpointPath}: its phones ({string.Join(' ', checkpoint.Phones)}) are not the dataset's ({string.Join(' ', dataset.Phones)}).");
-        var trainer = new TextTrainer(TextNetworks.Create(checkpoint), checkpoint.Options, dataset, output, log);
+        var trainer = new TextObjective(TextNetworks.Create(checkpoint), checkpoint.Options, dataset, output, log);
         StateDicts.Load(trainer._model, checkpoint.Under(TextCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(TextCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         trainer._loop.Step = checkpoint.Step;

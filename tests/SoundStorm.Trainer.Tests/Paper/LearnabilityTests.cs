@@ -31,7 +31,7 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
             ValidationFraction = 0.024, ValidateEvery = 400, CheckpointEvery = 0, LogEvery = 200, Seed = 3,
         };
         var log = new StringWriter();
-        using var trainer = new PaperTrainer(SmallConfig, options, dataset, temp.Sub("run"), log);
+        using var trainer = new PaperObjective(SmallConfig, options, dataset, temp.Sub("run"), log);
         var clock = Stopwatch.StartNew();
         var result = trainer.Run();
         output.WriteLine(log.ToString());
@@ -39,8 +39,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
 
         var final = result.Validations[^1];
         Assert.True(final.Accuracy[1] >= 0.9, $"level-1 held-out masked-token accuracy {final.Accuracy[1]:P1} (chance {1.0 / SmallConfig.CodebookSize:P1})");
-        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), PaperTrainer.CheckpointFile)));
-        Assert.True(new FileInfo(Path.Combine(temp.Sub("run"), PaperTrainer.CurveFile)).Length > 1000, "loss curve PNG written");
+        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), PaperObjective.CheckpointFile)));
+        Assert.True(new FileInfo(Path.Combine(temp.Sub("run"), PaperObjective.CurveFile)).Length > 1000, "loss curve PNG written");
 
         // The exported package, run by the runtime's generator, continues held-out utterances from a half-length prompt.
         PackageExporter.Export(result.CheckpointPath, temp.Sub("package"));

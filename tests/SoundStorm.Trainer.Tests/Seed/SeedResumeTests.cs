@@ -25,17 +25,17 @@ public sealed class SeedResumeTests(ITestOutputHelper output)
 
         StepRecord[] straight;
         double[] straightCounts;
-        using (var trainer = new SeedTrainer(config, options, dataset, temp.Sub("straight")))
+        using (var trainer = new SeedObjective(config, options, dataset, temp.Sub("straight")))
         {
             straight = trainer.Run().History;
             straightCounts = [.. trainer.Sampler.Count];
         }
 
         string half;
-        using (var trainer = new SeedTrainer(config, options, dataset, temp.Sub("split"))) half = trainer.Run(stopAfter: 4).CheckpointPath;
+        using (var trainer = new SeedObjective(config, options, dataset, temp.Sub("split"))) half = trainer.Run(stopAfter: 4).CheckpointPath;
         var log = new StringWriter();
         StepRecord[] resumed;
-        using (var trainer = SeedTrainer.Resume(half, dataset, temp.Sub("split"), log))
+        using (var trainer = SeedObjective.Resume(half, dataset, temp.Sub("split"), log))
         {
             resumed = trainer.Run().History;
             Assert.Equal(straightCounts, trainer.Sampler.Count);

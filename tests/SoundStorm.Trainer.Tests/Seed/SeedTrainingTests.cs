@@ -29,7 +29,7 @@ public sealed class SeedTrainingTests(ITestOutputHelper output)
             ValidationFraction = 0.05, CheckpointEvery = 0, LogEvery = 50, Seed = 3, ClipNorm = 1.0,
         };
         var log = new StringWriter();
-        using var trainer = new SeedTrainer(TinyConfig, options, dataset, temp.Sub("run"), log);
+        using var trainer = new SeedObjective(TinyConfig, options, dataset, temp.Sub("run"), log);
         var held = trainer.ValidationSet;
         double before = trainer.Evaluate(held);
         var clock = Stopwatch.StartNew();
