@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Running;
 using SoundStorm.Benchmarks.Scenarios;
 using SoundStorm.Benchmarks.Scenarios.LongInput;
+using SoundStorm.Benchmarks.Scenarios.Seed;
 using SoundStorm.Benchmarks.Scenarios.Speech;
+using SoundStorm.Benchmarks.Models;
 
 namespace SoundStorm.Benchmarks;
 
@@ -9,7 +11,8 @@ namespace SoundStorm.Benchmarks;
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks -- scenarios [--smoke] [--out DIR]</c> runs the
 /// scenario table; <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
-/// text-to-speech one (real-time factor of <c>speak</c>); any other arguments go to BenchmarkDotNet's switcher.
+/// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
+/// outside ONNX Runtime, the seed's default size with random weights); any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
@@ -35,6 +38,18 @@ public static class Program
                     Value(args, "--prompt") ?? Path.Combine(root, "samples", "audio", "allison-en-new-extension.wav"), Console.WriteLine).ToList();
                 foreach (var row in rows) Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}");
                 ScenarioReport.WriteTables(output, "speak", rows, clock.Elapsed, smoke: false);
+                Console.WriteLine($"results → {output}");
+                return 0;
+            }
+            if (args.Contains("--seed"))
+            {
+                var settings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
+                Directory.CreateDirectory(settings.CacheDirectory);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var rows = SeedSamplerScenario.Run(settings, smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, smoke ? 1 : 10)
+                    .Select(row => { Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}"); return row; }).ToList();
+                Directory.CreateDirectory(output);
+                ScenarioReport.WriteTables(output, "seed", rows, clock.Elapsed, smoke);
                 Console.WriteLine($"results → {output}");
                 return 0;
             }

@@ -39,13 +39,15 @@ internal static class AudioCommands
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
         var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM, peak-normalised to -0.09 dBFS)." };
         var sampling = new SamplingFlags();
+        var providers = new ProviderFlags();
         var command = new Command("resynthesize", "Say what --source says in the voice of --prompt.") { source, prompt, list, model, seed, output };
-        foreach (var option in sampling.All) command.Options.Add(option);
+        foreach (var option in sampling.All.Concat(providers.All)) command.Options.Add(option);
         command.SetAction((result, token) => CliErrors.GuardAsync(token, async cancel =>
         {
             var options = new PipelineOptions();
             options.Generation.Seed = result.GetValue(seed);
             sampling.Apply(result, options.Generation);
+            providers.Apply(result, options.Session);
             if (result.GetValue(list) is { } listFile)
             {
                 var jobs = BatchList.Read(listFile, "source", "prompt", "output");

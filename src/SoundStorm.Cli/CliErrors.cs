@@ -1,3 +1,5 @@
+using SoundStorm.Onnx;
+
 namespace SoundStorm.Cli;
 
 /// <summary>A user error the tool reports as one line on stderr with exit code 2.</summary>
@@ -51,6 +53,6 @@ internal static class CliErrors
     internal static bool IsUserError(Exception e) => e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
         or IOException or InvalidDataException or Export.NumPy.NpyFormatException or Export.Checkpoints.CheckpointFormatException
         or Export.Weights.WeightMismatchException or Export.Onnx.OnnxFormatException or Export.Codec.HifiCodecConfigException
-        or System.Text.Json.JsonException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
+        or System.Text.Json.JsonException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or ExecutionProviderUnavailableException
         || e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal) || e.GetType().Name.EndsWith("PackageException", StringComparison.Ordinal);
 }

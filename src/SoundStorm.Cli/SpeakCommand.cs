@@ -21,11 +21,14 @@ internal static class SpeakCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for reproducible sampling.", DefaultValueFactory = _ => 0 };
         var speed = new Option<double>("--speed") { Description = "Speaking rate: the predicted durations are divided by it (0.25..4).", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo?>("--out") { Description = "Output WAV (16-bit PCM, peak-normalised to -0.09 dBFS)." };
+        var providers = new ProviderFlags();
         var command = new Command("speak", "Say --text in the voice of --prompt.") { text, phones, prompt, list, model, seed, speed, output };
+        foreach (var option in providers.All) command.Options.Add(option);
         command.SetAction((result, token) => CliErrors.GuardAsync(token, async cancel =>
         {
             var options = new PipelineOptions();
             options.Generation.Seed = result.GetValue(seed);
+            providers.Apply(result, options.Session);
             double rate = result.GetValue(speed);
             if (!(rate is >= 0.25 and <= 4)) throw new CliException($"--speed is {rate}; expected 0.25..4.");
             if (result.GetValue(text) is not null && result.GetValue(phones) is not null) throw new CliException("Give --text or --phones, not both.");

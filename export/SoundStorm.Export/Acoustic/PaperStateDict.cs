@@ -47,27 +47,8 @@ public static class PaperStateDict
     /// Random weights of the right layout (uniform ±1/√fan-in for matrices, near-identity norms, positive running
     /// variances), deterministic for a seed — for benchmarks and tests of the runtime.
     /// </summary>
-    public static WeightSet Random(PaperModelConfig c, int seed)
-    {
-        var rng = new Random(seed);
-        var set = new WeightSet($"random paper-family weights (seed {seed})");
-        foreach (var (name, shape) in Shapes(c))
-        {
-            long count = 1;
-            foreach (long s in shape) count *= s;
-            var data = new float[count];
-            double scale = shape.Length >= 2 ? 1.0 / Math.Sqrt(count / shape[0]) : 0.1;
-            bool isNormWeight = shape.Length == 1 && name.EndsWith(".weight", StringComparison.Ordinal);
-            bool isVariance = name.EndsWith("running_var", StringComparison.Ordinal);
-            for (long i = 0; i < count; i++)
-            {
-                double u = rng.NextDouble() * 2 - 1;
-                data[i] = (float)(isVariance ? 0.5 + Math.Abs(u) : isNormWeight ? 1 + 0.1 * u : u * scale);
-            }
-            set.Add(name, data, shape);
-        }
-        return set;
-    }
+    public static WeightSet Random(PaperModelConfig c, int seed) =>
+        RandomWeights.Create(Shapes(c), $"random paper-family weights (seed {seed})", seed);
 
     private static IEnumerable<(string, long[])> Linear(string prefix, long inFeatures, long outFeatures)
     {

@@ -1,6 +1,8 @@
+using SoundStorm.Export.Weights;
+
 namespace SoundStorm.Export.Acoustic;
 
-/// <summary>The tensor names a seed-family <c>Text2ImageTransformer</c> state dict holds for a configuration.</summary>
+/// <summary>The tensors a seed-family <c>Text2ImageTransformer</c> state dict holds for a configuration; and random weights of that layout.</summary>
 public static class SeedStateDict
 {
     /// <summary>Every learned tensor and used buffer the graphs read (bookkeeping buffers excluded).</summary>
@@ -42,6 +44,41 @@ public static class SeedStateDict
         yield return "target_semantic_pos_emb.emb.weight";
         yield return "prompt_acoustic_pos_emb.emb.weight";
     }
+
+    /// <summary>(name, PyTorch-layout shape) of every tensor in <see cref="ExpectedNames"/>, in the same order.</summary>
+    public static IEnumerable<(string Name, long[] Shape)> Shapes(SeedModelConfig c)
+    {
+        long d = c.Dim, hidden = (long)c.MlpHiddenTimes * c.Dim;
+        foreach (string name in ExpectedNames(c))
+        {
+            string[] parts = name.Split('.');
+            long[] shape = name switch
+            {
+                _ when name.StartsWith("content_emb.embs.", StringComparison.Ordinal) => [c.ContentRows, d],
+                "content_emb.pos_emb.weight" => [c.MaxFrames, d],
+                "semantic_embedding.weight" => [c.SemanticVocab + 4, d],
+                "prompt_semantic_pos_emb.emb.weight" => [c.PromptSemanticPositions, d],
+                "target_semantic_pos_emb.emb.weight" => [c.TargetSemanticPositions, d],
+                "prompt_acoustic_pos_emb.emb.weight" => [c.PromptAcousticPositions, d],
+                _ when name.Contains(".double_conv.", StringComparison.Ordinal) => parts[^2] is "0" or "3"
+                    // The up path's first convolution reads the skip and the upsampled sequence stacked: 2D channels.
+                    ? [d, name.StartsWith("up1.", StringComparison.Ordinal) && parts[^2] == "0" ? 2 * d : d, 3, 3]
+                    : [d],
+                _ when name.EndsWith(".emb.weight", StringComparison.Ordinal) => [c.TimestepRows, d], // AdaLN timestep tables
+                _ when name.Contains(".linear.", StringComparison.Ordinal) => parts[^1] == "weight" ? [2 * d, d] : [2 * d],
+                _ when name.Contains(".mlp.0.", StringComparison.Ordinal) => parts[^1] == "weight" ? [hidden, d] : [hidden],
+                _ when name.Contains(".mlp.2.", StringComparison.Ordinal) => parts[^1] == "weight" ? [d, hidden] : [d],
+                _ when name.Contains(".attn", StringComparison.Ordinal) => parts[^1] == "weight" ? [d, d] : [d],
+                _ when name.Contains(".ln2.", StringComparison.Ordinal) => [d],
+                _ => throw new InvalidOperationException($"No shape rule for seed tensor '{name}'."),
+            };
+            yield return (name, shape);
+        }
+    }
+
+    /// <summary>Random weights of the seed layout, deterministic for a seed — for benchmarks and tests of the runtime.</summary>
+    public static WeightSet Random(SeedModelConfig c, int seed) =>
+        RandomWeights.Create(Shapes(c), $"random seed-family weights (seed {seed})", seed);
 
     /// <summary>Buffers that exist in upstream state dicts but no graph needs.</summary>
     public static bool IsIgnorable(string name) =>

@@ -36,4 +36,15 @@ public sealed class SeedStateDictTests
         using var model = new SeedDiffusionTransformer(new SeedModelConfig());
         Assert.Equal(Expected("keys_default.txt"), Actual(model));
     }
+
+    [Fact]
+    public void Shapes_for_random_weights_equal_the_networks_state_dict()
+    {
+        var config = new SeedModelConfig { Dim = 24, Layers = 3, Heads = 2, Codebooks = 3, CodebookSize = 40, SemanticVocab = 30, MlpHiddenTimes = 2, MaxFrames = 90, TimestepRows = 110 };
+        using var model = new SeedDiffusionTransformer(config);
+        var actual = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        var shapes = SeedStateDict.Shapes(config).ToList();
+        Assert.Equal(SeedStateDict.ExpectedNames(config), shapes.Select(s => s.Name));
+        foreach (var (name, shape) in shapes) Assert.True(actual[name].SequenceEqual(shape), $"{name}: network [{string.Join(", ", actual[name])}], shapes [{string.Join(", ", shape)}]");
+    }
 }

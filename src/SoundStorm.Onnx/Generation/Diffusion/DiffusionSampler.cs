@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using SoundStorm.Onnx.Generation.Graphs;
 using SoundStorm.Onnx.Generation.Sampling;
 
@@ -13,8 +14,7 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 internal abstract class DiffusionSampler : ISampler
 {
     private readonly ILogitsWorkspace _workspace;
-    private readonly float[] _keys;
-    private readonly int[] _order;
+    private readonly double[] _noise;
     private readonly Xoshiro256StarStar[] _rngs;
     private int[] _steps = [];
 
@@ -35,8 +35,8 @@ internal abstract class DiffusionSampler : ISampler
         for (int b = 0; b < layout.Batch; b++) _rngs[b] = new Xoshiro256StarStar(seeds[b]);
         LogX0 = new float[Classes + 1];
         Scratch = new float[Classes + 1];
-        _keys = new float[Classes + 1];
-        _order = new int[Classes + 1];
+        Rows = new PosteriorScratch(Classes + 1);
+        _noise = new double[Classes + 1];
     }
 
     protected BatchLayout Layout { get; }
@@ -55,6 +55,9 @@ internal abstract class DiffusionSampler : ISampler
 
     /// <summary>A row of C + 1 log-probabilities to work in.</summary>
     protected float[] Scratch { get; }
+
+    /// <summary>Working rows for <see cref="DiffusionPosterior"/>.</summary>
+    protected PosteriorScratch Rows { get; }
 
     protected Span<long> Tokens => _workspace.Tokens;
 
@@ -95,8 +98,8 @@ internal abstract class DiffusionSampler : ISampler
     protected void PredictX0(int b, int f, int q)
     {
         int index = (b * Layout.Frames + f) * Vocab.Codebooks + q;
-        DiffusionPosterior.LogX0(Logits.Slice(index * Classes, Classes), LogX0);
-        DiffusionPosterior.TruncateTopR(LogX0, Options.DiffusionTruncation, _keys, _order);
+        DiffusionPosterior.LogX0(Logits.Slice(index * Classes, Classes), LogX0, Rows);
+        DiffusionPosterior.TruncateTopR(LogX0, Options.DiffusionTruncation, Rows);
     }
 
     /// <summary>Every position of request b gets a draw from log p(x_{t−1} | x_t) over the first <paramref name="allowed"/> classes.</summary>
@@ -109,25 +112,26 @@ internal abstract class DiffusionSampler : ISampler
             {
                 int index = (b * frames + f) * q + c;
                 PredictX0(b, f, c);
-                DiffusionPosterior.Posterior(Schedule, LogX0, (int)tokens[index], t, Scratch);
+                DiffusionPosterior.Posterior(Schedule, LogX0, (int)tokens[index], t, Scratch, Rows);
                 tokens[index] = GumbelMax(Scratch, allowed, ref rng);
             }
     }
 
     /// <summary>Gumbel-max draw over the first <paramref name="classes"/> entries of a log-probability row.</summary>
-    protected static int GumbelMax(ReadOnlySpan<float> logProbabilities, int classes, ref Xoshiro256StarStar rng)
+    /// <remarks>
+    /// One uniform per class, drawn in class order, then the Gumbel noise −log(−log u) for the whole row at once
+    /// (vectorised logs: the noise is most of a diffusion step's arithmetic); ties go to the lower class.
+    /// </remarks>
+    protected int GumbelMax(ReadOnlySpan<float> logProbabilities, int classes, ref Xoshiro256StarStar rng)
     {
-        int best = 0;
-        double bestScore = double.NegativeInfinity;
-        for (int i = 0; i < classes; i++)
-        {
-            double score = logProbabilities[i] + rng.NextGumbel();
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = i;
-            }
-        }
-        return best;
+        Span<double> noise = _noise.AsSpan(0, classes);
+        for (int i = 0; i < classes; i++) noise[i] = rng.NextOpenUnit();
+        TensorPrimitives.Log(noise, noise);
+        TensorPrimitives.Negate(noise, noise);
+        TensorPrimitives.Log(noise, noise); // log(−log u) = −Gumbel
+        Span<double> scores = Rows.First.AsSpan(0, classes);
+        TensorPrimitives.ConvertChecked(logProbabilities[..classes], scores);
+        TensorPrimitives.Subtract(scores, noise, scores);
+        return TensorPrimitives.IndexOfMax(scores); // the first of equal maxima
     }
 }

@@ -50,7 +50,7 @@ internal sealed class PuritySampler : DiffusionSampler
         for (int i = 0; i < positions; i++)
         {
             var row = logits.Slice((start + i) * Classes, Classes);
-            DiffusionPosterior.LogX0(row, Scratch);
+            DiffusionPosterior.LogX0(row, Scratch, Rows);
             _purity[i] = PurityPrior.Purity(Scratch.AsSpan(0, Classes + 1));
         }
         PurityPrior.Normalize(_purity.AsSpan(0, positions));

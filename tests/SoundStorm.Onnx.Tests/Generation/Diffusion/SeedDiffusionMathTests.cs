@@ -73,6 +73,7 @@ public class SeedDiffusionMathTests
         var oursPosterior = new float[Classes];
         var expected = new float[Classes];
         var expectedPosterior = new float[Classes];
+        var scratch = new PosteriorScratch(Classes);
         for (int b = 0; b < 2; b++)
             for (int i = 0; i < positions; i++)
             {
@@ -82,9 +83,9 @@ public class SeedDiffusionMathTests
                     expected[k] = logX0[(b * Classes + k) * positions + i];
                     expectedPosterior[k] = posterior[(b * Classes + k) * positions + i];
                 }
-                DiffusionPosterior.LogX0(row, ours);
+                DiffusionPosterior.LogX0(row, ours, scratch);
                 AssertClose(expected, ours, 1e-4, $"log x0 b{b} p{i}");
-                DiffusionPosterior.Posterior(s, expected, (int)xt[b * positions + i], (int)t[b], oursPosterior);
+                DiffusionPosterior.Posterior(s, expected, (int)xt[b * positions + i], (int)t[b], oursPosterior, scratch);
                 AssertClose(expectedPosterior, oursPosterior, 1e-4, $"posterior b{b} p{i}");
             }
     }
@@ -125,15 +126,14 @@ public class SeedDiffusionMathTests
         float[] expectedScore = Floats($"sample_{which}_purity_score.npy");
         float[] expectedProb = Floats($"sample_{which}_prob.npy");
         var recon = new float[positions * Classes]; // our layout: position-major, codebook-major positions like upstream
-        var keys = new float[Classes];
-        var order = new int[Classes];
+        var scratch = new PosteriorScratch(Classes);
         for (int c = 0; c < q; c++)
             for (int f = 0; f < frames; f++)
             {
                 int p = c * frames + f;
                 var rowRecon = recon.AsSpan(p * Classes, Classes);
-                DiffusionPosterior.LogX0(logits.AsSpan((f * q + c) * Codes, Codes), rowRecon);
-                DiffusionPosterior.TruncateTopR(rowRecon, 0.85f, keys, order);
+                DiffusionPosterior.LogX0(logits.AsSpan((f * q + c) * Codes, Codes), rowRecon, scratch);
+                DiffusionPosterior.TruncateTopR(rowRecon, 0.85f, scratch);
                 var expectedRow = new float[Classes];
                 for (int k = 0; k < Classes; k++) expectedRow[k] = expectedRecon[k * positions + p];
                 AssertClose(expectedRow, rowRecon, 1e-4, $"truncated log x0 position {p}");

@@ -16,7 +16,7 @@ public class TopRTruncationTests
         float[] probs = [0.15f, 0.5f, 0.05f, 0.3f];
         int[] rank = [2, 0, 3, 1];
         var row = Array.ConvertAll(probs, p => MathF.Log(p));
-        DiffusionPosterior.TruncateTopR(row, r, new float[4], new int[4]);
+        DiffusionPosterior.TruncateTopR(row, r, new PosteriorScratch(4));
         for (int i = 0; i < 4; i++)
             Assert.Equal(keptBySize[rank[i]] ? MathF.Log(probs[i]) : -70f, row[i]);
     }

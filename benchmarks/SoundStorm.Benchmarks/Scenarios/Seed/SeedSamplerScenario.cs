@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using SoundStorm.Benchmarks.Models;
+using SoundStorm.Onnx;
+
+namespace SoundStorm.Benchmarks.Scenarios.Seed;
+
+/// <summary>
+/// The seed family's discrete-diffusion samplers on a 3 s prompt and a 10 s target: wall time, the time inside ONNX
+/// Runtime, and the share of the wall time spent outside it (the C# sampler: posteriors, truncation, Gumbel draws).
+/// </summary>
+internal static class SeedSamplerScenario
+{
+    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, SeedBenchmarkModel model, double seconds, int threads = 2)
+    {
+        using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
+        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+        double promptSeconds = s.Smoke ? 0.5 : 3;
+        var request = Request(model, (int)(promptSeconds * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
+        generator.Generate(Request(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
+        foreach (var (name, skip) in new[] { ("fast, skip 4", 4), ("purity", 0) })
+        {
+            int repeats = s.Smoke ? 1 : skip > 0 ? 3 : 1;
+            var measured = new List<(double Wall, double Network, int Calls)>();
+            for (int r = 0; r < repeats; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var run = generator.Start([request], new GenerationOptions { Seed = 1, DiffusionSkipSteps = skip });
+                while (!run.IsDone) run.Step();
+                measured.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, run.NetworkTime.TotalSeconds, run.TotalSteps));
+            }
+            var (wall, network, calls) = measured.OrderBy(m => m.Wall).ElementAt(repeats / 2);
+            string tag = $"{name}, {calls} network calls, {promptSeconds} s prompt, threads={threads}, median of {repeats}";
+            yield return new("seed", model.Name, seconds, $"{name}: wall time", wall, "s", tag);
+            yield return new("seed", model.Name, seconds, $"{name}: time in ONNX Runtime", network, "s", tag);
+            yield return new("seed", model.Name, seconds, $"{name}: share outside ONNX Runtime", 1 - network / wall, "of wall time", tag);
+        }
+    }
+
+    private static GenerationRequest Request(SeedBenchmarkModel model, int promptFrames, int frames)
+    {
+        var rng = new Random(frames);
+        var c = model.Config;
+        long[] Semantic(int n) => [.. Enumerable.Range(0, n).Select(_ => (long)rng.Next(c.SemanticVocab))];
+        var prompt = new CodeGrid(promptFrames, c.Codebooks);
+        for (int f = 0; f < promptFrames; f++)
+            for (int q = 0; q < c.Codebooks; q++) prompt[f, q] = rng.Next(c.CodebookSize);
+        return new GenerationRequest(Semantic(frames), prompt, Semantic(promptFrames));
+    }
+}

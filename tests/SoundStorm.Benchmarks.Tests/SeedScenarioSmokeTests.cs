@@ -1,0 +1,36 @@
+using SoundStorm.Benchmarks.Models;
+using SoundStorm.Benchmarks.Scenarios;
+using SoundStorm.Benchmarks.Scenarios.Seed;
+
+namespace SoundStorm.Benchmarks.Tests;
+
+/// <summary>
+/// The seed-sampler scenario on a tiny random seed model: both samplers run through real graphs and every figure is
+/// consistent (the time inside ONNX Runtime is part of the wall time). Harness correctness only — no timing is asserted.
+/// </summary>
+public sealed class SeedScenarioSmokeTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-seed-smoke", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Both_samplers_report_wall_network_and_outside_share()
+    {
+        var settings = new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), _ => { });
+        Directory.CreateDirectory(settings.CacheDirectory);
+        var rows = SeedSamplerScenario.Run(settings, SeedBenchmarkModel.Tiny, 1).ToList();
+
+        foreach (string sampler in new[] { "fast, skip 4", "purity" })
+        {
+            double wall = rows.Single(r => r.Metric == $"{sampler}: wall time").Value;
+            double network = rows.Single(r => r.Metric == $"{sampler}: time in ONNX Runtime").Value;
+            double outside = rows.Single(r => r.Metric == $"{sampler}: share outside ONNX Runtime").Value;
+            Assert.InRange(network, double.Epsilon, wall);
+            Assert.Equal(1 - network / wall, outside, 12);
+        }
+    }
+}
