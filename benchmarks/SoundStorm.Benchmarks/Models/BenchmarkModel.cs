@@ -1,7 +1,6 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Models;
 
@@ -21,16 +20,9 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
     public long Parameters => PaperStateDict.Shapes(Config).Sum(s => s.Shape.Aggregate(1L, (a, b) => a * b));
 
     /// <summary>Writes (or reuses) the package folder under <paramref name="cacheRoot"/>.</summary>
-    public string EnsurePackage(string cacheRoot)
+    public string EnsurePackage(string cacheRoot) => PackageCache.Ensure(cacheRoot, Name, Config, typeof(PaperGraphs), (graphs, folder) =>
     {
-        // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
-        var exporter = typeof(PaperGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)]);
-        if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
-        string graphs = folder + ".graphs";
-        Directory.CreateDirectory(graphs);
-        var weights = PaperStateDict.Random(Config, seed: 1);
-        var (combiner, transformer) = PaperGraphs.Build(Config, weights);
+        var (combiner, transformer) = PaperGraphs.Build(Config, PaperStateDict.Random(Config, seed: 1));
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
         transformer.Save(Path.Combine(graphs, "transformer.onnx"));
         new PackageFragment
@@ -40,7 +32,5 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
             Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
         }.Write(graphs);
         PackageAssembler.Assemble([graphs], folder, Name);
-        Directory.Delete(graphs, recursive: true);
-        return folder;
-    }
+    });
 }

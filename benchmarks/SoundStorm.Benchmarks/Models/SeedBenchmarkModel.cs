@@ -19,14 +19,8 @@ internal sealed record SeedBenchmarkModel(string Name, SeedModelConfig Config)
     });
 
     /// <summary>Writes (or reuses) the package folder under <paramref name="cacheRoot"/>.</summary>
-    public string EnsurePackage(string cacheRoot)
+    public string EnsurePackage(string cacheRoot) => PackageCache.Ensure(cacheRoot, Name, Config, typeof(SeedGraphs), (graphs, folder) =>
     {
-        // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
-        var exporter = typeof(SeedGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)]);
-        if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
-        string graphs = folder + ".graphs";
-        Directory.CreateDirectory(graphs);
         var (combiner, transformer) = SeedGraphs.Build(Config, SeedStateDict.Random(Config, seed: 1));
         combiner.Save(Path.Combine(graphs, "combiner.onnx"));
         transformer.Save(Path.Combine(graphs, "transformer.onnx"));
@@ -40,7 +34,5 @@ internal sealed record SeedBenchmarkModel(string Name, SeedModelConfig Config)
             .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
             .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
             .WriteFolder(folder);
-        Directory.Delete(graphs, recursive: true);
-        return folder;
-    }
+    });
 }
