@@ -32,7 +32,7 @@ internal static class EngineComparisonScenario
         var request = new GenerationRequest(Enumerable.Range(0, frames).Select(_ => (long)rng.Next(model.Config.SemanticVocab)).ToArray());
         var options = new GenerationOptions { Seed = 5, Temperature = 0, ConfidenceNoise = 0 }; // greedy: token agreement is meaningful
 
-        (double Wall, double Network, long[,] Tokens) Time(SoundStormGenerator g)
+        (double Wall, double Network, CodeGrid Tokens) Time(SoundStormGenerator g)
         {
             g.Generate(new GenerationRequest(request.Semantic[..Math.Min(frames, 50)]), options); // warm-up
             long start = Stopwatch.GetTimestamp();
@@ -42,24 +42,24 @@ internal static class EngineComparisonScenario
         }
 
         // One engine at a time: ONNX Runtime's idle pool threads and libtorch's OpenMP threads must not compete for the cores.
-        (double Wall, double Network, long[,] Tokens) ort;
+        (double Wall, double Network, CodeGrid Tokens) ort;
         using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory)))
         using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
             ort = Time(ortGenerator);
-        (double Wall, double Network, long[,] Tokens) int8; // the int8 package (pack --int8) of the same weights
+        (double Wall, double Network, CodeGrid Tokens) int8; // the int8 package (pack --int8) of the same weights
         using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8: true)))
         using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
             int8 = Time(ortGenerator);
-        (double Wall, double Network, long[,] Tokens) libtorch;
+        (double Wall, double Network, CodeGrid Tokens) libtorch;
         using (var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab))
             libtorch = Time(torchGenerator);
-        double Agreement(long[,] a, long[,] b)
+        static double Agreement(CodeGrid a, CodeGrid b)
         {
+            ReadOnlySpan<long> x = a.AsSpan(), y = b.AsSpan();
             int agree = 0;
-            for (int f = 0; f < frames; f++)
-                for (int q = 0; q < model.Config.Codebooks; q++)
-                    if (a[f, q] == b[f, q]) agree++;
-            return 100.0 * agree / (frames * model.Config.Codebooks);
+            for (int i = 0; i < x.Length; i++)
+                if (x[i] == y[i]) agree++;
+            return 100.0 * agree / x.Length;
         }
         string name = model.Name;
         yield return new("engines", name, seconds, "forward time, ONNX Runtime", ort.Network, "s", $"mean over a generation, threads={threads}");

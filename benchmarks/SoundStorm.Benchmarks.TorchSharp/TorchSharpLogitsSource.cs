@@ -16,32 +16,19 @@ internal sealed class TorchSharpLogitsSource(PaperAcousticModel model) : ILogits
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(model, batch, frames);
 
-    private sealed class Workspace(PaperAcousticModel model, int batch, int frames) : ILogitsWorkspace
+    private sealed class Workspace(PaperAcousticModel model, int batch, int frames)
+        : WorkspaceBuffers(batch, frames, model.Config.Codebooks, model.Config.CodebookSize)
     {
-        private readonly long[] _tokens = new long[batch * frames * model.Config.Codebooks];
-        private readonly long[] _semantic = new long[batch * frames];
-        private readonly bool[] _padding = new bool[batch * frames];
-        private readonly float[] _logits = new float[batch * frames * model.Config.CodebookSize];
-
-        public int Batch => batch;
-        public int Frames => frames;
-        public Span<long> Tokens => _tokens;
-        public Span<long> Semantic => _semantic;
-        public Span<bool> Padding => _padding;
-        public ReadOnlySpan<float> Logits => _logits;
-
-        public void Run(long condition, CancellationToken cancellationToken)
+        public override void Run(long condition, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var tokens = tensor(_tokens, [batch, frames, model.Config.Codebooks]);
-            var semantic = tensor(_semantic, [batch, frames]);
-            var padding = tensor(_padding, [batch, frames]);
+            var tokens = tensor(TokenArray, [Batch, Frames, model.Config.Codebooks]);
+            var semantic = tensor(SemanticArray, [Batch, Frames]);
+            var padding = tensor(PaddingArray, [Batch, Frames]);
             var logits = model.Head(model.Encode(model.Combine(tokens, padding), semantic, padding), (int)condition).contiguous();
-            logits.data<float>().CopyTo(_logits);
+            logits.data<float>().CopyTo(LogitsArray);
         }
-
-        public void Dispose() { }
     }
 }

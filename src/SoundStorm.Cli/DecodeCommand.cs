@@ -15,14 +15,14 @@ internal static class DecodeCommand
         command.SetAction((result, token) => CliErrors.GuardAsync(token, cancel =>
         {
             string outputPath = OutputFiles.Check(result.GetValue(output)!.FullName, "--out");
-            long[,] grid = TokenFiles.ReadGrid(result.GetValue(codes)!.FullName, "--codes");
+            CodeGrid grid = TokenFiles.ReadGrid(result.GetValue(codes)!.FullName, "--codes");
             using var package = ModelPackage.Load(ModelLocator.Resolve(result.GetValue(model)), cancellationToken: cancel);
             cancel.ThrowIfCancellationRequested();
             using var codec = new NeuralCodec(package);
             float[] audio = codec.Decode(grid, cancel);
             cancel.ThrowIfCancellationRequested();
             WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
-            Console.WriteLine($"{grid.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s at {codec.SampleRate} Hz → {outputPath}");
+            Console.WriteLine($"{grid.Frames} frames → {audio.Length / (double)codec.SampleRate:F2} s at {codec.SampleRate} Hz → {outputPath}");
             return Task.FromResult(0);
         }));
         return command;

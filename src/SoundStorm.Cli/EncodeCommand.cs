@@ -28,7 +28,7 @@ internal static class EncodeCommand
             if (!codec.CanEncode) throw new CliException("The model package has no codec_encoder graph; encode needs one.");
             AudioLength.RequireCodecFrame(clip, "--input", inputPath, codec.SampleRate, codec.Hop);
             float[] audio = clip.SampleRate == codec.SampleRate ? clip.ToMono() : new Resampler(clip.SampleRate, codec.SampleRate).Process(clip.ToMono());
-            long[,] codes = codec.Encode(audio, cancel);
+            CodeGrid codes = codec.Encode(audio, cancel);
             long[]? semantic = null;
             if (semanticPath is not null)
             {
@@ -36,24 +36,17 @@ internal static class EncodeCommand
                 AudioLength.RequireToken(clip, "--input", inputPath, codec.SampleRate);
                 semantic = tokenizer.Tokenize(audio, cancel);
                 // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: generate needs both of the same length, from the same start.
-                int frames = Math.Min(semantic.Length, codes.GetLength(0));
+                int frames = Math.Min(semantic.Length, codes.Frames);
                 semantic = semantic[..frames];
-                codes = FirstFrames(codes, frames);
+                codes = codes.Slice(0, frames);
             }
             cancel.ThrowIfCancellationRequested();
             TokenFiles.WriteGrid(outputPath, codes);
             if (semanticPath is not null) NpyFile.Write(semanticPath, new NpyArray(semantic!, semantic!.Length));
-            Console.WriteLine($"{clip.Duration.TotalSeconds:F2} s → {codes.GetLength(0)} frames × {codes.GetLength(1)} codes → {outputPath}" +
+            Console.WriteLine($"{clip.Duration.TotalSeconds:F2} s → {codes.Frames} frames × {codes.Codebooks} codes → {outputPath}" +
                 (semanticPath is null ? "" : $" (semantic tokens → {semanticPath})"));
             return Task.FromResult(0);
         }));
         return command;
-    }
-
-    private static long[,] FirstFrames(long[,] codes, int frames)
-    {
-        var result = new long[frames, codes.GetLength(1)];
-        Buffer.BlockCopy(codes, 0, result, 0, frames * codes.GetLength(1) * sizeof(long));
-        return result;
     }
 }

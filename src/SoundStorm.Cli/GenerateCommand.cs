@@ -39,13 +39,11 @@ internal static class GenerateCommand
             throw new CliException($"--out '{output.Name}': expected a .npy (codes) or .wav (audio) file name.");
         string outputPath = OutputFiles.Check(output.FullName, "--out");
         long[] semantic = TokenFiles.ReadVector(inputs.Semantic, "--semantic");
-        long[,]? promptAcoustic = inputs.PromptAcoustic is null ? null : TokenFiles.ReadGrid(inputs.PromptAcoustic, "--prompt-acoustic");
-        long[]? promptSemantic = null;
-        if (inputs.PromptSemantic is not null)
-        {
-            if (promptAcoustic is null) throw new CliException("--prompt-semantic needs --prompt-acoustic.");
-            promptSemantic = TokenFiles.ReadVector(inputs.PromptSemantic, "--prompt-semantic");
-        }
+        CodeGrid? promptAcoustic = inputs.PromptAcoustic is null ? null : TokenFiles.ReadGrid(inputs.PromptAcoustic, "--prompt-acoustic");
+        // A prompt is its codes and its semantic tokens together ('encode --semantic-out' writes both).
+        if (inputs.PromptSemantic is not null && promptAcoustic is null) throw new CliException("--prompt-semantic needs --prompt-acoustic.");
+        if (inputs.PromptSemantic is null && promptAcoustic is not null) throw new CliException("--prompt-acoustic needs --prompt-semantic.");
+        long[]? promptSemantic = inputs.PromptSemantic is null ? null : TokenFiles.ReadVector(inputs.PromptSemantic, "--prompt-semantic");
 
         using var package = ModelPackage.Load(ModelLocator.Resolve(model), cancellationToken: cancel);
         cancel.ThrowIfCancellationRequested();
@@ -53,7 +51,7 @@ internal static class GenerateCommand
         using var generator = new SoundStormGenerator(package);
         var request = new GenerationRequest(semantic, promptAcoustic, promptSemantic);
 
-        long[,] tokens = null!;
+        CodeGrid tokens = null!;
         // In windows when the input is longer than one (memory then does not grow with its length).
         WindowProgressBar.RunAsync("generating", progress =>
         {
@@ -66,12 +64,12 @@ internal static class GenerateCommand
             float[] audio = codec.Decode(tokens, cancel);
             cancel.ThrowIfCancellationRequested();
             WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
-            Console.WriteLine($"{tokens.GetLength(0)} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {outputPath}");
+            Console.WriteLine($"{tokens.Frames} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {outputPath}");
             return 0;
         }
         cancel.ThrowIfCancellationRequested();
         TokenFiles.WriteGrid(outputPath, tokens);
-        Console.WriteLine($"{tokens.GetLength(0)} frames × {tokens.GetLength(1)} codebooks → {outputPath}");
+        Console.WriteLine($"{tokens.Frames} frames × {tokens.Codebooks} codebooks → {outputPath}");
         return 0;
     }
 }

@@ -63,10 +63,10 @@ internal static class RoundTripCommand
                 resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, codec.SampleRate);
             audio = resampler.Process(audio);
         }
-        long[,] codes = codec.Encode(audio, cancel);
+        CodeGrid codes = codec.Encode(audio, cancel);
         var decoded = new AudioClip(codec.Decode(codes, cancel), codec.SampleRate);
         cancel.ThrowIfCancellationRequested();
         WavWriter.Write(outputPath, decoded);
-        return $"{inputPath}: {clip.Duration.TotalSeconds:F2} s → {codes.GetLength(0)} frames × {codes.GetLength(1)} codes → {outputPath}";
+        return $"{inputPath}: {clip.Duration.TotalSeconds:F2} s → {codes.Frames} frames × {codes.Codebooks} codes → {outputPath}";
     }
 }

@@ -1,4 +1,5 @@
 using SoundStorm.Export.NumPy;
+using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli;
 
@@ -16,23 +17,17 @@ internal static class TokenFiles
 
     /// <summary>A 2-D integer array [T, Q] given as <paramref name="option"/>.</summary>
     /// <exception cref="CliException">Missing, not integers, or not 2-D.</exception>
-    public static long[,] ReadGrid(string path, string option)
+    public static CodeGrid ReadGrid(string path, string option)
     {
         var array = ReadIntegers(path, option);
-        if (array.Shape.Count != 2) throw new CliException($"{option} '{Path.GetFileName(path)}': expected shape [T, Q], found ({string.Join(", ", array.Shape)}).");
-        long[] flat = array.ToInt64();
-        var grid = new long[array.Shape[0], array.Shape[1]];
-        Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(long));
-        return grid;
+        if (array.Shape.Count != 2 || array.Shape[1] == 0)
+            throw new CliException($"{option} '{Path.GetFileName(path)}': expected shape [T, Q] with Q ≥ 1, found ({string.Join(", ", array.Shape)}).");
+        return new CodeGrid(array.ToInt64(), array.Shape[1]);
     }
 
     /// <summary>Writes codes [T, Q] as int64.</summary>
-    public static void WriteGrid(string path, long[,] grid)
-    {
-        var flat = new long[grid.Length];
-        Buffer.BlockCopy(grid, 0, flat, 0, flat.Length * sizeof(long));
-        NpyFile.Write(path, new NpyArray(flat, grid.GetLength(0), grid.GetLength(1)));
-    }
+    public static void WriteGrid(string path, CodeGrid grid) =>
+        NpyFile.Write(path, new NpyArray(grid.AsSpan().ToArray(), grid.Frames, grid.Codebooks));
 
     // Tokens are ids: a float file is a mistake (often logits or audio given by accident), not something to round.
     private static NpyArray ReadIntegers(string path, string option)

@@ -1,6 +1,4 @@
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Import;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Tests.Shared;

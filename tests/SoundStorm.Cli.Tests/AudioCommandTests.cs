@@ -1,5 +1,3 @@
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>import hubert + hificodec + seed → pack → tokenize / resynthesize on real speech, as a user would.</summary>

@@ -1,6 +1,3 @@
-using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>import hificodec → pack (with the seed acoustic model) → decode / generate+decode, on the reference checkpoints.</summary>

@@ -1,5 +1,3 @@
-using SoundStorm.Export.NumPy;
-
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>

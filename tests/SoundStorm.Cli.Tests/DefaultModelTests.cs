@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Packages;
-
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>

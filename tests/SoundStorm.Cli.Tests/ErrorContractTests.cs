@@ -1,6 +1,4 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Cli.Tests;
 

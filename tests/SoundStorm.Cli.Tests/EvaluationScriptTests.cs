@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

@@ -1,6 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
 using Xunit.Abstractions;
 
 namespace SoundStorm.Cli.Tests;

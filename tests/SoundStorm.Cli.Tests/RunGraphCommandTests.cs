@@ -1,5 +1,4 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Cli.Tests;
 

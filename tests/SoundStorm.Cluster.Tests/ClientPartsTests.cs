@@ -60,7 +60,7 @@ public sealed class ClientPartsTests : IDisposable
     [Fact]
     public void Token_requests_survive_the_wire_form_and_bad_prompts_are_named()
     {
-        var prompt = new long[,] { { 1, 2, 3, 4 }, { 5, 6, 7, 8 } };
+        var prompt = new CodeGrid([1, 2, 3, 4, 5, 6, 7, 8], 4);
         var request = new GenerationRequest([9, 8, 7], prompt, [1, 2], seed: 5);
         var back = TokenRequests.ToGenerationRequest(TokenRequests.FromGenerationRequest(request));
         Assert.Equal(request.Semantic, back.Semantic);

@@ -55,8 +55,8 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
     {
         using var loaded = ModelPackage.Load(package);
         using var generator = new SoundStormGenerator(loaded);
-        long[,] codes = generator.Generate(new GenerationRequest(AppSemantic(), seed: 7), new GenerationOptions { FirstLevelIterations = 4 });
-        return $"codes {codes.GetLength(0)}x{codes.GetLength(1)}: {string.Join(',', codes.Cast<long>())}";
+        CodeGrid codes = generator.Generate(new GenerationRequest(AppSemantic(), seed: 7), new GenerationOptions { FirstLevelIterations = 4 });
+        return $"codes {codes.Frames}x{codes.Codebooks}: {string.Join(',', codes.AsSpan().ToArray())}";
     }
 
     private static long[] AppSemantic() => Enumerable.Range(0, 24).Select(i => (long)(i * 7 % 32)).ToArray();
@@ -135,8 +135,8 @@ public sealed class PackedLibraryTests(FullPackageFixture fixture) : IClassFixtu
             using var package = ModelPackage.Load(args[0]);
             using var generator = new SoundStormGenerator(package);
             long[] semantic = Enumerable.Range(0, 24).Select(i => (long)(i * 7 % 32)).ToArray();
-            long[,] codes = generator.Generate(new GenerationRequest(semantic, seed: 7), new GenerationOptions { FirstLevelIterations = 4 });
-            Console.WriteLine($"codes {codes.GetLength(0)}x{codes.GetLength(1)}: {string.Join(',', codes.Cast<long>())}");
+            CodeGrid codes = generator.Generate(new GenerationRequest(semantic, seed: 7), new GenerationOptions { FirstLevelIterations = 4 });
+            Console.WriteLine($"codes {codes.Frames}x{codes.Codebooks}: {string.Join(',', codes.AsSpan().ToArray())}");
             """);
     }
 }

@@ -2,7 +2,6 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Models;
 
@@ -25,29 +24,22 @@ internal sealed record BenchmarkModel(string Name, PaperModelConfig Config)
     /// Writes (or reuses) the package folder under <paramref name="cacheRoot"/>; with <paramref name="int8"/> the
     /// transformer is quantised as <c>pack --int8</c> does (the same random weights otherwise).
     /// </summary>
-    public string EnsurePackage(string cacheRoot, bool int8 = false)
-    {
-        // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
-        var exporter = typeof(PaperGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)] + (int8 ? "-int8" : ""));
-        if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
-        string graphs = folder + ".graphs";
-        Directory.CreateDirectory(graphs);
-        var weights = PaperStateDict.Random(Config, seed: 1);
-        var (combiner, transformer) = PaperGraphs.Build(Config, weights);
-        combiner.Save(Path.Combine(graphs, "combiner.onnx"));
-        var fused = PaperGraphs.BuildFusedTransformer(Config, weights);
-        (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
-        (int8 ? Int8MatMuls.Quantize(fused, out _) : fused).Save(Path.Combine(graphs, PaperTransformerGraph.FusedFileName));
-        new PackageFragment
+    public string EnsurePackage(string cacheRoot, bool int8 = false) =>
+        PackageCache.Ensure(cacheRoot, Name + (int8 ? "-int8" : ""), Config, typeof(PaperGraphs), (graphs, folder) =>
         {
-            ModelFamily = ModelFamilies.MaskGit, Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize,
-            SemanticVocabulary = Config.SemanticVocab, MaskTokenId = Config.MaskId,
-            Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
-            Fused = new() { [GraphNames.Transformer] = PaperTransformerGraph.FusedFileName },
-        }.Write(graphs);
-        PackageAssembler.Assemble([graphs], folder, Name);
-        Directory.Delete(graphs, recursive: true);
-        return folder;
-    }
+            var weights = PaperStateDict.Random(Config, seed: 1);
+            var (combiner, transformer) = PaperGraphs.Build(Config, weights);
+            var fused = PaperGraphs.BuildFusedTransformer(Config, weights);
+            combiner.Save(Path.Combine(graphs, "combiner.onnx"));
+            (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
+            (int8 ? Int8MatMuls.Quantize(fused, out _) : fused).Save(Path.Combine(graphs, PaperTransformerGraph.FusedFileName));
+            new PackageFragment
+            {
+                ModelFamily = ModelFamilies.MaskGit, Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize,
+                SemanticVocabulary = Config.SemanticVocab, MaskTokenId = Config.MaskId,
+                Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
+                Fused = new() { [GraphNames.Transformer] = PaperTransformerGraph.FusedFileName },
+            }.Write(graphs);
+            PackageAssembler.Assemble([graphs], folder, Name);
+        });
 }

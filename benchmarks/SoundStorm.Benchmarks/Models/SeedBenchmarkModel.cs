@@ -23,28 +23,21 @@ internal sealed record SeedBenchmarkModel(string Name, SeedModelConfig Config)
     /// Writes (or reuses) the package folder under <paramref name="cacheRoot"/>; with <paramref name="int8"/> the
     /// transformer is quantised as <c>pack --int8</c> does (the same random weights otherwise).
     /// </summary>
-    public string EnsurePackage(string cacheRoot, bool int8 = false)
-    {
-        // Keyed by the shape and by the exporter build, so a changed graph writer never reuses stale graphs.
-        var exporter = typeof(SeedGraphs).Assembly.ManifestModule.ModuleVersionId;
-        string folder = Path.Combine(cacheRoot, $"{Name}-{Config.GetHashCode():x8}-{exporter:N}"[..(Name.Length + 18)] + (int8 ? "-int8" : ""));
-        if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
-        string graphs = folder + ".graphs";
-        Directory.CreateDirectory(graphs);
-        var (combiner, transformer) = SeedGraphs.Build(Config, SeedStateDict.Random(Config, seed: 1));
-        combiner.Save(Path.Combine(graphs, "combiner.onnx"));
-        (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
-        var manifest = new ModelManifest
+    public string EnsurePackage(string cacheRoot, bool int8 = false) =>
+        PackageCache.Ensure(cacheRoot, Name + (int8 ? "-int8" : ""), Config, typeof(SeedGraphs), (graphs, folder) =>
         {
-            Name = Name, ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
-            Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize, SemanticVocabulary = Config.SemanticVocab,
-            MaskTokenId = Config.MaskId, MaxGeneratedFrames = Config.MaxGeneratedFrames, MaxPromptFrames = Config.MaxPromptFrames,
-        };
-        new ModelPackageBuilder(manifest)
-            .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
-            .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
-            .WriteFolder(folder);
-        Directory.Delete(graphs, recursive: true);
-        return folder;
-    }
+            var (combiner, transformer) = SeedGraphs.Build(Config, SeedStateDict.Random(Config, seed: 1));
+            combiner.Save(Path.Combine(graphs, "combiner.onnx"));
+            (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
+            var manifest = new ModelManifest
+            {
+                Name = Name, ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
+                Codebooks = Config.Codebooks, CodebookSize = Config.CodebookSize, SemanticVocabulary = Config.SemanticVocab,
+                MaskTokenId = Config.MaskId, MaxGeneratedFrames = Config.MaxGeneratedFrames, MaxPromptFrames = Config.MaxPromptFrames,
+            };
+            new ModelPackageBuilder(manifest)
+                .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
+                .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
+                .WriteFolder(folder);
+        });
 }

@@ -28,7 +28,7 @@ public class GenerationBenchmarks
 
     /// <summary>16 + 7 forward passes and the sampler between them.</summary>
     [Benchmark]
-    public long[,] Generate() => _generator!.Generate(_request!);
+    public CodeGrid Generate() => _generator!.Generate(_request!);
 
     /// <summary>Releases the sessions.</summary>
     [GlobalCleanup]

@@ -11,12 +11,6 @@ namespace SoundStorm.Export.Codec;
 /// </summary>
 public static class HifiCodecEncoderGraph
 {
-    /// <summary>Graph input name.</summary>
-    public const string WaveformInput = "waveform";
-
-    /// <summary>Graph output name.</summary>
-    public const string CodesOutput = "codes";
-
     /// <summary>
     /// Builds the graph. With <paramref name="exposeIntermediates"/> it also outputs <c>enc_stage{i}_out</c>,
     /// <c>encoder_out</c> (latent [B, D, T]) and <c>quantized</c> (Σ levels of codewords [B, D, T]) for checking
@@ -25,23 +19,21 @@ public static class HifiCodecEncoderGraph
     public static OnnxModel Build(HifiCodecConfig c, WeightSet w, bool exposeIntermediates = false)
     {
         var g = new OnnxGraphBuilder("codec_encoder");
-        var waveform = g.Input(WaveformInput, ElementType.Float, "batch", "samples");
-        var taps = new List<(GraphValue Value, string Name, Dim[] Shape)>();
+        var waveform = g.Input(HifiCodecGraphs.Waveform, ElementType.Float, "batch", "samples");
+        var taps = new CodecTaps(g, exposeIntermediates);
         var latent = Encoder(g, g.Unsqueeze(waveform, 1), c, w, taps);
-        taps.Add((latent, "encoder_out", new Dim[] { "batch", c.LatentDim, "frames" }));
+        taps.Add(latent, "encoder_out", "batch", c.LatentDim, "frames");
         var quantized = GroupResidualQuantizer.Quantize(g, latent, c, w);
-        taps.Add((quantized.Latent, "quantized", new Dim[] { "batch", c.LatentDim, "frames" }));
-        g.Output(quantized.Codes, CodesOutput, ElementType.Int64, "batch", "frames", c.CodesPerFrame);
-        if (exposeIntermediates)
-            foreach (var (value, name, shape) in taps) g.Output(value, name, ElementType.Float, shape);
-        return g.Build(HifiCodecGraphs.Options(c, "codec_encoder"));
+        taps.Add(quantized.Latent, "quantized", "batch", c.LatentDim, "frames");
+        g.Output(quantized.Codes, HifiCodecGraphs.Codes, ElementType.Int64, "batch", "frames", c.CodesPerFrame);
+        return taps.Build(c, "codec_encoder");
     }
 
     /// <summary>
     /// conv_pre, then per stage: lrelu → strided conv → Σ resblocks with a GroupNorm after each partial sum, ÷ count;
     /// then lrelu(0.01) → conv_post. Stage outputs are added to <paramref name="taps"/>.
     /// </summary>
-    private static GraphValue Encoder(OnnxGraphBuilder g, GraphValue x, HifiCodecConfig c, WeightSet w, List<(GraphValue, string, Dim[])> taps)
+    private static GraphValue Encoder(OnnxGraphBuilder g, GraphValue x, HifiCodecConfig c, WeightSet w, CodecTaps taps)
     {
         using var scope = g.Scope("encoder");
         x = Nn.Conv1d(g, x, w, "encoder.conv_pre", 1, c.EncoderInitialChannel, 7, ConvSpec.OneD(padding: 3));
@@ -61,7 +53,7 @@ public static class HifiCodecEncoderGraph
                 sum = Nn.GroupNorm(g, sum.Value, w, $"encoder.normalize.{index}", c.EncoderNormGroups(i), ch, HifiCodecConfig.GroupNormEps);
             }
             x = g.Div(sum!.Value, g.FloatScalar(c.KernelsPerStage));
-            taps.Add((x, $"enc_stage{i}_out", new Dim[] { "batch", ch, $"enc_stage{i}_length" }));
+            taps.Add(x, $"enc_stage{i}_out", "batch", ch, $"enc_stage{i}_length");
         }
         x = g.LeakyRelu(x, HifiCodecConfig.EncoderPostSlope);
         return Nn.Conv1d(g, x, w, "encoder.conv_post", c.LatentDim, c.LatentDim, 3, ConvSpec.OneD(padding: 1));

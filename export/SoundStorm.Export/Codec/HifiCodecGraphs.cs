@@ -7,6 +7,12 @@ namespace SoundStorm.Export.Codec;
 /// <summary>Writes both codec graphs and the metadata the runtime reads from them.</summary>
 public static class HifiCodecGraphs
 {
+    /// <summary>The waveform tensor's name: the encoder's input and the decoder's output (docs/graph-contract.md).</summary>
+    public const string Waveform = "waveform";
+
+    /// <summary>The codes tensor's name: the encoder's output and the decoder's input.</summary>
+    public const string Codes = "codes";
+
     /// <summary>
     /// The encoder and decoder graphs from folded weights (see <see cref="WeightNormFolding"/>); every tensor of
     /// <paramref name="weights"/> is fetched with the shape <paramref name="config"/> implies.

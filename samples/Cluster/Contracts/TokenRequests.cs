@@ -9,13 +9,13 @@ public static class TokenRequests
     public static TokenRequest FromGenerationRequest(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        long[,]? prompt = request.PromptAcoustic;
+        CodeGrid? prompt = request.PromptAcoustic;
         return new TokenRequest
         {
             Semantic = request.Semantic,
             PromptSemantic = request.PromptSemantic,
-            PromptAcoustic = prompt is null ? null : [.. prompt.Cast<long>()],
-            Codebooks = prompt?.GetLength(1) ?? 0,
+            PromptAcoustic = prompt?.AsSpan().ToArray(),
+            Codebooks = prompt?.Codebooks ?? 0,
             Seed = request.Seed ?? 0,
         };
     }
@@ -32,8 +32,6 @@ public static class TokenRequests
         int frames = flat.Length / request.Codebooks;
         if (request.PromptSemantic is { } ps && ps.Length != frames)
             throw new ArgumentException($"PromptSemantic has {ps.Length} tokens but PromptAcoustic has {frames} frames: one semantic token per prompt frame.", nameof(request));
-        var grid = new long[frames, request.Codebooks];
-        Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(long));
-        return new GenerationRequest(request.Semantic, grid, request.PromptSemantic, request.Seed);
+        return new GenerationRequest(request.Semantic, new CodeGrid(flat, request.Codebooks), request.PromptSemantic, request.Seed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Chunking;
 using SoundStorm.Onnx.Packages;
@@ -118,7 +117,7 @@ public sealed class NeuralCodec : IDisposable
     /// </summary>
     /// <exception cref="ModelPackageException">The package has no codec encoder.</exception>
     /// <exception cref="ArgumentException">The waveform is shorter than one frame or holds non-finite samples.</exception>
-    public long[,] Encode(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
+    public CodeGrid Encode(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
     {
         var encoder = _encoder ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecEncoder}",
             "a codec_encoder graph (voice prompts from audio need one)", "no such entry");
@@ -127,7 +126,7 @@ public sealed class NeuralCodec : IDisposable
         for (int i = 0; i < waveform.Length; i++)
             if (!float.IsFinite(waveform[i])) throw new ArgumentException($"Sample {i} is {waveform[i]}; audio must be finite.", nameof(waveform));
         int frames = waveform.Length / Hop;
-        var result = new long[frames, Codebooks];
+        var result = new CodeGrid(frames, Codebooks);
         foreach (var chunk in FrameChunks.Plan(frames, ChunkFrames, ContextFrames))
         {
             // The last chunk takes the input's tail (under one hop) too, as a one-pass run would.
@@ -138,8 +137,8 @@ public sealed class NeuralCodec : IDisposable
             using var output = OrtValue.CreateTensorValueFromMemory(codes, [1, chunk.RunEnd - chunk.RunStart, Codebooks]);
             using (_guard.Enter())
                 GraphRunner.Run(encoder, ["waveform"], [input], ["codes"], [output], cancellationToken);
-            int skip = (chunk.KeepStart - chunk.RunStart) * Codebooks;
-            Buffer.BlockCopy(codes, skip * sizeof(long), result, chunk.KeepStart * Codebooks * sizeof(long), (chunk.KeepEnd - chunk.KeepStart) * Codebooks * sizeof(long));
+            new CodeGrid(codes, Codebooks).Slice(chunk.KeepStart - chunk.RunStart, chunk.KeepEnd - chunk.KeepStart).AsSpan()
+                .CopyTo(result.Slice(chunk.KeepStart, chunk.KeepEnd - chunk.KeepStart).AsSpan());
         }
         return result;
     }
@@ -151,10 +150,10 @@ public sealed class NeuralCodec : IDisposable
     /// </summary>
     /// <exception cref="ModelPackageException">The package has no codec decoder.</exception>
     /// <exception cref="ArgumentException">The codes have the wrong width, no frames, or a code outside 0..V−1.</exception>
-    public float[] Decode(long[,] codes, CancellationToken cancellationToken = default)
+    public float[] Decode(CodeGrid codes, CancellationToken cancellationToken = default)
     {
-        CheckCodes(codes, codes?.GetLength(0) ?? 0);
-        int frames = codes!.GetLength(0);
+        CheckCodes(codes, codes?.Frames ?? 0);
+        int frames = codes!.Frames;
         var waveform = new float[frames * Hop];
         foreach (var chunk in FrameChunks.Plan(frames, ChunkFrames, ContextFrames))
             DecodeChunk(codes, chunk, cancellationToken).CopyTo(waveform, chunk.KeepStart * Hop);
@@ -167,32 +166,30 @@ public sealed class NeuralCodec : IDisposable
     /// side: the same samples as a one-pass decode wherever that context is there (streaming holds back the frames
     /// whose right-hand context is not generated yet).
     /// </summary>
-    internal float[] DecodeFrames(long[,] codes, int keepStart, int keepEnd, int knownFrames, CancellationToken cancellationToken)
+    internal float[] DecodeFrames(CodeGrid codes, int keepStart, int keepEnd, int knownFrames, CancellationToken cancellationToken)
     {
         CheckCodes(codes, knownFrames);
         return DecodeChunk(codes, new FrameChunk(Math.Max(0, keepStart - ContextFrames), Math.Min(knownFrames, keepEnd + ContextFrames), keepStart, keepEnd),
             cancellationToken);
     }
 
-    private void CheckCodes(long[,]? codes, int knownFrames)
+    private void CheckCodes(CodeGrid? codes, int knownFrames)
     {
         ArgumentNullException.ThrowIfNull(codes);
         if (_decoder is null)
             throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.CodecDecoder}", "a codec_decoder graph (producing audio needs one)", "no such entry");
-        int frames = codes.GetLength(0);
+        int frames = codes.Frames;
         if (frames == 0) throw new ArgumentException("There are no code frames to decode.", nameof(codes));
-        if (codes.GetLength(1) != Codebooks)
-            throw new ArgumentException($"Codes must be [frames, {Codebooks}]; found [{frames}, {codes.GetLength(1)}].", nameof(codes));
+        if (codes.Codebooks != Codebooks)
+            throw new ArgumentException($"Codes must be [frames, {Codebooks}]; found [{frames}, {codes.Codebooks}].", nameof(codes));
         // Checked in place (a long grid is not copied for it); positions name the caller's grid.
-        var known = MemoryMarshal.CreateReadOnlySpan(ref codes[0, 0], knownFrames * Codebooks);
-        GraphIndices.ThrowIfOutOfRange(known, [knownFrames, Codebooks], CodebookSize, "Code", nameof(codes));
+        GraphIndices.ThrowIfOutOfRange(codes.Slice(0, knownFrames).AsSpan(), [knownFrames, Codebooks], CodebookSize, "Code", nameof(codes));
     }
 
-    private float[] DecodeChunk(long[,] codes, FrameChunk chunk, CancellationToken cancellationToken)
+    private float[] DecodeChunk(CodeGrid codes, FrameChunk chunk, CancellationToken cancellationToken)
     {
         int runFrames = chunk.RunEnd - chunk.RunStart;
-        var flat = new long[runFrames * Codebooks];
-        Buffer.BlockCopy(codes, chunk.RunStart * Codebooks * sizeof(long), flat, 0, flat.Length * sizeof(long));
+        var flat = codes.Slice(chunk.RunStart, runFrames).AsSpan().ToArray();
         var waveform = new float[runFrames * Hop];
         using var input = OrtValue.CreateTensorValueFromMemory(flat, [1, runFrames, Codebooks]);
         using var output = OrtValue.CreateTensorValueFromMemory(waveform, [1, waveform.Length]);

@@ -9,8 +9,9 @@ namespace SoundStorm.Onnx.Generation;
 /// </summary>
 internal sealed class BatchLayout
 {
-    private BatchLayout(int[] promptFrames, int[] generatedFrames)
+    private BatchLayout(int[] promptFrames, int[] generatedFrames, int codebooks)
     {
+        Codebooks = codebooks;
         PromptFrames = promptFrames;
         GeneratedFrames = generatedFrames;
         int frames = 0;
@@ -21,6 +22,9 @@ internal sealed class BatchLayout
     public int Batch => PromptFrames.Length;
 
     public int Frames { get; }
+
+    /// <summary>Codes per frame (Q).</summary>
+    public int Codebooks { get; }
 
     public int[] PromptFrames { get; }
 
@@ -35,44 +39,45 @@ internal sealed class BatchLayout
         for (int b = 0; b < requests.Count; b++)
         {
             var r = requests[b] ?? throw new ArgumentNullException(nameof(requests), $"Request {b} is null.");
-            int tp = r.PromptAcoustic?.GetLength(0) ?? 0;
-            if (r.PromptAcoustic is { } pa && pa.GetLength(1) != vocab.Codebooks)
-                throw new ArgumentException($"Request {b}: PromptAcoustic must be [frames, {vocab.Codebooks}] (one column per codebook); found [{pa.GetLength(0)}, {pa.GetLength(1)}].", nameof(requests));
-            if (r.PromptSemantic is { } ps)
-            {
-                if (r.PromptAcoustic is null)
-                    throw new ArgumentException($"Request {b}: PromptSemantic is given without PromptAcoustic.", nameof(requests));
-                if (ps.Length != tp)
-                    throw new ArgumentException($"Request {b}: PromptSemantic has {ps.Length} frames but PromptAcoustic has {tp}; they must match.", nameof(requests));
-                generated[b] = r.Semantic.Length;
-            }
-            else
-            {
-                if (tp >= r.Semantic.Length && tp > 0)
-                    throw new ArgumentException(
-                        $"Request {b}: the prompt ({tp} frames) is not shorter than Semantic ({r.Semantic.Length} frames), which covers prompt and generated frames when PromptSemantic is not given; nothing would be left to generate.",
-                        nameof(requests));
-                generated[b] = r.Semantic.Length - tp;
-            }
-            if (generated[b] == 0)
+            CheckPrompt(r, b, vocab);
+            if (r.Semantic.Length == 0)
                 throw new ArgumentException($"Request {b}: Semantic is empty; at least one frame to generate is needed.", nameof(requests));
-            prompt[b] = tp;
+            prompt[b] = r.PromptFrames;
+            generated[b] = r.Semantic.Length;
             CheckRange(r.Semantic, vocab.SemanticVocabulary, b, "Semantic");
-            if (r.PromptSemantic is { } s) CheckRange(s, vocab.SemanticVocabulary, b, "PromptSemantic");
-            if (r.PromptAcoustic is { } a)
-                for (int f = 0; f < a.GetLength(0); f++)
-                    for (int q = 0; q < a.GetLength(1); q++)
-                        if ((ulong)a[f, q] >= (ulong)vocab.CodebookSize)
-                            throw new ArgumentOutOfRangeException(nameof(requests), a[f, q],
-                                $"Request {b}: PromptAcoustic[{f}, {q}] = {a[f, q]} is outside the codebook range 0..{vocab.CodebookSize - 1}.");
         }
-        return new BatchLayout(prompt, generated);
+        return new BatchLayout(prompt, generated, vocab.Codebooks);
     }
+
+    // A prompt is its codes and its semantic tokens, frame for frame, each in its vocabulary.
+    private static void CheckPrompt(GenerationRequest r, int b, TokenVocabulary vocab)
+    {
+        if (r.PromptSemantic is not null && r.PromptAcoustic is null)
+            throw new ArgumentException($"Request {b}: PromptSemantic is given without PromptAcoustic.", "requests");
+        if (r.PromptAcoustic is not { } a) return;
+        if (a.Codebooks != vocab.Codebooks)
+            throw new ArgumentException($"Request {b}: PromptAcoustic must be [frames, {vocab.Codebooks}] (one column per codebook); found [{a.Frames}, {a.Codebooks}].", "requests");
+        if (r.PromptSemantic is null)
+            throw new ArgumentException($"Request {b}: PromptAcoustic is given without PromptSemantic (the prompt's semantic tokens, one per prompt frame).", "requests");
+        if (r.PromptSemantic.Length != a.Frames)
+            throw new ArgumentException($"Request {b}: PromptSemantic has {r.PromptSemantic.Length} frames but PromptAcoustic has {a.Frames}; they must match.", "requests");
+        CheckRange(r.PromptSemantic, vocab.SemanticVocabulary, b, "PromptSemantic");
+        ReadOnlySpan<long> codes = a.AsSpan();
+        for (int i = 0; i < codes.Length; i++)
+            if ((ulong)codes[i] >= (ulong)vocab.CodebookSize)
+                throw new ArgumentOutOfRangeException("requests", codes[i],
+                    $"Request {b}: PromptAcoustic[{i / a.Codebooks}, {i % a.Codebooks}] = {codes[i]} is outside the codebook range 0..{vocab.CodebookSize - 1}.");
+    }
+
+    /// <summary>Position of frame <paramref name="f"/> of request <paramref name="b"/> in the padded [batch, frames] grid.</summary>
+    public int Cell(int b, int f) => b * Frames + f;
+
+    /// <summary>Position of codebook <paramref name="q"/> of frame <paramref name="f"/> of request <paramref name="b"/> in the padded [batch, frames, Q] token grid.</summary>
+    public int Index(int b, int f, int q) => Cell(b, f) * Codebooks + q;
 
     /// <summary>Writes prompts, masks, semantic tokens and padding flags into a fresh workspace.</summary>
     public void Fill(ILogitsWorkspace workspace, IReadOnlyList<GenerationRequest> requests, TokenVocabulary vocab)
     {
-        int q = vocab.Codebooks, frames = Frames;
         Span<long> tokens = workspace.Tokens;
         Span<long> semantic = workspace.Semantic;
         Span<bool> padding = workspace.Padding;
@@ -82,22 +87,14 @@ internal sealed class BatchLayout
         for (int b = 0; b < Batch; b++)
         {
             var r = requests[b];
-            int tp = PromptFrames[b], total = tp + GeneratedFrames[b];
-            padding.Slice(b * frames, total).Clear();
+            int tp = PromptFrames[b];
+            padding.Slice(Cell(b, 0), tp + GeneratedFrames[b]).Clear();
             if (r.PromptAcoustic is { } a)
-                for (int f = 0; f < tp; f++)
-                    for (int c = 0; c < q; c++)
-                        tokens[(b * frames + f) * q + c] = a[f, c];
-            Span<long> row = semantic.Slice(b * frames, total);
-            if (r.PromptSemantic is { } ps)
             {
-                ps.CopyTo(row);
-                r.Semantic.CopyTo(row[tp..]);
+                a.AsSpan().CopyTo(tokens[Index(b, 0, 0)..]);
+                r.PromptSemantic!.CopyTo(semantic[Cell(b, 0)..]);
             }
-            else
-            {
-                r.Semantic.CopyTo(row);
-            }
+            r.Semantic.CopyTo(semantic[Cell(b, tp)..]);
         }
     }
 

@@ -13,17 +13,14 @@ public sealed class GenerationRun : IDisposable
     private readonly ILogitsWorkspace _workspace;
     private readonly ISampler _sampler;
     private readonly BatchLayout _layout;
-    private readonly int _codebooks;
     private readonly IProgress<GenerationProgress>? _progress;
     private bool _disposed;
 
-    internal GenerationRun(ILogitsWorkspace workspace, ISampler sampler, BatchLayout layout, int codebooks,
-        IProgress<GenerationProgress>? progress)
+    internal GenerationRun(ILogitsWorkspace workspace, ISampler sampler, BatchLayout layout, IProgress<GenerationProgress>? progress)
     {
         _workspace = workspace;
         _sampler = sampler;
         _layout = layout;
-        _codebooks = codebooks;
         _progress = progress;
     }
 
@@ -52,25 +49,21 @@ public sealed class GenerationRun : IDisposable
 
     /// <summary>The generated acoustic tokens of request <paramref name="request"/>: [generated frames, Q], prompt frames excluded.</summary>
     /// <exception cref="InvalidOperationException">The run is not done yet.</exception>
-    public long[,] GetResult(int request)
+    public CodeGrid GetResult(int request)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsDone) throw new InvalidOperationException($"The run is not done: {CompletedSteps} of {TotalSteps} steps made.");
         ArgumentOutOfRangeException.ThrowIfNegative(request);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request, _layout.Batch);
         int first = _layout.PromptFrames[request], count = _layout.GeneratedFrames[request];
-        var result = new long[count, _codebooks];
-        ReadOnlySpan<long> tokens = _workspace.Tokens;
-        for (int f = 0; f < count; f++)
-            for (int q = 0; q < _codebooks; q++)
-                result[f, q] = tokens[(request * _layout.Frames + first + f) * _codebooks + q];
-        return result;
+        var codes = _workspace.Tokens.Slice(_layout.Index(request, first, 0), count * _layout.Codebooks).ToArray();
+        return new CodeGrid(codes, _layout.Codebooks);
     }
 
     /// <summary>The generated tokens of every request, in request order.</summary>
-    public IReadOnlyList<long[,]> GetResults()
+    public IReadOnlyList<CodeGrid> GetResults()
     {
-        var results = new long[_layout.Batch][,];
+        var results = new CodeGrid[_layout.Batch];
         for (int b = 0; b < results.Length; b++) results[b] = GetResult(b);
         return results;
     }

@@ -101,7 +101,7 @@ public sealed class SoundStormGenerator : IDisposable
             layout.Fill(workspace, requests, _vocab);
             workspace.Prepare(layout);
             var sampler = _family.CreateSampler(workspace, layout, _vocab, _source.LogitsWidth, options, seeds);
-            return new GenerationRun(workspace, sampler, layout, _vocab.Codebooks, progress);
+            return new GenerationRun(workspace, sampler, layout, progress);
         }
         catch
         {
@@ -111,7 +111,7 @@ public sealed class SoundStormGenerator : IDisposable
     }
 
     /// <summary>Generates a batch to the end and returns each request's tokens [generated frames, Q].</summary>
-    public IReadOnlyList<long[,]> Generate(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
+    public IReadOnlyList<CodeGrid> Generate(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using var run = Start(requests, options, progress);
@@ -120,7 +120,7 @@ public sealed class SoundStormGenerator : IDisposable
     }
 
     /// <summary>Generates one request to the end and returns its tokens [generated frames, Q].</summary>
-    public long[,] Generate(GenerationRequest request, GenerationOptions? options = null,
+    public CodeGrid Generate(GenerationRequest request, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate([request], options, progress, cancellationToken)[0];
 
@@ -131,7 +131,7 @@ public sealed class SoundStormGenerator : IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The overlap is not shorter than the window.</exception>
     /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
-    public long[,] GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
+    public CodeGrid GenerateLong(GenerationRequest request, int windowFrames, int overlapFrames, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         LongFormGeneration.Generate(this, request, windowFrames, overlapFrames, options ?? new GenerationOptions(), progress, cancellationToken);
 
@@ -140,12 +140,12 @@ public sealed class SoundStormGenerator : IDisposable
     /// <see cref="DefaultWindowFrames"/>, else in windows of that size with <see cref="DefaultOverlapFrames"/> of overlap.
     /// </summary>
     /// <exception cref="ArgumentException">The prompt does not fit in a window, or nothing is left to generate.</exception>
-    public long[,] GenerateLong(GenerationRequest request, GenerationOptions? options = null, IProgress<GenerationProgress>? progress = null,
+    public CodeGrid GenerateLong(GenerationRequest request, GenerationOptions? options = null, IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
         GenerateLong(request, DefaultWindowFrames, DefaultOverlapFrames, options, progress, cancellationToken);
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{GenerationRequest}, GenerationOptions?, IProgress{GenerationProgress}?, CancellationToken)"/> on the thread pool.</summary>
-    public Task<IReadOnlyList<long[,]>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
+    public Task<IReadOnlyList<CodeGrid>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, GenerationOptions? options = null,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Generate(requests, options, progress, cancellationToken), cancellationToken);
 

@@ -84,7 +84,7 @@ public sealed partial class SoundStormPipeline
         long[] units = SpeechModel().Units(phones, speed, 0, _options.Generation.Seed, cancellationToken);
         var request = new GenerationRequest(units, voice?.PromptAcoustic, voice?.PromptSemantic);
         // Long texts are generated window by window, as long sources are: memory does not grow with the text.
-        long[,] codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
+        CodeGrid codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
         float[] samples = _codec.Decode(codes, cancellationToken);
         if (normalize) Loudness.NormalizePeak(samples, OutputPeakDbfs);
         return new AudioClip(samples, SampleRate);

@@ -47,7 +47,7 @@ public sealed partial class SoundStormPipeline
     public IAsyncEnumerable<AudioClip> GenerateStreamingAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return StreamWindows(request, LongFormGeneration.TargetFrames(request), null, null, cancellationToken);
+        return StreamWindows(request, request.Semantic.Length, null, null, cancellationToken);
     }
 
     // Generates the request window by window (tokenizing ahead through the callback when one is given) and decodes
@@ -57,13 +57,13 @@ public sealed partial class SoundStormPipeline
     {
         using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken, tokenize)
             .GetEnumerator();
-        var codes = new long[frames, _generator.Codebooks];
+        var codes = new CodeGrid(frames, _generator.Codebooks);
         int known = 0, emitted = 0;
         while (await Task.Run(windows.MoveNext, cancellationToken).ConfigureAwait(false))
         {
             var (first, tokens) = windows.Current;
-            Buffer.BlockCopy(tokens, 0, codes, first * _generator.Codebooks * sizeof(long), tokens.Length * sizeof(long));
-            known = first + tokens.GetLength(0);
+            tokens.AsSpan().CopyTo(codes.Slice(first, tokens.Frames).AsSpan());
+            known = first + tokens.Frames;
             int end = known == frames ? known : known - _codec.ContextFrames;
             if (end <= emitted) continue;
             int from = emitted;

@@ -70,11 +70,11 @@ public sealed partial class SoundStormPipeline : IDisposable
         Task.Run(() => _tokenizer.Tokenize(ToModelRate(audio).Span, cancellationToken), cancellationToken);
 
     /// <summary>Codec tokens [frames, Q] of speech.</summary>
-    public Task<long[,]> EncodeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
+    public Task<CodeGrid> EncodeAsync(AudioClip audio, CancellationToken cancellationToken = default) =>
         Task.Run(() => _codec.Encode(ToModelRate(audio).Span, cancellationToken), cancellationToken);
 
     /// <summary>Audio of codec tokens [frames, Q].</summary>
-    public Task<AudioClip> DecodeAsync(long[,] codes, CancellationToken cancellationToken = default) =>
+    public Task<AudioClip> DecodeAsync(CodeGrid codes, CancellationToken cancellationToken = default) =>
         Task.Run(() => Finish(_codec.Decode(codes, cancellationToken)), cancellationToken);
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed partial class SoundStormPipeline : IDisposable
         {
             var audio = ToModelRate(source);
             var request = BuildRequest(_tokenizer.Tokenize(audio.Span, cancellationToken), prompt, cancellationToken);
-            long[,] codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
+            CodeGrid codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
             return Finish(_codec.Decode(codes, cancellationToken));
         }, cancellationToken);
     }
@@ -140,10 +140,10 @@ public sealed partial class SoundStormPipeline : IDisposable
         int maxSamples = (int)(_options.MaxPromptSeconds * SampleRate);
         if (promptAudio.Length > maxSamples) promptAudio = promptAudio[..maxSamples];
         long[] promptSemantic = _tokenizer.Tokenize(promptAudio, cancellationToken);
-        long[,] promptCodes = _codec.Encode(promptAudio, cancellationToken);
+        CodeGrid promptCodes = _codec.Encode(promptAudio, cancellationToken);
         // HuBERT gives ⌊(N−80)/320⌋ frames, the codec ⌊N/320⌋: align the two on their common start.
-        int frames = Math.Min(promptSemantic.Length, promptCodes.GetLength(0));
-        return new GenerationRequest(semantic, Trim(promptCodes, frames), promptSemantic[..frames], seed);
+        int frames = Math.Min(promptSemantic.Length, promptCodes.Frames);
+        return new GenerationRequest(semantic, promptCodes.Slice(0, frames), promptSemantic[..frames], seed);
     }
 
     private void CheckDuration(AudioClip source)
@@ -171,14 +171,6 @@ public sealed partial class SoundStormPipeline : IDisposable
     {
         if (_options.NormalizeOutput) Loudness.NormalizePeak(samples, OutputPeakDbfs);
         return new AudioClip(samples, SampleRate);
-    }
-
-    private static long[,] Trim(long[,] codes, int frames)
-    {
-        var result = new long[frames, codes.GetLength(1)];
-        for (int f = 0; f < frames; f++)
-            for (int q = 0; q < codes.GetLength(1); q++) result[f, q] = codes[f, q];
-        return result;
     }
 
     // Window and overlap in frames: the options' when set, else the generator's defaults (30 s, 3 s, within the model's limits).

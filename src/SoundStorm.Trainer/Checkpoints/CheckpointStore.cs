@@ -1,5 +1,6 @@
 using System.Globalization;
 using SoundStorm.Export.Checkpoints;
+using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Checkpoints;
@@ -33,6 +34,34 @@ internal static class CheckpointStore
         ["soundstorm.adam_steps"] = adam.Steps.ToString(CultureInfo.InvariantCulture),
         ["soundstorm.history"] = ModelConfigJson.Write(history),
     };
+
+    /// <summary>
+    /// The fields <see cref="RunMetadata"/> wrote, read back with the file's tensors by name; a missing key names the
+    /// file (through <paramref name="meta"/>), a malformed one is left to <see cref="ReadMetadata"/>.
+    /// </summary>
+    public static (int Step, long AdamSteps, Dictionary<string, CheckpointTensor> Tensors, List<TRecord> History) ReadRun<TRecord>(
+        SafeTensorsContent content, Func<string, string> meta, string path) =>
+        (int.Parse(meta("soundstorm.step"), CultureInfo.InvariantCulture),
+            long.Parse(meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
+            content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
+            ModelConfigJson.Read<List<TRecord>>(meta("soundstorm.history"), path));
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over a checkpoint's metadata and turns a malformed value (a number that does not
+    /// parse, JSON of the wrong shape, an option or config out of range) into a <see cref="CheckpointFormatException"/>
+    /// naming the file.
+    /// </summary>
+    public static T ReadMetadata<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException or HifiCodecConfigException)
+        {
+            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
+        }
+    }
 
     /// <summary>AdamW's moment tensors, named <paramref name="prefix"/> + their state name.</summary>
     public static IEnumerable<CheckpointTensor> AdamTensors(AdamW adam, string prefix) =>

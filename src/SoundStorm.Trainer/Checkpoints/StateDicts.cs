@@ -1,6 +1,5 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Checkpoints;

@@ -29,7 +29,7 @@ internal static class ExportCommand
             {
                 if (result.GetValue(ema)) throw new ArgumentException($"{path}: train-codec runs keep no EMA weights.");
                 if (result.GetValue(name) is not null) throw new ArgumentException($"{path}: --name is for model packages; a codec fragment has none.");
-                var fragment = CodecTrainer.Export(CodecCheckpoint.Load(path), folder);
+                var fragment = CodecObjective.Export(CodecCheckpoint.Load(path), folder);
                 Console.WriteLine($"codec fragment (step {fragment.Step}) → {Path.GetDirectoryName(fragment.Result.EncoderPath)}");
                 return 0;
             }

@@ -1,7 +1,6 @@
 using SoundStorm.Trainer.Preparation;
 using System.CommandLine;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using TorchSharp;
 
 namespace SoundStorm.Trainer.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Cli;
 

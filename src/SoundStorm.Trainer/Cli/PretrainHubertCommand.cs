@@ -1,7 +1,6 @@
 using SoundStorm.Trainer.Preparation;
 using System.CommandLine;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using TorchSharp;
 
 namespace SoundStorm.Trainer.Cli;
 
@@ -59,13 +58,13 @@ internal static class PretrainHubertCommand
             Directory.CreateDirectory(outFolder);
             string audioFolder = r.GetValue(audio)!.FullName;
             var files = AudioCorpus.TrainingFiles(audioFolder, r.GetValue(manifest)?.FullName);
-            HubertPretrainer trainer;
+            HubertPretrainObjective trainer;
             if (r.GetValue(resume) is { } checkpoint)
             {
                 var stored = HubertPretrainCheckpoint.Load(checkpoint.FullName);
                 string? labelFile = stored.Options.PhoneLabels is null ? null : r.GetValue(phoneLabels)?.FullName ?? stored.Options.PhoneLabels;
                 var (utterances, labels) = LoadAudio(files, labelFile, audioFolder, stored.Options.MinSeconds);
-                trainer = HubertPretrainer.Resume(checkpoint.FullName, utterances, outFolder, Console.Out, labels);
+                trainer = HubertPretrainObjective.Resume(checkpoint.FullName, utterances, outFolder, Console.Out, labels);
             }
             else
             {
@@ -84,12 +83,12 @@ internal static class PretrainHubertCommand
                 Console.WriteLine($"audio: {utterances.Count} of {files.Count} training files ({hours:F2} h); model: {options.Layers} × {options.EmbedDim} " +
                     $"({options.Heads} heads, FF {options.FeedForwardDim}, extractor {options.ConvChannels} channels), " +
                     (labels is null ? $"{options.Targets} MFCC targets" : $"{options.Targets} phone labels"));
-                trainer = HubertPretrainer.Create(options, utterances, outFolder, Console.Out, labels);
+                trainer = HubertPretrainObjective.Create(options, utterances, outFolder, Console.Out, labels);
             }
             using (trainer)
             {
                 var history = trainer.Run(r.GetValue(stopAfter), limit);
-                Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, HubertPretrainer.CheckpointFile)}");
+                Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, HubertPretrainObjective.CheckpointFile)}");
             }
             return 0;
         }));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Cli;
 

@@ -17,8 +17,14 @@ internal static class SeedTrainCommand
     public static int Run(ParseResult r, string outFolder, Option<DirectoryInfo> data, Option<FileInfo?> resume, Option<FileInfo?> initFrom,
         Option<int?> dim, Option<int?> layers, Option<int?> heads, Option<int> seedPrompt, TrainOptions options)
     {
-        if (r.GetValue(resume) is not null) throw new ArgumentException("--resume is not supported for the seed family yet; start a new run with --init-from.");
         var dataset = TokenDataset.Load(r.GetValue(data)!.FullName);
+        if (r.GetValue(resume) is { } stored)
+        {
+            if (r.GetValue(initFrom) is not null) throw new ArgumentException("--resume continues a run and --init-from begins a new one from upstream weights; give one of them.");
+            using var resumed = SeedObjective.Resume(stored.FullName, dataset, outFolder, Console.Out);
+            Console.WriteLine($"checkpoint: {resumed.Run().CheckpointPath}");
+            return 0;
+        }
         options = options with { SeedPromptFrames = r.GetValue(seedPrompt) };
         SeedModelConfig config;
         SoundStorm.Export.Weights.WeightSet? initial = null;
@@ -42,7 +48,7 @@ internal static class SeedTrainCommand
         }
         Console.WriteLine($"seed model: {config.Layers} × {config.Dim} ({config.Heads} heads), Q={config.Codebooks} V={config.CodebookSize} K={config.SemanticVocab}; " +
             $"{dataset.Utterances.Count} utterances{(initial is null ? "" : $"; fine-tuning {r.GetValue(initFrom)!.FullName}")}");
-        using var trainer = new SeedTrainer(config, options, dataset, outFolder, Console.Out, initial);
+        using var trainer = new SeedObjective(config, options, dataset, outFolder, Console.Out, initial);
         var (_, path) = trainer.Run();
         Console.WriteLine($"checkpoint: {path}");
         return 0;

@@ -87,14 +87,14 @@ internal static class TrainCodecCommand
             var sizes = CodecConfig(r.GetValue(config), r.GetValue(width) ?? DefaultGeneratorWidth, r.GetValue(encoderWidth), r.GetValue(groups), r.GetValue(levels), r.GetValue(codebookSize));
             var checkpoint = (resumeFile ?? startFile) is { } file ? CodecCheckpoint.Load(file.FullName) : null;
             var corpus = WaveformCorpus.Load(r.GetValue(audio)!.FullName, checkpoint?.Config.SamplingRate ?? sizes.SamplingRate, Console.Out, r.GetValue(skip));
-            using var trainer = checkpoint is null ? new CodecTrainer(sizes, options, corpus, outFolder, Console.Out)
-                : resumeFile is not null ? CodecTrainer.Resume(checkpoint, corpus, outFolder, Console.Out)
-                : CodecTrainer.StartFrom(checkpoint, options, corpus, outFolder, Console.Out, r.GetValue(width));
+            using var trainer = checkpoint is null ? new CodecObjective(sizes, options, corpus, outFolder, Console.Out)
+                : resumeFile is not null ? CodecObjective.Resume(checkpoint, corpus, outFolder, Console.Out)
+                : CodecObjective.StartFrom(checkpoint, options, corpus, outFolder, Console.Out, r.GetValue(width));
             Directory.CreateDirectory(outFolder); // only once every input has been checked (the trainer's own checks included)
             int done = trainer.Train(r.GetValue(stopAfter), limit);
             CodecLossCurve.Save(Path.Combine(outFolder, "loss.png"), trainer.History);
             var fragment = trainer.Export(Path.Combine(outFolder, "codec"));
-            Console.WriteLine($"step {done}: checkpoint {Path.Combine(outFolder, CodecTrainer.CheckpointFile)}; codec fragment {Path.GetDirectoryName(fragment.EncoderPath)}");
+            Console.WriteLine($"step {done}: checkpoint {Path.Combine(outFolder, CodecObjective.CheckpointFile)}; codec fragment {Path.GetDirectoryName(fragment.EncoderPath)}");
             return 0;
         }));
         return command;

@@ -92,7 +92,7 @@ internal static class TrainCommand
                 ValidateEvery = r.GetValue(validateEvery), CheckpointEvery = r.GetValue(checkpointEvery), LogEvery = r.GetValue(logEvery),
                 LevelWeights = weights,
             };
-            PaperTrainer trainer;
+            PaperObjective trainer;
             try
             {
                 if ((r.GetValue(resume) ?? r.GetValue(startFrom)) is { } checkpoint)
@@ -100,8 +100,8 @@ internal static class TrainCommand
                     var stored = TrainingCheckpoint.Load(checkpoint.FullName);
                     var dataset = TokenDataset.Load(r.GetValue(data)!.FullName, stored.Config.Codebooks, stored.Config.CodebookSize, stored.Config.SemanticVocab);
                     trainer = r.GetValue(resume) is not null
-                        ? PaperTrainer.Resume(stored, dataset, outFolder, Console.Out)
-                        : PaperTrainer.StartFrom(stored, options, dataset, outFolder, Console.Out);
+                        ? PaperObjective.Resume(stored, dataset, outFolder, Console.Out)
+                        : PaperObjective.StartFrom(stored, options, dataset, outFolder, Console.Out);
                 }
                 else
                 {
@@ -123,7 +123,7 @@ internal static class TrainCommand
                     };
                     Console.WriteLine($"model: {model.Layers} × {model.Dim} ({model.Heads} heads, FF {model.FeedForward}, kernel {model.ConvKernel}, {model.Combiner} combiner), " +
                         $"Q={model.Codebooks} V={model.CodebookSize} K={model.SemanticVocab}; {dataset.Utterances.Count} utterances");
-                    trainer = new PaperTrainer(model, options, dataset, outFolder, Console.Out);
+                    trainer = new PaperObjective(model, options, dataset, outFolder, Console.Out);
                 }
             }
             catch (ArgumentException) when (!existed && !Directory.EnumerateFileSystemEntries(outFolder).Any())

@@ -53,8 +53,8 @@ internal static class TrainTextCommand
             string outFolder = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outFolder);
             var dataset = TextUnitsDataset.Load(r.GetValue(data)!.FullName);
-            TextTrainer trainer;
-            if (r.GetValue(resume) is { } checkpoint) trainer = TextTrainer.Resume(checkpoint.FullName, dataset, outFolder, Console.Out);
+            TextObjective trainer;
+            if (r.GetValue(resume) is { } checkpoint) trainer = TextObjective.Resume(checkpoint.FullName, dataset, outFolder, Console.Out);
             else
             {
                 bool autoregressive = r.GetValue(architecture) == "autoregressive";
@@ -78,12 +78,12 @@ internal static class TrainTextCommand
                 long frames = dataset.Utterances.Sum(u => (long)u.Units.Length);
                 Console.WriteLine($"data: {dataset.Utterances.Count} utterances, {frames} frames ({frames / 50.0 / 3600:F2} h at 50 Hz), {dataset.Phones.Count} phones, {dataset.Units} units; " +
                     $"model: {network.ConfigJson()}");
-                trainer = new TextTrainer(network, options, dataset, outFolder, Console.Out);
+                trainer = new TextObjective(network, options, dataset, outFolder, Console.Out);
             }
             using (trainer)
             {
                 trainer.Run(r.GetValue(stopAfter), limit);
-                Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, TextTrainer.CheckpointFile)}");
+                Console.WriteLine($"checkpoint at step {trainer.Step}: {Path.Combine(outFolder, TextObjective.CheckpointFile)}");
             }
             return 0;
         }));

@@ -1,7 +1,6 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Weights;
 using SoundStorm.Trainer.Data;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Cli;
 

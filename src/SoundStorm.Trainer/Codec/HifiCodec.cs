@@ -115,19 +115,8 @@ internal sealed class HifiCodecEncoder : nn.Module<Tensor, Tensor>
     /// <summary>x [B, 1, N] → latent [B, D, ⌊N/hop⌋].</summary>
     public override Tensor forward(Tensor x)
     {
-        int k = _config.KernelsPerStage;
-        x = conv_pre.forward(x);
-        for (int i = 0; i < _config.Stages; i++)
-        {
-            x = ups[i].forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope)));
-            Tensor? sum = null;
-            for (int j = 0; j < k; j++)
-            {
-                var r = resblocks[i * k + j].forward(x);
-                sum = normalize[i * k + j].forward(sum is null ? r : sum + r);
-            }
-            x = sum!.div(HeldScalars.Of(k));
-        }
+        // Upstream normalises the running sum after every addition, not each resblock's own output.
+        x = ResBlock1.Stages(conv_pre.forward(x), ups, resblocks, _config, (index, sum) => normalize[index].forward(sum));
         return conv_post.forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.EncoderPostSlope)));
     }
 }
@@ -252,6 +241,30 @@ internal sealed class GroupResidualQuantizer : nn.Module
 /// </summary>
 internal sealed class ResBlock1 : nn.Module<Tensor, Tensor>
 {
+    /// <summary>
+    /// The stages of the encoder and the generator alike: per stage, leaky ReLU → the stage's strided (or transposed)
+    /// conv → the mean of its resblocks, each partial sum passed through <paramref name="afterSum"/> (given the
+    /// resblock's index) when there is one.
+    /// </summary>
+    public static Tensor Stages(Tensor x, ModuleList<WeightNormConv1d> ups, ModuleList<ResBlock1> resblocks, HifiCodecConfig config,
+        Func<int, Tensor, Tensor>? afterSum = null)
+    {
+        int k = config.KernelsPerStage;
+        for (int i = 0; i < config.Stages; i++)
+        {
+            x = ups[i].forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope)));
+            Tensor? sum = null;
+            for (int j = 0; j < k; j++)
+            {
+                var r = resblocks[i * k + j].forward(x);
+                sum = sum is null ? r : sum + r;
+                if (afterSum is not null) sum = afterSum(i * k + j, sum);
+            }
+            x = sum!.div(HeldScalars.Of(k));
+        }
+        return x;
+    }
+
     private readonly ModuleList<WeightNormConv1d> convs1;
     private readonly ModuleList<WeightNormConv1d> convs2;
 
@@ -308,19 +321,7 @@ internal sealed class HifiCodecGenerator : nn.Module<Tensor, Tensor>
     /// <summary>latent [B, D, T] → waveform [B, 1, hop·T].</summary>
     public override Tensor forward(Tensor x)
     {
-        int k = _config.KernelsPerStage;
-        x = conv_pre.forward(x);
-        for (int i = 0; i < _config.Stages; i++)
-        {
-            x = ups[i].forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.LeakySlope)));
-            Tensor? sum = null;
-            for (int j = 0; j < k; j++)
-            {
-                var r = resblocks[i * k + j].forward(x);
-                sum = sum is null ? r : sum + r;
-            }
-            x = sum!.div(HeldScalars.Of(k));
-        }
+        x = ResBlock1.Stages(conv_pre.forward(x), ups, resblocks, _config);
         return tanh(conv_post.forward(x.leaky_relu(HeldScalars.Of(HifiCodecConfig.GeneratorPostSlope))));
     }
 }

@@ -2,7 +2,6 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Training;
 using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
 

@@ -1,4 +1,3 @@
-using SoundStorm.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;

@@ -1,6 +1,5 @@
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Paper;
 

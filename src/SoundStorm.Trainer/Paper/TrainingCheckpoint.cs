@@ -3,7 +3,6 @@ using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;
@@ -59,22 +58,15 @@ internal sealed record TrainingCheckpoint(
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static TrainingCheckpoint Load(string path)
     {
-        var (content, Meta) = CheckpointStore.Open(path, Format, "soundstorm-train checkpoint");
-        try
+        var (content, meta) = CheckpointStore.Open(path, Format, "soundstorm-train checkpoint");
+        return CheckpointStore.ReadMetadata(path, () =>
         {
-            return new TrainingCheckpoint(path,
-                ModelConfigJson.ReadConfig(Meta("soundstorm.config"), path),
-                ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
-                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
-                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
-                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
-                ModelConfigJson.Read<List<StepRecord>>(Meta("soundstorm.history"), path),
-                ModelConfigJson.Read<List<ValidationRecord>>(Meta("soundstorm.validation"), path));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
-        {
-            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
-        }
+            var config = ModelConfigJson.ReadConfig(meta("soundstorm.config"), path);
+            var options = ModelConfigJson.Read<TrainOptions>(meta("soundstorm.training"), path).Validate();
+            var (step, adamSteps, tensors, history) = CheckpointStore.ReadRun<StepRecord>(content, meta, path);
+            return new TrainingCheckpoint(path, config, options, step, adamSteps, tensors, history,
+                ModelConfigJson.Read<List<ValidationRecord>>(meta("soundstorm.validation"), path));
+        });
     }
 
     /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>

@@ -109,7 +109,7 @@ internal static class DatasetPreparer
             throw new DatasetFormatException(source.Path,
                 $"too short: {audio.Length} samples at {tokenizer.SampleRate} Hz give no token frame (at least 400 samples and one codec hop of {codec.Hop} are needed).");
         long[] semantic;
-        long[,] codes;
+        CodeGrid codes;
         try
         {
             semantic = tokenizer.Tokenize(audio);
@@ -119,9 +119,6 @@ internal static class DatasetPreparer
         {
             throw new DatasetFormatException(source.Path, $"cannot be encoded ({e.Message}).", e);
         }
-        int q = codes.GetLength(1);
-        var acoustic = new long[frames * q];
-        Buffer.BlockCopy(codes, 0, acoustic, 0, acoustic.Length * sizeof(long)); // row-major [T, Q]: the first `frames` rows
-        return new TokenUtterance(source.Id, source.Speaker, semantic[..frames], acoustic, q);
+        return new TokenUtterance(source.Id, source.Speaker, semantic[..frames], codes.Slice(0, frames).AsSpan().ToArray(), codes.Codebooks);
     }
 }

@@ -1,5 +1,4 @@
 using SoundStorm.Onnx.Generation.Diffusion;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Seed;

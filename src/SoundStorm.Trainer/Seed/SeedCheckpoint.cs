@@ -1,9 +1,7 @@
 using SoundStorm.Export.Acoustic;
-using System.Globalization;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Seed;
@@ -14,7 +12,7 @@ namespace SoundStorm.Trainer.Seed;
 /// <c>soundstorm.seed_config</c>, <c>soundstorm.training</c>, <c>soundstorm.step</c>, <c>soundstorm.adam_steps</c>,
 /// <c>soundstorm.history</c>.
 /// </summary>
-internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, TrainOptions Options, int Step,
+internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, TrainOptions Options, int Step, long AdamSteps,
     IReadOnlyDictionary<string, CheckpointTensor> Tensors, List<StepRecord> History)
 {
     /// <summary>Value of <c>soundstorm.format</c>.</summary>
@@ -40,13 +38,22 @@ internal sealed record SeedCheckpoint(string Path, SeedModelConfig Config, Train
     /// <summary>Reads a checkpoint; a foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static SeedCheckpoint Load(string path)
     {
-        var (content, Meta) = CheckpointStore.Open(path, Format, "soundstorm-train seed checkpoint");
-        var config = ModelConfigJson.Read<StoredConfig>(Meta("soundstorm.seed_config"), path).ToConfig().Validate();
-        return new SeedCheckpoint(path, config, ModelConfigJson.Read<TrainOptions>(Meta("soundstorm.training"), path).Validate(),
-            int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
-            content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
-            ModelConfigJson.Read<List<StepRecord>>(Meta("soundstorm.history"), path));
+        var (content, meta) = CheckpointStore.Open(path, Format, "soundstorm-train seed checkpoint");
+        return CheckpointStore.ReadMetadata(path, () =>
+        {
+            var config = ModelConfigJson.Read<StoredConfig>(meta("soundstorm.seed_config"), path).ToConfig().Validate();
+            var options = ModelConfigJson.Read<TrainOptions>(meta("soundstorm.training"), path).Validate();
+            var (step, adamSteps, tensors, history) = CheckpointStore.ReadRun<StepRecord>(content, meta, path);
+            return new SeedCheckpoint(path, config, options, step, adamSteps, tensors, history);
+        });
     }
+
+    /// <summary>The step statistics (<see cref="TimestepSampler"/>'s Lt_history and Lt_count), float32 as stored.</summary>
+    public (float[] History, float[] Count) SamplerState() =>
+        (Required("diffusion.lt_history").ToFloat32(), Required("diffusion.lt_count").ToFloat32());
+
+    private CheckpointTensor Required(string name) =>
+        Tensors.TryGetValue(name, out var t) ? t : throw new CheckpointFormatException($"{Path}: tensor '{name}' is missing.");
 
     /// <summary>The model tensors without their prefix.</summary>
     public IReadOnlyDictionary<string, CheckpointTensor> ModelTensors => CheckpointStore.Under(Tensors, CheckpointStore.ModelPrefix);

@@ -1,6 +1,5 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

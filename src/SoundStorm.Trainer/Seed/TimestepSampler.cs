@@ -1,3 +1,4 @@
+using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Seed;
@@ -40,6 +41,14 @@ internal sealed class TimestepSampler(int steps)
             (t[b], p[b]) = (k, weights[k] / sum);
         }
         return (t, p);
+    }
+
+    /// <summary>Sets the statistics to a checkpoint's (<paramref name="source"/> names it when their length is not the step count).</summary>
+    public void Restore(float[] history, float[] count, string source)
+    {
+        if (history.Length != steps || count.Length != steps)
+            throw new CheckpointFormatException($"{source}: the step statistics have {history.Length} and {count.Length} entries; the diffusion has {steps} steps.");
+        for (int t = 0; t < steps; t++) (History[t], Count[t]) = (history[t], count[t]);
     }
 
     /// <summary>Updates the statistics with the batch's per-item L_t.</summary>

@@ -1,5 +1,4 @@
 using SoundStorm.Export.Semantic;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

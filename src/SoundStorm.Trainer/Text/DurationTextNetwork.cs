@@ -1,6 +1,5 @@
 using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Text;

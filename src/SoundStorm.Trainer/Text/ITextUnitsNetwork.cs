@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoundStorm.Trainer.Text;
 
 /// <summary>
-/// A text → semantic-units network that <see cref="TextTrainer"/> trains: the duration model
+/// A text → semantic-units network that <see cref="TextObjective"/> trains: the duration model
 /// (<see cref="DurationTextNetwork"/>, phones → durations → per-frame units) or the autoregressive one
 /// (<see cref="Autoregressive.AutoregressiveTextNetwork"/>, phones → the unit sequence, one frame at a time). The
 /// trainer owns the loop, optimiser, schedule and checkpoints; the network owns its batches and losses.

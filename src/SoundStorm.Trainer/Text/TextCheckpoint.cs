@@ -1,6 +1,4 @@
-using System.Globalization;
 using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
 
@@ -53,22 +51,16 @@ internal sealed record TextCheckpoint(string Path, string FormatName, string Con
     public static TextCheckpoint Load(string path)
     {
         string format = CheckpointStore.FormatOf(path) == AutoregressiveFormat ? AutoregressiveFormat : Format;
-        var (content, Meta) = CheckpointStore.Open(path, format, "train-text checkpoint");
-        try
+        var (content, meta) = CheckpointStore.Open(path, format, "train-text checkpoint");
+        return CheckpointStore.ReadMetadata(path, () =>
         {
-            return new TextCheckpoint(path, format, Meta("soundstorm.config"),
-                Meta("soundstorm.phones").Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                ModelConfigJson.Read<TextTrainOptions>(Meta("soundstorm.training"), path).Validate(),
-                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
-                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
-                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
-                ModelConfigJson.Read<List<TextStepRecord>>(Meta("soundstorm.history"), path),
-                ModelConfigJson.Read<List<TextValidationRecord>>(Meta("soundstorm.validation"), path));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
-        {
-            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
-        }
+            string config = meta("soundstorm.config");
+            string[] phones = meta("soundstorm.phones").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var options = ModelConfigJson.Read<TextTrainOptions>(meta("soundstorm.training"), path).Validate();
+            var (step, adamSteps, tensors, history) = CheckpointStore.ReadRun<TextStepRecord>(content, meta, path);
+            return new TextCheckpoint(path, format, config, phones, options, step, adamSteps, tensors, history,
+                ModelConfigJson.Read<List<TextValidationRecord>>(meta("soundstorm.validation"), path));
+        });
     }
 
     /// <summary>The network's config, read as <typeparamref name="T"/>.</summary>

@@ -1,5 +1,4 @@
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Export.Onnx;
 
 namespace SoundStorm.Export.Tests.Acoustic;
 

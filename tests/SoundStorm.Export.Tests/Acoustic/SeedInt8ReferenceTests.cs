@@ -1,10 +1,7 @@
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Export.Import;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Export.Tests.Support;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Acoustic;
 

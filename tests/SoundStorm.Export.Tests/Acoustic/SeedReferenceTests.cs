@@ -1,11 +1,7 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Export.Import;
-using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Export.Onnx;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Acoustic;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Export.Baselines;
-using SoundStorm.Export.Tests.Support;
 
 namespace SoundStorm.Export.Tests.Baselines;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
-using SoundStorm.Export.Checkpoints;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 

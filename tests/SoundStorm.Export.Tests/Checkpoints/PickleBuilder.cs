@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Export.Checkpoints;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 

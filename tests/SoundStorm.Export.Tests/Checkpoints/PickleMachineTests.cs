@@ -1,5 +1,4 @@
 using System.Numerics;
-using SoundStorm.Export.Checkpoints;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 

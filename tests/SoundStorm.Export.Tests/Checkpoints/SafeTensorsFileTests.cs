@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Checkpoints;
 

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Export.Tests.Checkpoints;
 
 /// <summary>The real checkpoints written by the seed's own code (reference/soundstorm-s2, hubert, hificodec).</summary>

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Export.Tests.Checkpoints;
 
 /// <summary>Truncated, mutated and random files must fail with <see cref="CheckpointFormatException"/>, never anything else.</summary>

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Export.Tests.Checkpoints;
 
 /// <summary>The small torch.save files of reference/torch-pickle, compared with expected.json entry by entry.</summary>

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using SoundStorm.Export.Codec;
-using SoundStorm.Export.Import;
-using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Codec;
 

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Import;
-using SoundStorm.Export.Tests.Support;
-
 namespace SoundStorm.Export.Tests.Codec;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using SoundStorm.Export.Codec;
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Tests.Codec;
@@ -25,10 +23,10 @@ public sealed class HifiCodecReference
         folded.EnsureAllUsed();
 
         var wav = Npy("input_wav.npy");
-        EncoderOutputs = OrtRunner.Run(encoder, new Feed(HifiCodecEncoderGraph.WaveformInput, wav.ToFloat(), wav.LongShape));
+        EncoderOutputs = OrtRunner.Run(encoder, new Feed(HifiCodecGraphs.Waveform, wav.ToFloat(), wav.LongShape));
         var codes = NpyFile.Read(Path.Combine(Dir, "codes.npy"));
         ReferenceCodes = codes.ToInt64();
-        DecoderOutputs = OrtRunner.Run(decoder, new Feed(HifiCodecDecoderGraph.CodesInput, ReferenceCodes, codes.Shape.Select(d => (long)d).ToArray()));
+        DecoderOutputs = OrtRunner.Run(decoder, new Feed(HifiCodecGraphs.Codes, ReferenceCodes, codes.Shape.Select(d => (long)d).ToArray()));
     }
 
     public HifiCodecConfig Config { get; }

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Tests.Support;
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Export.Tests.Codec;
 
 /// <summary>

@@ -2,8 +2,6 @@ using FsCheck;
 using Google.Protobuf;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Onnx;
 
 namespace SoundStorm.Export.Tests.Fuzz;
 

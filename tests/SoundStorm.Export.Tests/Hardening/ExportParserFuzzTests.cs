@@ -1,6 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Onnx;
-using SoundStorm.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace SoundStorm.Export.Tests.Hardening;

@@ -1,5 +1,3 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Checkpoints;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;

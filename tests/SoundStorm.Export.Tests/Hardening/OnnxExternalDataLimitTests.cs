@@ -1,4 +1,3 @@
-using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Proto;
 
 namespace SoundStorm.Export.Tests.Hardening;

@@ -1,4 +1,3 @@
-using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Tests.Checkpoints;
 
 namespace SoundStorm.Export.Tests.Hardening;

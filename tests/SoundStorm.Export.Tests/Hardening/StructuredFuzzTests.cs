@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Proto;
-using SoundStorm.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace SoundStorm.Export.Tests.Hardening;

@@ -1,6 +1,4 @@
-using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Hardening;
 

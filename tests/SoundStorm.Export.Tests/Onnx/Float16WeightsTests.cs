@@ -1,6 +1,3 @@
-using SoundStorm.Export.Onnx;
-using SoundStorm.Export.Tests.Support;
-
 namespace SoundStorm.Export.Tests.Onnx;
 
 /// <summary>Float16 weight storage: half the bytes, the same graph computed in float32 on half-rounded weights.</summary>

@@ -1,6 +1,3 @@
-using SoundStorm.Export.Onnx;
-using SoundStorm.Export.Tests.Support;
-
 namespace SoundStorm.Export.Tests.Onnx;
 
 /// <summary>A model whose weights exceed protobuf's 2 GiB message limit is written with external data and loads.</summary>

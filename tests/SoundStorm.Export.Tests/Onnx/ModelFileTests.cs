@@ -1,6 +1,4 @@
-using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Proto;
-using SoundStorm.Export.Tests.Support;
 
 namespace SoundStorm.Export.Tests.Onnx;
 

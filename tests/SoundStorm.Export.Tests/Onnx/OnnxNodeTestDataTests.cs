@@ -1,7 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Proto;
-using SoundStorm.Export.Tests.Support;
 
 namespace SoundStorm.Export.Tests.Onnx;
 

@@ -1,13 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.Weights;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 

@@ -1,7 +1,5 @@
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Tests.Checkpoints;
-using SoundStorm.Export.Tests.Support;
 using SoundStorm.Export.NumPy;
 
 namespace SoundStorm.Export.Tests.Semantic;

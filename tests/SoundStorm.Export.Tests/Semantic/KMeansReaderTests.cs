@@ -1,8 +1,5 @@
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Tests.Checkpoints;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 

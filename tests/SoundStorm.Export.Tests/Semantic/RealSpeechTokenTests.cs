@@ -1,8 +1,5 @@
-using SoundStorm.Export.Import;
 using SoundStorm.Export.Semantic;
-using SoundStorm.Export.Tests.Support;
 using static SoundStorm.Export.Tests.Semantic.HubertReference;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Export.Tests.Semantic;
 

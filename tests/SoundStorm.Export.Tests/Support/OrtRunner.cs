@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SoundStorm.Export.Onnx;
 
 namespace SoundStorm.Export.Tests.Support;
 

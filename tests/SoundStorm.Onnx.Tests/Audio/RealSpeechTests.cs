@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using SoundStorm.Onnx.Audio;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 

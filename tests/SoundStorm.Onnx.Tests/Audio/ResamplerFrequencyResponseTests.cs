@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace SoundStorm.Onnx.Tests.Audio;
 
 /// <summary>What the resampler does to tones and sweeps: pass band kept, aliases and images removed.</summary>

@@ -1,5 +1,4 @@
 using MathNet.Numerics;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 

@@ -1,3 +1,4 @@
+using SoundStorm.Onnx.Tests.Hardening;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 
@@ -127,32 +128,5 @@ public sealed class WavReaderChunkLayoutTests
         byte[] file = [.. new byte[] { 9, 9, 9 }, .. WavBytes.Pcm16Mono(16000, Samples)];
         using var stream = new MemoryStream(file) { Position = 3 };
         Assert.Equal(Expected, WavReader.Read(stream, "offset", out _).GetChannel(0).ToArray());
-    }
-
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
-    {
-        private readonly MemoryStream _inner = new(bytes);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,5 +1,3 @@
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Onnx.Tests.Codec;
 
 /// <summary>
@@ -23,7 +21,7 @@ public sealed class CodecChunkingTests(FullPackageFixture fixture) : IClassFixtu
         if (Speech(12) is not { } speech) return;
         using var package = ModelPackage.Load(Folder(which));
         using var codec = new NeuralCodec(package);
-        long[,] codes = codec.Encode(speech);
+        CodeGrid codes = codec.Encode(speech);
         float[] onePass = codec.Decode(codes);
         codec.ChunkFrames = 64; // 600 frames → 10 chunks, 9 seams
         float[] chunked = codec.Decode(codes);
@@ -43,9 +41,9 @@ public sealed class CodecChunkingTests(FullPackageFixture fixture) : IClassFixtu
         Assert.Equal(SoundStorm.Export.Codec.HifiCodecReceptiveField.ContextFrames(config), package.Manifest.CodecContextFrames);
         Assert.Equal(17, package.Manifest.CodecContextFrames);
         using var codec = new NeuralCodec(package);
-        long[,] codes = codec.Encode(speech);
+        CodeGrid codes = codec.Encode(speech);
         float[] before = codec.Decode(codes);
-        int middle = codes.GetLength(0) / 2;
+        int middle = codes.Frames / 2;
         for (int q = 0; q < codec.Codebooks; q++) codes[middle, q] = (codes[middle, q] + 517) % codec.CodebookSize;
         float[] after = codec.Decode(codes);
         int first = -1, last = -1;
@@ -67,7 +65,7 @@ public sealed class CodecChunkingTests(FullPackageFixture fixture) : IClassFixtu
         if (Speech(4) is not { } speech) return;
         using var package = ModelPackage.Load(fixture.PackageFolder);
         using var codec = new NeuralCodec(package);
-        long[,] codes = codec.Encode(speech);
+        CodeGrid codes = codec.Encode(speech);
         float[] onePass = codec.Decode(codes);
         codec.ChunkFrames = 64;
         codec.ContextFrames = 0;
@@ -82,12 +80,12 @@ public sealed class CodecChunkingTests(FullPackageFixture fixture) : IClassFixtu
         if (Speech(12) is not { } speech) return;
         using var package = ModelPackage.Load(Folder(which));
         using var codec = new NeuralCodec(package) { ChunkFrames = 150 };
-        long[,] chunked = codec.Encode(speech);
-        Assert.Equal(speech.Length / codec.Hop, chunked.GetLength(0));
+        CodeGrid chunked = codec.Encode(speech);
+        Assert.Equal(speech.Length / codec.Hop, chunked.Frames);
         // The third chunk keeps frames [300, 450) from a run over [300 − context, 450 + context).
         int context = codec.ContextFrames, runStart = 300 - context;
         codec.ChunkFrames = int.MaxValue / 4;
-        long[,] run = codec.Encode(speech.AsSpan(runStart * codec.Hop, (150 + 2 * context) * codec.Hop));
+        CodeGrid run = codec.Encode(speech.AsSpan(runStart * codec.Hop, (150 + 2 * context) * codec.Hop));
         for (int f = 300; f < 450; f++)
             for (int q = 0; q < codec.Codebooks; q++) Assert.Equal(run[f - runStart, q], chunked[f, q]);
     }

@@ -21,40 +21,26 @@ internal sealed class FakeLogitsSource(int codebooks, int width, FrameLogits fun
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);
 
-    private sealed class Workspace(FakeLogitsSource owner, int batch, int frames) : ILogitsWorkspace
+    private sealed class Workspace(FakeLogitsSource owner, int batch, int frames) : WorkspaceBuffers(batch, frames, owner.Codebooks, owner.LogitsWidth)
     {
-        private readonly long[] _tokens = new long[batch * frames * owner.Codebooks];
-        private readonly long[] _semantic = new long[batch * frames];
-        private readonly bool[] _padding = new bool[batch * frames];
-        private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
-
-        public int Batch => batch;
-        public int Frames => frames;
-        public Span<long> Tokens => _tokens;
-        public Span<long> Semantic => _semantic;
-        public Span<bool> Padding => _padding;
-        public ReadOnlySpan<float> Logits => _logits;
-
-        public void Run(long condition, CancellationToken cancellationToken)
+        public override void Run(long condition, CancellationToken cancellationToken)
         {
             int q = owner.Codebooks, v = owner.LogitsWidth;
             if (owner.Calls.Count < owner.Calls.Capacity) owner.Calls.Add(condition);
-            for (int b = 0; b < batch; b++)
+            for (int b = 0; b < Batch; b++)
             {
                 int valid = 0;
-                while (valid < frames && !_padding[b * frames + valid]) valid++;
-                var rowTokens = _tokens.AsSpan(b * frames * q, valid * q);
-                var rowSemantic = _semantic.AsSpan(b * frames, valid);
-                for (int f = 0; f < frames; f++)
+                while (valid < Frames && !PaddingArray[b * Frames + valid]) valid++;
+                var rowTokens = TokenArray.AsSpan(b * Frames * q, valid * q);
+                var rowSemantic = SemanticArray.AsSpan(b * Frames, valid);
+                for (int f = 0; f < Frames; f++)
                 {
-                    var logits = _logits.AsSpan((b * frames + f) * v, v);
+                    var logits = LogitsArray.AsSpan((b * Frames + f) * v, v);
                     if (f < valid) owner._function(rowTokens, rowSemantic, f, (int)condition, logits);
                     else logits.Fill(float.NaN); // padding: the sampler must never look here
                 }
             }
         }
-
-        public void Dispose() { }
     }
 
     private readonly FrameLogits _function = function;

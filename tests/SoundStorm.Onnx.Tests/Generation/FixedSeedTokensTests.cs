@@ -1,10 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 
@@ -38,7 +34,7 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
     [InlineData("diffusion-seed-checkpoint-skip4-batch")]
     public void Tokens_of_the_imported_seed_checkpoint_equal_the_recorded_ones(string name) => Check(name, GenerateWithSeedCheckpoint(name));
 
-    private static IReadOnlyList<long[,]> Generate(string name) => name switch
+    private static IReadOnlyList<CodeGrid> Generate(string name) => name switch
     {
         "maskgit-onnx-batch-default" => WithTinyOnnx(5, g => g.Generate(MaskGitRequests(1), new GenerationOptions { Seed = 3 })),
         "maskgit-onnx-batch-topk-noise" => WithTinyOnnx(7, g => g.Generate(MaskGitRequests(8),
@@ -63,14 +59,14 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
         _ => throw new ArgumentException(name),
     };
 
-    private static IReadOnlyList<long[,]> WithTinyOnnx(int modelSeed, Func<SoundStormGenerator, IReadOnlyList<long[,]>> generate, bool withSkip = false)
+    private static IReadOnlyList<CodeGrid> WithTinyOnnx(int modelSeed, Func<SoundStormGenerator, IReadOnlyList<CodeGrid>> generate, bool withSkip = false)
     {
         using var package = ModelPackage.Load(new TinyModel(modelSeed, withSkip).WritePackage(TestPaths.NewTempDirectory()));
         using var generator = new SoundStormGenerator(package);
         return generate(generator);
     }
 
-    // Three prompt forms in one padded batch: none, separate prompt semantic tokens, semantic tokens covering the prompt.
+    // Three requests in one padded batch: no prompt, a prompt, and a prompt whose semantic tokens are drawn with the target's.
     private static GenerationRequest[] MaskGitRequests(int seed)
     {
         var random = new Random(seed);
@@ -80,11 +76,11 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
         [
             new GenerationRequest(Semantic(random, 17, k)),
             new GenerationRequest(Semantic(random, 9, k), prompt, Semantic(random, 4, k)),
-            new GenerationRequest(Semantic(random, 25, k), prompt, seed: 99),
+            TestModels.LeadingPrompt(Semantic(random, 25, k), prompt, seed: 99),
         ];
     }
 
-    private static IReadOnlyList<long[,]> FakeMaskGitBatch()
+    private static IReadOnlyList<CodeGrid> FakeMaskGitBatch()
     {
         var random = new Random(17);
         var requests = new[]
@@ -105,10 +101,10 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
     private static GenerationRequest DiffusionRequest(int randomSeed, int frames, int prompt, ulong? seed = null)
     {
         var random = new Random(randomSeed);
-        return new GenerationRequest(Semantic(random, frames + prompt, DK), prompt == 0 ? null : Codes(random, prompt, DQ, DV), seed: seed);
+        return TestModels.LeadingPrompt(Semantic(random, frames + prompt, DK), prompt == 0 ? null : Codes(random, prompt, DQ, DV), seed: seed);
     }
 
-    private static IReadOnlyList<long[,]> Diffusion(int skip)
+    private static IReadOnlyList<CodeGrid> Diffusion(int skip)
     {
         using var generator = DiffusionGenerator();
         var random = new Random(skip + 50);
@@ -121,7 +117,7 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
         return generator.Generate(requests, new GenerationOptions { Seed = 9, DiffusionSkipSteps = skip });
     }
 
-    private IReadOnlyList<long[,]> GenerateWithSeedCheckpoint(string name)
+    private IReadOnlyList<CodeGrid> GenerateWithSeedCheckpoint(string name)
     {
         using var package = ModelPackage.Load(seedPackage.PackageFolder);
         using var generator = new SoundStormGenerator(package);
@@ -137,27 +133,27 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
     private static long[] Semantic(Random random, int n, int vocabulary) =>
         [.. Enumerable.Range(0, n).Select(_ => (long)random.Next(vocabulary))];
 
-    private static long[,] Codes(Random random, int frames, int codebooks, int size)
+    private static CodeGrid Codes(Random random, int frames, int codebooks, int size)
     {
-        var codes = new long[frames, codebooks];
+        var codes = new CodeGrid(frames, codebooks);
         for (int f = 0; f < frames; f++) for (int q = 0; q < codebooks; q++) codes[f, q] = random.Next(size);
         return codes;
     }
 
     /// <summary>SHA-256 over every result's shape and tokens, in order.</summary>
-    private static string Hash(IReadOnlyList<long[,]> results)
+    private static string Hash(IReadOnlyList<CodeGrid> results)
     {
         var text = new StringBuilder();
         foreach (var r in results)
         {
-            text.Append(r.GetLength(0)).Append('x').Append(r.GetLength(1)).Append(':');
-            foreach (long t in r) text.Append(t).Append(',');
+            text.Append(r.Frames).Append('x').Append(r.Codebooks).Append(':');
+            foreach (long t in r.AsSpan()) text.Append(t).Append(',');
             text.Append(';');
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(text.ToString())));
     }
 
-    private static void Check(string name, IReadOnlyList<long[,]> results, [CallerFilePath] string source = "")
+    private static void Check(string name, IReadOnlyList<CodeGrid> results, [CallerFilePath] string source = "")
     {
         string file = Path.Combine(Path.GetDirectoryName(source)!, FixtureName);
         string hash = Hash(results);

@@ -24,11 +24,11 @@ public class GeneratorInputTests
     [Fact]
     public void Prompt_token_out_of_range_is_refused()
     {
-        var prompt = new long[2, Q];
+        var prompt = new CodeGrid(2, Q);
         prompt[1, 2] = V;
-        var e = Fails(new GenerationRequest([1, 2, 3, 4], prompt));
+        var e = Fails(new GenerationRequest([3, 4], prompt, [1, 2]));
         Assert.Contains("PromptAcoustic[1, 2]", e.Message);
-        Assert.Contains("PromptSemantic[0] = 9", Fails(new GenerationRequest([1], new long[1, Q], [9])).Message);
+        Assert.Contains("PromptSemantic[0] = 9", Fails(new GenerationRequest([1], new CodeGrid(1, Q), [9])).Message);
     }
 
     [Fact]
@@ -40,18 +40,18 @@ public class GeneratorInputTests
     }
 
     [Fact]
-    public void Prompt_not_shorter_than_input_is_refused()
+    public void Prompt_codes_without_their_semantic_tokens_are_refused()
     {
-        var e = Fails(new GenerationRequest([1, 2, 3], new long[3, Q]));
-        Assert.Contains("not shorter", e.Message);
+        var e = Fails(new GenerationRequest([1, 2, 3], new CodeGrid(3, Q)));
+        Assert.Contains("PromptAcoustic is given without PromptSemantic", e.Message);
     }
 
     [Fact]
     public void Prompt_parts_must_agree()
     {
-        Assert.Contains("must match", Fails(new GenerationRequest([1], new long[2, Q], [1, 2, 3])).Message);
+        Assert.Contains("must match", Fails(new GenerationRequest([1], new CodeGrid(2, Q), [1, 2, 3])).Message);
         Assert.Contains("without PromptAcoustic", Fails(new GenerationRequest([1], null, [1])).Message);
-        Assert.Contains($"[frames, {Q}]", Fails(new GenerationRequest([1, 2, 3], new long[1, Q + 1])).Message);
+        Assert.Contains($"[frames, {Q}]", Fails(new GenerationRequest([1, 2, 3], new CodeGrid(1, Q + 1), [1])).Message);
     }
 
     [Theory]

@@ -36,7 +36,7 @@ public class LongFormGenerationTests
         var generator = new SoundStormGenerator(recorder, TestModels.Vocab);
         var request = TestModels.RandomRequest(new Random(1), 50, 0, separatePromptSemantic: false, seed: 9);
         var result = generator.GenerateLong(request, window, overlap);
-        Assert.Equal(50, result.GetLength(0));
+        Assert.Equal(50, result.Frames);
         Assert.All(seen, w => Assert.True(w.Frames <= window, $"a window of {w.Frames} frames"));
         // Window 2 onwards: its first `overlap` frames (the prompt) hold the last generated frames of the window before.
         int done = seen[0].Frames;
@@ -67,24 +67,16 @@ public class LongFormGenerationTests
 
         public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Recorder(inner.CreateWorkspace(batch, frames), seen);
 
-        private sealed class Recorder(ILogitsWorkspace inner, List<(int, long[])> seen) : ILogitsWorkspace
+        private sealed class Recorder(ILogitsWorkspace inner, List<(int, long[])> seen) : ForwardingWorkspace(inner)
         {
             private bool _recorded;
-            public int Batch => inner.Batch;
-            public int Frames => inner.Frames;
-            public Span<long> Tokens => inner.Tokens;
-            public Span<long> Semantic => inner.Semantic;
-            public Span<bool> Padding => inner.Padding;
-            public ReadOnlySpan<float> Logits => inner.Logits;
 
-            public void Run(long condition, CancellationToken cancellationToken)
+            public override void Run(long condition, CancellationToken cancellationToken)
             {
-                if (!_recorded) seen.Add((inner.Frames, inner.Tokens.ToArray()));
+                if (!_recorded) seen.Add((Frames, Tokens.ToArray()));
                 _recorded = true;
-                inner.Run(condition, cancellationToken);
+                base.Run(condition, cancellationToken);
             }
-
-            public void Dispose() => inner.Dispose();
         }
     }
 }

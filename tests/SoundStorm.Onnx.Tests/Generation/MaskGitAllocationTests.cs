@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Generation;
-
 namespace SoundStorm.Onnx.Tests.Generation;
 
 public class MaskGitAllocationTests

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Generation;
-
 namespace SoundStorm.Onnx.Tests.Generation;
 
 /// <summary>A tiny model whose kept tokens per step follow by hand from the algorithm.</summary>
@@ -54,7 +52,7 @@ public class MaskGitHandComputedTests
         }
         run.Step();
         Assert.True(run.IsDone);
-        Assert.Equal(new long[,] { { 3, 4 }, { 1, 2 }, { 4, 5 }, { 4, 5 } }, run.GetResult(0));
+        Assert.Equal(new CodeGrid([3, 4, 1, 2, 4, 5, 4, 5], Q), run.GetResult(0));
     }
 
     [Fact]
@@ -66,8 +64,8 @@ public class MaskGitHandComputedTests
         var source = new FakeLogitsSource(Q, V, Model);
         using var generator = new SoundStormGenerator(source, new TokenVocabulary(Q, V, 5, Mask));
         var options = new GenerationOptions { FirstLevelIterations = 3, Temperature = 0, ConfidenceNoise = 0 };
-        var result = generator.Generate(new GenerationRequest([0, 1, 2, 3], new long[,] { { 7, 7 } }), options);
+        var result = generator.Generate(new GenerationRequest([1, 2, 3], new CodeGrid([7, 7], Q), [0]), options);
         // it 1: frame 1 → (1 + 1) = 2; it 2: frame 3 → (3 + 2) = 5; it 3: frame 2 → (2 + 3) = 5.
-        Assert.Equal(new long[,] { { 2, 3 }, { 5, 6 }, { 5, 6 } }, result);
+        Assert.Equal(new CodeGrid([2, 3, 5, 6, 5, 6], Q), result);
     }
 }

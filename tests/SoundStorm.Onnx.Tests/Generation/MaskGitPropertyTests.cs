@@ -40,7 +40,7 @@ public class MaskGitPropertyTests
         using var run = generator.Start(requests, options);
         int frames = run.Frames;
         var prompts = new int[requests.Length];
-        for (int b = 0; b < requests.Length; b++) prompts[b] = requests[b].PromptAcoustic?.GetLength(0) ?? 0;
+        for (int b = 0; b < requests.Length; b++) prompts[b] = requests[b].PromptFrames;
         int steps = 0;
         while (!run.IsDone)
         {
@@ -50,7 +50,7 @@ public class MaskGitPropertyTests
             var grid = run.CurrentTokens;
             for (int b = 0; b < requests.Length; b++)
             {
-                int gen = requests[b].PromptSemantic is null ? requests[b].Semantic.Length - prompts[b] : requests[b].Semantic.Length;
+                int gen = requests[b].Semantic.Length;
                 for (int q = 0; q < Q; q++)
                 {
                     int masked = 0;
@@ -76,11 +76,10 @@ public class MaskGitPropertyTests
         for (int b = 0; b < requests.Length; b++)
         {
             var result = run.GetResult(b);
-            int tp = requests[b].PromptAcoustic?.GetLength(0) ?? 0;
-            int gen = requests[b].PromptSemantic is null ? requests[b].Semantic.Length - tp : requests[b].Semantic.Length;
-            Assert.Equal(gen, result.GetLength(0));
-            Assert.Equal(Q, result.GetLength(1));
-            foreach (long token in result) Assert.InRange(token, 0, V - 1);
+            int tp = requests[b].PromptFrames;
+            Assert.Equal(requests[b].Semantic.Length, result.Frames);
+            Assert.Equal(Q, result.Codebooks);
+            foreach (long token in result.AsSpan()) Assert.InRange(token, 0, V - 1);
             for (int f = 0; f < tp; f++)
                 for (int q = 0; q < Q; q++)
                     Assert.Equal(requests[b].PromptAcoustic![f, q], run.CurrentTokens[(b * run.Frames + f) * Q + q]);

@@ -1,6 +1,3 @@
-using SoundStorm.Onnx.Generation;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Onnx.Tests.Generation;
@@ -14,13 +11,13 @@ public class OnnxGenerationTests
     {
         var random = new Random(seed);
         long[] Tokens(int n, int max) => Enumerable.Range(0, n).Select(_ => (long)random.Next(max)).ToArray();
-        var prompt = new long[4, Q];
+        var prompt = new CodeGrid(4, Q);
         for (int f = 0; f < 4; f++) for (int q = 0; q < Q; q++) prompt[f, q] = random.Next(V);
         return
         [
             new GenerationRequest(Tokens(17, K)),
             new GenerationRequest(Tokens(9, K), prompt, Tokens(4, K)),
-            new GenerationRequest(Tokens(25, K), prompt),
+            TestModels.LeadingPrompt(Tokens(25, K), prompt),
         ];
     }
 
@@ -68,7 +65,7 @@ public class OnnxGenerationTests
         var fromOnnx = onnx.Generate(requests, options);
         var fromTwin = twin.Generate(requests, options);
         Assert.Equal(fromTwin, fromOnnx);
-        Assert.Equal([17, 9, 21], fromOnnx.Select(r => r.GetLength(0)));
+        Assert.Equal([17, 9, 21], fromOnnx.Select(r => r.Frames));
     }
 
     [Fact]
@@ -86,7 +83,7 @@ public class OnnxGenerationTests
             var r = requests[b];
             var alone = generator.Generate(new GenerationRequest(r.Semantic, r.PromptAcoustic, r.PromptSemantic, 11 + (ulong)b), options);
             Assert.Equal(alone, batched[b]);
-            foreach (long token in alone) Assert.InRange(token, 0, V - 1);
+            foreach (long token in alone.AsSpan()) Assert.InRange(token, 0, V - 1);
         }
     }
 

@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.Graphs;
 
 namespace SoundStorm.Onnx.Tests.Generation;
@@ -47,7 +46,7 @@ public class PassLimitTests
         var request = TestModels.RandomRequest(new Random(3), 300, 0, separatePromptSemantic: false);
         var progress = new List<GenerationProgress>();
         var tokens = generator.GenerateLong(request, new GenerationOptions { FirstLevelIterations = 2 }, new Recorder(progress));
-        Assert.Equal(300, tokens.GetLength(0));
+        Assert.Equal(300, tokens.Frames);
         Assert.NotEmpty(calls);
         Assert.All(calls, frames => Assert.InRange(frames, 1, 100));
         // 100 new frames, then 60 new per window after a 40-frame prompt: 100 + 60·4 = 340 ≥ 300 → 5 windows.

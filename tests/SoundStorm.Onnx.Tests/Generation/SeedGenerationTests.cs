@@ -1,7 +1,5 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Tests.Shared;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Generation;
@@ -21,7 +19,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         long[] promptSemantic = NpyFile.Read(Ref("prompt_semantics.npy")).ToInt64()[..10];
         long[] targetSemantic = NpyFile.Read(Ref("target_semantics.npy")).ToInt64()[..16];
         long[] codes = NpyFile.Read(Ref("prompt_acoustics.npy")).ToInt64(); // [2, 4, 10]: item 0
-        var prompt = new long[10, 4];
+        var prompt = new CodeGrid(10, 4);
         for (int f = 0; f < 10; f++)
             for (int c = 0; c < 4; c++) prompt[f, c] = codes[c * 10 + f];
         return new GenerationRequest(targetSemantic, prompt, promptSemantic, seed);
@@ -40,9 +38,9 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         Assert.Equal(calls, run.TotalSteps);
         while (!run.IsDone) run.Step();
         var tokens = run.GetResult(0);
-        Assert.Equal(16, tokens.GetLength(0));
-        Assert.Equal(4, tokens.GetLength(1));
-        foreach (long t in tokens) Assert.InRange(t, 0, 1023);
+        Assert.Equal(16, tokens.Frames);
+        Assert.Equal(4, tokens.Codebooks);
+        foreach (long t in tokens.AsSpan()) Assert.InRange(t, 0, 1023);
 
         var again = generator.Generate(Request(7), options);
         Assert.Equal(tokens, again);
@@ -81,10 +79,10 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         var e = Assert.Throws<ArgumentException>(() => generator.Generate(request, options));
         Assert.Contains("asks for 260 frames (5.2 s) in one pass; this model generates at most 200 frames (4 s)", e.Message);
 
-        long[,] tokens = generator.GenerateLong(request, options);
+        CodeGrid tokens = generator.GenerateLong(request, options);
         Assert.Equal(200, generator.DefaultWindowFrames);
-        Assert.Equal(260, tokens.GetLength(0));
-        foreach (long t in tokens) Assert.InRange(t, 0, 1023);
+        Assert.Equal(260, tokens.Frames);
+        foreach (long t in tokens.AsSpan()) Assert.InRange(t, 0, 1023);
     }
 }
 

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Generation;
-
 namespace SoundStorm.Onnx.Tests.Generation;
 
 /// <summary>Fake models and random requests for generator tests.</summary>
@@ -39,15 +37,24 @@ internal static class TestModels
             for (int i = 0; i < n; i++) s[i] = random.Next(K);
             return s;
         }
-        long[,]? prompt = null;
+        CodeGrid? prompt = null;
         if (promptFrames > 0)
         {
-            prompt = new long[promptFrames, Q];
+            prompt = new CodeGrid(promptFrames, Q);
             for (int f = 0; f < promptFrames; f++)
                 for (int q = 0; q < Q; q++) prompt[f, q] = random.Next(V);
         }
         return separatePromptSemantic && promptFrames > 0
             ? new GenerationRequest(Semantic(frames), prompt, Semantic(promptFrames), seed)
-            : new GenerationRequest(Semantic(frames + promptFrames), prompt, null, seed);
+            : LeadingPrompt(Semantic(frames + promptFrames), prompt, seed);
     }
+
+    /// <summary>
+    /// A request from semantic tokens that cover the prompt frames and then the frames to generate (the prompt's
+    /// semantic tokens are the first <see cref="CodeGrid.Frames"/> of them), as a recording's tokens come.
+    /// </summary>
+    public static GenerationRequest LeadingPrompt(long[] semantic, CodeGrid? prompt, ulong? seed = null) =>
+        prompt is null
+            ? new GenerationRequest(semantic, seed: seed)
+            : new GenerationRequest(semantic[prompt.Frames..], prompt, semantic[..prompt.Frames], seed);
 }

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Tests.Support;
-
 namespace SoundStorm.Onnx.Tests.Hardening;
 
 /// <summary>One loaded generator serving many threads: same tokens as alone; disposal while running is defined.</summary>
@@ -24,10 +22,10 @@ public sealed class ConcurrencyTests : IDisposable
     {
         using var generator = new SoundStormGenerator(_package);
         const int threads = 8, perThread = 25;
-        var alone = new long[threads * perThread][,];
+        var alone = new CodeGrid[threads * perThread];
         for (int i = 0; i < alone.Length; i++) alone[i] = generator.Generate(Request(i));
 
-        var together = new long[alone.Length][,];
+        var together = new CodeGrid[alone.Length];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             for (int k = 0; k < perThread; k++)

@@ -1,5 +1,3 @@
-using SoundStorm.Onnx.Tests.Support;
-
 namespace SoundStorm.Onnx.Tests.Hardening;
 
 /// <summary>Cancellation mid-generation and a throwing progress callback leave the generator usable and unchanged.</summary>

@@ -1,7 +1,4 @@
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Tests.Support;
-using SoundStorm.Tests.Shared;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Hardening;
 

@@ -1,7 +1,3 @@
-using SoundStorm.Onnx.Tests.Support;
-using SoundStorm.Tests.Shared;
-using Xunit.Abstractions;
-
 namespace SoundStorm.Onnx.Tests.Hardening;
 
 /// <summary>

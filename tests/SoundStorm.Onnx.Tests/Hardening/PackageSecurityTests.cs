@@ -1,8 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Hardening;
 

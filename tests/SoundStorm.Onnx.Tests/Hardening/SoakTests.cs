@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.Graphs;
-using SoundStorm.Onnx.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Hardening;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.IO;
 

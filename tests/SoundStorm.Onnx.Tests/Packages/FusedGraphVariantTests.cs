@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx.Sessions;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx.Tests.Packages;
 

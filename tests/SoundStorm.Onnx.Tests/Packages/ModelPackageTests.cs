@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Packages;

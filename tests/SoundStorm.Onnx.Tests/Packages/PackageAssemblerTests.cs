@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
-using SoundStorm.Tests.Shared;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Packages;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Pipeline;
 

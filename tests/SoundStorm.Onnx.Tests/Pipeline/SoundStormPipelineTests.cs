@@ -1,5 +1,3 @@
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Onnx.Tests.Pipeline;
 
 /// <summary>
@@ -21,14 +19,14 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         Assert.Equal((n - 400) / 320 + 1, semantic.Length);
         Assert.All(semantic, t => Assert.InRange(t, 0, 31));
 
-        long[,] codes = await pipeline.EncodeAsync(clip);
-        Assert.Equal(n / 320, codes.GetLength(0));
-        Assert.Equal(4, codes.GetLength(1));
-        foreach (long c in codes) Assert.InRange(c, 0, 1023);
+        CodeGrid codes = await pipeline.EncodeAsync(clip);
+        Assert.Equal(n / 320, codes.Frames);
+        Assert.Equal(4, codes.Codebooks);
+        foreach (long c in codes.AsSpan()) Assert.InRange(c, 0, 1023);
 
         var decoded = await pipeline.DecodeAsync(codes);
         Assert.Equal(16000, decoded.SampleRate);
-        Assert.Equal(codes.GetLength(0) * 320, decoded.FrameCount);
+        Assert.Equal(codes.Frames * 320, decoded.FrameCount);
         Assert.All(decoded.ToMono(), v => Assert.True(float.IsFinite(v) && Math.Abs(v) <= 0.99f + 1e-6f));
     }
 
@@ -102,7 +100,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
         var request = await other.CreateRequestAsync(source, prompt, seed: 11);
         Assert.Equal(11UL, request.Seed);
         Assert.Equal((source.FrameCount - 400) / 320 + 1, request.Semantic.Length);
-        Assert.Equal(request.PromptSemantic!.Length, request.PromptAcoustic!.GetLength(0));
+        Assert.Equal(request.PromptSemantic!.Length, request.PromptAcoustic!.Frames);
         Assert.Equal(expected, await Collect(other.GenerateStreamingAsync(request)));
 
         var reseeded = await other.CreateRequestAsync(source, prompt, seed: 12);

@@ -1,5 +1,3 @@
-using SoundStorm.Tests.Shared;
-
 namespace SoundStorm.Onnx.Tests.Semantic;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;
-using SoundStorm.Onnx.Tests.Support;
 
 namespace SoundStorm.Onnx.Tests.Sessions;
 

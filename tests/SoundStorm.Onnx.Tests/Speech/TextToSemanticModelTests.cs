@@ -1,5 +1,4 @@
 using SoundStorm.Onnx.Speech;
-using SoundStorm.Onnx.Tests.Support;
 
 namespace SoundStorm.Onnx.Tests.Speech;
 

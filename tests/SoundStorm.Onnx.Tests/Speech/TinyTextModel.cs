@@ -1,6 +1,4 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Onnx.Tests.Support;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Speech;

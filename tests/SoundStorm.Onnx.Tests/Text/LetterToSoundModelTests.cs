@@ -1,5 +1,4 @@
 using SoundStorm.Onnx.Text;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Onnx.Tests.Text;
 

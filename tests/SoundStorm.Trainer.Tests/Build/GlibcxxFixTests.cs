@@ -1,5 +1,4 @@
 using SoundStorm.Build.GlibcxxFix;
-using SoundStorm.Trainer.Tests.Support;
 
 namespace SoundStorm.Trainer.Tests.Build;
 

@@ -1,10 +1,4 @@
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Tests.Shared;
 using SoundStorm.Trainer.Cli;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Cli;
 
@@ -274,10 +268,10 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Equal((ModelFamilies.SeedDiffusion, 4, 1024, 500, 1026L),
             (package.Manifest.ModelFamily, package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId));
         using var generator = new SoundStorm.Onnx.SoundStormGenerator(package);
-        var codes = generator.Generate(new SoundStorm.Onnx.GenerationRequest([1, 2, 3, 4, 5, 6], new long[3, 4], [7, 8, 9], 1),
+        var codes = generator.Generate(new SoundStorm.Onnx.GenerationRequest([1, 2, 3, 4, 5, 6], new SoundStorm.Onnx.CodeGrid(3, 4), [7, 8, 9], 1),
             new SoundStorm.Onnx.GenerationOptions { DiffusionSkipSteps = 4 });
-        Assert.Equal(6, codes.GetLength(0));
-        foreach (long c in codes) Assert.InRange(c, 0, 1023);
+        Assert.Equal(6, codes.Frames);
+        foreach (long c in codes.AsSpan()) Assert.InRange(c, 0, 1023);
     }
 
     [ReferenceFact]

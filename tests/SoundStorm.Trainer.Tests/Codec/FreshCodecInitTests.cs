@@ -1,6 +1,5 @@
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Codec;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec;

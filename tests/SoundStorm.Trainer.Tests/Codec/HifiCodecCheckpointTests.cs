@@ -1,9 +1,7 @@
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Import;
 using SoundStorm.Trainer.Codec;
-using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Codec;
 

@@ -25,7 +25,7 @@ public sealed class HifiCodecOnnxParityTests(Xunit.Abstractions.ITestOutputHelpe
         var (latent, quantized, codes) = TorchSharpEncode(waveform);
         AssertUnambiguous(latent);
 
-        var outputs = SmallCodec.Run(Graphs().Encoder, HifiCodecEncoderGraph.WaveformInput,
+        var outputs = SmallCodec.Run(Graphs().Encoder, HifiCodecGraphs.Waveform,
             SmallCodec.Doubles(waveform).Select(v => (float)v).ToArray(), new long[] { Batch, Samples });
 
         int frames = Samples / SmallCodec.Config.Hop;
@@ -50,7 +50,7 @@ public sealed class HifiCodecOnnxParityTests(Xunit.Abstractions.ITestOutputHelpe
             waveform = _codec.Decode(codes);
         }
 
-        var outputs = SmallCodec.Run(Graphs().Decoder, HifiCodecDecoderGraph.CodesInput, codes.data<long>().ToArray(), new long[] { Batch, 9, 4 });
+        var outputs = SmallCodec.Run(Graphs().Decoder, HifiCodecGraphs.Codes, codes.data<long>().ToArray(), new long[] { Batch, 9, 4 });
 
         Assert.Equal(new long[] { Batch, 9 * SmallCodec.Config.Hop }, outputs["waveform"].Shape);
         Check("dequantized", outputs["dequantized"].Data, SmallCodec.Doubles(dequantized));

@@ -1,7 +1,5 @@
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Codec;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Codec;
 

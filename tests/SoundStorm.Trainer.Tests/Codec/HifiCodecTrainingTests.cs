@@ -1,5 +1,4 @@
 using SoundStorm.Export.Codec;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec;

@@ -3,7 +3,6 @@ using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Trainer.Codec;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec;

@@ -1,6 +1,4 @@
 using SoundStorm.Trainer.Seed;
-using SoundStorm.Trainer.Tests.Support;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Modules;

@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 
@@ -95,10 +91,10 @@ public sealed class BadInputTests : IDisposable
         };
         var dataset = TokenDataset.Load(Dataset());
         string checkpoint;
-        using (var trainer = new PaperTrainer(config, options, dataset, _temp.Sub("run"))) checkpoint = trainer.Run().CheckpointPath;
+        using (var trainer = new PaperObjective(config, options, dataset, _temp.Sub("run"))) checkpoint = trainer.Run().CheckpointPath;
         byte[] bytes = File.ReadAllBytes(checkpoint);
         File.WriteAllBytes(checkpoint, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<CheckpointFormatException>(() => PaperTrainer.Resume(checkpoint, dataset, _temp.Sub("run")));
+        var e = Assert.Throws<CheckpointFormatException>(() => PaperObjective.Resume(checkpoint, dataset, _temp.Sub("run")));
         Assert.StartsWith(checkpoint, e.Message);
     }
 
@@ -109,7 +105,7 @@ public sealed class BadInputTests : IDisposable
         {
             Dim = 8, Layers = 1, Heads = 2, FeedForward = 16, ConvKernel = 3, Codebooks = 2, CodebookSize = 16, SemanticVocab = 5,
         };
-        var e = Assert.Throws<DatasetFormatException>(() => new PaperTrainer(config, new TrainOptions(), TokenDataset.Load(Dataset()), _temp.Sub("run")));
+        var e = Assert.Throws<DatasetFormatException>(() => new PaperObjective(config, new TrainOptions(), TokenDataset.Load(Dataset()), _temp.Sub("run")));
         Assert.Contains("codebookSize is 8; the model has 16", e.Message);
     }
 }

@@ -1,13 +1,5 @@
 using System.Diagnostics;
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 
@@ -39,7 +31,7 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
             ValidationFraction = 0.024, ValidateEvery = 400, CheckpointEvery = 0, LogEvery = 200, Seed = 3,
         };
         var log = new StringWriter();
-        using var trainer = new PaperTrainer(SmallConfig, options, dataset, temp.Sub("run"), log);
+        using var trainer = new PaperObjective(SmallConfig, options, dataset, temp.Sub("run"), log);
         var clock = Stopwatch.StartNew();
         var result = trainer.Run();
         output.WriteLine(log.ToString());
@@ -47,8 +39,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
 
         var final = result.Validations[^1];
         Assert.True(final.Accuracy[1] >= 0.9, $"level-1 held-out masked-token accuracy {final.Accuracy[1]:P1} (chance {1.0 / SmallConfig.CodebookSize:P1})");
-        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), PaperTrainer.CheckpointFile)));
-        Assert.True(new FileInfo(Path.Combine(temp.Sub("run"), PaperTrainer.CurveFile)).Length > 1000, "loss curve PNG written");
+        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), PaperObjective.CheckpointFile)));
+        Assert.True(new FileInfo(Path.Combine(temp.Sub("run"), PaperObjective.CurveFile)).Length > 1000, "loss curve PNG written");
 
         // The exported package, run by the runtime's generator, continues held-out utterances from a half-length prompt.
         PackageExporter.Export(result.CheckpointPath, temp.Sub("package"));
@@ -58,9 +50,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
         var requests = held.Select(u =>
         {
             int prompt = u.Frames / 2;
-            var promptCodes = new long[prompt, u.Codebooks];
-            for (int t = 0; t < prompt; t++) for (int q = 0; q < u.Codebooks; q++) promptCodes[t, q] = u.Code(t, q);
-            return new GenerationRequest(u.Semantic, promptCodes);
+            var promptCodes = new CodeGrid(u.Acoustic[..(prompt * u.Codebooks)], u.Codebooks);
+            return new GenerationRequest(u.Semantic[prompt..], promptCodes, u.Semantic[..prompt]);
         }).ToArray();
         // The target is deterministic, so decoding is greedy (temperature 0, no confidence noise). 48 level-0 iterations
         // reveal at most one of the ≤ 20 generated frames per iteration, the one the model is surest of.
@@ -75,8 +66,8 @@ public sealed class LearnabilityTests(ITestOutputHelper output)
         {
             var u = held[i];
             int prompt = u.Frames / 2;
-            Assert.Equal(u.Frames - prompt, generated[i].GetLength(0));
-            for (int t = 0; t < generated[i].GetLength(0); t++, total++)
+            Assert.Equal(u.Frames - prompt, generated[i].Frames);
+            for (int t = 0; t < generated[i].Frames; t++, total++)
             {
                 long previous = t == 0 ? u.Code(prompt - 1, 0) : generated[i][t - 1, 0];
                 for (int q = 0; q < SmallConfig.Codebooks; q++)

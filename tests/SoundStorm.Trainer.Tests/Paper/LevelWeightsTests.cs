@@ -1,7 +1,3 @@
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Training;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>

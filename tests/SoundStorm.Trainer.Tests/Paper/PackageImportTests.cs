@@ -1,11 +1,5 @@
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Tests.Paper;
 
@@ -36,7 +30,7 @@ public sealed class PackageImportTests
         var dataset = TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
         double[] exportedLoss;
         string checkpoint;
-        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("run")))
+        using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("run")))
         {
             checkpoint = trainer.Run().CheckpointPath;
             exportedLoss = trainer.Evaluate(ema ? trainer.EmaModel! : trainer.Model, trainer.ValidationSet).Loss;
@@ -49,7 +43,7 @@ public sealed class PackageImportTests
         Assert.Equal(Tiny, config);
         var stored = TrainingCheckpoint.Load(imported);
         Assert.Equal((0, 0L, false), (stored.Step, stored.AdamSteps, stored.HasEma));
-        using var restarted = PaperTrainer.StartFrom(stored, Short with { Steps = 1 }, dataset, temp.Sub("second"));
+        using var restarted = PaperObjective.StartFrom(stored, Short with { Steps = 1 }, dataset, temp.Sub("second"));
         Assert.Equal(exportedLoss, restarted.Evaluate(restarted.Model, restarted.ValidationSet).Loss);
     }
 
@@ -59,7 +53,7 @@ public sealed class PackageImportTests
         using var temp = new TempFolder();
         var dataset = TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
         string checkpoint;
-        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("run"))) checkpoint = trainer.Run().CheckpointPath;
+        using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("run"))) checkpoint = trainer.Run().CheckpointPath;
         PackageExporter.Export(checkpoint, temp.Sub("package"));
         // Store every weight of 64 or more values as float16, as 'soundstorm pack --float16-weights' does for large ones.
         foreach (string graph in new[] { "combiner.onnx", "transformer.onnx" })

@@ -1,10 +1,3 @@
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using Xunit.Abstractions;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>Stopping half-way and resuming from the checkpoint reproduces the straight run's losses exactly.</summary>
@@ -30,12 +23,12 @@ public sealed class ResumeTests(ITestOutputHelper output)
         };
 
         TrainingResult straight;
-        using (var trainer = new PaperTrainer(Tiny, options, dataset, temp.Sub("straight"))) straight = trainer.Run();
+        using (var trainer = new PaperObjective(Tiny, options, dataset, temp.Sub("straight"))) straight = trainer.Run();
 
         string halfCheckpoint;
-        using (var trainer = new PaperTrainer(Tiny, options, dataset, temp.Sub("split"))) halfCheckpoint = trainer.Run(stopAfter: 5).CheckpointPath;
+        using (var trainer = new PaperObjective(Tiny, options, dataset, temp.Sub("split"))) halfCheckpoint = trainer.Run(stopAfter: 5).CheckpointPath;
         TrainingResult resumed;
-        using (var trainer = PaperTrainer.Resume(halfCheckpoint, dataset, temp.Sub("split"))) resumed = trainer.Run();
+        using (var trainer = PaperObjective.Resume(halfCheckpoint, dataset, temp.Sub("split"))) resumed = trainer.Run();
 
         output.WriteLine(string.Join("\n", straight.History.Zip(resumed.History, (a, b) => $"step {a.Step}: {a.Loss:R} vs {b.Loss:R}")));
         Assert.Equal(10, resumed.History.Count);

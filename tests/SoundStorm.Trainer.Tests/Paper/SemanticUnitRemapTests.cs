@@ -1,10 +1,3 @@
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Export.Checkpoints;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
@@ -46,7 +39,7 @@ public sealed class SemanticUnitRemapTests : IDisposable
 
     private (string Checkpoint, ValidationRecord Model, ValidationRecord Ema) Train(TokenDataset dataset)
     {
-        using var trainer = new PaperTrainer(Tiny, Short, dataset, _temp.Sub("run"));
+        using var trainer = new PaperObjective(Tiny, Short, dataset, _temp.Sub("run"));
         var result = trainer.Run();
         return (result.CheckpointPath, trainer.Evaluate(trainer.Model, trainer.ValidationSet), trainer.Evaluate(trainer.EmaModel!, trainer.ValidationSet));
     }
@@ -81,7 +74,7 @@ public sealed class SemanticUnitRemapTests : IDisposable
         }
 
         // Same embeddings on every frame: the restarted model scores the new tokens exactly as the old one scored the old.
-        using var restarted = PaperTrainer.StartFrom(output, Short with { Steps = 1 }, split, _temp.Sub("restart"));
+        using var restarted = PaperObjective.StartFrom(output, Short with { Steps = 1 }, split, _temp.Sub("restart"));
         Assert.Equal((fromEma ? ema : model).Loss, restarted.Evaluate(restarted.Model, restarted.ValidationSet).Loss);
     }
 
@@ -141,7 +134,7 @@ public sealed class SemanticUnitRemapTests : IDisposable
 
         Assert.Contains("not over its source", Assert.Throws<ArgumentException>(() => SemanticUnitRemap.Rewrite(checkpoint, old, old, checkpoint, false)).Message);
 
-        using (var trainer = new PaperTrainer(Tiny, Short with { EmaDecay = 0, Steps = 1 }, old, _temp.Sub("no-ema"))) trainer.Run();
+        using (var trainer = new PaperObjective(Tiny, Short with { EmaDecay = 0, Steps = 1 }, old, _temp.Sub("no-ema"))) trainer.Run();
         string noEma = Path.Combine(_temp.Sub("no-ema"), "checkpoint.safetensors");
         Assert.Contains("has no EMA weights", Assert.Throws<ArgumentException>(() => SemanticUnitRemap.Rewrite(noEma, old, old, output, true)).Message);
 

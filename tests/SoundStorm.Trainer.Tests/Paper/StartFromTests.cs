@@ -1,13 +1,7 @@
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-
 namespace SoundStorm.Trainer.Tests.Paper;
 
 /// <summary>
-/// A warm restart (<c>PaperTrainer.StartFrom</c>) begins with the checkpoint's model but a fresh optimiser,
+/// A warm restart (<c>PaperObjective.StartFrom</c>) begins with the checkpoint's model but a fresh optimiser,
 /// schedule and step count; a wall-time limit stops a run after the step in progress, with a checkpoint to resume.
 /// </summary>
 public sealed class StartFromTests
@@ -33,14 +27,14 @@ public sealed class StartFromTests
         var dataset = Dataset(temp);
         TrainingResult first;
         ValidationRecord finalValidation;
-        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("first")))
+        using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("first")))
         {
             first = trainer.Run();
             finalValidation = trainer.Evaluate(trainer.Model, trainer.ValidationSet);
         }
 
         var warm = Short with { Steps = 3, WarmupSteps = 3, LearningRate = 3e-3, EmaDecay = 0.5 }; // same seed: validation draws are keyed by it
-        using var restarted = PaperTrainer.StartFrom(first.CheckpointPath, warm, dataset, temp.Sub("second"));
+        using var restarted = PaperObjective.StartFrom(first.CheckpointPath, warm, dataset, temp.Sub("second"));
         // Same weights (the EMA copy included) give the same validation figures before any step.
         Assert.Equal(finalValidation.Loss, restarted.Evaluate(restarted.Model, restarted.ValidationSet).Loss);
         Assert.Equal(finalValidation.Loss, restarted.Evaluate(restarted.EmaModel!, restarted.ValidationSet).Loss);
@@ -58,14 +52,14 @@ public sealed class StartFromTests
         using var temp = new TempFolder();
         var dataset = Dataset(temp);
         TrainingResult straight;
-        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("straight"))) straight = trainer.Run();
+        using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("straight"))) straight = trainer.Run();
 
         TrainingResult stopped;
-        using (var trainer = new PaperTrainer(Tiny, Short, dataset, temp.Sub("timed"))) stopped = trainer.Run(timeLimit: TimeSpan.Zero);
+        using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("timed"))) stopped = trainer.Run(timeLimit: TimeSpan.Zero);
         Assert.Single(stopped.History);
         Assert.Equal(1, TrainingCheckpoint.Load(stopped.CheckpointPath).Step);
 
-        using var resumed = PaperTrainer.Resume(stopped.CheckpointPath, dataset, temp.Sub("timed"));
+        using var resumed = PaperObjective.Resume(stopped.CheckpointPath, dataset, temp.Sub("timed"));
         Assert.Equal(straight.History.Select(h => h.Loss), resumed.Run().History.Select(h => h.Loss));
     }
 }

@@ -1,8 +1,4 @@
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Checkpoints;
-using SoundStorm.Trainer.Paper;
-using SoundStorm.Trainer.Tests.Support;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Parity;

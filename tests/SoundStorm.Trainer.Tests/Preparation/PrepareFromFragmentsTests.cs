@@ -1,8 +1,4 @@
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Preparation;
 

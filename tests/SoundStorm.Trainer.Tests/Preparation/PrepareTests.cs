@@ -1,9 +1,4 @@
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
-using SoundStorm.Trainer.Tests.Support;
-using Xunit.Abstractions;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Preparation;
 
@@ -65,8 +60,8 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         {
             float[] samples = WavReader.Read(Speech(number)).ToMono();
             long[] semantic = tokenizer.Tokenize(samples);
-            long[,] codes = codec.Encode(samples);
-            int frames = Math.Min(semantic.Length, codes.GetLength(0));
+            CodeGrid codes = codec.Encode(samples);
+            int frames = Math.Min(semantic.Length, codes.Frames);
             Assert.Equal(Math.Min((samples.Length - 400) / 320 + 1, samples.Length / 320), frames);
             var u = dataset.Utterances.Single(x => x.Id == id);
             Assert.Equal(frames, u.Frames);

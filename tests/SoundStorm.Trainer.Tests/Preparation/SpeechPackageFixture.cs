@@ -1,6 +1,3 @@
-using SoundStorm.Tests.Shared;
-using SoundStorm.Trainer.Tests.Support;
-
 namespace SoundStorm.Trainer.Tests.Preparation;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using SoundStorm.Onnx.Generation.Diffusion;
 using SoundStorm.Trainer.Seed;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Seed;

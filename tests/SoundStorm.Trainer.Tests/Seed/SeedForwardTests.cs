@@ -1,11 +1,6 @@
 using SoundStorm.Export.Import;
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
-using SoundStorm.Trainer.Tests.Support;
-using TorchSharp;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Seed;
 

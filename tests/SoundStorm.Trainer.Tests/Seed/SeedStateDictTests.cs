@@ -1,8 +1,5 @@
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
-using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Trainer.Tests.Seed;
 

@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using SoundStorm.Onnx.Packages;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Seed;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Trainer.Tests.Seed;
 
@@ -35,7 +29,7 @@ public sealed class SeedTrainingTests(ITestOutputHelper output)
             ValidationFraction = 0.05, CheckpointEvery = 0, LogEvery = 50, Seed = 3, ClipNorm = 1.0,
         };
         var log = new StringWriter();
-        using var trainer = new SeedTrainer(TinyConfig, options, dataset, temp.Sub("run"), log);
+        using var trainer = new SeedObjective(TinyConfig, options, dataset, temp.Sub("run"), log);
         var held = trainer.ValidationSet;
         double before = trainer.Evaluate(held);
         var clock = Stopwatch.StartNew();
@@ -57,12 +51,11 @@ public sealed class SeedTrainingTests(ITestOutputHelper output)
         foreach (var u in held)
         {
             const int prompt = 4;
-            var promptCodes = new long[prompt, u.Codebooks];
-            for (int f = 0; f < prompt; f++) for (int q = 0; q < u.Codebooks; q++) promptCodes[f, q] = u.Code(f, q);
+            var promptCodes = new CodeGrid(u.Acoustic[..(prompt * u.Codebooks)], u.Codebooks);
             var codes = generator.Generate(new GenerationRequest(u.Semantic[prompt..], promptCodes, u.Semantic[..prompt], 5),
                 new GenerationOptions { DiffusionSkipSteps = 4 });
-            Assert.Equal(u.Frames - prompt, codes.GetLength(0));
-            for (int f = 0; f < codes.GetLength(0); f++)
+            Assert.Equal(u.Frames - prompt, codes.Frames);
+            for (int f = 0; f < codes.Frames; f++)
                 for (int q = 0; q < u.Codebooks; q++, total++)
                 {
                     Assert.InRange(codes[f, q], 0, TinyConfig.CodebookSize - 1);

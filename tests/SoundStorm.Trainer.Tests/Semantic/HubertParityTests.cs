@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Weights;
 using SoundStorm.Trainer.Semantic;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Semantic;

@@ -1,12 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Cli;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Preparation;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using SoundStorm.Trainer.Tests.Support;
 using static TorchSharp.torch;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Trainer.Tests.Semantic;
 
@@ -51,7 +48,7 @@ public sealed class HubertPretrainingTests : IDisposable
     {
         var audio = ToneUtterances(6, 16000, seed: 1);
         IReadOnlyList<HubertStepRecord> straight;
-        using (var trainer = HubertPretrainer.Create(Tiny, audio, _temp.Sub("straight")))
+        using (var trainer = HubertPretrainObjective.Create(Tiny, audio, _temp.Sub("straight")))
             straight = trainer.Run();
         double first = straight.Take(5).Average(r => r.Loss), last = straight.TakeLast(5).Average(r => r.Loss);
         Assert.True(last < 0.8 * first, $"loss {first:F3} → {last:F3}");
@@ -59,11 +56,11 @@ public sealed class HubertPretrainingTests : IDisposable
 
         var options = Tiny with { Steps = 8 };
         IReadOnlyList<HubertStepRecord> full, resumed;
-        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("full")))
+        using (var trainer = HubertPretrainObjective.Create(options, audio, _temp.Sub("full")))
             full = trainer.Run();
-        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("part")))
+        using (var trainer = HubertPretrainObjective.Create(options, audio, _temp.Sub("part")))
             trainer.Run(stopAfter: 4);
-        using (var trainer = HubertPretrainer.Resume(Path.Combine(_temp.Sub("part"), HubertPretrainer.CheckpointFile), audio, _temp.Sub("part")))
+        using (var trainer = HubertPretrainObjective.Resume(Path.Combine(_temp.Sub("part"), HubertPretrainObjective.CheckpointFile), audio, _temp.Sub("part")))
         {
             Assert.Equal(4, trainer.Step);
             resumed = trainer.Run();
@@ -85,9 +82,9 @@ public sealed class HubertPretrainingTests : IDisposable
     public void Exported_semantic_graph_gives_the_torchsharp_units()
     {
         var audio = ToneUtterances(4, 12000, seed: 2);
-        using (var trainer = HubertPretrainer.Create(Tiny with { Steps = 3 }, audio, _temp.Sub("run")))
+        using (var trainer = HubertPretrainObjective.Create(Tiny with { Steps = 3 }, audio, _temp.Sub("run")))
             trainer.Run();
-        string checkpoint = Path.Combine(_temp.Sub("run"), HubertPretrainer.CheckpointFile);
+        string checkpoint = Path.Combine(_temp.Sub("run"), HubertPretrainObjective.CheckpointFile);
         var result = HubertUnits.Build(checkpoint, audio, layer: 1, units: 6, _temp.Sub("units"), seed: 3, iterations: 10);
         Assert.Equal(6, result.Import.Clusters);
         string fragment = File.ReadAllText(Path.Combine(_temp.Sub("units"), SoundStorm.Onnx.Packages.PackageFragment.FileName));

@@ -1,6 +1,4 @@
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Semantic.Pretraining;
-using SoundStorm.Trainer.Tests.Support;
 
 namespace SoundStorm.Trainer.Tests.Semantic;
 
@@ -56,7 +54,7 @@ public sealed class PhoneLabelTrainingTests : IDisposable
     {
         var (audio, labels) = LabelledTones(6, 16000, seed: 1);
         IReadOnlyList<HubertStepRecord> straight;
-        using (var trainer = HubertPretrainer.Create(Tiny, audio, _temp.Sub("straight"), phoneTargets: labels))
+        using (var trainer = HubertPretrainObjective.Create(Tiny, audio, _temp.Sub("straight"), phoneTargets: labels))
             straight = trainer.Run();
         double majority = labels.SelectMany(l => l).GroupBy(x => x).Max(g => g.Count()) / (double)labels.Sum(l => l.Length);
         double late = straight.TakeLast(10).Average(r => r.Accuracy);
@@ -65,15 +63,15 @@ public sealed class PhoneLabelTrainingTests : IDisposable
 
         var options = Tiny with { Steps = 8, Dropout = 0.1 };
         IReadOnlyList<HubertStepRecord> full, resumed;
-        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("full"), phoneTargets: labels))
+        using (var trainer = HubertPretrainObjective.Create(options, audio, _temp.Sub("full"), phoneTargets: labels))
             full = trainer.Run();
-        using (var trainer = HubertPretrainer.Create(options, audio, _temp.Sub("part"), phoneTargets: labels))
+        using (var trainer = HubertPretrainObjective.Create(options, audio, _temp.Sub("part"), phoneTargets: labels))
             trainer.Run(stopAfter: 4);
-        string checkpoint = Path.Combine(_temp.Sub("part"), HubertPretrainer.CheckpointFile);
+        string checkpoint = Path.Combine(_temp.Sub("part"), HubertPretrainObjective.CheckpointFile);
         var stored = HubertPretrainCheckpoint.Load(checkpoint);
         Assert.Null(stored.Centroids());
         Assert.Equal("labels.tsv", stored.Options.PhoneLabels);
-        using (var trainer = HubertPretrainer.Resume(checkpoint, audio, _temp.Sub("part"), phoneTargets: labels))
+        using (var trainer = HubertPretrainObjective.Resume(checkpoint, audio, _temp.Sub("part"), phoneTargets: labels))
         {
             Assert.Equal(4, trainer.Step);
             resumed = trainer.Run();
@@ -85,9 +83,9 @@ public sealed class PhoneLabelTrainingTests : IDisposable
     public void A_phone_label_run_without_labels_or_with_another_inventory_size_is_refused()
     {
         var (audio, labels) = LabelledTones(2, 9000, seed: 2);
-        var missing = Assert.Throws<ArgumentException>(() => HubertPretrainer.Create(Tiny, audio, _temp.Sub("a")));
+        var missing = Assert.Throws<ArgumentException>(() => HubertPretrainObjective.Create(Tiny, audio, _temp.Sub("a")));
         Assert.Contains("one label array per utterance (2); got 0", missing.Message);
-        var size = Assert.Throws<ArgumentException>(() => HubertPretrainer.Create(Tiny with { Targets = 12 }, audio, _temp.Sub("b"), phoneTargets: labels));
+        var size = Assert.Throws<ArgumentException>(() => HubertPretrainObjective.Create(Tiny with { Targets = 12 }, audio, _temp.Sub("b"), phoneTargets: labels));
         Assert.Contains("40 labels of the inventory; targets is 12", size.Message);
     }
 

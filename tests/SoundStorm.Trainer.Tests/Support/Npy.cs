@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Support;

@@ -1,5 +1,3 @@
-using SoundStorm.Trainer.Data;
-
 namespace SoundStorm.Trainer.Tests.Support;
 
 /// <summary>

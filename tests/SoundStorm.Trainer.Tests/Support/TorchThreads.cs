@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
 
 namespace SoundStorm.Trainer.Tests.Support;
 

@@ -1,4 +1,3 @@
-using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;
 using SoundStorm.Trainer.Text.Autoregressive;
 using static TorchSharp.torch;
@@ -77,7 +76,7 @@ public sealed class AutoregressiveTextTests
         using var temp = new TempFolder();
         var dataset = TextUnitsDataset.Load(TextTrainerTests.WriteDataset(temp.Sub("data"), 150));
         var network = new AutoregressiveTextNetwork(Config);
-        using var trainer = new TextTrainer(network, Options, dataset, temp.Sub("run"));
+        using var trainer = new TextObjective(network, Options, dataset, temp.Sub("run"));
         var before = trainer.Validate();
         trainer.Run();
         var after = trainer.Validations[^1];
@@ -97,11 +96,11 @@ public sealed class AutoregressiveTextTests
         var dataset = TextUnitsDataset.Load(TextTrainerTests.WriteDataset(temp.Sub("data"), 12));
         var options = Options with { Steps = 6, CheckpointEvery = 3 };
         IReadOnlyList<TextStepRecord> straight;
-        using (var trainer = new TextTrainer(new AutoregressiveTextNetwork(Config), options, dataset, temp.Sub("straight"))) straight = trainer.Run();
-        using (var first = new TextTrainer(new AutoregressiveTextNetwork(Config), options, dataset, temp.Sub("split"))) first.Run(stopAfter: 3);
-        string checkpoint = Path.Combine(temp.Sub("split"), TextTrainer.CheckpointFile);
+        using (var trainer = new TextObjective(new AutoregressiveTextNetwork(Config), options, dataset, temp.Sub("straight"))) straight = trainer.Run();
+        using (var first = new TextObjective(new AutoregressiveTextNetwork(Config), options, dataset, temp.Sub("split"))) first.Run(stopAfter: 3);
+        string checkpoint = Path.Combine(temp.Sub("split"), TextObjective.CheckpointFile);
         Assert.Equal(TextCheckpoint.AutoregressiveFormat, TextCheckpoint.Load(checkpoint).FormatName);
-        using var resumed = TextTrainer.Resume(checkpoint, dataset, temp.Sub("split"));
+        using var resumed = TextObjective.Resume(checkpoint, dataset, temp.Sub("split"));
         Assert.IsType<AutoregressiveTextNetwork>(resumed.Network);
         Assert.Equal(straight.Select(r => r.UnitLoss), resumed.Run().Select(r => r.UnitLoss));
     }
@@ -111,8 +110,8 @@ public sealed class AutoregressiveTextTests
     {
         using var temp = new TempFolder();
         var dataset = TextUnitsDataset.Load(TextTrainerTests.WriteDataset(temp.Sub("data"), 6));
-        using (var trainer = new TextTrainer(new AutoregressiveTextNetwork(Config), Options with { Steps = 1 }, dataset, temp.Sub("run"))) trainer.Run();
-        string path = Path.Combine(temp.Sub("run"), TextTrainer.CheckpointFile);
+        using (var trainer = new TextObjective(new AutoregressiveTextNetwork(Config), Options with { Steps = 1 }, dataset, temp.Sub("run"))) trainer.Run();
+        string path = Path.Combine(temp.Sub("run"), TextObjective.CheckpointFile);
         var e = Assert.Throws<ArgumentException>(() => TextExporter.Export(TextCheckpoint.Load(path), temp.Sub("fragment")));
         Assert.Contains(path, e.Message);
         Assert.Contains("only the duration model has a text_to_semantic graph", e.Message);

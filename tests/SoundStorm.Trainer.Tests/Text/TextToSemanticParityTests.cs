@@ -1,8 +1,6 @@
 using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Checkpoints;
-using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Text;

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using SoundStorm.Export.Text;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Tests.Support;
 using SoundStorm.Trainer.Text;
 
 namespace SoundStorm.Trainer.Tests.Text;
@@ -56,16 +54,16 @@ public sealed class TextTrainerTests
     {
         using var temp = new TempFolder();
         var dataset = TextUnitsDataset.Load(WriteDataset(temp.Sub("data")));
-        using var trainer = new TextTrainer(Config, Options, dataset, temp.Sub("run"));
+        using var trainer = new TextObjective(Config, Options, dataset, temp.Sub("run"));
         var before = trainer.Validate();
         trainer.Run();
         var after = trainer.Validations[^1];
         Assert.True(after.UnitAccuracy > 0.9, $"held-out unit accuracy {after.UnitAccuracy:P1} (before training {before.UnitAccuracy:P1})");
         Assert.True(after.DurationMeanAbsoluteError < before.DurationMeanAbsoluteError / 3,
             $"duration error {after.DurationMeanAbsoluteError:F2} frames, before training {before.DurationMeanAbsoluteError:F2}");
-        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), TextTrainer.CheckpointFile)));
+        Assert.True(File.Exists(Path.Combine(temp.Sub("run"), TextObjective.CheckpointFile)));
         // best.safetensors holds the step with the lowest held-out unit loss among the checkpointed ones.
-        var best = TextCheckpoint.Load(Path.Combine(temp.Sub("run"), TextTrainer.BestFile));
+        var best = TextCheckpoint.Load(Path.Combine(temp.Sub("run"), TextObjective.BestFile));
         var checkpointed = trainer.Validations.Where(v => v.Step > 0).ToArray();
         Assert.Equal(checkpointed.MinBy(v => v.UnitLoss)!.Step, best.Step);
     }
@@ -77,9 +75,9 @@ public sealed class TextTrainerTests
         var dataset = TextUnitsDataset.Load(WriteDataset(temp.Sub("data"), 12));
         var options = Options with { Steps = 6, CheckpointEvery = 3 };
         IReadOnlyList<TextStepRecord> straight;
-        using (var trainer = new TextTrainer(Config, options, dataset, temp.Sub("straight"))) straight = trainer.Run();
-        using (var first = new TextTrainer(Config, options, dataset, temp.Sub("split"))) first.Run(stopAfter: 3);
-        using var resumed = TextTrainer.Resume(Path.Combine(temp.Sub("split"), TextTrainer.CheckpointFile), dataset, temp.Sub("split"));
+        using (var trainer = new TextObjective(Config, options, dataset, temp.Sub("straight"))) straight = trainer.Run();
+        using (var first = new TextObjective(Config, options, dataset, temp.Sub("split"))) first.Run(stopAfter: 3);
+        using var resumed = TextObjective.Resume(Path.Combine(temp.Sub("split"), TextObjective.CheckpointFile), dataset, temp.Sub("split"));
         var history = resumed.Run();
         Assert.Equal(straight.Select(r => r.UnitLoss), history.Select(r => r.UnitLoss));
         Assert.Equal(straight.Select(r => r.DurationLoss), history.Select(r => r.DurationLoss));

@@ -1,5 +1,3 @@
-using SoundStorm.Trainer.Tests.Support;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.TorchSharpRuntime;

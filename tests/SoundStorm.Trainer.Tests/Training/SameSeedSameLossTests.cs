@@ -1,18 +1,10 @@
 using System.Globalization;
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Audio;
 using SoundStorm.Trainer.Codec.Training;
-using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Exporting;
-using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Seed;
 using SoundStorm.Trainer.Semantic.Pretraining;
 using SoundStorm.Trainer.Tests.Codec;
 using SoundStorm.Trainer.Tests.Semantic;
-using SoundStorm.Trainer.Tests.Support;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
-using Xunit.Abstractions;
 
 namespace SoundStorm.Trainer.Tests.Training;
 
@@ -64,12 +56,12 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var dataset = PaperData(temp);
-        using var trainer = new PaperTrainer(PaperTiny, PaperOptions, dataset, temp.Sub("run"));
+        using var trainer = new PaperObjective(PaperTiny, PaperOptions, dataset, temp.Sub("run"));
         var result = trainer.Run();
         Record("paper", result.History.Select(h => h.Loss), ParameterSum(trainer.Model));
         if (Environment.GetEnvironmentVariable("SOUNDSTORM_WRITE_FIXTURES") == "1")
         {
-            using var half = new PaperTrainer(PaperTiny, PaperOptions, dataset, temp.Sub("half"));
+            using var half = new PaperObjective(PaperTiny, PaperOptions, dataset, temp.Sub("half"));
             File.Copy(half.Run(stopAfter: 3).CheckpointPath, Fixture("paper-step3.safetensors"), overwrite: true);
         }
         AssertClose(PaperLosses, result.History.Select(h => h.Loss));
@@ -81,7 +73,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         string copy = CopyOfFixture(temp, "paper-step3.safetensors");
-        using var trainer = PaperTrainer.Resume(copy, PaperData(temp), temp.Sub("run"));
+        using var trainer = PaperObjective.Resume(copy, PaperData(temp), temp.Sub("run"));
         Assert.Equal(3, trainer.Step);
         var result = trainer.Run();
         AssertClose(PaperLosses, result.History.Select(h => h.Loss));
@@ -114,7 +106,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
     public void Seed_family_losses_and_weights_are_those_of_the_trainer_before_the_refactor()
     {
         using var temp = new TempFolder();
-        using var trainer = new SeedTrainer(SeedTiny, SeedOptions, SeedData(temp), temp.Sub("run"));
+        using var trainer = new SeedObjective(SeedTiny, SeedOptions, SeedData(temp), temp.Sub("run"));
         var (history, checkpoint) = trainer.Run();
         Record("seed", history.Select(h => h.Loss), ParameterSum(trainer.Model));
         if (Environment.GetEnvironmentVariable("SOUNDSTORM_WRITE_FIXTURES") == "1")
@@ -167,7 +159,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
             WavWriter.Write(Path.Combine(folder, $"{n}.wav"), new AudioClip(samples, 16000));
         }
         var corpus = WaveformCorpus.Load(folder, SmallCodec.Config.SamplingRate);
-        using var trainer = new CodecTrainer(SmallCodec.Config, CodecOptions, corpus, temp.Sub("run"));
+        using var trainer = new CodecObjective(SmallCodec.Config, CodecOptions, corpus, temp.Sub("run"));
         trainer.Train();
         Record("codec", trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)), ParameterSum(trainer.Codec));
         AssertClose(CodecLosses, trainer.History.Select(h => h.Loss).Concat(trainer.History.Select(h => h.Pitch)));
@@ -188,7 +180,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
             KMeansIterations = 5, BatchSize = 3, CropSeconds = 0.5, MinSeconds = 0.5, Steps = 3, LearningRate = 2e-3,
             WarmupSteps = 1, Dropout = 0.1, CheckpointEvery = 0, LogEvery = 10, Seed = 5,
         };
-        using var trainer = HubertPretrainer.Create(options, HubertPretrainingTests.ToneUtterances(4, 12000, seed: 1), temp.Sub("run"));
+        using var trainer = HubertPretrainObjective.Create(options, HubertPretrainingTests.ToneUtterances(4, 12000, seed: 1), temp.Sub("run"));
         var history = trainer.Run();
         Record("hubert", history.Select(h => h.Loss).Concat(history.Select(h => h.Accuracy)), ParameterSum(trainer.Model));
         AssertClose(HubertLosses, history.Select(h => h.Loss).Concat(history.Select(h => h.Accuracy)));

@@ -49,7 +49,7 @@ internal static class SeedSamplerScenario
         var rng = new Random(frames);
         var c = model.Config;
         long[] Semantic(int n) => [.. Enumerable.Range(0, n).Select(_ => (long)rng.Next(c.SemanticVocab))];
-        var prompt = new long[promptFrames, c.Codebooks];
+        var prompt = new CodeGrid(promptFrames, c.Codebooks);
         for (int f = 0; f < promptFrames; f++)
             for (int q = 0; q < c.Codebooks; q++) prompt[f, q] = rng.Next(c.CodebookSize);
         return new GenerationRequest(Semantic(frames), prompt, Semantic(promptFrames));

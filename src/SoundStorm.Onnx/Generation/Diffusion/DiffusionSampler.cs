@@ -97,7 +97,7 @@ internal abstract class DiffusionSampler : ISampler
     /// <summary>Truncated log p̂₀ of one (frame, codebook) position into <see cref="LogX0"/>.</summary>
     protected void PredictX0(int b, int f, int q)
     {
-        int index = (b * Layout.Frames + f) * Vocab.Codebooks + q;
+        int index = Layout.Index(b, f, q);
         DiffusionPosterior.LogX0(Logits.Slice(index * Classes, Classes), LogX0, Rows);
         DiffusionPosterior.TruncateTopR(LogX0, Options.DiffusionTruncation, Rows);
     }
@@ -105,12 +105,12 @@ internal abstract class DiffusionSampler : ISampler
     /// <summary>Every position of request b gets a draw from log p(x_{t−1} | x_t) over the first <paramref name="allowed"/> classes.</summary>
     protected void Redraw(int b, int t, int allowed, ref Xoshiro256StarStar rng)
     {
-        int q = Vocab.Codebooks, frames = Layout.Frames, first = Layout.PromptFrames[b];
+        int q = Vocab.Codebooks, first = Layout.PromptFrames[b];
         Span<long> tokens = Tokens;
         for (int f = first; f < first + Layout.GeneratedFrames[b]; f++)
             for (int c = 0; c < q; c++)
             {
-                int index = (b * frames + f) * q + c;
+                int index = Layout.Index(b, f, c);
                 PredictX0(b, f, c);
                 DiffusionPosterior.Posterior(Schedule, LogX0, (int)tokens[index], t, Scratch, Rows);
                 tokens[index] = GumbelMax(Scratch, allowed, ref rng);

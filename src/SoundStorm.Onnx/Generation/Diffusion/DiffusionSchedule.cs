@@ -5,7 +5,11 @@ namespace SoundStorm.Onnx.Generation.Diffusion;
 /// the float32 buffers the original stores. Index t = 0..Steps−1 is diffusion step s = t + 1; the cumulative arrays
 /// have one more entry, index <see cref="Steps"/>, the identity used for "t = −1".
 /// </summary>
-public sealed class DiffusionSchedule
+/// <remarks>
+/// Internal to the runtime; the trainer compiles this same file (linked in its project) so that training and sampling
+/// use one schedule without making it public API.
+/// </remarks>
+internal sealed class DiffusionSchedule
 {
     /// <summary>Creates the schedule (defaults: the seed's 100 steps over 1027 classes, γ̄_T = 0.9).</summary>
     public DiffusionSchedule(int steps = 100, int classes = 1027, double cumulativeAlphaFirst = 0.99999, double cumulativeAlphaLast = 0.000009,

@@ -40,7 +40,7 @@ internal sealed class PuritySampler : DiffusionSampler
     {
         int count = _revealCounts[b][t];
         if (count == 0) return;
-        int q = Vocab.Codebooks, frames = Layout.Frames, first = Layout.PromptFrames[b];
+        int q = Vocab.Codebooks, first = Layout.PromptFrames[b], start = Layout.Index(b, first, 0);
         int positions = Layout.GeneratedFrames[b] * q;
         Span<long> tokens = Tokens;
         long mask = Vocab.MaskTokenId;
@@ -49,14 +49,14 @@ internal sealed class PuritySampler : DiffusionSampler
         // Purity = the largest probability of p̂₀, which truncation never removes: no sort needed here.
         for (int i = 0; i < positions; i++)
         {
-            var row = logits.Slice(((b * frames + first) * q + i) * Classes, Classes);
+            var row = logits.Slice((start + i) * Classes, Classes);
             DiffusionPosterior.LogX0(row, Scratch, Rows);
             _purity[i] = PurityPrior.Purity(Scratch.AsSpan(0, Classes + 1));
         }
         PurityPrior.Normalize(_purity.AsSpan(0, positions));
         double total = 0;
         for (int i = 0; i < positions; i++)
-            if (tokens[(b * frames + first) * q + i] == mask) total += _purity[i];
+            if (tokens[start + i] == mask) total += _purity[i];
 
         for (int chosen = 0; chosen < count && total > 0; chosen++)
         {
@@ -65,7 +65,7 @@ internal sealed class PuritySampler : DiffusionSampler
             int pick = -1;
             for (int i = 0; i < positions; i++)
             {
-                if (tokens[(b * frames + first) * q + i] != mask) continue;
+                if (tokens[start + i] != mask) continue;
                 pick = i;
                 cumulative += _purity[i];
                 if (cumulative > target) break;
@@ -74,7 +74,7 @@ internal sealed class PuritySampler : DiffusionSampler
             int f = first + pick / q, c = pick % q;
             PredictX0(b, f, c);
             PurityPrior.Sharpen(LogX0, _purity[pick], Options.PurityPriorWeight, Vocab.CodebookSize, Scratch);
-            tokens[(b * frames + f) * q + c] = GumbelMax(Scratch, Vocab.CodebookSize, ref rng);
+            tokens[Layout.Index(b, f, c)] = GumbelMax(Scratch, Vocab.CodebookSize, ref rng);
             total -= _purity[pick];
         }
     }

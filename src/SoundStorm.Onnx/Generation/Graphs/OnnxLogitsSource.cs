@@ -54,32 +54,25 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
     }
 
     /// <summary>Managed buffers pinned under OrtValues, created once per run so that steps only copy nothing and call Run.</summary>
-    private sealed class Workspace : ILogitsWorkspace
+    private sealed class Workspace : WorkspaceBuffers
     {
         private readonly OnnxLogitsSource _owner;
-        private readonly long[] _tokens, _semantic, _level = new long[1];
-        private readonly bool[] _padding;
-        private readonly float[] _logits;
+        private readonly long[] _level = new long[1];
         private readonly OrtValueBag _owned;
         private readonly string[] _combinerInputNames, _combinerOutputNames, _transformerInputNames, _transformerOutputNames = ["logits"];
         private readonly OrtValue[] _combinerInputs, _combinerOutputs, _transformerInputs, _transformerOutputs;
         private readonly RunOptions _runOptions = new();
 
         public Workspace(OnnxLogitsSource owner, int batch, int frames)
+            : base(batch, frames, owner.Codebooks, owner.LogitsWidth)
         {
             _owner = owner;
             _owned = new(owner.Resources);
-            Batch = batch;
-            Frames = frames;
             int q = owner.Codebooks;
-            _tokens = new long[batch * frames * q];
-            _semantic = new long[batch * frames];
-            _padding = new bool[batch * frames];
-            _logits = new float[batch * frames * owner.LogitsWidth];
             try
             {
-                var tokens = Own(OrtValue.CreateTensorValueFromMemory(_tokens, [batch, frames, q]));
-                var padding = Own(OrtValue.CreateTensorValueFromMemory(_padding, [batch, frames]));
+                var tokens = Own(OrtValue.CreateTensorValueFromMemory(TokenArray, [batch, frames, q]));
+                var padding = Own(OrtValue.CreateTensorValueFromMemory(PaddingArray, [batch, frames]));
                 _combinerInputNames = owner.CombinerInputs;
                 _combinerInputs = [.. _combinerInputNames.Select(name => name == "padding_mask" ? padding : tokens)];
                 var produced = new Dictionary<string, OrtValue>();
@@ -88,7 +81,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
                 _combinerOutputNames = [.. owner._combinerOutputs.Select(s => s.Name)];
                 _combinerOutputs = [.. _combinerOutputNames.Select(n => produced[n])];
 
-                var semantic = Own(OrtValue.CreateTensorValueFromMemory(_semantic, [batch, frames]));
+                var semantic = Own(OrtValue.CreateTensorValueFromMemory(SemanticArray, [batch, frames]));
                 var level = Own(OrtValue.CreateTensorValueFromMemory(_level, [1]));
                 _transformerInputNames = owner.TransformerInputs;
                 _transformerInputs = [.. _transformerInputNames.Select(name => name switch
@@ -98,7 +91,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
                     "level" => level,
                     _ => produced[name], // embeddings and skip tensors
                 })];
-                _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(_logits, [batch, frames, owner.LogitsWidth]))];
+                _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(LogitsArray, [batch, frames, owner.LogitsWidth]))];
             }
             catch
             {
@@ -107,14 +100,7 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
             }
         }
 
-        public int Batch { get; }
-        public int Frames { get; }
-        public Span<long> Tokens => _tokens;
-        public Span<long> Semantic => _semantic;
-        public Span<bool> Padding => _padding;
-        public ReadOnlySpan<float> Logits => _logits;
-
-        public void Run(long condition, CancellationToken cancellationToken)
+        public override void Run(long condition, CancellationToken cancellationToken)
         {
             _level[0] = condition;
             GraphRunner.Run(_runOptions,
@@ -124,10 +110,11 @@ internal sealed class OnnxLogitsSource : ILogitsSource, IDisposable
             ], cancellationToken);
         }
 
-        public void Dispose()
+        public override void Dispose()
         {
             _owned.Dispose();
             _runOptions.Dispose();
+            base.Dispose();
         }
 
         private OrtValue Own(OrtValue value) => _owned.Own(value);

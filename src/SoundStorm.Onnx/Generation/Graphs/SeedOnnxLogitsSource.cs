@@ -57,31 +57,20 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         Resources.SessionsReleased(2);
     }
 
-    private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : ILogitsWorkspace
+    private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : WorkspaceBuffers(batch, frames, owner.Codebooks, owner.LogitsWidth)
     {
         private static readonly string[] CombinerInputs = ["tokens"], CombinerOutputs = ["embeddings", "skip"], TransformerOutputs = ["logits"];
         private static readonly string[] TransformerInputs = ["embeddings", "skip", "prompt_semantic", "target_semantic", "prompt_acoustic", "padding_mask", "step"];
 
-        private readonly long[] _tokens = new long[batch * frames * owner.Codebooks];
-        private readonly long[] _semantic = new long[batch * frames];
-        private readonly bool[] _padding = new bool[batch * frames];
-        private readonly float[] _logits = new float[batch * frames * owner.LogitsWidth];
         private readonly OrtValueBag _owned = new(owner.Resources);
         private readonly RunOptions _runOptions = new();
         private BatchLayout? _layout;
-        private int _generated; // G: the longest generated part in the batch
+        private int _generated; // G: the longest generated part in the Batch
         private long[] _graphTokens = [], _step = [];
         private float[] _graphLogits = [];
         private OrtValue[] _combinerInputs = [], _combinerOutputs = [], _transformerInputs = [], _transformerOutputs = [];
 
-        public int Batch => batch;
-        public int Frames => frames;
-        public Span<long> Tokens => _tokens;
-        public Span<long> Semantic => _semantic;
-        public Span<bool> Padding => _padding;
-        public ReadOnlySpan<float> Logits => _logits;
-
-        public void Prepare(BatchLayout layout)
+        public override void Prepare(BatchLayout layout)
         {
             _layout = layout;
             int q = owner.Codebooks, k = owner.SemanticVocabulary, v = owner.CodebookSize;
@@ -89,75 +78,70 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
             _generated = layout.GeneratedFrames.Max();
             // Upstream's pad ids: prompt semantic K+1, target semantic K+3, prompt codes V (prompts of different lengths
             // are padded, unmasked, as upstream batches them).
-            var promptSemantic = new long[batch * prompt];
-            var promptAcoustic = new long[batch * prompt];
-            var targetSemantic = new long[batch * _generated];
-            var padding = new bool[batch * _generated];
+            var promptSemantic = new long[Batch * prompt];
+            var promptAcoustic = new long[Batch * prompt];
+            var targetSemantic = new long[Batch * _generated];
+            var padding = new bool[Batch * _generated];
             Array.Fill(promptSemantic, k + 1);
             Array.Fill(promptAcoustic, v);
             Array.Fill(targetSemantic, k + 3);
             Array.Fill(padding, true);
-            for (int b = 0; b < batch; b++)
+            for (int b = 0; b < Batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
-                for (int f = 0; f < tp; f++)
-                {
-                    promptSemantic[b * prompt + f] = _semantic[b * frames + f];
-                    promptAcoustic[b * prompt + f] = _tokens[(b * frames + f) * q];
-                }
-                for (int f = 0; f < gen; f++)
-                {
-                    targetSemantic[b * _generated + f] = _semantic[b * frames + tp + f];
-                    padding[b * _generated + f] = false;
-                }
+                SemanticArray.AsSpan(layout.Cell(b, 0), tp).CopyTo(promptSemantic.AsSpan(b * prompt));
+                for (int f = 0; f < tp; f++) promptAcoustic[b * prompt + f] = TokenArray[layout.Index(b, f, 0)]; // codebook 0 only
+                SemanticArray.AsSpan(layout.Cell(b, tp), gen).CopyTo(targetSemantic.AsSpan(b * _generated));
+                padding.AsSpan(b * _generated, gen).Clear();
             }
-            _graphTokens = new long[batch * _generated * q];
-            _step = new long[batch];
-            _graphLogits = new float[batch * _generated * owner.LogitsWidth];
-            var embeddings = Own(OrtValue.CreateTensorValueFromMemory(new float[batch * _generated * owner._dim], [batch, _generated, owner._dim]));
-            var skip = Own(OrtValue.CreateTensorValueFromMemory(new float[batch * owner._dim * q * _generated], [batch, owner._dim, q, _generated]));
-            _combinerInputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphTokens, [batch, _generated, q]))];
+            _graphTokens = new long[Batch * _generated * q];
+            _step = new long[Batch];
+            _graphLogits = new float[Batch * _generated * owner.LogitsWidth];
+            var embeddings = Own(OrtValue.CreateTensorValueFromMemory(new float[Batch * _generated * owner._dim], [Batch, _generated, owner._dim]));
+            var skip = Own(OrtValue.CreateTensorValueFromMemory(new float[Batch * owner._dim * q * _generated], [Batch, owner._dim, q, _generated]));
+            _combinerInputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphTokens, [Batch, _generated, q]))];
             _combinerOutputs = [embeddings, skip];
             _transformerInputs =
             [
                 embeddings, skip,
-                Own(OrtValue.CreateTensorValueFromMemory(promptSemantic, [batch, prompt])),
-                Own(OrtValue.CreateTensorValueFromMemory(targetSemantic, [batch, _generated])),
-                Own(OrtValue.CreateTensorValueFromMemory(promptAcoustic, [batch, prompt])),
-                Own(OrtValue.CreateTensorValueFromMemory(padding, [batch, _generated])),
-                Own(OrtValue.CreateTensorValueFromMemory(_step, [batch])),
+                Own(OrtValue.CreateTensorValueFromMemory(promptSemantic, [Batch, prompt])),
+                Own(OrtValue.CreateTensorValueFromMemory(targetSemantic, [Batch, _generated])),
+                Own(OrtValue.CreateTensorValueFromMemory(promptAcoustic, [Batch, prompt])),
+                Own(OrtValue.CreateTensorValueFromMemory(padding, [Batch, _generated])),
+                Own(OrtValue.CreateTensorValueFromMemory(_step, [Batch])),
             ];
-            _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphLogits, [batch, _generated, q, owner.Classes]))];
+            _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphLogits, [Batch, _generated, q, owner.Classes]))];
         }
 
-        public void Run(long condition, CancellationToken cancellationToken)
+        public override void Run(long condition, CancellationToken cancellationToken)
         {
             var layout = _layout ?? throw new InvalidOperationException("Prepare must be called before Run.");
             int q = owner.Codebooks, width = owner.LogitsWidth;
             long targetPad = owner.CodebookSize + 1;
             Array.Fill(_step, condition);
             Array.Fill(_graphTokens, targetPad);
-            for (int b = 0; b < batch; b++)
+            for (int b = 0; b < Batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
-                _tokens.AsSpan((b * frames + tp) * q, gen * q).CopyTo(_graphTokens.AsSpan(b * _generated * q));
+                TokenArray.AsSpan(layout.Index(b, tp, 0), gen * q).CopyTo(_graphTokens.AsSpan(b * _generated * q));
             }
             GraphRunner.Run(_runOptions,
             [
                 new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs),
                 new GraphCall(owner._transformer, TransformerInputs, _transformerInputs, TransformerOutputs, _transformerOutputs),
             ], cancellationToken);
-            for (int b = 0; b < batch; b++)
+            for (int b = 0; b < Batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
-                _graphLogits.AsSpan(b * _generated * width, gen * width).CopyTo(_logits.AsSpan((b * frames + tp) * width));
+                _graphLogits.AsSpan(b * _generated * width, gen * width).CopyTo(LogitsArray.AsSpan(layout.Cell(b, tp) * width));
             }
         }
 
-        public void Dispose()
+        public override void Dispose()
         {
             _owned.Dispose();
             _runOptions.Dispose();
+            base.Dispose();
         }
 
         private OrtValue Own(OrtValue value) => _owned.Own(value);

@@ -7,35 +7,24 @@ namespace SoundStorm.Onnx.Generation.Graphs;
 /// (so disposing the generator waits for the call instead of freeing a running session) and timed, so a run can report
 /// how much of its wall time the sampler loop itself costs (two timestamps per step; no allocation).
 /// </summary>
-internal sealed class TimedWorkspace(ILogitsWorkspace inner, Sessions.UsageGuard? guard = null) : ILogitsWorkspace
+internal sealed class TimedWorkspace(ILogitsWorkspace inner, Sessions.UsageGuard? guard = null) : ForwardingWorkspace(inner)
 {
     private long _ticks;
 
     /// <summary>Time spent in network calls so far.</summary>
     public TimeSpan NetworkTime => Stopwatch.GetElapsedTime(0, _ticks);
 
-    public int Batch => inner.Batch;
-    public int Frames => inner.Frames;
-    public Span<long> Tokens => inner.Tokens;
-    public Span<long> Semantic => inner.Semantic;
-    public Span<bool> Padding => inner.Padding;
-    public ReadOnlySpan<float> Logits => inner.Logits;
-
-    public void Prepare(BatchLayout layout) => inner.Prepare(layout);
-
-    public void Run(long condition, CancellationToken cancellationToken)
+    public override void Run(long condition, CancellationToken cancellationToken)
     {
         using var lease = guard?.Enter() ?? default;
         long start = Stopwatch.GetTimestamp();
         try
         {
-            inner.Run(condition, cancellationToken);
+            Inner.Run(condition, cancellationToken);
         }
         finally
         {
             _ticks += Stopwatch.GetTimestamp() - start;
         }
     }
-
-    public void Dispose() => inner.Dispose();
 }

@@ -84,7 +84,6 @@ internal sealed class MaskGitSampler : ISampler
 
     private void DecodeRequest(int b, int level, int iteration, int iterations, float temperature, double noise)
     {
-        int q = _vocab.Codebooks, frames = _layout.Frames;
         int first = _layout.PromptFrames[b], total = _layout.GeneratedFrames[b];
         Span<long> tokens = _workspace.Tokens;
         ReadOnlySpan<float> logits = _workspace.Logits;
@@ -94,8 +93,8 @@ internal sealed class MaskGitSampler : ISampler
         int count = 0;
         for (int f = first; f < first + total; f++)
         {
-            if (tokens[(b * frames + f) * q + level] != mask) continue;
-            ReadOnlySpan<float> row = logits.Slice((b * frames + f) * _width, _width);
+            if (tokens[_layout.Index(b, f, level)] != mask) continue;
+            ReadOnlySpan<float> row = logits.Slice(_layout.Cell(b, f) * _width, _width);
             int token = _sampler.Sample(row, temperature, _options.TopK, _options.TopP, ref rng);
             double confidence = _sampler.LogProbability(row, token);
             if (noise > 0) confidence += noise * rng.NextGumbel();
@@ -112,7 +111,7 @@ internal sealed class MaskGitSampler : ISampler
         for (int j = 0; j < reveal; j++)
         {
             int k = _rankOrder[j];
-            tokens[(b * frames + _positions[k]) * q + level] = _candidates[k];
+            tokens[_layout.Index(b, _positions[k], level)] = _candidates[k];
         }
     }
 }

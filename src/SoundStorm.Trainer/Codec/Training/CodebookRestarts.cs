@@ -1,6 +1,5 @@
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec.Training;

@@ -3,7 +3,6 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec.Training;
@@ -56,23 +55,15 @@ internal sealed record CodecCheckpoint(
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static CodecCheckpoint Load(string path)
     {
-        var (content, Meta) = CheckpointStore.Open(path, Format, "train-codec checkpoint");
-        try
+        var (content, meta) = CheckpointStore.Open(path, Format, "train-codec checkpoint");
+        return CheckpointStore.ReadMetadata(path, () =>
         {
-            var options = ModelConfigJson.Read<CodecTrainOptions>(Meta("soundstorm.training"), path).Validate();
-            return new CodecCheckpoint(path,
-                HifiCodecConfig.Parse(Meta("soundstorm.codec_config"), path),
-                options,
-                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
-                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
-                content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal),
-                ModelConfigJson.Read<List<CodecStepRecord>>(Meta("soundstorm.history"), path),
-                options.Adversarial ? long.Parse(Meta(DiscriminatorAdamStepsKey), CultureInfo.InvariantCulture) : 0);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or HifiCodecConfigException)
-        {
-            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
-        }
+            var options = ModelConfigJson.Read<CodecTrainOptions>(meta("soundstorm.training"), path).Validate();
+            var config = HifiCodecConfig.Parse(meta("soundstorm.codec_config"), path);
+            var (step, adamSteps, tensors, history) = CheckpointStore.ReadRun<CodecStepRecord>(content, meta, path);
+            return new CodecCheckpoint(path, config, options, step, adamSteps, tensors, history,
+                options.Adversarial ? long.Parse(meta(DiscriminatorAdamStepsKey), CultureInfo.InvariantCulture) : 0);
+        });
     }
 
     /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed.</summary>

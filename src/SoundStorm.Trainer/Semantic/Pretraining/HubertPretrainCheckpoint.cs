@@ -1,8 +1,6 @@
-using System.Globalization;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;
@@ -47,23 +45,14 @@ internal sealed record HubertPretrainCheckpoint(
     /// <summary>Reads a checkpoint; a damaged or foreign file is a <see cref="CheckpointFormatException"/> naming it.</summary>
     public static HubertPretrainCheckpoint Load(string path)
     {
-        var (content, Meta) = CheckpointStore.Open(path, Format, "pretrain-hubert checkpoint");
-        try
+        var (content, meta) = CheckpointStore.Open(path, Format, "pretrain-hubert checkpoint");
+        return CheckpointStore.ReadMetadata(path, () =>
         {
-            var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            var options = ModelConfigJson.Read<HubertPretrainOptions>(Meta("soundstorm.training"), path).Validate();
+            var options = ModelConfigJson.Read<HubertPretrainOptions>(meta("soundstorm.training"), path).Validate();
+            var (step, adamSteps, tensors, history) = CheckpointStore.ReadRun<HubertStepRecord>(content, meta, path);
             if (options.PhoneLabels is null && !tensors.ContainsKey(CentroidsName)) throw new CheckpointFormatException($"{path}: tensor '{CentroidsName}' is missing.");
-            return new HubertPretrainCheckpoint(path,
-                options,
-                int.Parse(Meta("soundstorm.step"), CultureInfo.InvariantCulture),
-                long.Parse(Meta("soundstorm.adam_steps"), CultureInfo.InvariantCulture),
-                tensors,
-                ModelConfigJson.Read<List<HubertStepRecord>>(Meta("soundstorm.history"), path));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidDataException or ArgumentException)
-        {
-            throw new CheckpointFormatException($"{path}: malformed metadata ({e.Message}).", e);
-        }
+            return new HubertPretrainCheckpoint(path, options, step, adamSteps, tensors, history);
+        });
     }
 
     /// <summary>The MFCC target centres (K, 39); null for a phone-label run.</summary>

@@ -4,7 +4,6 @@ using SoundStorm.Export.Import;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.NumPy;
 using SoundStorm.Trainer.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;

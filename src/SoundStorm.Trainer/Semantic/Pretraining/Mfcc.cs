@@ -1,5 +1,4 @@
 using NWaves.Filters.Fda;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;

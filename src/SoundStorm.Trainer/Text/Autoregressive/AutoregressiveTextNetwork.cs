@@ -1,5 +1,4 @@
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Text.Autoregressive;

@@ -1,6 +1,4 @@
-using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Generation.Diffusion;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;
 
@@ -33,9 +31,9 @@ public class DiffusionSamplerTests
     {
         var random = new Random(seed);
         var semantic = Enumerable.Range(0, frames + prompt).Select(_ => (long)random.Next(K)).ToArray();
-        long[,]? promptCodes = prompt == 0 ? null : new long[prompt, Q];
+        CodeGrid? promptCodes = prompt == 0 ? null : new CodeGrid(prompt, Q);
         for (int f = 0; f < prompt; f++) for (int q = 0; q < Q; q++) promptCodes![f, q] = random.Next(V);
-        return new GenerationRequest(semantic, promptCodes);
+        return TestModels.LeadingPrompt(semantic, promptCodes);
     }
 
     [Fact]
@@ -70,7 +68,7 @@ public class DiffusionSamplerTests
         }
         Assert.Equal(Enumerable.Range(86, 14).Reverse().Select(t => (long)t).Append(0), source.Calls);
         var result = run.GetResult(0);
-        foreach (long token in result) Assert.InRange(token, 0, V - 1);
+        foreach (long token in result.AsSpan()) Assert.InRange(token, 0, V - 1);
         Assert.Equal(request.PromptAcoustic![1, 1], run.CurrentTokens[1 * Q + 1]);
     }
 
@@ -85,7 +83,7 @@ public class DiffusionSamplerTests
         Assert.Equal(calls, source.Calls.Count);
         Assert.Equal(99, source.Calls[0]);
         Assert.Equal(0, source.Calls[^1]);
-        foreach (long token in result) Assert.InRange(token, 0, V - 1);
+        foreach (long token in result.AsSpan()) Assert.InRange(token, 0, V - 1);
     }
 
     [Fact]
@@ -95,7 +93,7 @@ public class DiffusionSamplerTests
         using var _ = generator;
         var result = generator.Generate(Request(3, 80), new GenerationOptions()); // P = 160 > 100
         Assert.Equal(100, source.Calls.Count);
-        foreach (long token in result) Assert.InRange(token, 0, V - 1);
+        foreach (long token in result.AsSpan()) Assert.InRange(token, 0, V - 1);
     }
 
     [Theory]

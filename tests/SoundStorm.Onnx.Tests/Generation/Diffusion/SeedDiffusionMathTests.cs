@@ -1,10 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Import;
 using SoundStorm.Onnx.Generation.Diffusion;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Tests.Shared;
 
 namespace SoundStorm.Onnx.Tests.Generation.Diffusion;
 

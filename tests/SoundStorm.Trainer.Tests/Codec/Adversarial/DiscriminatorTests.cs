@@ -1,5 +1,4 @@
 using SoundStorm.Trainer.Codec.Adversarial;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec.Adversarial;

@@ -1,7 +1,4 @@
-using SoundStorm.Trainer.Codec;
 using SoundStorm.Trainer.Codec.Training;
-using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec.Training;

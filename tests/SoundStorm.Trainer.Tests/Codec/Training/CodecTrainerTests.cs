@@ -2,7 +2,6 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Trainer.Codec.Training;
-using SoundStorm.Trainer.Data;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec.Training;
@@ -53,7 +52,7 @@ public sealed class CodecTrainerTests : IDisposable
 
         string whole = Path.Combine(_root, "whole"), split = Path.Combine(_root, "split");
         double[] full;
-        using (var trainer = new CodecTrainer(SmallCodec.Config, Options, corpus, whole))
+        using (var trainer = new CodecObjective(SmallCodec.Config, Options, corpus, whole))
         {
             trainer.Train();
             full = trainer.History.Select(h => h.Loss).ToArray();
@@ -61,8 +60,8 @@ public sealed class CodecTrainerTests : IDisposable
         Assert.Equal(Options.Steps, full.Length);
         Assert.True(full.Skip(35).Average() < 0.8 * full.Take(5).Average(), $"loss did not fall: {full.Take(5).Average():F3} → {full.Skip(35).Average():F3}");
 
-        using (var first = new CodecTrainer(SmallCodec.Config, Options, corpus, split)) first.Train(stopAfter: 23);
-        using var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split);
+        using (var first = new CodecObjective(SmallCodec.Config, Options, corpus, split)) first.Train(stopAfter: 23);
+        using var resumed = CodecObjective.Resume(Path.Combine(split, CodecObjective.CheckpointFile), corpus, split);
         Assert.Equal(23, resumed.Step);
         resumed.Train();
         Assert.Equal(full, resumed.History.Select(h => h.Loss).ToArray());
@@ -75,20 +74,20 @@ public sealed class CodecTrainerTests : IDisposable
         var options = Options with { Steps = 6, Adversarial = true, DiscriminatorWidth = 2, ScaleDiscriminators = 1, MelWeight = 45, StftWeight = 0 };
         string whole = Path.Combine(_root, "gan-whole"), split = Path.Combine(_root, "gan-split");
         CodecStepRecord[] full;
-        using (var trainer = new CodecTrainer(SmallCodec.Config, options, corpus, whole))
+        using (var trainer = new CodecObjective(SmallCodec.Config, options, corpus, whole))
         {
             trainer.Train();
             full = trainer.History.ToArray();
         }
         Assert.All(full, h => Assert.True(h.Discriminator > 0 && h.Adversarial > 0 && h.FeatureMatching > 0, $"step {h.Step} has no adversarial terms"));
         Assert.All(full, h => Assert.Equal(0, h.Stft)); // weight 0: not computed
-        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecTrainer.CheckpointFile));
+        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecObjective.CheckpointFile));
         Assert.Equal(6, saved.DiscriminatorAdamSteps);
         Assert.Contains("mpd.4.conv_post.weight", saved.Under(CodecCheckpoint.DiscriminatorPrefix).Keys);
         Assert.Contains("m.msd.0.convs.0.weight", saved.Under(CodecCheckpoint.DiscriminatorAdamPrefix).Keys);
 
-        using (var first = new CodecTrainer(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
-        using (var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split))
+        using (var first = new CodecObjective(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
+        using (var resumed = CodecObjective.Resume(Path.Combine(split, CodecObjective.CheckpointFile), corpus, split))
         {
             resumed.Train();
             Assert.Equal(full, resumed.History.ToArray()); // every loss, the discriminators' included
@@ -96,14 +95,14 @@ public sealed class CodecTrainerTests : IDisposable
 
         // A new run from it keeps the discriminators; one from a spectral-only run starts them fresh.
         var log = new StringWriter();
-        using (CodecTrainer.StartFrom(saved, options, corpus, Path.Combine(_root, "gan-next"), log)) { }
+        using (CodecObjective.StartFrom(saved, options, corpus, Path.Combine(_root, "gan-next"), log)) { }
         Assert.Contains("discriminators from the same checkpoint", log.ToString());
         log = new StringWriter();
-        using (CodecTrainer.StartFrom(saved, options with { DiscriminatorWidth = 3 }, corpus, Path.Combine(_root, "gan-wider"), log)) { }
+        using (CodecObjective.StartFrom(saved, options with { DiscriminatorWidth = 3 }, corpus, Path.Combine(_root, "gan-wider"), log)) { }
         Assert.Contains("fresh discriminators (the checkpoint's are width 2 with 1 scales, this run asks for width 3 with 1)", log.ToString());
-        using (var spectral = new CodecTrainer(SmallCodec.Config, Options with { Steps = 1 }, corpus, Path.Combine(_root, "spectral"))) spectral.Train();
+        using (var spectral = new CodecObjective(SmallCodec.Config, Options with { Steps = 1 }, corpus, Path.Combine(_root, "spectral"))) spectral.Train();
         log = new StringWriter();
-        using (CodecTrainer.StartFrom(CodecCheckpoint.Load(Path.Combine(_root, "spectral", CodecTrainer.CheckpointFile)), options, corpus,
+        using (CodecObjective.StartFrom(CodecCheckpoint.Load(Path.Combine(_root, "spectral", CodecObjective.CheckpointFile)), options, corpus,
             Path.Combine(_root, "gan-fresh"), log)) { }
         Assert.Contains("fresh discriminators", log.ToString());
     }
@@ -115,26 +114,26 @@ public sealed class CodecTrainerTests : IDisposable
         var options = Options with { Steps = 6, PitchWeight = 1 };
         string whole = Path.Combine(_root, "pitch-whole"), split = Path.Combine(_root, "pitch-split");
         CodecStepRecord[] full;
-        using (var trainer = new CodecTrainer(SmallCodec.Config, options, corpus, whole))
+        using (var trainer = new CodecObjective(SmallCodec.Config, options, corpus, whole))
         {
             trainer.Train();
             full = trainer.History.ToArray();
         }
         Assert.All(full, h => Assert.True(h.Pitch > 0, $"step {h.Step} has no pitch loss"));
-        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecTrainer.CheckpointFile));
+        var saved = CodecCheckpoint.Load(Path.Combine(whole, CodecObjective.CheckpointFile));
         Assert.Equal(new[] { "conv.bias", "conv.weight" }, saved.Under(CodecCheckpoint.PitchHeadPrefix).Keys.Order(StringComparer.Ordinal));
         Assert.Contains("pitch.conv.weight", saved.Under(CodecCheckpoint.AdamPrefix).Keys.Select(k => k[(k.IndexOf('.') + 1)..]));
         Assert.DoesNotContain(saved.Under(CodecCheckpoint.ModelPrefix).Keys, k => k.Contains("pitch", StringComparison.Ordinal)); // not exported
 
-        using (var first = new CodecTrainer(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
-        using (var resumed = CodecTrainer.Resume(Path.Combine(split, CodecTrainer.CheckpointFile), corpus, split))
+        using (var first = new CodecObjective(SmallCodec.Config, options, corpus, split)) first.Train(stopAfter: 2);
+        using (var resumed = CodecObjective.Resume(Path.Combine(split, CodecObjective.CheckpointFile), corpus, split))
         {
             resumed.Train();
             Assert.Equal(full, resumed.History.ToArray());
         }
 
         var log = new StringWriter();
-        using (CodecTrainer.StartFrom(saved, options, corpus, Path.Combine(_root, "pitch-next"), log)) { }
+        using (CodecObjective.StartFrom(saved, options, corpus, Path.Combine(_root, "pitch-next"), log)) { }
         Assert.Contains("pitch head from the same checkpoint", log.ToString());
         var e = Assert.Throws<ArgumentException>(() => (Options with { PitchWeight = 1, DecoderOnly = true }).Validate());
         Assert.Contains("--pitch-weight", e.Message);
@@ -146,12 +145,12 @@ public sealed class CodecTrainerTests : IDisposable
     {
         var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
         string source = Path.Combine(_root, "joint");
-        using (var joint = new CodecTrainer(SmallCodec.Config, Options with { Steps = 3 }, corpus, source)) joint.Train();
-        var saved = CodecCheckpoint.Load(Path.Combine(source, CodecTrainer.CheckpointFile));
+        using (var joint = new CodecObjective(SmallCodec.Config, Options with { Steps = 3 }, corpus, source)) joint.Train();
+        var saved = CodecCheckpoint.Load(Path.Combine(source, CodecObjective.CheckpointFile));
         int wider = 2 * SmallCodec.Config.UpsampleInitialChannel;
 
         var log = new StringWriter();
-        using var trainer = CodecTrainer.StartFrom(saved, Options with { Steps = 2, DecoderOnly = true }, corpus, Path.Combine(_root, "wide"), log, wider);
+        using var trainer = CodecObjective.StartFrom(saved, Options with { Steps = 2, DecoderOnly = true }, corpus, Path.Combine(_root, "wide"), log, wider);
         Assert.Contains($"fresh generator of width {wider} (the checkpoint's: {SmallCodec.Config.UpsampleInitialChannel})", log.ToString());
         Assert.Equal(wider, trainer.Codec.Config.UpsampleInitialChannel);
         var stored = saved.Under(CodecCheckpoint.ModelPrefix);
@@ -168,10 +167,10 @@ public sealed class CodecTrainerTests : IDisposable
         trainer.Train();
         using (no_grad()) Assert.Equal(before, trainer.Codec.Encode(waveform).data<long>().ToArray());
 
-        var e = Assert.Throws<ArgumentException>(() => CodecTrainer.StartFrom(saved, Options, corpus, Path.Combine(_root, "wide-joint"), null, wider));
+        var e = Assert.Throws<ArgumentException>(() => CodecObjective.StartFrom(saved, Options, corpus, Path.Combine(_root, "wide-joint"), null, wider));
         Assert.Contains($"--width {wider} differs from the generator width {SmallCodec.Config.UpsampleInitialChannel}", e.Message);
         Assert.Contains("--decoder-only", e.Message);
-        var odd = Assert.Throws<HifiCodecConfigException>(() => CodecTrainer.StartFrom(saved, Options with { DecoderOnly = true }, corpus, Path.Combine(_root, "odd"), null, 18));
+        var odd = Assert.Throws<HifiCodecConfigException>(() => CodecObjective.StartFrom(saved, Options with { DecoderOnly = true }, corpus, Path.Combine(_root, "odd"), null, 18));
         Assert.Contains("--width 18: 'upsample_initial_channel' 18 must be divisible by 2^2", odd.Message);
     }
 
@@ -179,7 +178,7 @@ public sealed class CodecTrainerTests : IDisposable
     public void Exported_encoder_graph_gives_the_trained_codecs_codes()
     {
         var corpus = WaveformCorpus.Load(Corpus(), SmallCodec.Config.SamplingRate);
-        using var trainer = new CodecTrainer(SmallCodec.Config, Options with { Steps = 5 }, corpus, Path.Combine(_root, "run"));
+        using var trainer = new CodecObjective(SmallCodec.Config, Options with { Steps = 5 }, corpus, Path.Combine(_root, "run"));
         trainer.Train();
         var result = trainer.Export(Path.Combine(_root, "fragment"));
         Assert.True(File.Exists(Path.Combine(_root, "fragment", "fragment.json")));
@@ -188,9 +187,9 @@ public sealed class CodecTrainerTests : IDisposable
         var waveform = SmallCodec.Waveform(1, 160 * SmallCodec.Config.Hop, seed: 11);
         long[] expected;
         using (no_grad()) expected = trainer.Codec.Encode(waveform).data<long>().ToArray();
-        var outputs = SmallCodec.Run(OnnxModel.Load(result.EncoderPath), HifiCodecEncoderGraph.WaveformInput,
+        var outputs = SmallCodec.Run(OnnxModel.Load(result.EncoderPath), HifiCodecGraphs.Waveform,
             waveform.data<float>().ToArray(), new long[] { 1, 160 * SmallCodec.Config.Hop });
-        Assert.Equal(expected, outputs[HifiCodecEncoderGraph.CodesOutput].Data.Select(v => (long)v).ToArray());
+        Assert.Equal(expected, outputs[HifiCodecGraphs.Codes].Data.Select(v => (long)v).ToArray());
         Assert.True(expected.Distinct().Count() > 8, "the data-initialised codebooks should be in use");
     }
 
@@ -211,10 +210,10 @@ public sealed class CodecTrainerTests : IDisposable
         Assert.Contains("soundstorm.format", c.Message);
 
         var corpus = WaveformCorpus.Load(Corpus(), 16000);
-        var s = Assert.Throws<ArgumentException>(() => new CodecTrainer(SmallCodec.Config, Options with { SegmentFrames = 40 }, corpus, _root));
+        var s = Assert.Throws<ArgumentException>(() => new CodecObjective(SmallCodec.Config, Options with { SegmentFrames = 40 }, corpus, _root));
         Assert.Contains("--segment-frames 40 gives 320 samples", s.Message);
         Assert.Contains("the spectral losses need at least 1025", s.Message); // half the 2048-point STFT, + 1
         // Without the STFT loss the mel loss's 1024-point FFT sets the minimum: 513 samples, so 80 frames of 8 pass.
-        using (new CodecTrainer(SmallCodec.Config, Options with { SegmentFrames = 80, StftWeight = 0 }, corpus, _root)) { }
+        using (new CodecObjective(SmallCodec.Config, Options with { SegmentFrames = 80, StftWeight = 0 }, corpus, _root)) { }
     }
 }

@@ -1,5 +1,4 @@
 using SoundStorm.Trainer.Codec.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Tests.Codec.Training;

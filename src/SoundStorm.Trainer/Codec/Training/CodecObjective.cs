@@ -5,19 +5,19 @@ using SoundStorm.Trainer.Codec.Adversarial;
 using SoundStorm.Trainer.Codec.Training.Pitch;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Codec.Training;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains a HiFi-Codec (encoder, group-residual VQ, generator) to reconstruct speech, on random crops of a
 /// <see cref="WaveformCorpus"/>, with log-mel + multi-resolution STFT losses and the quantiser's own loss, and — with
 /// <see cref="CodecTrainOptions.Adversarial"/> — HiFi-GAN's discriminators (their own AdamW, same schedule). Writes <c>checkpoint.safetensors</c> every
 /// <see cref="CodecTrainOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
 /// resumed from it continues with identical losses.
 /// </summary>
-internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDisposable
+internal sealed class CodecObjective : ITrainingObjective<CodecStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the run folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -40,7 +40,7 @@ internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDispo
     private bool _initialized; // codebooks already hold trained or data-drawn codewords
 
     /// <summary>A fresh run (weights seeded from <see cref="CodecTrainOptions.Seed"/>).</summary>
-    public CodecTrainer(HifiCodecConfig config, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    public CodecObjective(HifiCodecConfig config, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
     {
         _options = options.Validate();
         _corpus = corpus;
@@ -78,14 +78,14 @@ internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDispo
     }
 
     /// <summary>Continues from a checkpoint of this trainer (its configuration and options are used).</summary>
-    public static CodecTrainer Resume(string checkpointPath, WaveformCorpus corpus, string outputFolder, TextWriter? log = null) =>
+    public static CodecObjective Resume(string checkpointPath, WaveformCorpus corpus, string outputFolder, TextWriter? log = null) =>
         Resume(CodecCheckpoint.Load(checkpointPath), corpus, outputFolder, log);
 
     /// <summary>Continues from an already loaded checkpoint of this trainer.</summary>
-    public static CodecTrainer Resume(CodecCheckpoint checkpoint, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
+    public static CodecObjective Resume(CodecCheckpoint checkpoint, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
     {
         string checkpointPath = checkpoint.Path;
-        var trainer = new CodecTrainer(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
+        var trainer = new CodecObjective(checkpoint.Config, checkpoint.Options, corpus, outputFolder, log);
         StateDicts.Load(trainer._codec, checkpoint.Under(CodecCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(CodecCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         if (trainer._discriminator is not null)
@@ -108,7 +108,7 @@ internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDispo
     /// <paramref name="generatorWidth"/> other than the checkpoint's starts a fresh generator of that width on the
     /// checkpoint's encoder and codebooks (decoder-only runs only, so the codes stay the ones a tokenised corpus holds).
     /// </summary>
-    public static CodecTrainer StartFrom(CodecCheckpoint checkpoint, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null,
+    public static CodecObjective StartFrom(CodecCheckpoint checkpoint, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null,
         int? generatorWidth = null)
     {
         string checkpointPath = checkpoint.Path;
@@ -122,7 +122,7 @@ internal sealed class CodecTrainer : ITrainingObjective<CodecStepRecord>, IDispo
             config = config with { UpsampleInitialChannel = generatorWidth!.Value };
             config.Validate($"--width {generatorWidth}");
         }
-        var trainer = new CodecTrainer(config, options, corpus, outputFolder, log) { _initialized = true };
+        var trainer = new CodecObjective(config, options, corpus, outputFolder, log) { _initialized = true };
         var weights = checkpoint.Under(CodecCheckpoint.ModelPrefix);
         if (newGenerator)
         {

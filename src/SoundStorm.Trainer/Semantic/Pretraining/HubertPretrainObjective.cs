@@ -3,13 +3,13 @@ using System.Globalization;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;
 
 /// <summary>
-/// HuBERT's first iteration: MFCC k-means targets per 20 ms frame, span-masked prediction of the targets of masked
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for HuBERT pretraining, and its run. HuBERT's first
+/// iteration: MFCC k-means targets per 20 ms frame, span-masked prediction of the targets of masked
 /// frames, AdamW with warm-up + cosine decay and gradient clipping. With forced-aligned phone labels as the targets
 /// (<see cref="HubertPretrainOptions.PhoneLabels"/>) it trains a frame-level phone classifier instead: the loss covers
 /// every frame (masked spans then ask for the phone from context, an auxiliary task and an augmentation), so the
@@ -18,7 +18,7 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 /// so a resumed run repeats the straight run's losses, provided nothing else in the process draws from that
 /// generator while it trains.
 /// </summary>
-internal sealed class HubertPretrainer : ITrainingObjective<HubertStepRecord>, IDisposable
+internal sealed class HubertPretrainObjective : ITrainingObjective<HubertStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -35,7 +35,7 @@ internal sealed class HubertPretrainer : ITrainingObjective<HubertStepRecord>, I
     private readonly AdamW _adam;
     private readonly TrainingLoop<HubertStepRecord> _loop;
 
-    private HubertPretrainer(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids,
+    private HubertPretrainObjective(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log, Tensor? centroids,
         IReadOnlyList<long[]>? phoneTargets)
     {
         _options = options.Validate();
@@ -70,7 +70,7 @@ internal sealed class HubertPretrainer : ITrainingObjective<HubertStepRecord>, I
     /// <see cref="HubertPretrainOptions.PhoneLabels"/>, takes <paramref name="phoneTargets"/> (one label array per
     /// utterance, <see cref="PhoneLabels"/> ids) — and initialises from the seed.
     /// </summary>
-    public static HubertPretrainer Create(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
+    public static HubertPretrainObjective Create(HubertPretrainOptions options, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
         IReadOnlyList<long[]>? phoneTargets = null) =>
         new(options, audio, output, log, null, phoneTargets);
 
@@ -78,11 +78,11 @@ internal sealed class HubertPretrainer : ITrainingObjective<HubertStepRecord>, I
     /// Continues from a checkpoint of this trainer (same audio, and the same phone labels for a phone-label run): its
     /// options, targets, weights, optimiser and step.
     /// </summary>
-    public static HubertPretrainer Resume(string checkpointPath, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
+    public static HubertPretrainObjective Resume(string checkpointPath, IReadOnlyList<PretrainUtterance> audio, string output, TextWriter? log = null,
         IReadOnlyList<long[]>? phoneTargets = null)
     {
         var checkpoint = HubertPretrainCheckpoint.Load(checkpointPath);
-        var trainer = new HubertPretrainer(checkpoint.Options, audio, output, log, checkpoint.Centroids(), phoneTargets);
+        var trainer = new HubertPretrainObjective(checkpoint.Options, audio, output, log, checkpoint.Centroids(), phoneTargets);
         StateDicts.Load(trainer._model, checkpoint.Tensors, checkpointPath, HubertPretrainCheckpoint.ModelPrefix);
         trainer._adam.LoadState(CheckpointStore.Under(checkpoint.Tensors, HubertPretrainCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
         trainer._loop.Step = checkpoint.Step;

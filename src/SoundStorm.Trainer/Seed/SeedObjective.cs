@@ -1,21 +1,22 @@
 using SoundStorm.Export.Acoustic;
 using System.Globalization;
 using SoundStorm.Export.Weights;
+using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Data;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Seed;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains (or fine-tunes) a seed-family network with its discrete-diffusion objective (<see cref="DiffusionObjective"/>):
 /// per batch the upstream prompt/target split (<see cref="SeedBatch"/>), importance-sampled steps
 /// (<see cref="TimestepSampler"/>), Gumbel-max corruption, AdamW with warm-up + cosine, global-norm clipping.
 /// Every draw is keyed by (seed, step): data order and splits by <see cref="StepRandom"/>, the corruption noise by a
 /// torch generator seeded from it.
 /// </summary>
-internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
+internal sealed class SeedObjective : ITrainingObjective<StepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -33,7 +34,7 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
     private readonly TrainingLoop<StepRecord> _loop;
 
     /// <summary>A run from seeded initialisation, or from <paramref name="initial"/> weights (fine-tuning an imported checkpoint).</summary>
-    public SeedTrainer(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
+    public SeedObjective(SeedModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null, WeightSet? initial = null)
     {
         config.Validate();
         _config = config;
@@ -58,6 +59,33 @@ internal sealed class SeedTrainer : ITrainingObjective<StepRecord>, IDisposable
             new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
             new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
             Path.Combine(outputFolder, CheckpointFile), _log);
+    }
+
+    /// <summary>
+    /// Continues from a checkpoint written by this trainer (same data): its weights, AdamW moments, step statistics and
+    /// history. The statistics are stored as float32 (upstream's buffers), so once importance sampling is on, a resumed
+    /// run's step draws can differ from a straight run's in the last bits; before that it repeats the straight run.
+    /// </summary>
+    public static SeedObjective Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    {
+        var checkpoint = SeedCheckpoint.Load(checkpointPath);
+        var trainer = new SeedObjective(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
+        try
+        {
+            StateDicts.Load(trainer._model, checkpoint.ModelTensors, checkpointPath);
+            trainer._adam.LoadState(CheckpointStore.Under(checkpoint.Tensors, CheckpointStore.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
+            var (history, count) = checkpoint.SamplerState();
+            trainer._sampler.Restore(history, count, checkpointPath);
+            trainer._loop.Step = checkpoint.Step;
+            trainer._loop.History.AddRange(checkpoint.History);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
+        return trainer;
     }
 
     /// <summary>The network being trained.</summary>

@@ -1,21 +1,20 @@
-using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Export.Text;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Text;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains a text-to-semantic network (<see cref="ITextUnitsNetwork"/>: the duration model or the autoregressive one) on
 /// a <see cref="TextUnitsDataset"/>: the network's unit loss plus <see cref="TextTrainOptions.DurationWeight"/> times its
-/// auxiliary loss; AdamW, warm-up + cosine decay, clipping; held-out validation and a checkpoint every
-/// <see cref="TextTrainOptions.CheckpointEvery"/> steps. Every draw is keyed by (seed, step), so a resumed run
-/// repeats the straight run.
+/// auxiliary loss, as the objective of the shared <see cref="TrainingLoop{TRecord}"/> (AdamW, warm-up + cosine decay,
+/// clipping); held-out validation with each checkpoint, every <see cref="TextTrainOptions.CheckpointEvery"/> steps.
+/// Every draw is keyed by (seed, step), so a resumed run repeats the straight run.
 /// </summary>
-internal sealed class TextTrainer : IDisposable
+internal sealed class TextObjective : ITrainingObjective<TextStepRecord>, IDisposable
 {
     /// <summary>Checkpoint file name inside the output folder; <see cref="BestFile"/> holds the step with the lowest held-out unit loss so far.</summary>
     public const string CheckpointFile = "checkpoint.safetensors", BestFile = "best.safetensors";
@@ -30,19 +29,17 @@ internal sealed class TextTrainer : IDisposable
     private readonly ITextUnitsNetwork _network;
     private readonly nn.Module _model;
     private readonly AdamW _adam;
-    private readonly LearningRateSchedule _schedule;
-    private readonly List<TextStepRecord> _history = [];
+    private readonly TrainingLoop<TextStepRecord> _loop;
     private readonly List<TextValidationRecord> _validations = [];
-    private int _step;
 
     /// <summary>A fresh run of the duration model (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
-    public TextTrainer(TextToSemanticConfig config, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public TextObjective(TextToSemanticConfig config, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
         : this(new DurationTextNetwork(config), options, dataset, output, log)
     {
     }
 
     /// <summary>A fresh run of <paramref name="network"/>, which the trainer then owns (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
-    public TextTrainer(ITextUnitsNetwork network, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public TextObjective(ITextUnitsNetwork network, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
     {
         _network = network;
         _options = options.Validate();
@@ -61,20 +58,24 @@ internal sealed class TextTrainer : IDisposable
         SeededInit.Apply(_model, options.Seed);
         _model.train();
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.9, 0.98, weightDecay: options.WeightDecay);
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate);
+        // Validation goes with each checkpoint: Save keeps the best-validating step beside the latest.
+        _loop = new TrainingLoop<TextStepRecord>(this, _adam,
+            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
+            new LoopCadence(options.Steps, options.LogEvery, options.CheckpointEvery, options.CheckpointEvery, options.ClipNorm),
+            Path.Combine(output, CheckpointFile), _log);
     }
 
     /// <summary>Continues from a checkpoint of this trainer (same data).</summary>
-    public static TextTrainer Resume(string checkpointPath, TextUnitsDataset dataset, string output, TextWriter? log = null)
+    public static TextObjective Resume(string checkpointPath, TextUnitsDataset dataset, string output, TextWriter? log = null)
     {
         var checkpoint = TextCheckpoint.Load(checkpointPath);
         if (!checkpoint.Phones.SequenceEqual(dataset.Phones))
             throw new ArgumentException($"{checkpointPath}: its phones ({string.Join(' ', checkpoint.Phones)}) are not the dataset's ({string.Join(' ', dataset.Phones)}).");
-        var trainer = new TextTrainer(TextNetworks.Create(checkpoint), checkpoint.Options, dataset, output, log);
+        var trainer = new TextObjective(TextNetworks.Create(checkpoint), checkpoint.Options, dataset, output, log);
         StateDicts.Load(trainer._model, checkpoint.Under(TextCheckpoint.ModelPrefix), checkpointPath);
         trainer._adam.LoadState(checkpoint.Under(TextCheckpoint.AdamPrefix), checkpoint.AdamSteps, checkpointPath);
-        trainer._step = checkpoint.Step;
-        trainer._history.AddRange(checkpoint.History);
+        trainer._loop.Step = checkpoint.Step;
+        trainer._loop.History.AddRange(checkpoint.History);
         trainer._validations.AddRange(checkpoint.Validations);
         trainer._log.WriteLine($"resumed {checkpointPath} at step {checkpoint.Step}/{checkpoint.Options.Steps}");
         return trainer;
@@ -84,7 +85,7 @@ internal sealed class TextTrainer : IDisposable
     public ITextUnitsNetwork Network => _network;
 
     /// <summary>Steps done.</summary>
-    public int Step => _step;
+    public int Step => _loop.Step;
 
     /// <summary>Validation records so far.</summary>
     public IReadOnlyList<TextValidationRecord> Validations => _validations;
@@ -92,57 +93,34 @@ internal sealed class TextTrainer : IDisposable
     /// <summary>Trains until the last step, <paramref name="stopAfter"/> or the time limit; returns the step history.</summary>
     public IReadOnlyList<TextStepRecord> Run(int? stopAfter = null, TimeSpan? timeLimit = null)
     {
-        int last = Math.Min(_options.Steps, stopAfter ?? int.MaxValue);
-        string checkpoint = Path.Combine(_output, CheckpointFile);
-        var clock = Stopwatch.StartNew();
-        int startStep = _step;
-        double unitSum = 0, durationSum = 0;
-        int count = 0;
-        while (_step < last)
-        {
-            var record = TrainStep(_step);
-            _step++;
-            _history.Add(record);
-            (unitSum, durationSum, count) = (unitSum + record.UnitLoss, durationSum + record.DurationLoss, count + 1);
-            bool outOfTime = timeLimit is { } limit && clock.Elapsed >= limit;
-            bool end = _step == last || outOfTime;
-            if (_step % Math.Max(1, _options.LogEvery) == 0 || end)
-            {
-                double rate = (_step - startStep) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {_step}/{_options.Steps}  unit loss {unitSum / count:F4}  duration loss {durationSum / count:F4}  lr {record.LearningRate:E2}  |g| {record.GradNorm:F2}  {rate:F2} steps/s"));
-                (unitSum, durationSum, count) = (0, 0, 0);
-            }
-            if ((_options.CheckpointEvery > 0 && _step % _options.CheckpointEvery == 0) || end)
-            {
-                var validation = Validate();
-                TextCheckpoint.Save(checkpoint, _network, _adam, _phones, _options, _step, _history, _validations);
-                // A small corpus is over-fitted long before the schedule ends: keep the step that validated best too.
-                if (_validations.All(v => v.Step == validation.Step || v.UnitLoss > validation.UnitLoss))
-                    File.Copy(checkpoint, Path.Combine(_output, BestFile), overwrite: true);
-            }
-            if (outOfTime)
-            {
-                _log.WriteLine($"time limit reached after step {_step}; checkpoint written, continue with --resume {checkpoint}");
-                break;
-            }
-        }
-        return _history.ToArray();
+        _loop.Run(stopAfter, timeLimit);
+        return _loop.History.ToArray();
     }
 
-    private TextStepRecord TrainStep(int step)
+    /// <summary>The unit loss plus the weighted auxiliary (duration) loss of step <paramref name="step"/>'s batch.</summary>
+    public StepLoss<TextStepRecord> Loss(int step, double learningRate)
     {
-        using var scope = NewDisposeScope();
         var random = new StepRandom(_options.Seed, StepRandom.Batch, step);
         var items = Enumerable.Range(0, _options.BatchSize).Select(_ => _train[random.NextInt(_train.Length)]).ToArray();
         var (unitLoss, durationLoss) = _network.TrainingLosses(items, _options.MaxFrames, new StepRandom(_options.Seed, CropPurpose, step));
         Tensor loss = unitLoss + durationLoss.mul(HeldScalars.Of(_options.DurationWeight));
-        _adam.ZeroGrad();
-        loss.backward();
-        double norm = _adam.ClipGradNorm(_options.ClipNorm);
-        double lr = _schedule.At(step);
-        _adam.Step(lr);
-        return new TextStepRecord(step + 1, unitLoss.item<float>(), durationLoss.item<float>(), lr, norm);
+        return new(loss, update => new TextStepRecord(update.Step, unitLoss.item<float>(), durationLoss.item<float>(), update.LearningRate, update.GradNorm));
+    }
+
+    /// <summary>The mean losses since the last line, the rate and the gradient norm.</summary>
+    public string Progress(IReadOnlyList<TextStepRecord> sinceLastLine) => string.Create(CultureInfo.InvariantCulture,
+        $"unit loss {sinceLastLine.Average(r => r.UnitLoss):F4}  duration loss {sinceLastLine.Average(r => r.DurationLoss):F4}  lr {sinceLastLine[^1].LearningRate:E2}  |g| {sinceLastLine[^1].GradNorm:F2}");
+
+    void ITrainingObjective<TextStepRecord>.Validate(int step) => Validate();
+
+    /// <summary>Writes the checkpoint, and copies it to <see cref="BestFile"/> when its step validated best so far.</summary>
+    public void Save(string path, int step, IReadOnlyList<TextStepRecord> history)
+    {
+        TextCheckpoint.Save(path, _network, _adam, _phones, _options, step, history, _validations);
+        // A small corpus is over-fitted long before the schedule ends: keep the step that validated best too.
+        var validation = _validations[^1];
+        if (_validations.All(v => v.Step == validation.Step || v.UnitLoss > validation.UnitLoss))
+            File.Copy(path, Path.Combine(_output, BestFile), overwrite: true);
     }
 
     /// <summary>Held-out unit loss and accuracy (true durations) and mean absolute duration error, logged and recorded.</summary>
@@ -164,10 +142,10 @@ internal sealed class TextTrainer : IDisposable
         {
             _model.train();
         }
-        var record = new TextValidationRecord(_step, sums.UnitLossSum / sums.Positions, (double)sums.Hits / sums.Positions, sums.DurationErrorSum / sums.Phones);
+        var record = new TextValidationRecord(_loop.Step, sums.UnitLossSum / sums.Positions, (double)sums.Hits / sums.Positions, sums.DurationErrorSum / sums.Phones);
         _validations.Add(record);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"validation step {_step}: unit loss {record.UnitLoss:F3}  unit acc {100 * record.UnitAccuracy:F1}%  duration error {record.DurationMeanAbsoluteError:F2} frames"));
+            $"validation step {_loop.Step}: unit loss {record.UnitLoss:F3}  unit acc {100 * record.UnitAccuracy:F1}%  duration error {record.DurationMeanAbsoluteError:F2} frames"));
         return record;
     }
 

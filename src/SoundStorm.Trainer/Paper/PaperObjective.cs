@@ -2,19 +2,18 @@ using System.Globalization;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Data;
-using SoundStorm.Trainer.Paper;
 using SoundStorm.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoundStorm.Trainer.Paper;
 
 /// <summary>
+/// The objective of the shared <see cref="TrainingLoop{TRecord}"/> for this family, and its run (model, AdamW, loop, resume).
 /// Trains a paper-family model with the level-wise masked objective (<see cref="LevelMasking"/>): AdamW, linear
 /// warm-up + cosine decay, global-norm clipping, optional EMA, periodic validation and checkpoints. All randomness
 /// after initialisation is keyed by (seed, step), so a resumed run continues the straight run's loss curve exactly.
 /// </summary>
-internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
+internal sealed class PaperObjective : ITrainingObjective<StepRecord>, IDisposable
 {
     /// <summary>Checkpoint and curve file names inside the output folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors", CurveFile = "loss.png";
@@ -34,7 +33,7 @@ internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
     private readonly Dictionary<long, int[]> _orders = [];
 
     /// <summary>A fresh run (initialisation seeded by <see cref="TrainOptions.Seed"/>).</summary>
-    public PaperTrainer(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public PaperObjective(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         _config = config.Validate();
         _options = options.Validate() with { FrameRate = dataset.Header.FrameRate };
@@ -61,14 +60,14 @@ internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
     }
 
     /// <summary>Continues from a checkpoint written by this trainer (same configuration, options and data).</summary>
-    public static PaperTrainer Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
+    public static PaperObjective Resume(string checkpointPath, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
         Resume(TrainingCheckpoint.Load(checkpointPath), dataset, outputFolder, log);
 
     /// <summary>Continues from an already loaded checkpoint (the CLI reads it once, for its sizes too).</summary>
-    public static PaperTrainer Resume(TrainingCheckpoint checkpoint, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public static PaperObjective Resume(TrainingCheckpoint checkpoint, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         string checkpointPath = checkpoint.Path;
-        var trainer = new PaperTrainer(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
+        var trainer = new PaperObjective(checkpoint.Config, checkpoint.Options, dataset, outputFolder, log);
         StateDicts.Load(trainer._model, checkpoint.Under(TrainingCheckpoint.ModelPrefix), checkpointPath);
         if (trainer._emaModel is not null)
             StateDicts.Load(trainer._emaModel, checkpoint.Under(TrainingCheckpoint.EmaPrefix), checkpointPath);
@@ -85,14 +84,14 @@ internal sealed class PaperTrainer : ITrainingObjective<StepRecord>, IDisposable
     /// weights of a checkpoint written by this trainer — a warm restart, e.g. to train a finished run for longer. The
     /// architecture is the checkpoint's; an EMA, when enabled, starts at the loaded weights.
     /// </summary>
-    public static PaperTrainer StartFrom(string checkpointPath, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
+    public static PaperObjective StartFrom(string checkpointPath, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null) =>
         StartFrom(TrainingCheckpoint.Load(checkpointPath), options, dataset, outputFolder, log);
 
     /// <summary>A warm restart from an already loaded checkpoint.</summary>
-    public static PaperTrainer StartFrom(TrainingCheckpoint checkpoint, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
+    public static PaperObjective StartFrom(TrainingCheckpoint checkpoint, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         string checkpointPath = checkpoint.Path;
-        var trainer = new PaperTrainer(checkpoint.Config, options, dataset, outputFolder, log);
+        var trainer = new PaperObjective(checkpoint.Config, options, dataset, outputFolder, log);
         var weights = checkpoint.Under(TrainingCheckpoint.ModelPrefix);
         StateDicts.Load(trainer._model, weights, checkpointPath);
         if (trainer._emaModel is not null) StateDicts.Load(trainer._emaModel, weights, checkpointPath);
