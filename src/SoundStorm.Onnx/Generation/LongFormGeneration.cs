@@ -11,21 +11,21 @@ internal static class LongFormGeneration
     private const ulong WindowSeedStride = 0x9E3779B97F4A7C15UL;
 
     public static CodeGrid Generate(SoundStormGenerator generator, GenerationRequest request, int windowFrames, int overlapFrames,
-        GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, bool shortFirstWindow = false)
     {
         var result = new CodeGrid(request.Semantic.Length, generator.Codebooks);
-        foreach (var (first, tokens) in Windows(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken))
+        foreach (var (first, tokens) in Windows(generator, request, windowFrames, overlapFrames, options, progress, cancellationToken, null, shortFirstWindow))
             tokens.AsSpan().CopyTo(result.Slice(first, tokens.Frames).AsSpan());
         return result;
     }
 
     /// <summary>How many windows <see cref="Windows"/> makes for <paramref name="request"/> (the same walk, without generating).</summary>
-    private static int WindowCount(GenerationRequest request, int windowFrames, int overlapFrames)
+    private static int WindowCount(GenerationRequest request, int windowFrames, int overlapFrames, int firstWindowFrames)
     {
         int target = request.Semantic.Length, prompt = request.PromptFrames, done = 0, windows = 0;
         while (done < target)
         {
-            int count = Math.Min(target - done, windowFrames - prompt);
+            int count = Math.Min(target - done, (windows == 0 ? firstWindowFrames : windowFrames) - prompt);
             done += count;
             prompt = Math.Min(overlapFrames, count);
             windows++;
@@ -36,10 +36,13 @@ internal static class LongFormGeneration
     /// <summary>
     /// The windows one by one as they are generated: the first frame each covers and its tokens [count, Q].
     /// <paramref name="prepare"/>, when given, is called with the end of the target frames a window is about to read,
-    /// before it reads them (the streaming pipeline tokenizes the source lazily this way).
+    /// before it reads them (the streaming pipeline tokenizes the source lazily this way). With
+    /// <paramref name="shortFirstWindow"/>, a request that needs more than one window starts with a window a third as
+    /// long (<see cref="FirstWindowFrames"/>), so that its first audio is ready after a fraction of one window's work.
     /// </summary>
     public static IEnumerable<(int FirstFrame, CodeGrid Tokens)> Windows(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
-        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, Action<int>? prepare = null)
+        int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken, Action<int>? prepare = null,
+        bool shortFirstWindow = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         int userPrompt = request.PromptFrames;
@@ -48,20 +51,28 @@ internal static class LongFormGeneration
         if (userPrompt >= windowFrames)
             throw new ArgumentException($"The prompt ({userPrompt} frames) must be shorter than the window ({windowFrames} frames).", nameof(request));
         if (request.Semantic.Length == 0) throw new ArgumentException("Nothing to generate: the request has no frames after its prompt.", nameof(request));
-        return Iterate(generator, request, windowFrames, overlapFrames, options, progress, prepare, cancellationToken);
+        int firstWindowFrames = shortFirstWindow ? FirstWindowFrames(request, windowFrames) : windowFrames;
+        return Iterate(generator, request, windowFrames, firstWindowFrames, overlapFrames, options, progress, prepare, cancellationToken);
     }
 
-    private static IEnumerable<(int, CodeGrid)> Iterate(SoundStormGenerator generator, GenerationRequest request, int windowFrames,
+    /// <summary>
+    /// The first window of a short-first-window walk: the whole window when the request fits in one, else a third of
+    /// it (at least the prompt and one frame more).
+    /// </summary>
+    public static int FirstWindowFrames(GenerationRequest request, int windowFrames) =>
+        request.PromptFrames + request.Semantic.Length <= windowFrames ? windowFrames : Math.Max(windowFrames / 3, request.PromptFrames + 1);
+
+    private static IEnumerable<(int, CodeGrid)> Iterate(SoundStormGenerator generator, GenerationRequest request, int windowFrames, int firstWindowFrames,
         int overlapFrames, GenerationOptions options, IProgress<GenerationProgress>? progress, Action<int>? prepare, CancellationToken cancellationToken)
     {
         long[] target = request.Semantic;
         long[]? promptSemantic = request.PromptSemantic;
         CodeGrid? promptAcoustic = request.PromptAcoustic;
         ulong seed = request.Seed ?? options.Seed;
-        int done = 0, windows = WindowCount(request, windowFrames, overlapFrames);
+        int done = 0, windows = WindowCount(request, windowFrames, overlapFrames, firstWindowFrames);
         for (int window = 0; done < target.Length; window++)
         {
-            int count = Math.Min(target.Length - done, windowFrames - (promptAcoustic?.Frames ?? 0));
+            int count = Math.Min(target.Length - done, (window == 0 ? firstWindowFrames : windowFrames) - (promptAcoustic?.Frames ?? 0));
             prepare?.Invoke(done + count);
             var piece = new GenerationRequest(target[done..(done + count)], promptAcoustic, promptSemantic, unchecked(seed + (ulong)window * WindowSeedStride));
             var windowProgress = progress is null ? null : new WindowProgress(progress, window, windows);

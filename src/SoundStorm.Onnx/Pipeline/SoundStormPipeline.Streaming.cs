@@ -7,8 +7,9 @@ public sealed partial class SoundStormPipeline
 {
     /// <summary>
     /// Like <see cref="ResynthesizeAsync"/>, but yields the audio window by window as it is generated, for a source of
-    /// any length: the source is tokenized only as far as the next window needs, so the first piece arrives after one
-    /// window's work, not the whole file's. Each piece is decoded with the codec's context on both sides; the last
+    /// any length: the source is tokenized only as far as the next window needs, and a source longer than one window
+    /// starts with a window a third as long, so the first piece arrives after a fraction of one window's work, not the
+    /// whole file's. Each piece is decoded with the codec's context on both sides; the last
     /// few frames of a window wait for the next one (their right-hand context), so the pieces join without seams and
     /// add up to what <see cref="ResynthesizeAsync"/> decodes. Pieces are not peak-normalised (the loudness of later
     /// audio is not known yet).
@@ -55,7 +56,8 @@ public sealed partial class SoundStormPipeline
     private async IAsyncEnumerable<AudioClip> StreamWindows(GenerationRequest request, int frames, Action<int>? tokenize,
         IProgress<GenerationProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken, tokenize)
+        using var windows = LongFormGeneration.Windows(_generator, request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken, tokenize,
+                shortFirstWindow: true)
             .GetEnumerator();
         var codes = new CodeGrid(frames, _generator.Codebooks);
         int known = 0, emitted = 0;

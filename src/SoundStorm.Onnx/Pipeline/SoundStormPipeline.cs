@@ -1,5 +1,6 @@
 using System.Globalization;
 using SoundStorm.Onnx.Audio;
+using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Onnx;
@@ -92,7 +93,9 @@ public sealed partial class SoundStormPipeline : IDisposable
         {
             var audio = ToModelRate(source);
             var request = BuildRequest(_tokenizer.Tokenize(audio.Span, cancellationToken), prompt, cancellationToken);
-            CodeGrid codes = _generator.GenerateLong(request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken);
+            // The same window plan as the streaming calls (a short first window), so both give the same audio.
+            CodeGrid codes = LongFormGeneration.Generate(_generator, request, _windowFrames, _overlapFrames, _options.Generation, progress, cancellationToken,
+                shortFirstWindow: true);
             return Finish(_codec.Decode(codes, cancellationToken));
         }, cancellationToken);
     }

@@ -50,6 +50,26 @@ public class LongFormGenerationTests
         Assert.Equal(50, done);
     }
 
+    [Theory]
+    [InlineData(100, 30, 8, 4, 10)] // first window a third of 30: 10 frames, 6 of them new
+    [InlineData(100, 30, 8, 12, 13)] // a third is not more than the prompt: prompt + 1
+    [InlineData(20, 30, 8, 4, 30)] // fits in one window: one full window
+    public void A_short_first_window_starts_a_long_request_and_still_equals_the_single_pass(int frames, int window, int overlap, int prompt, int firstWindow)
+    {
+        var generator = TestModels.Generator(ContextFree);
+        var request = TestModels.RandomRequest(new Random(frames + prompt), frames, prompt, separatePromptSemantic: true, seed: 3);
+        Assert.Equal(firstWindow, LongFormGeneration.FirstWindowFrames(request, window));
+        var options = new GenerationOptions { Temperature = 0, ConfidenceNoise = 0 };
+        var pieces = LongFormGeneration.Windows(generator, request, window, overlap, options, null, CancellationToken.None, shortFirstWindow: true).ToList();
+        Assert.Equal(0, pieces[0].FirstFrame);
+        Assert.Equal(Math.Min(frames, firstWindow - prompt), pieces[0].Tokens.Frames);
+        for (int w = 1; w < pieces.Count; w++) // each window, its prompt (the previous window's last frames) included, fits
+            Assert.True(Math.Min(overlap, pieces[w - 1].Tokens.Frames) + pieces[w].Tokens.Frames <= window, $"window {w}");
+        var joined = new CodeGrid(frames, TestModels.Q);
+        foreach (var (first, tokens) in pieces) tokens.AsSpan().CopyTo(joined.Slice(first, tokens.Frames).AsSpan());
+        Assert.Equal(generator.Generate(request, options), joined);
+    }
+
     [Fact]
     public void Overlap_not_shorter_than_the_window_is_refused()
     {

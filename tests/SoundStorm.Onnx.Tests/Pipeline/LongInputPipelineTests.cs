@@ -99,12 +99,14 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
         var single = Assert.Throws<ArgumentException>(() => generator.Generate(new GenerationRequest(new long[150])));
         Assert.Contains("at most 100 frames (2 s) in one pass", single.Message);
 
-        // The default windows fit the limit: 5 s (249 frames) in windows of 100, each after the first with 50 frames of the one before.
+        // The default windows fit the limit: 5 s (249 frames) in windows of 100, each after the first with 50 frames of
+        // the one before; the first is a third as long (33 frames), the second takes all of them as its prompt:
+        // 33, 100, 150, 200, 249 frames done.
         var windows = new List<GenerationProgress>();
         using var pipeline = new SoundStormPipeline(loaded, new PipelineOptions { Generation = { FirstLevelIterations = 2 } });
         var audio = await pipeline.ResynthesizeAsync(source, null, new Recorder(windows));
         Assert.Equal(249 * 320, audio.FrameCount);
-        Assert.Equal(4, windows[^1].Windows);
+        Assert.Equal(5, windows[^1].Windows);
     }
 
     [ReferenceTheory]
