@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using SoundStorm.Onnx.Generation.Graphs;
 using SoundStorm.Onnx.Generation.Sampling;
 
@@ -15,6 +14,7 @@ internal abstract class DiffusionSampler : ISampler
 {
     private readonly ILogitsWorkspace _workspace;
     private readonly double[] _noise;
+    private readonly PositionRedraw _redraw;
     private readonly Xoshiro256StarStar[] _rngs;
     private int[] _steps = [];
 
@@ -37,6 +37,7 @@ internal abstract class DiffusionSampler : ISampler
         Scratch = new float[Classes + 1];
         Rows = new PosteriorScratch(Classes + 1);
         _noise = new double[Classes + 1];
+        _redraw = new PositionRedraw(Classes, Math.Min(Environment.ProcessorCount, 8));
     }
 
     protected BatchLayout Layout { get; }
@@ -103,35 +104,14 @@ internal abstract class DiffusionSampler : ISampler
     }
 
     /// <summary>Every position of request b gets a draw from log p(x_{t−1} | x_t) over the first <paramref name="allowed"/> classes.</summary>
-    protected void Redraw(int b, int t, int allowed, ref Xoshiro256StarStar rng)
-    {
-        int q = Vocab.Codebooks, first = Layout.PromptFrames[b];
-        Span<long> tokens = Tokens;
-        for (int f = first; f < first + Layout.GeneratedFrames[b]; f++)
-            for (int c = 0; c < q; c++)
-            {
-                int index = Layout.Index(b, f, c);
-                PredictX0(b, f, c);
-                DiffusionPosterior.Posterior(Schedule, LogX0, (int)tokens[index], t, Scratch, Rows);
-                tokens[index] = GumbelMax(Scratch, allowed, ref rng);
-            }
-    }
+    protected void Redraw(int b, int t, int allowed, ref Xoshiro256StarStar rng) =>
+        _redraw.Run(Layout, b, t, allowed, Schedule, Options.DiffusionTruncation, Tokens, Logits, ref rng);
 
-    /// <summary>Gumbel-max draw over the first <paramref name="classes"/> entries of a log-probability row.</summary>
-    /// <remarks>
-    /// One uniform per class, drawn in class order, then the Gumbel noise −log(−log u) for the whole row at once
-    /// (vectorised logs: the noise is most of a diffusion step's arithmetic); ties go to the lower class.
-    /// </remarks>
+    /// <summary>Gumbel-max draw over the first <paramref name="classes"/> entries of a log-probability row (one uniform per class, in class order).</summary>
     protected int GumbelMax(ReadOnlySpan<float> logProbabilities, int classes, ref Xoshiro256StarStar rng)
     {
-        Span<double> noise = _noise.AsSpan(0, classes);
-        for (int i = 0; i < classes; i++) noise[i] = rng.NextOpenUnit();
-        TensorPrimitives.Log(noise, noise);
-        TensorPrimitives.Negate(noise, noise);
-        TensorPrimitives.Log(noise, noise); // log(−log u) = −Gumbel
-        Span<double> scores = Rows.First.AsSpan(0, classes);
-        TensorPrimitives.ConvertChecked(logProbabilities[..classes], scores);
-        TensorPrimitives.Subtract(scores, noise, scores);
-        return TensorPrimitives.IndexOfMax(scores); // the first of equal maxima
+        Span<double> uniforms = _noise.AsSpan(0, classes);
+        for (int i = 0; i < classes; i++) uniforms[i] = rng.NextOpenUnit();
+        return PositionRedraw.GumbelMax(logProbabilities, uniforms, Rows);
     }
 }
