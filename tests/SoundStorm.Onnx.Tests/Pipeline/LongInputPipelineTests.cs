@@ -64,7 +64,7 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
         Assert.Equal(0.99f, samples.Max(Math.Abs), 3);
 
         using var cancel = new CancellationTokenSource();
-        var progress = new Progress<GenerationProgress>(_ => cancel.Cancel());
+        var progress = new CancelOnFirstReport(cancel); // synchronous: Progress<T> would post the call after the test ends
         string cancelled = Path.Combine(_dir, "cancelled.wav");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.ResynthesizeToFileAsync(source, prompt, cancelled, progress, cancel.Token));
         Assert.Equal([output], Directory.GetFiles(_dir));
@@ -137,5 +137,11 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
     private sealed class Recorder(List<GenerationProgress> into) : IProgress<GenerationProgress>
     {
         public void Report(GenerationProgress value) => into.Add(value);
+    }
+
+    // Cancels on the generating thread at the first step reported.
+    private sealed class CancelOnFirstReport(CancellationTokenSource source) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => source.Cancel();
     }
 }
