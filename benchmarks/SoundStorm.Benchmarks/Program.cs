@@ -24,6 +24,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "scenarios")
         {
             bool smoke = args.Contains("--smoke");
+            if (Value(args, "--provider") is { } provider) BenchmarkSessions.Provider = BenchmarkSessions.Parse(provider);
             string output = Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory;
             if (Value(args, "--long-input") is { } speech)
             {

@@ -19,8 +19,8 @@ internal static class AttentionScenario
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
         var c = model.Config;
         using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory), verifyGraphs: false);
-        using var standard = package.CreateSession(GraphNames.Transformer, new SessionSettings { IntraOpThreads = threads, PreferStandardGraphs = true });
-        using var fused = package.CreateSession(GraphNames.Transformer, new SessionSettings { IntraOpThreads = threads });
+        using var standard = package.CreateSession(GraphNames.Transformer, BenchmarkSessions.Settings(threads, preferStandardGraphs: true));
+        using var fused = package.CreateSession(GraphNames.Transformer, BenchmarkSessions.Settings(threads));
 
         var rng = new Random(frames);
         var embeddings = new float[frames * c.Dim];

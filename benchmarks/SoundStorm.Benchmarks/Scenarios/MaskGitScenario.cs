@@ -12,7 +12,7 @@ internal static class MaskGitScenario
     {
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
         using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8));
-        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+        using var generator = new SoundStormGenerator(package, BenchmarkSessions.Settings(threads));
         var request = Request(model, frames);
         generator.Generate(Request(model, Math.Min(frames, 50)), new GenerationOptions { IterationsPerLevel = Enumerable.Repeat(1, model.Config.Codebooks).ToArray() }); // warm-up
 
@@ -59,7 +59,7 @@ internal static class MaskGitScenario
     {
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
         using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory));
-        using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+        using var generator = new SoundStormGenerator(package, BenchmarkSessions.Settings(threads));
         generator.Generate(Request(model, Math.Min(frames, 50)));
         long start = Stopwatch.GetTimestamp();
         generator.Generate(Request(model, frames), new GenerationOptions { Seed = 1 });

@@ -18,7 +18,7 @@ internal static class SeedSamplerScenario
         foreach (bool int8 in new[] { false, true })
         {
             using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8));
-            using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+            using var generator = new SoundStormGenerator(package, BenchmarkSessions.Settings(threads));
             generator.Generate(Request(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
             string weights = int8 ? "int8" : "float32";
             foreach (var (sampler, skip) in new[] { ("fast, skip 4", 4), ("purity", 0) })
