@@ -1,4 +1,3 @@
-using SoundStorm.Onnx.Generation.Diffusion;
 using SoundStorm.Trainer.Seed;
 using static TorchSharp.torch;
 
@@ -62,8 +61,8 @@ public sealed class DiffusionObjectiveTests(ITestOutputHelper output)
                 var column = Enumerable.Range(0, Classes - 1).Select(k => (double)logits[(b * (Classes - 1) + k) * Positions + p]).ToArray();
                 double[] logRecon = LogX0(column);
                 double[] logStart = Enumerable.Range(0, Classes).Select(k => k == x0[i] ? 0 : LogZero).ToArray();
-                double[] model = Posterior(s, logRecon, (int)xt[i], (int)t[b]);
-                double[] truth = Posterior(s, logStart, (int)xt[i], (int)t[b]);
+                double[] model = DiffusionPosteriorReference.Posterior(s, logRecon, (int)xt[i], (int)t[b]);
+                double[] truth = DiffusionPosteriorReference.Posterior(s, logStart, (int)xt[i], (int)t[b]);
                 for (int k = 0; k < Classes; k++)
                     worstPosterior = Math.Max(worstPosterior, Math.Abs(model[k] - logModel[(b * Classes + k) * Positions + p]));
                 if (padding[i]) continue;
@@ -116,32 +115,5 @@ public sealed class DiffusionObjectiveTests(ITestOutputHelper output)
     {
         double max = logits.Max(), z = max + Math.Log(logits.Sum(v => Math.Exp(v - max)));
         return logits.Select(v => Math.Clamp(v - z, -70, 0)).Append(-70).ToArray();
-    }
-
-    private static double LogAddExp(double a, double b)
-    {
-        double m = Math.Max(a, b);
-        return double.IsNegativeInfinity(m) ? m : m + Math.Log(Math.Exp(a - m) + Math.Exp(b - m));
-    }
-
-    // q_posterior for one position, from the schedule's stored values, in float64.
-    private static double[] Posterior(DiffusionSchedule s, double[] logX0, int token, int t)
-    {
-        bool masked = token == Mask;
-        var q = new double[Classes];
-        for (int k = 0; k < Mask; k++)
-            q[k] = logX0[k] - (masked ? s.LogCumCt[t] : LogAddExp((k == token ? 0 : LogZero) + s.LogCumAt[t], s.LogCumBt[t]));
-        q[Mask] = LogZero;
-        double max = q.Max(), z = max + Math.Log(q.Sum(v => Math.Exp(v - max)));
-        int previous = t == 0 ? s.Steps : t - 1;
-        var result = new double[Classes];
-        for (int k = 0; k < Classes; k++)
-        {
-            double r = q[k] - z;
-            double prior = k < Mask ? LogAddExp(r + s.LogCumAt[previous], s.LogCumBt[previous]) : LogAddExp(r + s.Log1MinusCumCt[previous], s.LogCumCt[previous]);
-            double oneStep = k < Mask ? (masked ? s.LogCt[t] : LogAddExp((k == token ? 0 : LogZero) + s.LogAt[t], s.LogBt[t])) : (masked ? 0 : LogZero);
-            result[k] = Math.Clamp(prior + oneStep + z, -70, 0);
-        }
-        return result;
     }
 }

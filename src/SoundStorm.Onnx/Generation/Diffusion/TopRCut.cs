@@ -27,12 +27,15 @@ internal static class TopRCut
     {
         // Invariant: the mass strictly above `high` is below r (so every class above it is kept); the mass strictly
         // above `low` is at least r (so some class above it is cut) — or low is below every class.
-        if (Above(probabilities, -1).Mass < r) // r exceeds the whole row's mass: everything is kept
-            return (TensorPrimitives.Min(probabilities), int.MaxValue);
         double high = TensorPrimitives.Max(probabilities), low = 0;
-        var (massAboveHigh, countAboveHigh) = Above(probabilities, high);
         var (massAboveLow, countAboveLow) = Above(probabilities, low);
-        if (massAboveLow < r) (low, countAboveLow) = (-1, probabilities.Length); // classes of probability 0 are needed to reach r
+        if (massAboveLow < r)
+        {
+            if (Above(probabilities, -1).Mass < r) // r exceeds the whole row's mass: everything is kept
+                return (TensorPrimitives.Min(probabilities), int.MaxValue);
+            (low, countAboveLow) = (-1, probabilities.Length); // classes of probability 0 are needed to reach r
+        }
+        var (massAboveHigh, countAboveHigh) = Above(probabilities, high);
         for (int round = 0; round < 64 && countAboveLow - countAboveHigh > FewEnough; round++)
         {
             double middle = low > 0 ? Math.Sqrt(low * high) : high / 1024; // probabilities span decades: bisect log p
