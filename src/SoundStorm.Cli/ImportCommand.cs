@@ -24,11 +24,13 @@ internal static class ImportCommand
         var layer = new Option<int>("--layer") { Description = "Transformer layer whose output is quantised (1-based; the seed uses 9).", Required = true };
         var kmeans = new Option<FileInfo?>("--kmeans") { Description = "k-means centroids (.npy [K, D], or a scikit-learn KMeans pickle/joblib file)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for semantic.onnx.", Required = true };
-        var command = new Command("hubert", "Import a HuBERT checkpoint (+ k-means) as the semantic tokenizer graph.") { checkpoint, config, layer, kmeans, output };
+        var span = new Option<int?>("--attention-span") { Description = "Frames (50 per second) each frame attends to on either side; default: all (the original model's global attention). A span bounds what a token depends on, so long inputs tokenise in chunks as in one pass." };
+        var command = new Command("hubert", "Import a HuBERT checkpoint (+ k-means) as the semantic tokenizer graph.") { checkpoint, config, layer, kmeans, output, span };
         command.SetAction(result => CliErrors.Guard(() =>
         {
             string file = InputFiles.Require(result.GetValue(checkpoint)!.FullName, "--checkpoint");
-            var r = HubertImporter.Import(file, OptionalInput(result.GetValue(config), "--config"), result.GetValue(layer), result.GetValue(kmeans)?.FullName, result.GetValue(output)!.FullName);
+            var r = HubertImporter.Import(file, OptionalInput(result.GetValue(config), "--config"), result.GetValue(layer), result.GetValue(kmeans)?.FullName, result.GetValue(output)!.FullName,
+                result.GetValue(span) is { } frames ? (frames >= 1 ? frames : throw new CliException($"--attention-span must be at least 1 frame, not {frames}.")) : null);
             Console.WriteLine($"HuBERT: {r.Config.Layers} layers × {r.Config.EmbedDim}, output of layer {r.Layer}" +
                 (r.Clusters > 0 ? $", {r.Clusters} k-means clusters → token ids" : " → features (no k-means: not usable as a package's tokenizer)") + $" → {result.GetValue(output)!.FullName}");
             return 0;

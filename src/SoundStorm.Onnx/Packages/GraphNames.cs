@@ -18,9 +18,15 @@ public static class GraphNames
     /// <summary>Waveform → semantic tokens. Optional.</summary>
     public const string Semantic = "semantic";
 
+    /// <summary>
+    /// Waveform → the tokenizer's input-wide normalisation statistics, which the <see cref="Semantic"/> graph then takes
+    /// as inputs (so long inputs tokenise in chunks exactly as in one pass). Optional; only with a semantic graph.
+    /// </summary>
+    public const string SemanticStatistics = "semantic_statistics";
+
     /// <summary>Phones → per-phone durations and per-frame semantic-unit logits (text to speech). Optional.</summary>
     public const string TextToSemantic = "text_to_semantic";
 
     /// <summary>Every known role.</summary>
-    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic, TextToSemantic];
+    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic, SemanticStatistics, TextToSemantic];
 }

@@ -57,6 +57,26 @@ internal static class ManifestValidator
         else
             ValidateSeedContract(m, combiner, transformer);
         if (m.Graphs.TryGetValue(GraphNames.TextToSemantic, out var text)) ValidateTextContract(m, text);
+        if (m.Graphs.TryGetValue(GraphNames.SemanticStatistics, out var statistics)) ValidateStatisticsContract(m, statistics);
+    }
+
+    // The tokenizer's statistics (docs/graph-contract.md): its mean and variance outputs are the semantic graph's inputs.
+    private static void ValidateStatisticsContract(ModelManifest m, GraphEntry statistics)
+    {
+        const string s = GraphNames.SemanticStatistics;
+        if (!m.Graphs.TryGetValue(GraphNames.Semantic, out var semantic))
+            throw new ModelPackageException(File, $"graphs.{s}", $"a '{GraphNames.Semantic}' graph beside it", "none");
+        Spec(statistics.Inputs, s, "inputs", "waveform", "float");
+        Spec(statistics.Outputs, s, "outputs", "extractor_frames", "int64");
+        foreach (string name in new[] { "extractor_mean", "extractor_variance" })
+        {
+            var output = Spec(statistics.Outputs, s, "outputs", name, "float");
+            var input = Spec(semantic.Inputs, GraphNames.Semantic, "inputs", name, "float");
+            if (output.Shape is null || output.Shape.Count != 2 || input.Shape is null || input.Shape.Count != 1 || output.Shape[1] != input.Shape[0])
+                throw new ModelPackageException(File, $"graphs.{GraphNames.Semantic}.{name}.shape",
+                    $"[channels] matching graphs.{s}.{name} [batch, channels]",
+                    $"[{string.Join(", ", input.Shape ?? [])}] against [{string.Join(", ", output.Shape ?? [])}]");
+        }
     }
 
     private static void Sha256(string? value, string field)

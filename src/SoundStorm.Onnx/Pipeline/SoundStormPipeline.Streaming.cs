@@ -23,14 +23,15 @@ public sealed partial class SoundStormPipeline
         var semantic = new long[SemanticTokenizer.CheckedFrameCount(audio.Span)];
         var request = await Task.Run(() => BuildRequest(semantic, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
 
-        // Tokenize chunk by chunk as the windows reach into the source.
+        // Tokenize chunk by chunk as the windows reach into the source (the normalisation statistics, a cheap pass, first).
+        var statistics = await Task.Run(() => _tokenizer.Statistics(audio.Span, cancellationToken), cancellationToken).ConfigureAwait(false);
         using var chunks = _tokenizer.Chunks(semantic.Length).GetEnumerator();
         int tokenized = 0;
         void Tokenize(int end)
         {
             while (tokenized < end && chunks.MoveNext())
             {
-                _tokenizer.TokenizeChunk(audio.Span, chunks.Current, semantic, cancellationToken);
+                _tokenizer.TokenizeChunk(audio.Span, chunks.Current, statistics, semantic, cancellationToken);
                 tokenized = chunks.Current.KeepEnd;
             }
         }

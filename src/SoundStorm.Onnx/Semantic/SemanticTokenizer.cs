@@ -8,12 +8,15 @@ namespace SoundStorm.Onnx;
 /// <summary>
 /// The package's <c>semantic</c> graph (HuBERT features quantised by k-means inside the graph): waveform float
 /// [batch, samples] at the package's sample rate → token ids int64 [batch, frames], frames = ⌊(samples − 400) / 320⌋ + 1
-/// at 16 kHz. Thread-safe; dispose to release.
+/// at 16 kHz. A package whose tokenizer normalises over the whole input also has a <c>semantic_statistics</c> graph: the
+/// statistics are then gathered over the whole input first, so chunked and one-pass tokens agree. Thread-safe; dispose
+/// to release.
 /// </summary>
 public sealed class SemanticTokenizer : IDisposable
 {
     private const int ReceptiveField = 400, Stride = 320; // HuBERT's convolutional feature extractor at 16 kHz
     private readonly InferenceSession _session;
+    private readonly ExtractorStatisticsPass? _statistics;
     private readonly UsageGuard _guard = new(nameof(SemanticTokenizer));
 
     /// <summary>Opens the package's semantic graph.</summary>
@@ -24,7 +27,18 @@ public sealed class SemanticTokenizer : IDisposable
         if (!package.HasGraph(GraphNames.Semantic))
             throw new ModelPackageException(ModelManifest.FileName, $"graphs.{GraphNames.Semantic}",
                 "a 'semantic' graph (tokenizing audio needs one; or supply semantic tokens directly)", "no such entry");
-        _session = package.CreateSession(GraphNames.Semantic, settings ?? new SessionSettings());
+        settings ??= new SessionSettings();
+        _session = package.CreateSession(GraphNames.Semantic, settings);
+        try
+        {
+            if (package.HasGraph(GraphNames.SemanticStatistics))
+                _statistics = new ExtractorStatisticsPass(package.CreateSession(GraphNames.SemanticStatistics, settings), ModelManifest.FileName);
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
         SampleRate = package.Manifest.SampleRate;
         Vocabulary = package.Manifest.SemanticVocabulary;
     }
@@ -33,8 +47,25 @@ public sealed class SemanticTokenizer : IDisposable
     {
         SampleRate = (int)FragmentGraphs.Positive(folder, "sampleRate", fragment.SampleRate);
         Vocabulary = (int)FragmentGraphs.Positive(folder, "semanticVocabulary", fragment.SemanticVocabulary);
+        bool withStatistics = fragment.Graphs.ContainsKey(GraphNames.SemanticStatistics);
         _session = FragmentGraphs.Open(folder, fragment, GraphNames.Semantic, settings,
-            [new("waveform", "float", 2)], [new("tokens", "int64", 2)]);
+            withStatistics
+                ? [new("waveform", "float", 2), new(ExtractorStatisticsPass.MeanName, "float", 1), new(ExtractorStatisticsPass.VarianceName, "float", 1)]
+                : [new("waveform", "float", 2)],
+            [new("tokens", "int64", 2)]);
+        try
+        {
+            if (withStatistics)
+                _statistics = new ExtractorStatisticsPass(FragmentGraphs.Open(folder, fragment, GraphNames.SemanticStatistics, settings,
+                    [new("waveform", "float", 2)],
+                    [new(ExtractorStatisticsPass.MeanName, "float", 2), new(ExtractorStatisticsPass.VarianceName, "float", 2), new(ExtractorStatisticsPass.FramesName, "int64", 1)]),
+                    Path.Combine(folder, PackageFragment.FileName));
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -76,8 +107,9 @@ public sealed class SemanticTokenizer : IDisposable
     public long[] Tokenize(ReadOnlySpan<float> waveform, CancellationToken cancellationToken = default)
     {
         var tokens = new long[CheckedFrameCount(waveform)];
+        var statistics = Statistics(waveform, cancellationToken);
         foreach (var chunk in Chunks(tokens.Length))
-            TokenizeChunk(waveform, chunk, tokens, cancellationToken);
+            TokenizeChunk(waveform, chunk, statistics, tokens, cancellationToken);
         return tokens;
     }
 
@@ -94,9 +126,24 @@ public sealed class SemanticTokenizer : IDisposable
     /// <summary>The chunks <see cref="Tokenize"/> runs for an input of <paramref name="frames"/> token frames.</summary>
     internal IEnumerable<FrameChunk> Chunks(int frames) => FrameChunks.Plan(frames, ChunkFrames, ContextFrames);
 
-    /// <summary>Runs the graph on one chunk of <paramref name="waveform"/> and writes its kept frames into <paramref name="tokens"/> (all of the input's frames).</summary>
-    internal void TokenizeChunk(ReadOnlySpan<float> waveform, FrameChunk chunk, long[] tokens, CancellationToken cancellationToken)
+    /// <summary>The statistics pass, when the package's tokenizer takes its normalisation statistics as inputs.</summary>
+    internal ExtractorStatisticsPass? StatisticsPass => _statistics;
+
+    /// <summary>The normalisation statistics of the whole <paramref name="waveform"/>, or null when the graph computes its own.</summary>
+    internal ExtractorStatistics? Statistics(ReadOnlySpan<float> waveform, CancellationToken cancellationToken)
     {
+        if (_statistics is null) return null;
+        using (_guard.Enter()) return _statistics.Compute(waveform, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the graph on one chunk of <paramref name="waveform"/> and writes its kept frames into <paramref name="tokens"/>
+    /// (all of the input's frames); <paramref name="statistics"/> are the whole input's (<see cref="Statistics"/>).
+    /// </summary>
+    internal void TokenizeChunk(ReadOnlySpan<float> waveform, FrameChunk chunk, ExtractorStatistics? statistics, long[] tokens, CancellationToken cancellationToken)
+    {
+        if ((statistics is null) != (_statistics is null))
+            throw new ArgumentException(_statistics is null ? "This tokenizer computes its own statistics." : "This tokenizer needs the input's statistics.", nameof(statistics));
         // Frame f sees samples [320·f, 320·f + 400); the last chunk takes the input's tail too, as one pass would.
         int start = chunk.RunStart * Stride;
         int end = chunk.RunEnd == tokens.Length ? waveform.Length : (chunk.RunEnd - 1) * Stride + ReceptiveField;
@@ -105,7 +152,19 @@ public sealed class SemanticTokenizer : IDisposable
         using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
         using var result = OrtValue.CreateTensorValueFromMemory(output, [1, output.Length]);
         using (_guard.Enter())
-            GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [result], cancellationToken);
+        {
+            if (statistics is null)
+            {
+                GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [result], cancellationToken);
+            }
+            else
+            {
+                using var mean = OrtValue.CreateTensorValueFromMemory(statistics.Mean, [statistics.Mean.Length]);
+                using var variance = OrtValue.CreateTensorValueFromMemory(statistics.Variance, [statistics.Variance.Length]);
+                GraphRunner.Run(_session, ["waveform", ExtractorStatisticsPass.MeanName, ExtractorStatisticsPass.VarianceName],
+                    [input, mean, variance], ["tokens"], [result], cancellationToken);
+            }
+        }
         Array.Copy(output, chunk.KeepStart - chunk.RunStart, tokens, chunk.KeepStart, chunk.KeepEnd - chunk.KeepStart);
     }
 
@@ -115,5 +174,6 @@ public sealed class SemanticTokenizer : IDisposable
         if (_guard.IsClosed) return;
         _guard.CloseAndWait();
         _session.Dispose();
+        _statistics?.Dispose();
     }
 }

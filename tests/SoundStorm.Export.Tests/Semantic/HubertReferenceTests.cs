@@ -53,7 +53,11 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
             var result = HubertImporter.Import(File("model.pth"), File("hf_config.json"), 2, File("kmeans_centroids.npy"), dir);
             Assert.Equal((HubertNaming.Torchaudio, 2, 32, 3, 4, 64), (result.Naming, result.Layer, result.Clusters, result.Config.Layers, result.Config.Heads, result.Config.EmbedDim));
             Assert.Equal((128, 16, false, HubertExtractorMode.GroupNorm), (result.Config.PosConvKernel, result.Config.PosConvGroups, result.Config.LayerNormFirst, result.Config.ExtractorMode));
-            var tokens = OrtRunner.RunFile(result.GraphPath, Waveform())["tokens"];
+            // A GroupNorm extractor is written as two graphs: the statistics of the input, then the tokens given them.
+            Assert.Equal(Path.Combine(dir, HubertImporter.StatisticsGraphFileName), result.StatisticsGraphPath);
+            var statistics = OrtRunner.RunFile(result.StatisticsGraphPath!, Waveform());
+            Feed Channels(string name) => new(name, statistics[name].ToFloat(), [statistics[name].Shape[1]]);
+            var tokens = OrtRunner.RunFile(result.GraphPath, Waveform(), Channels(SemanticStatisticsGraph.MeanName), Channels(SemanticStatisticsGraph.VarianceName))["tokens"];
             Assert.Equal(Ids("kmeans_tokens.npy"), tokens.Data.Select(v => (long)v).ToArray());
             string json = System.IO.File.ReadAllText(Path.Combine(dir, HubertImporter.SettingsFileName));
             Assert.Contains("\"layer\": 2", json);

@@ -18,7 +18,7 @@ public static partial class Nn
     /// </summary>
     public static GraphValue MultiHeadAttention(
         OnnxGraphBuilder g, GraphValue x, GraphValue context, WeightSet w, string prefix,
-        long dim, long contextDim, long heads, GraphValue? keyPaddingMask = null, AttentionNames? names = null)
+        long dim, long contextDim, long heads, GraphValue? keyPaddingMask = null, AttentionNames? names = null, GraphValue? blockedScores = null)
     {
         names ??= new AttentionNames();
         if (dim % heads != 0) throw new ArgumentException($"Attention '{prefix}': width {dim} is not divisible by {heads} heads.");
@@ -36,6 +36,7 @@ public static partial class Nn
             var blocked = g.Unsqueeze(mask, 1, 2);
             scores = g.Where(blocked, g.FloatScalar(-1e9f), scores);
         }
+        if (blockedScores is { } pairs) scores = g.Where(pairs, g.FloatScalar(-1e9f), scores); // [Tq, Tk], true = not attended
         var attention = g.Softmax(scores, -1);
         var merged = g.Reshape(g.Transpose(g.MatMul(attention, v), 0, 2, 1, 3), 0, 0, dim);
         return Linear(g, merged, w, $"{prefix}.{names.Output}", dim, dim);
