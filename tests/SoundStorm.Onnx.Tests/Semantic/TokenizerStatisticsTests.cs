@@ -81,6 +81,15 @@ public sealed class TokenizerStatisticsTests : IDisposable
     }
 
     [ReferenceFact]
+    public void Chunks_carry_as_much_context_as_the_graphs_attention_span()
+    {
+        using var wide = SemanticTokenizer.FromFragment(Import(400));
+        using var narrow = SemanticTokenizer.FromFragment(Import(8));
+        using var global = SemanticTokenizer.FromFragment(Import(null));
+        Assert.Equal((400, SemanticTokenizer.DefaultContextFrames, SemanticTokenizer.DefaultContextFrames), (wide.ContextFrames, narrow.ContextFrames, global.ContextFrames));
+    }
+
+    [ReferenceFact]
     public void A_one_graph_tokenizer_still_runs_on_its_own_statistics()
     {
         // Packages made before the statistics graph existed: the semantic graph normalises over its own input.

@@ -86,37 +86,44 @@ internal static class DiffusionPosterior
     /// log p(x_{t−1} | x_t) for one position whose current token is <paramref name="token"/> (the mask id = C−1 when
     /// masked), given log x̂₀ (C entries) at diffusion index <paramref name="t"/> (0-based; t−1 = −1 uses the identity).
     /// </summary>
+    /// <remarks>
+    /// Upstream works in log space: A_k = log x̂₀_k − c (c per position; the current token's own c′), normalised by
+    /// log Z = logsumexp(A), then q_k = logaddexp(A_k − log Z + log ᾱ_{t−1}, log γ̄_{t−1}) + d + log Z. For every class but
+    /// the token and the mask that is log(x̂₀_k · α + β) + d + log Z with the scalars α = e^{log ᾱ_{t−1} − c − log Z} and
+    /// β = e^{log γ̄_{t−1}}: one exp and one log per class instead of three exps and a log — the same values to a few
+    /// units in the last place of a double, far below the float32 output's resolution.
+    /// </remarks>
     public static void Posterior(DiffusionSchedule s, ReadOnlySpan<float> logX0, int token, int t, Span<float> destination, PosteriorScratch scratch)
     {
         int classes = s.Classes, mask = classes - 1;
         bool masked = token == mask;
-        Span<double> r = scratch.First.AsSpan(0, classes), work = scratch.Second.AsSpan(0, classes), high = scratch.Third.AsSpan(0, classes);
+        Span<double> p = scratch.First.AsSpan(0, mask), q = scratch.Second.AsSpan(0, classes);
 
-        // A = log q(x_t | x_0 = k) for the real classes k: one value for every class but the current token.
+        // x̂₀'s probabilities, and log Z over A_k = log x̂₀_k − c (the token's with c′) and the mask's A = log 0.
         double cumAt = s.LogCumAt[t], cumBt = s.LogCumBt[t], cumCt = s.LogCumCt[t];
-        TensorPrimitives.ConvertChecked(logX0[..mask], r[..mask]);
-        TensorPrimitives.Subtract(r[..mask], masked ? cumCt : LogAddExp(LogZero + cumAt, cumBt), r[..mask]);
-        if (!masked) r[token] = logX0[token] - LogAddExp(cumAt, cumBt);
-        r[mask] = LogZero;
-        double max = TensorPrimitives.Max(r);
-        TensorPrimitives.Subtract(r, max, work);
-        TensorPrimitives.Exp(work, work);
-        double logZ = max + Math.Log(TensorPrimitives.Sum(work));
-        TensorPrimitives.Subtract(r, logZ, r);
-        double rToken = r[token], rMask = r[mask];
+        double c = masked ? cumCt : LogAddExp(LogZero + cumAt, cumBt);
+        TensorPrimitives.ConvertChecked(logX0[..mask], p);
+        TensorPrimitives.Exp(p, p);
+        double z = Math.Exp(LogZero);
+        if (masked) z += TensorPrimitives.Sum(p) * Math.Exp(-c);
+        else z += (TensorPrimitives.Sum(p[..token]) + TensorPrimitives.Sum(p[(token + 1)..])) * Math.Exp(-c)
+                  + Math.Exp(logX0[token] - LogAddExp(cumAt, cumBt));
+        double logZ = Math.Log(z);
+        double rToken = masked ? 0 : logX0[token] - LogAddExp(cumAt, cumBt) - logZ, rMask = LogZero - logZ;
 
         // log q(x_{t−1} = k | x_0) + log q(x_t | x_{t−1} = k), then + log Z; the token's and the mask's terms differ.
         int previous = t - 1 < 0 ? s.Steps : t - 1;
         double pAt = s.LogCumAt[previous], pBt = s.LogCumBt[previous], pCt = s.LogCumCt[previous], p1MinusCt = s.Log1MinusCumCt[previous];
         double at = s.LogAt[t], bt = s.LogBt[t], ct = s.LogCt[t];
-        Span<double> q = work[..mask];
-        TensorPrimitives.Add(r[..mask], pAt, q);
-        LogAddExp(q, pBt, q, high[..mask], r[..mask]);
-        TensorPrimitives.Add(q, masked ? ct : LogAddExp(LogZero + at, bt), q);
-        if (!masked) q[token] = LogAddExp(rToken + pAt, pBt) + LogAddExp(at, bt);
-        TensorPrimitives.Add(q, logZ, q);
-        work[mask] = LogAddExp(rMask + p1MinusCt, pCt) + (masked ? 0 : LogZero) + logZ;
-        ClampToFloat(work, destination[..classes]);
+        double d = masked ? ct : LogAddExp(LogZero + at, bt);
+        Span<double> real = q[..mask];
+        TensorPrimitives.Multiply(p, Math.Exp(pAt - c - logZ), real);
+        TensorPrimitives.Add(real, Math.Exp(pBt), real);
+        TensorPrimitives.Log(real, real);
+        TensorPrimitives.Add(real, d + logZ, real);
+        if (!masked) q[token] = LogAddExp(rToken + pAt, pBt) + LogAddExp(at, bt) + logZ;
+        q[mask] = LogAddExp(rMask + p1MinusCt, pCt) + (masked ? 0 : LogZero) + logZ;
+        ClampToFloat(q, destination[..classes]);
     }
 
     /// <summary>log(eᵃ + eᵇ), −∞ when both are.</summary>
@@ -125,19 +132,6 @@ internal static class DiffusionPosterior
         double max = Math.Max(a, b);
         if (double.IsNegativeInfinity(max)) return max;
         return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
-    }
-
-    // destination = log(e^x + e^b) element-wise, for finite x (b may be −∞); high and other are scratch.
-    private static void LogAddExp(ReadOnlySpan<double> x, double b, Span<double> destination, Span<double> high, Span<double> other)
-    {
-        TensorPrimitives.Max(x, b, high);
-        TensorPrimitives.Subtract(b, high, other);
-        TensorPrimitives.Exp(other, other);
-        TensorPrimitives.Subtract(x, high, destination);
-        TensorPrimitives.Exp(destination, destination);
-        TensorPrimitives.Add(destination, other, destination);
-        TensorPrimitives.Log(destination, destination);
-        TensorPrimitives.Add(destination, high, destination);
     }
 
     // (float)Math.Clamp(x, −70, 0) element-wise.
