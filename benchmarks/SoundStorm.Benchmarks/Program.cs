@@ -13,14 +13,19 @@ namespace SoundStorm.Benchmarks;
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
 /// outside ONNX Runtime, the seed's default size with random weights, float32 and int8); <c>scenarios --attention</c> only
-/// the standard-vs-fused transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps; any
-/// other arguments go to BenchmarkDotNet's switcher.
+/// the standard-vs-fused transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps;
+/// <c>plots [--results DIR]</c> draws the figures from the results' CSV files; any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "plots")
+        {
+            foreach (string path in Plots.ResultPlots.Draw(Value(args, "--results") ?? BenchmarkPaths.ResultsDirectory)) Console.WriteLine(path);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "scenarios")
         {
             bool smoke = args.Contains("--smoke");

@@ -22,6 +22,30 @@ internal static class MachineProbe
         return 2.0 * source.Length / times[repeats / 2] / 1e9;
     }
 
+    /// <summary>
+    /// Read bandwidth in GB/s: two threads summing the halves of a buffer far larger than the caches — what a decode
+    /// step does with its weights and cache (reading is faster than copying, which also writes).
+    /// </summary>
+    public static double ReadBandwidth(int megabytes = 512, int repeats = 5)
+    {
+        var data = new float[(megabytes << 20) / sizeof(float)];
+        Array.Fill(data, 1f);
+        int half = data.Length / 2;
+        var times = new double[repeats];
+        double sink = 0;
+        for (int r = -1; r < repeats; r++)
+        {
+            var sums = new double[2];
+            long start = Stopwatch.GetTimestamp();
+            Parallel.For(0, 2, i => sums[i] = System.Numerics.Tensors.TensorPrimitives.Sum(data.AsSpan(i * half, half)));
+            if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            sink += sums[0] + sums[1];
+        }
+        if (sink != (repeats + 1.0) * 2 * half) throw new InvalidOperationException("The bandwidth probe summed wrongly.");
+        Array.Sort(times);
+        return (double)data.Length * sizeof(float) / times[repeats / 2] / 1e9;
+    }
+
     /// <summary>Peak resident set size of this process so far (VmHWM), in bytes; 0 where /proc is not available.</summary>
     public static long PeakResidentBytes()
     {

@@ -19,7 +19,7 @@ internal static class ScenarioReport
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder("scenario,model,audio_seconds,metric,value,unit,note\n");
         foreach (var r in results)
-            csv.Append(inv, $"{r.Scenario},{r.Model},{r.AudioSeconds},\"{r.Metric}\",{r.Value.ToString("G6", inv)},\"{r.Unit}\",\"{r.Note.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
+            csv.Append(inv, $"{r.Scenario},\"{r.Model}\",{r.AudioSeconds},\"{r.Metric}\",{r.Value.ToString("G6", inv)},\"{r.Unit}\",\"{r.Note.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
         WriteAtomically(Path.Combine(directory, $"{name}.csv"), csv.ToString());
 
         var md = new StringBuilder();
