@@ -8,6 +8,7 @@ namespace SoundStorm.Benchmarks.TorchSharp;
 /// <c>dotnet run -c Release --project benchmarks/SoundStorm.Benchmarks.TorchSharp [-- --smoke] [--models mid,paper] [--out DIR]</c>:
 /// ONNX Runtime (float32 and int8 packages) against TorchSharp (eager libtorch) on the mid-size synthetic model (or the
 /// shapes named by <c>--models</c>), 10 s of audio (the tiny model, 1 s, with <c>--smoke</c>); writes <c>engines.md</c> and <c>engines.csv</c> beside the scenario runner's tables.
+/// With <c>--seed</c>: the seed family's default size and both diffusion samplers instead (<c>engines-seed.md/.csv</c>).
 /// </summary>
 public static class Program
 {
@@ -16,7 +17,8 @@ public static class Program
     {
         var settings = new ScenarioSettings(args.Contains("--smoke"), BenchmarkPaths.Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory,
             BenchmarkPaths.CacheDirectory, Console.WriteLine) { OnlyModels = BenchmarkPaths.Value(args, "--models")?.Split(',').ToHashSet() };
-        Run(settings);
+        if (args.Contains("--seed")) RunSeed(settings);
+        else Run(settings);
         Console.WriteLine($"results → {settings.OutputDirectory}");
         return 0;
     }
@@ -32,6 +34,19 @@ public static class Program
         foreach (var row in results)
             s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
         ScenarioReport.WriteTables(s.OutputDirectory, "engines", results, clock.Elapsed, s.Smoke);
+        return results;
+    }
+
+    /// <summary>Runs the seed family's comparison and writes its table; returns the rows.</summary>
+    internal static IReadOnlyList<ScenarioResult> RunSeed(ScenarioSettings s)
+    {
+        Directory.CreateDirectory(s.OutputDirectory);
+        Directory.CreateDirectory(s.CacheDirectory);
+        var clock = Stopwatch.StartNew();
+        var results = SeedEngineComparisonScenario.Run(s, s.Smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, s.Smoke ? 1 : 10).ToList();
+        foreach (var row in results)
+            s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
+        ScenarioReport.WriteTables(s.OutputDirectory, "engines-seed", results, clock.Elapsed, s.Smoke);
         return results;
     }
 }

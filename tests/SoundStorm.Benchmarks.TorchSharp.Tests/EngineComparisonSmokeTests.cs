@@ -33,4 +33,21 @@ public sealed class EngineComparisonSmokeTests : IDisposable
         Assert.Contains("smoke mode", File.ReadAllText(Path.Combine(_dir, "out", "engines.md")));
         Assert.Equal(results.Count, log.Count);
     }
+
+    [Fact]
+    public void Seed_smoke_run_drives_both_engines_to_the_same_tokens()
+    {
+        var log = new List<string>();
+        var results = Program.RunSeed(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
+
+        Assert.All(results, r => Assert.Equal("engines seed", r.Scenario));
+        Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
+        // Same weights, samplers and seeds: logits equal to float rounding give the same draws (the layout mapping is right).
+        foreach (string sampler in new[] { "fast, skip 4", "purity" })
+        {
+            var agreement = Assert.Single(results, r => r.Metric == $"{sampler}: token agreement ORT vs TorchSharp");
+            Assert.True(agreement.Value >= 95, $"{sampler}: {agreement.Value} % of tokens agree");
+        }
+        Assert.True(File.Exists(Path.Combine(_dir, "out", "engines-seed.csv")));
+    }
 }

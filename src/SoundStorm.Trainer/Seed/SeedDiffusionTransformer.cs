@@ -20,7 +20,7 @@ namespace SoundStorm.Trainer.Seed;
 /// <param name="PromptAcoustics">(B, n_q, Tp'); only codebook 0 is used.</param>
 /// <param name="Padding">(B, T) bool, true at padded target frames.</param>
 /// <param name="Timesteps">(B,) diffusion step per item.</param>
-internal sealed record SeedInputs(
+public sealed record SeedInputs(
     Tensor NoisyTargets,
     Tensor PromptSemantics,
     Tensor TargetSemantics,
@@ -223,7 +223,7 @@ internal sealed class SelfCrossBlock : nn.Module<Tensor, Tensor, Tensor, Tensor,
 /// [prompt semantic; target semantic; prompt acoustic codebook 0] → U-Net up path back to every codebook → logits tied
 /// to the content tables. State-dict names equal the checkpoint's <c>model</c> keys minus <see cref="CheckpointPrefix"/>.
 /// </summary>
-internal sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
+public sealed class SeedDiffusionTransformer : nn.Module<SeedInputs, Tensor>
 {
     /// <summary>Prefix of this module's names inside a seed checkpoint's <c>model</c> dictionary.</summary>
     public const string CheckpointPrefix = "transformer.transformer.";
