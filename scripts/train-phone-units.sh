@@ -113,9 +113,14 @@ PY
   package)
     layer=${LAYER:-4}; units=${UNITS:-100}
     run="$work/units-all"; [ -f "$run/checkpoint.safetensors" ] || run="$work/units-en"
-    rm -rf "$work/default-acoustic" "$work/default"
+    rm -rf "$work/default-acoustic" "$work/default" "$work/default-semantic"
     train export --checkpoint "$run/checkpoint.safetensors" --ema --out "$work/default-acoustic" --name soundstorm-default
-    soundstorm pack --acoustic "$work/default-acoustic" --codec "$work/codec-fragment" --semantic "$work/semantic-l$layer-k$units" \
+    # The tokenizer again with attention bounded to 10 s each way (what its training utterances span), so long inputs
+    # tokenise in chunks as in one pass; inputs up to 10 s get exactly the tokens the acoustic model was trained on.
+    semantic="$work/semantic-l$layer-k$units"
+    soundstorm import hubert --checkpoint "$semantic/hubert.safetensors" --config "$semantic/hubert-config.json" --layer "$layer" \
+      --kmeans "$semantic/kmeans.npy" --attention-span "${ATTENTION_SPAN:-500}" --out "$work/default-semantic"
+    soundstorm pack --acoustic "$work/default-acoustic" --codec "$work/codec-fragment" --semantic "$work/default-semantic" \
       --name soundstorm-default --float16-weights --out "$work/default"
     echo "package: $work/default (copy to models/default); measure it with scripts/eval/evaluate.sh $work/default $corpus OUT"
     ;;

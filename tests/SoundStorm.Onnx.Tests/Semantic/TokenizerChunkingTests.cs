@@ -4,7 +4,7 @@ namespace SoundStorm.Onnx.Tests.Semantic;
 /// Chunked tokenization of long speech with the shipped tokenizer: every chunk's kept frames are exactly the tokens the
 /// graph gives over that chunk's run with the whole input's normalisation statistics (the stitching places them
 /// right), inputs that fit in one run are not cut, and chunked tokens agree with one pass on at least 98 % of frames —
-/// the shipped tokenizer's attention reaches 5 s each way and every chunk carries that much context.
+/// the shipped tokenizer's attention reaches 10 s each way and every chunk carries that much context.
 /// </summary>
 public sealed class TokenizerChunkingTests
 {
@@ -36,7 +36,7 @@ public sealed class TokenizerChunkingTests
         if (Speech(60) is not { } speech) return;
         using var package = ModelPackage.Load(TestPaths.DefaultModel());
         using var tokenizer = new SemanticTokenizer(package);
-        Assert.Equal(3, tokenizer.Chunks(SemanticTokenizer.FrameCount(speech.Length)).Count()); // the shipped sizes: 20 s kept, 5 s context
+        Assert.Equal(3, tokenizer.Chunks(SemanticTokenizer.FrameCount(speech.Length)).Count()); // the shipped sizes: 20 s kept, 10 s context
         long[] chunked = tokenizer.Tokenize(speech);
         tokenizer.ChunkFrames = int.MaxValue / 4;
         long[] onePass = tokenizer.Tokenize(speech);
