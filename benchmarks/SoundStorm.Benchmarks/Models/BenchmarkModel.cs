@@ -1,6 +1,5 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Onnx.Quantization;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Benchmarks.Models;

@@ -1,8 +1,6 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Export.Packaging;
-using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Models;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Suites;
