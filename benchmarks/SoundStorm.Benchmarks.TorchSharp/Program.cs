@@ -43,7 +43,7 @@ public static class Program
         Directory.CreateDirectory(s.OutputDirectory);
         Directory.CreateDirectory(s.CacheDirectory);
         var clock = Stopwatch.StartNew();
-        var results = SeedEngineComparisonScenario.Run(s, s.Smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, s.Smoke ? 1 : 10).ToList();
+        var results = SeedEngineComparisonScenario.Run(s, s.Smoke ? "seed-tiny" : "seed-default", s.Smoke ? 1 : 10).ToList();
         foreach (var row in results)
             s.Log($"[{clock.Elapsed:mm\\:ss}] {row.Scenario}/{row.Model}/{row.AudioSeconds}s {row.Metric}: {row.Value:G4} {row.Unit}");
         ScenarioReport.WriteTables(s.OutputDirectory, "engines-seed", results, clock.Elapsed, s.Smoke);

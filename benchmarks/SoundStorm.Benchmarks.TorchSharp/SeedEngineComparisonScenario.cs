@@ -19,10 +19,10 @@ namespace SoundStorm.Benchmarks.TorchSharp;
 /// </summary>
 internal static class SeedEngineComparisonScenario
 {
-    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, SeedBenchmarkModel model, double seconds, int threads = 2)
+    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, string model, double seconds, int threads = 2)
     {
         torch.set_num_threads(threads);
-        var c = model.Config;
+        var c = SeedBenchmarkModels.Shapes[model];
         var weights = SeedStateDict.Random(c, seed: 1); // the weights EnsurePackage wrote
         using var torchModel = new SeedDiffusionTransformer(c);
         // Every weight the graphs were written from; the rest of the state dict (index buffers, and upstream's target
@@ -48,17 +48,17 @@ internal static class SeedEngineComparisonScenario
 
         // One engine at a time: ONNX Runtime's idle pool threads and libtorch's OpenMP threads must not compete for the cores.
         (double Wall, CodeGrid Tokens)[] ort, int8, libtorch;
-        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory)))
+        using (var package = ModelPackage.Load(SeedBenchmarkModels.EnsurePackage(model, s.CacheDirectory)))
         using (var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
             ort = Time(generator);
-        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8: true)))
+        using (var package = ModelPackage.Load(SeedBenchmarkModels.EnsurePackage(model, s.CacheDirectory, int8: true)))
         using (var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
             int8 = Time(generator);
         var vocab = new TokenVocabulary(c.Codebooks, c.CodebookSize, c.SemanticVocab, c.MaskId);
         using (var generator = new SoundStormGenerator(new TorchSharpSeedLogitsSource(torchModel), vocab, ModelFamilies.SeedDiffusion))
             libtorch = Time(generator);
 
-        string name = model.Name, how = $"3 s prompt, same seed, threads={threads}";
+        string name = model, how = $"3 s prompt, same seed, threads={threads}";
         for (int i = 0; i < samplers.Length; i++)
         {
             string sampler = samplers[i].Item1;

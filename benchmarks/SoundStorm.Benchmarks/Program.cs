@@ -54,7 +54,7 @@ public static class Program
                 var seedSettings = new ScenarioSettings(smoke, output, BenchmarkPaths.CacheDirectory, Console.WriteLine);
                 Directory.CreateDirectory(seedSettings.CacheDirectory);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = SeedSamplerScenario.Run(seedSettings, smoke ? SeedBenchmarkModel.Tiny : SeedBenchmarkModel.Default, smoke ? 1 : 10)
+                var rows = SeedSamplerScenario.Run(seedSettings, smoke ? BenchmarkModel.SeedTiny : BenchmarkModel.SeedDefault, smoke ? 1 : 10)
                     .Select(row => { Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}"); return row; }).ToList();
                 Directory.CreateDirectory(output);
                 ScenarioReport.WriteTables(output, "seed", rows, clock.Elapsed, smoke);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Export.Onnx;
+using SoundStorm.Benchmarks.Models;
 
 namespace SoundStorm.Benchmarks;
 
@@ -12,7 +11,7 @@ namespace SoundStorm.Benchmarks;
 internal static class Roofline
 {
     /// <summary>FLOPs of one transformer forward over <paramref name="frames"/> frames (one level's head).</summary>
-    public static double TransformerFlops(PaperModelConfig c, int frames)
+    public static double TransformerFlops(ModelShape c, int frames)
     {
         double t = frames, d = c.Dim, f = c.FeedForward;
         double perLayer = 8 * t * d * f        // two macaron feed-forwards, two matmuls each
@@ -24,33 +23,29 @@ internal static class Roofline
     }
 
     /// <summary>Minimum bytes a forward must move: every weight once plus the input and output activations.</summary>
-    public static double TransformerBytes(PaperModelConfig c, long parameters, int frames) =>
+    public static double TransformerBytes(ModelShape c, long parameters, int frames) =>
         4.0 * (parameters + (double)frames * (c.Dim + c.CodebookSize));
 
     /// <summary>
     /// Median GFLOP/s of an ONNX Runtime MatMul [rows × inner]·[inner × cols] — the kernel the transformer's time is
-    /// spent in — measured now, in this process, with the given thread count.
+    /// spent in — measured now, in this process, with the given thread count (the model writer writes the graph into
+    /// <paramref name="cache"/>).
     /// </summary>
-    public static double MeasureMatMulCeiling(int rows, int inner, int cols, int threads, int repeats = 7)
+    public static double MeasureMatMulCeiling(string cache, int rows, int inner, int cols, int threads, int repeats = 7)
     {
-        var g = new OnnxGraphBuilder("matmul_ceiling");
-        var a = g.Input("a", ElementType.Float, rows, inner);
-        var rng = new Random(1);
-        var weights = new float[inner * cols];
-        for (int i = 0; i < weights.Length; i++) weights[i] = (float)rng.NextDouble();
-        g.Output(g.MatMul(a, g.Initializer("b", TensorData.FromFloat(weights, inner, cols))), "c", ElementType.Float, rows, cols);
-        return 2.0 * rows * inner * cols / MedianSeconds([g.Build()], rows, inner, cols, threads, GraphOptimizationLevel.ORT_ENABLE_ALL, repeats)[0] / 1e9;
+        string graph = ModelWriter.Run<ModelWriter.Written>("matmul", cache, $"{rows}", $"{inner}", $"{cols}").Path;
+        return 2.0 * rows * inner * cols / MedianSeconds([graph], rows, inner, cols, threads, GraphOptimizationLevel.ORT_ENABLE_ALL, repeats)[0] / 1e9;
     }
 
     /// <summary>
-    /// Median seconds of one run of each of <paramref name="models"/>, graphs from input <c>a</c> [rows × inner]
+    /// Median seconds of one run of each of <paramref name="graphs"/> (files), graphs from input <c>a</c> [rows × inner]
     /// (uniform random values in [−1, 1)) to output <c>c</c> [rows × cols]. The models run in turn within each
     /// repeat, so a load that drifts during the measurement falls on all of them alike; two warm-up rounds first.
     /// </summary>
-    public static double[] MedianSeconds(IReadOnlyList<OnnxModel> models, int rows, int inner, int cols, int threads, GraphOptimizationLevel level, int repeats = 7)
+    public static double[] MedianSeconds(IReadOnlyList<string> graphs, int rows, int inner, int cols, int threads, GraphOptimizationLevel level, int repeats = 7)
     {
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = level };
-        var sessions = models.Select(m => new InferenceSession(m.ToBytes(), options)).ToArray();
+        var sessions = graphs.Select(g => new InferenceSession(g, options)).ToArray();
         try
         {
             var rng = new Random(2);
@@ -59,7 +54,7 @@ internal static class Roofline
             using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { rows, inner });
             using var output = OrtValue.CreateTensorValueFromMemory(new float[rows * cols], new long[] { rows, cols });
             using var run = new RunOptions();
-            var times = new double[models.Count, repeats];
+            var times = new double[graphs.Count, repeats];
             for (int r = -2; r < repeats; r++) // two warm-up rounds
                 for (int m = 0; m < sessions.Length; m++)
                 {
@@ -67,7 +62,7 @@ internal static class Roofline
                     sessions[m].Run(run, ["a"], [value], ["c"], [output]);
                     if (r >= 0) times[m, r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 }
-            return Enumerable.Range(0, models.Count).Select(m => Enumerable.Range(0, repeats).Select(r => times[m, r]).Order().ElementAt(repeats / 2)).ToArray();
+            return Enumerable.Range(0, graphs.Count).Select(m => Enumerable.Range(0, repeats).Select(r => times[m, r]).Order().ElementAt(repeats / 2)).ToArray();
         }
         finally
         {

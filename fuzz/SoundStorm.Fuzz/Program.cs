@@ -1,6 +1,7 @@
 using SharpFuzz;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
 

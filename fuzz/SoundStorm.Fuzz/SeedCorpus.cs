@@ -2,7 +2,7 @@ using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Onnx;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Fuzz;
 

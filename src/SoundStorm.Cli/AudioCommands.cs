@@ -78,7 +78,7 @@ internal static class AudioCommands
     {
         using var package = ModelPackage.Load(path, cancellationToken: cancel);
         cancel.ThrowIfCancellationRequested();
-        checkFamily(package.Manifest.ModelFamily);
+        checkFamily(package.ModelFamily);
         return new SoundStormPipeline(package, options);
     }
 

@@ -1,5 +1,5 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;
 

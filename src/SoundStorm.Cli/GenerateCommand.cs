@@ -47,7 +47,7 @@ internal static class GenerateCommand
 
         using var package = ModelPackage.Load(ModelLocator.Resolve(model), cancellationToken: cancel);
         cancel.ThrowIfCancellationRequested();
-        checkFamily(package.Manifest.ModelFamily);
+        checkFamily(package.ModelFamily);
         using var generator = new SoundStormGenerator(package);
         var request = new GenerationRequest(semantic, promptAcoustic, promptSemantic);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx;
 
 namespace SoundStorm.Cli;
@@ -30,7 +31,8 @@ internal static class InfoCommand
             return 0;
         }
         using var package = ModelPackage.Load(path);
-        var m = package.Manifest;
+        // The runtime validated the package; the graph listing reads its manifest.json through the writer's schema.
+        var m = ModelManifest.FromJson(File.ReadAllText(Path.Combine(package.RootDirectory, ModelManifest.FileName)));
         var table = new Table().AddColumns("field", "value");
         table.AddRow("package", Markup.Escape(path));
         table.AddRow("name", Markup.Escape(m.Name ?? "-"));

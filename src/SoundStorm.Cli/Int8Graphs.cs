@@ -1,6 +1,6 @@
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Quantization;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;
 

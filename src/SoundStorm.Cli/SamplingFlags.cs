@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;
 

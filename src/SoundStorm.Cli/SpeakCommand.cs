@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Cli;
 

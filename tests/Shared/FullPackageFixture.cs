@@ -1,5 +1,4 @@
 using SoundStorm.Export.Import;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Tests.Shared;
 

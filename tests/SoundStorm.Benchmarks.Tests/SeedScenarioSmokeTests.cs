@@ -22,7 +22,7 @@ public sealed class SeedScenarioSmokeTests : IDisposable
     {
         var settings = new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), _ => { });
         Directory.CreateDirectory(settings.CacheDirectory);
-        var rows = SeedSamplerScenario.Run(settings, SeedBenchmarkModel.Tiny, 1).ToList();
+        var rows = SeedSamplerScenario.Run(settings, BenchmarkModel.SeedTiny, 1).ToList();
 
         foreach (string sampler in new[] { "fast, skip 4, float32", "purity, float32", "fast, skip 4, int8", "purity, int8" })
         {

@@ -65,7 +65,7 @@ public sealed class PackCommandTests : IDisposable
         var (code, _, error) = CliRunner.Run(args);
         Assert.True(code == 0, error);
         using var package = ModelPackage.Load($"{_dir}/package");
-        Assert.Equal("transformer.fused.onnx", package.Manifest.Graphs["transformer"].Fused?.File);
+        Assert.Equal("transformer.fused.onnx", WrittenManifest.Of(package).Graphs["transformer"].Fused?.File);
         using var session = package.CreateSession("transformer", new SessionSettings());
         Assert.Equal("fused", session.ModelMetadata.CustomMetadataMap["soundstorm.attention"]);
     }

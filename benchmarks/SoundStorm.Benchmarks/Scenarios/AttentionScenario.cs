@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 
@@ -19,8 +18,8 @@ internal static class AttentionScenario
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
         var c = model.Config;
         using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory), verifyGraphs: false);
-        using var standard = package.CreateSession(GraphNames.Transformer, BenchmarkSessions.Settings(threads, preferStandardGraphs: true));
-        using var fused = package.CreateSession(GraphNames.Transformer, BenchmarkSessions.Settings(threads));
+        using var standard = package.CreateSession("transformer", BenchmarkSessions.Settings(threads, preferStandardGraphs: true));
+        using var fused = package.CreateSession("transformer", BenchmarkSessions.Settings(threads));
 
         var rng = new Random(frames);
         var embeddings = new float[frames * c.Dim];

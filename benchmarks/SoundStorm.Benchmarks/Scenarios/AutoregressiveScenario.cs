@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Export.Baselines;
-using SoundStorm.Export.Weights;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 
 /// <summary>
 /// The autoregressive baseline of the same width and depth over the flattened [T·Q] stream: the semantic prefix in
 /// one prefill call, then one decode call per acoustic token with a KV cache. Decoding runs the tuned graph
-/// (<see cref="SharedCacheAutoregressiveGraph"/>: caches allocated once and written in place through IO binding); the
+/// (<see cref="SharedCacheDecoder"/>: caches allocated once and written in place through IO binding); the
 /// Concat-grown graph it replaces is timed beside it at the same cache lengths. Decode steps are timed at three cache
 /// lengths (start, middle, end of the stream) and the total is integrated from them — decoding all T·Q tokens of
 /// 30 s would take many minutes on this machine, and the cost of a step depends only on the cache length, not on
@@ -23,25 +21,19 @@ internal static class AutoregressiveScenario
         double ceilingGflops, double bandwidthGBs, int steps = 5)
     {
         var c = model.Config;
-        var config = new AutoregressiveConfig
-        {
-            Dim = c.Dim, Layers = c.Layers, Heads = c.Heads, FeedForward = c.FeedForward,
-            Codebooks = c.Codebooks, CodebookSize = c.CodebookSize, SemanticVocab = c.SemanticVocab,
-        };
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
         long acousticTokens = (long)frames * c.Codebooks;
-        var weights = RandomWeights(config);
-        long parameters = weights.Names.Sum(n => weights.Peek(n).Data.LongLength);
-        // A step gathers one row of the token table; every other weight is read whole.
-        long streamed = parameters - weights.Peek("token_emb.weight").Data.LongLength;
+        int capacity = (int)(frames + acousticTokens);
+        var baseline = ModelWriter.Run<Baseline>("autoregressive", s.CacheDirectory, model.Name, $"{capacity}");
+        long parameters = baseline.Parameters, streamed = baseline.Streamed;
         using var options = new SessionOptions { IntraOpNumThreads = 2, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         var cachePoints = new[] { frames, frames + acousticTokens / 2, frames + acousticTokens - 1 };
         double[] concatTimes;
-        using (var concat = new InferenceSession(AutoregressiveGraph.Build(config, weights).ToBytes(), options))
-            concatTimes = cachePoints.Select(p => TimeCall(concat, config, 1, (int)p, Math.Min(steps, 3))).ToArray();
+        using (var concat = new InferenceSession(baseline.Concat, options))
+            concatTimes = cachePoints.Select(p => TimeCall(concat, c, 1, (int)p, Math.Min(steps, 3))).ToArray();
 
-        using var session = new InferenceSession(SharedCacheAutoregressiveGraph.Build(config, weights).ToBytes(), options);
-        using var decoder = new SharedCacheDecoder(session, config, (int)(frames + acousticTokens));
+        using var session = new InferenceSession(baseline.SharedCache, options);
+        using var decoder = new SharedCacheDecoder(session, c.Layers, c.Heads, c.Dim, baseline.Vocabulary, Floats(baseline.Cos), Floats(baseline.Sin), capacity);
         long start = Stopwatch.GetTimestamp();
         decoder.Append(new long[frames]);
         double prefill = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -94,7 +86,7 @@ internal static class AutoregressiveScenario
         return times[repeats / 2];
     }
 
-    private static double TimeCall(InferenceSession session, AutoregressiveConfig c, int chunk, int past, int repeats)
+    private static double TimeCall(InferenceSession session, ModelShape c, int chunk, int past, int repeats)
     {
         int headDim = c.Dim / c.Heads;
         var names = new List<string> { "tokens" };
@@ -125,28 +117,8 @@ internal static class AutoregressiveScenario
         }
     }
 
-    private static WeightSet RandomWeights(AutoregressiveConfig c)
-    {
-        var rng = new Random(3);
-        var set = new WeightSet("random autoregressive baseline");
-        void Add(string name, params long[] shape)
-        {
-            long n = shape.Aggregate(1L, (a, b) => a * b);
-            var data = new float[n];
-            float scale = shape.Length == 2 ? 1f / MathF.Sqrt(shape[1]) : 0.05f;
-            for (long i = 0; i < n; i++) data[i] = (float)(rng.NextDouble() * 2 - 1) * scale + (shape.Length == 1 && name.EndsWith("ln1.weight") ? 1 : 0);
-            set.Add(name, data, shape);
-        }
-        Add("token_emb.weight", c.Vocabulary, c.Dim);
-        for (int i = 0; i < c.Layers; i++)
-        {
-            foreach (var ln in new[] { "ln1", "ln2" }) { Add($"blocks.{i}.{ln}.weight", c.Dim); Add($"blocks.{i}.{ln}.bias", c.Dim); }
-            foreach (var p in new[] { "query", "key", "value", "proj" }) { Add($"blocks.{i}.attn.{p}.weight", c.Dim, c.Dim); Add($"blocks.{i}.attn.{p}.bias", c.Dim); }
-            Add($"blocks.{i}.mlp.0.weight", c.FeedForward, c.Dim); Add($"blocks.{i}.mlp.0.bias", c.FeedForward);
-            Add($"blocks.{i}.mlp.2.weight", c.Dim, c.FeedForward); Add($"blocks.{i}.mlp.2.bias", c.Dim);
-        }
-        Add("norm.weight", c.Dim); Add("norm.bias", c.Dim);
-        Add("head.weight", c.Vocabulary, c.Dim); Add("head.bias", c.Vocabulary);
-        return set;
-    }
+    /// <summary>What the model writer wrote for the baseline: the two graphs, the rotary caches, and the weight counts.</summary>
+    private sealed record Baseline(string Concat, string SharedCache, string Cos, string Sin, long Parameters, long Streamed, int Vocabulary);
+
+    private static float[] Floats(string file) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(file)).ToArray();
 }

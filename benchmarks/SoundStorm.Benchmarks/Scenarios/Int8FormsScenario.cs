@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Onnx;
-using SoundStorm.Export.Onnx.Quantization;
+using SoundStorm.Benchmarks.Models;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 
@@ -13,13 +12,13 @@ namespace SoundStorm.Benchmarks.Scenarios;
 /// </summary>
 internal static class Int8FormsScenario
 {
-    public static IEnumerable<ScenarioResult> Run(string shape, int rows, int inner, int cols, int threads = 2)
+    private sealed record Forms(string[] Paths);
+
+    public static IEnumerable<ScenarioResult> Run(string cache, string shape, int rows, int inner, int cols, int threads = 2)
     {
-        var rng = new Random(3);
-        var weights = new float[inner * cols];
-        for (int i = 0; i < weights.Length; i++) weights[i] = (float)(rng.NextDouble() * 2 - 1) / MathF.Sqrt(inner);
-        var forms = new[] { Form.Float32, Form.DynamicQuantizeMatMul, Form.MatMulInteger, Form.MatMulIntegerToFloat };
-        var graphs = forms.Select(f => Graph(weights, rows, inner, cols, f)).ToArray();
+        // The model writer writes the four graphs, in this order, with the same random weights.
+        string[] forms = ["Float32", "DynamicQuantizeMatMul", "MatMulInteger", "MatMulIntegerToFloat"];
+        var graphs = ModelWriter.Run<Forms>("int8-forms", cache, $"{rows}", $"{inner}", $"{cols}").Paths;
         foreach (var level in new[] { GraphOptimizationLevel.ORT_ENABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_BASIC })
         {
             double[] seconds = Roofline.MedianSeconds(graphs, rows, inner, cols, threads, level, repeats: 9);
@@ -28,40 +27,5 @@ internal static class Int8FormsScenario
             for (int f = 1; f < forms.Length; f++)
                 yield return new("int8 forms", shape, 0, $"{forms[f]} / float32 ({level})", seconds[f] / seconds[0], "× time", tag);
         }
-    }
-
-    private enum Form { Float32, DynamicQuantizeMatMul, MatMulInteger, MatMulIntegerToFloat }
-
-    private static OnnxModel Graph(float[] weights, int rows, int inner, int cols, Form form)
-    {
-        var g = new OnnxGraphBuilder("int8_form");
-        var a = g.Input("a", ElementType.Float, rows, inner);
-        var w = g.Initializer("w", TensorData.FromFloat(weights, inner, cols));
-        g.Output(g.MatMul(a, w), "c", ElementType.Float, rows, cols);
-        var model = Int8MatMuls.Quantize(g.Build(new ModelOptions()), out _, new Int8Options { MinElements = 1 });
-        return form switch
-        {
-            Form.Float32 => g.Build(new ModelOptions()),
-            Form.DynamicQuantizeMatMul => model,
-            _ => Unfused(model, rows, inner, cols, form),
-        };
-    }
-
-    // The same int8 weights and scales, computed by the unfused chains.
-    private static OnnxModel Unfused(OnnxModel fused, int rows, int inner, int cols, Form form)
-    {
-        var g = new OnnxGraphBuilder("int8_form");
-        var a = g.Input("a", ElementType.Float, rows, inner);
-        var q = g.Initializer("w_q", fused.ReadInitializer("w__int8"));
-        var scale = g.Initializer("w_scale", fused.ReadInitializer("w__int8_scale"));
-        var parts = g.Node("DynamicQuantizeLinear", [a], 3); // uint8 values, scale, zero point
-        var c = form == Form.MatMulInteger
-            ? g.Mul(g.Mul(g.Cast(g.Node("MatMulInteger", [parts[0], q, parts[2]]), ElementType.Float), parts[1]), scale)
-            : g.Node("MatMulIntegerToFloat", [parts[0], q, parts[1], scale, parts[2]]);
-        g.Output(c, "c", ElementType.Float, rows, cols);
-        var model = g.Build(new ModelOptions());
-        foreach (var node in model.Proto.Graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat")) node.Domain = Int8MatMuls.ContribDomain;
-        model.Proto.OpsetImport.Add(new Export.Onnx.Proto.OperatorSetIdProto { Domain = Int8MatMuls.ContribDomain, Version = 1 });
-        return model;
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 
@@ -27,7 +25,7 @@ internal static class Int8ForwardScenario
         using var k = OrtValue.CreateTensorValueFromMemory(semantic, [1, frames]);
         using var p = OrtValue.CreateTensorValueFromMemory(new bool[frames], [1, frames]);
         using var l = OrtValue.CreateTensorValueFromMemory(new long[] { 0 }, [1]);
-        string[] names = [PaperCombinerGraph.Embeddings, PaperTransformerGraph.Semantic, PaperTransformerGraph.PaddingMask, PaperTransformerGraph.Level];
+        string[] names = ["embeddings", "semantic", "padding_mask", "level"]; // the transformer's inputs (docs/graph-contract.md)
         OrtValue[] inputs = [e, k, p, l];
         double Time(InferenceSession session)
         {
@@ -55,6 +53,6 @@ internal static class Int8ForwardScenario
     private static InferenceSession Open(string package, int threads)
     {
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        return new InferenceSession(Path.Combine(package, GraphNames.Transformer + ".onnx"), options);
+        return new InferenceSession(Path.Combine(package, "transformer.onnx"), options);
     }
 }

@@ -26,8 +26,8 @@ internal static class ScenarioRunner
 
         // Machine ceilings, measured first in the same process.
         int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
-        double ceiling2 = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
-        double ceiling1 = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 1);
+        double ceiling2 = Roofline.MeasureMatMulCeiling(s.CacheDirectory, rows, inner, cols, threads: 2);
+        double ceiling1 = Roofline.MeasureMatMulCeiling(s.CacheDirectory, rows, inner, cols, threads: 1);
         double bandwidth = MachineProbe.MemoryBandwidth(s.Smoke ? 16 : 512);
         Add([
             new("machine", "-", 0, "matmul ceiling (2 threads)", ceiling2, "GFLOP/s", $"ORT MatMul [{rows}×{inner}]·[{inner}×{cols}], median of 7"),
@@ -42,7 +42,7 @@ internal static class ScenarioRunner
             {
                 // The ceiling is measured again right before each case: on a shared machine the load drifts, and the
                 // roofline fraction must compare two numbers taken under the same conditions.
-                double ceiling = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
+                double ceiling = Roofline.MeasureMatMulCeiling(s.CacheDirectory, rows, inner, cols, threads: 2);
                 Add([new("machine", "-", seconds, "matmul ceiling before this case", ceiling, "GFLOP/s", model.Name)]);
                 var maskGit = MaskGitScenario.Run(s, model, seconds, ceiling).ToList();
                 Add(maskGit);
@@ -53,7 +53,7 @@ internal static class ScenarioRunner
                     int8.First(r => r.Metric == "forward time").Value / maskGit.First(r => r.Metric == "forward time").Value, "×", "same weights, same run")]);
                 Add(Int8ForwardScenario.Run(s, model, seconds, pairs: s.Smoke ? 2 : model.Config.Dim >= 1024 ? 5 : 9));
                 if (s.MaskGitOnly) continue;
-                Add(AttentionScenario.Run(s, model, seconds, Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2)).ToList());
+                Add(AttentionScenario.Run(s, model, seconds, Roofline.MeasureMatMulCeiling(s.CacheDirectory, rows, inner, cols, threads: 2)).ToList());
                 double wall = maskGit.First(r => r.Metric == "wall time").Value;
                 Add(AutoregressiveScenario.Run(s, model, seconds, wall, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
             }
@@ -61,7 +61,7 @@ internal static class ScenarioRunner
 
         // Which int8 form of a weight MatMul runs fastest here, on the feed-forward shapes of the models run.
         foreach (var model in s.Models)
-            Add(Int8FormsScenario.Run(model.Name, s.Smoke ? 64 : 500, model.Config.Dim, model.Config.FeedForward));
+            Add(Int8FormsScenario.Run(s.CacheDirectory, model.Name, s.Smoke ? 64 : 500, model.Config.Dim, model.Config.FeedForward));
         if (s.MaskGitOnly)
         {
             ScenarioReport.Write(s, results, clock.Elapsed);
@@ -112,7 +112,7 @@ internal static class ScenarioRunner
         int rows = s.Smoke ? 64 : 1500, inner = s.Smoke ? 64 : 1024, cols = s.Smoke ? 256 : 4096;
         foreach (var (model, seconds) in cases)
         {
-            double ceiling = Roofline.MeasureMatMulCeiling(rows, inner, cols, threads: 2);
+            double ceiling = Roofline.MeasureMatMulCeiling(s.CacheDirectory, rows, inner, cols, threads: 2);
             double bandwidth = MachineProbe.ReadBandwidth(s.Smoke ? 16 : 512);
             var rowsOfCase = new List<ScenarioResult>
             {

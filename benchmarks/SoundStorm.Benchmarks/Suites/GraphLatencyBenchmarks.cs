@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx;
 
 namespace SoundStorm.Benchmarks.Suites;
@@ -26,8 +25,8 @@ public class GraphLatencyBenchmarks
         var c = BenchmarkModel.Mid.Config;
         _package = ModelPackage.Load(BenchmarkModel.Mid.EnsurePackage(BenchmarkPaths.CacheDirectory));
         var options = new SessionOptions { IntraOpNumThreads = 2 };
-        _combiner = new InferenceSession(_package.GetGraphPath(GraphNames.Combiner), options);
-        _transformer = new InferenceSession(_package.GetGraphPath(GraphNames.Transformer), options);
+        _combiner = new InferenceSession(_package.GetGraphPath("combiner"), options);
+        _transformer = new InferenceSession(_package.GetGraphPath("transformer"), options);
         var embeddings = OrtValue.CreateTensorValueFromMemory(new float[Frames * c.Dim], [1, Frames, c.Dim]);
         _combinerIn = [OrtValue.CreateTensorValueFromMemory(new long[Frames * c.Codebooks], [1, Frames, c.Codebooks])];
         _combinerOut = [embeddings];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Blocks;

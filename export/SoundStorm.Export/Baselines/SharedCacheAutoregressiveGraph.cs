@@ -9,7 +9,7 @@ namespace SoundStorm.Export.Baselines;
 /// that the graph writes in place: attention is ONNX Runtime's com.microsoft <c>GroupQueryAttention</c> (as many KV
 /// heads as query heads), which appends the chunk's keys and values at position P of <c>past_key_i</c> /
 /// <c>past_value_i</c> [B, H, capacity, hd] and, when <c>present_key_i</c> / <c>present_value_i</c> are bound to the
-/// same buffers (IO binding; <see cref="SharedCacheDecoder"/>), copies nothing else — a step reads the cache, it does
+/// same buffers (IO binding; the benchmark harness's <c>SharedCacheDecoder</c>), copies nothing else — a step reads the cache, it does
 /// not rebuild it. Inputs: <c>tokens</c> int64 [B, S]; <c>seqlens_k</c> int32 [B] = P + S − 1;
 /// <c>total_sequence_length</c> int32 [1] = P + S; <c>cos_cache</c>/<c>sin_cache</c> (<see cref="RotaryCaches"/>).
 /// Output: <c>logits</c> [B, Vocabulary] of the last position. Causal within the chunk; the node applies the rotary

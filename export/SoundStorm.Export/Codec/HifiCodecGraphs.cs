@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Weights;
 

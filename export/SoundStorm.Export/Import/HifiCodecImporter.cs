@@ -1,9 +1,8 @@
-using System.Text.Json;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Codec;
 using SoundStorm.Export.Weights;
 
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Export.Import;
 

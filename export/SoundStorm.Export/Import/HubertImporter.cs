@@ -1,8 +1,7 @@
-using System.Text.Json;
 using SoundStorm.Export.Semantic;
 using SoundStorm.Export.Weights;
 
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Export.Import;
 

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Weights;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Export.Import;
 

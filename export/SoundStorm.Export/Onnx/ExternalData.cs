@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Export.Onnx.Proto;
 
 namespace SoundStorm.Export.Onnx;

@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using SoundStorm.Export.Onnx.Quantization;
-using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Export.Packaging;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 
-using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Export.Packaging;
 

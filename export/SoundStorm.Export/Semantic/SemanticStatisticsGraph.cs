@@ -1,5 +1,3 @@
-using System.Globalization;
-
 using SoundStorm.Export.Onnx;
 using SoundStorm.Export.Onnx.Blocks;
 using SoundStorm.Export.Weights;

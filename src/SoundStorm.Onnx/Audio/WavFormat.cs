@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx;

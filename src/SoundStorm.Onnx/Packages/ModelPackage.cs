@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Sessions;
 using SoundStorm.Onnx.Packages;
@@ -22,7 +20,37 @@ public sealed class ModelPackage : IDisposable
     }
 
     /// <summary>The parsed, validated manifest.</summary>
-    public ModelManifest Manifest { get; }
+    internal ModelManifest Manifest { get; }
+
+    /// <summary>The model's name from the manifest, if it has one.</summary>
+    public string? Name => Manifest.Name;
+
+    /// <summary>
+    /// Which sampler the acoustic model was trained for: <c>maskgit</c> (SoundStorm's level-wise MaskGIT) or
+    /// <c>seed-diffusion</c> (discrete diffusion over all codebooks at once).
+    /// </summary>
+    public string ModelFamily => Manifest.ModelFamily;
+
+    /// <summary>Audio sample rate in Hz.</summary>
+    public int SampleRate => Manifest.SampleRate;
+
+    /// <summary>Token frames per second.</summary>
+    public double FrameRate => Manifest.FrameRate;
+
+    /// <summary>Q: codebooks per frame.</summary>
+    public int Codebooks => Manifest.Codebooks;
+
+    /// <summary>V: codes per codebook.</summary>
+    public int CodebookSize => Manifest.CodebookSize;
+
+    /// <summary>K: semantic vocabulary size.</summary>
+    public int SemanticVocabulary => Manifest.SemanticVocabulary;
+
+    /// <summary>The id the acoustic model reads as an unknown token (≥ <see cref="CodebookSize"/>).</summary>
+    public long MaskTokenId => Manifest.MaskTokenId;
+
+    /// <summary>The roles of the graphs the package holds (e.g. <c>combiner</c>, <c>transformer</c>, <c>codec_decoder</c>).</summary>
+    public IReadOnlyCollection<string> Graphs => Manifest.Graphs.Keys;
 
     /// <summary>The folder holding the package files (a temporary folder for zips).</summary>
     public string RootDirectory { get; }
@@ -65,7 +93,7 @@ public sealed class ModelPackage : IDisposable
         return new ModelPackage(LoadFolder(folder, verifyGraphs, ""), Path.GetFullPath(folder), null);
     }
 
-    /// <summary>True if the package has a graph for <paramref name="graph"/> (<see cref="GraphNames"/>).</summary>
+    /// <summary>True if the package has a graph for the role <paramref name="graph"/> (one of <see cref="Graphs"/>'s names).</summary>
     public bool HasGraph(string graph) => Manifest.Graphs.ContainsKey(graph);
 
     /// <summary>The full path of a graph file.</summary>
@@ -76,7 +104,7 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>
     /// Opens a graph with the given settings and checks its signature against the manifest. Where the manifest names a
-    /// fused alternative (<see cref="GraphEntry.Fused"/>), the CPU and CUDA providers open it unless
+    /// fused alternative (the same graph written with ONNX Runtime's <c>com.microsoft</c> operators), the CPU and CUDA providers open it unless
     /// <see cref="SessionSettings.PreferStandardGraphs"/> is set; DirectML opens the standard file.
     /// </summary>
     /// <exception cref="ExecutionProviderUnavailableException">The requested provider is missing and CPU fallback is not allowed.</exception>
@@ -121,7 +149,7 @@ public sealed class ModelPackage : IDisposable
                 string file = GraphFile(folder, name, stored, field, manifestLabel);
                 if (!File.Exists(file))
                     throw new ModelPackageException(label, $"graphs.{name}.{field}file", "the graph file to exist", "no such file");
-                VerifySha256(file, $"{name}.{field}".TrimEnd('.'), sha256, label);
+                PackageHashes.Verify(file, $"{name}.{field}".TrimEnd('.'), sha256, label);
                 if (verifyGraphs)
                 {
                     using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
@@ -167,23 +195,4 @@ public sealed class ModelPackage : IDisposable
     internal static string GraphFile(string folder, string name, string stored, string field, string manifestLabel) =>
         PackagePaths.Resolve(folder, stored)
         ?? throw new ModelPackageException(manifestLabel, $"graphs.{name}.{field}file", "a relative path inside the package", $"\"{stored}\"");
-
-    /// <summary>Refuses a graph file whose SHA-256 is not the manifest's; <paramref name="label"/> names it in the error (default: its path).</summary>
-    internal static void VerifySha256(string file, string name, GraphEntry entry, string? label = null) =>
-        VerifySha256(file, name, entry.Sha256, label);
-
-    /// <summary>Refuses a file whose SHA-256 is not <paramref name="expected"/> (the manifest's <c>graphs.{name}.sha256</c>).</summary>
-    internal static void VerifySha256(string file, string name, string? expected, string? label = null)
-    {
-        string actual = ComputeSha256(file);
-        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-            throw new ModelPackageException(label ?? file, $"graphs.{name}.sha256", expected?.ToLowerInvariant() ?? "a SHA-256", $"{actual} (the file was changed or damaged)");
-    }
-
-    /// <summary>Lower-case hex SHA-256 of a file.</summary>
-    internal static string ComputeSha256(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

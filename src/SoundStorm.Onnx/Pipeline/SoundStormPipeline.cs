@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Generation;
 using SoundStorm.Onnx.Packages;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Packages;
 using SoundStorm.Onnx.Sessions;

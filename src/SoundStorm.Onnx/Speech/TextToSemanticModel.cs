@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx.Generation.Sampling;
 using SoundStorm.Onnx.Packages;

@@ -1,7 +1,5 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
 using SoundStorm.Export.Packaging;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Exporting;
 

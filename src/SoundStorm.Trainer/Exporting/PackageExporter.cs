@@ -1,9 +1,7 @@
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Paper;
-using SoundStorm.Export.Packaging;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Exporting;
 

@@ -1,8 +1,7 @@
 using SoundStorm.Export.Acoustic;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Trainer.Checkpoints;
 using SoundStorm.Trainer.Seed;
-using SoundStorm.Onnx;
 
 namespace SoundStorm.Trainer.Exporting;
 

@@ -1,7 +1,7 @@
 using SoundStorm.Export.Acoustic;
 using SoundStorm.Export.Checkpoints;
 using SoundStorm.Export.Onnx;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Trainer.Training;
 using SoundStorm.Onnx;
 
@@ -22,8 +22,8 @@ internal static class PackageCheckpointImporter
         if (File.Exists(outputPath) || Directory.Exists(outputPath))
             throw new ArgumentException($"{outputPath}: already exists; give a new file for the checkpoint.");
         using var package = ModelPackage.Load(packagePath, verifyGraphs: false);
-        if (package.Manifest.ModelFamily != ModelFamilies.MaskGit)
-            throw new ArgumentException($"{packagePath}: a '{package.Manifest.ModelFamily}' package; only paper-family ('{ModelFamilies.MaskGit}') packages import into a 'train' checkpoint.");
+        if (package.ModelFamily != ModelFamilies.MaskGit)
+            throw new ArgumentException($"{packagePath}: a '{package.ModelFamily}' package; only paper-family ('{ModelFamilies.MaskGit}') packages import into a 'train' checkpoint.");
         var (config, weights) = PaperGraphWeights.Read(
             OnnxModel.Load(package.GetGraphPath(GraphNames.Combiner)), OnnxModel.Load(package.GetGraphPath(GraphNames.Transformer)), packagePath);
 

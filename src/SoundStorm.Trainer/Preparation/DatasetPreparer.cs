@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SoundStorm.Onnx;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Trainer.Data;
 
 namespace SoundStorm.Trainer.Preparation;

@@ -1,5 +1,5 @@
 using SoundStorm.Export.Text;
-using SoundStorm.Onnx.Packages;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Trainer.Checkpoints;
 
 namespace SoundStorm.Trainer.Text;

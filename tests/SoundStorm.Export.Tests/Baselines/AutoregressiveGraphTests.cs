@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SoundStorm.Benchmarks.Scenarios;
 using SoundStorm.Export.Baselines;
 
 namespace SoundStorm.Export.Tests.Baselines;
@@ -48,7 +49,8 @@ public class AutoregressiveGraphTests
         model.Save(path);
         try { OnnxChecker.Check(path); } finally { File.Delete(path); }
         using var session = new InferenceSession(model.ToBytes());
-        using var decoder = new SharedCacheDecoder(session, c, capacity: 11);
+        var (cos, sin) = SharedCacheAutoregressiveGraph.RotaryCaches(c, 11);
+        using var decoder = new SharedCacheDecoder(session, c.Layers, c.Heads, c.Dim, c.Vocabulary, cos, sin, capacity: 11);
         int position = 0;
         for (int step = 0; step < Chunks.Length; step++)
         {

@@ -1,6 +1,5 @@
 using SoundStorm.Export.Import;
 using SoundStorm.Export.NumPy;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Generation;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Export.Packaging;
 using SoundStorm.Onnx.Sessions;
 
 namespace SoundStorm.Onnx.Tests.Packages;
@@ -24,7 +23,7 @@ public class FusedGraphVariantTests
         var fused = package.Manifest.Graphs[GraphNames.Transformer].Fused;
         Assert.NotNull(fused);
         Assert.Equal("transformer.fused.onnx", fused.File);
-        Assert.Equal(ModelPackage.ComputeSha256(Path.Combine(Package.Value, fused.File)), fused.Sha256);
+        Assert.Equal(PackageHashes.Compute(Path.Combine(Package.Value, fused.File)), fused.Sha256);
         Assert.Null(package.Manifest.Graphs[GraphNames.Combiner].Fused);
         Assert.Contains("\"fused\"", File.ReadAllText(Path.Combine(Package.Value, ModelManifest.FileName)));
     }

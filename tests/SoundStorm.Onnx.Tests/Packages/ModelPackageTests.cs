@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Packages;
 
@@ -30,7 +29,7 @@ public class ModelPackageTests
         Assert.Equal(ModelFamilies.MaskGit, m.ModelFamily);
         var tokens = Assert.Single(m.Graphs[GraphNames.Combiner].Inputs);
         Assert.Equal("tokens: int64[batch, frames, 3]", tokens.ToString());
-        Assert.Equal(ModelPackage.ComputeSha256(package.GetGraphPath(GraphNames.Transformer)), m.Graphs[GraphNames.Transformer].Sha256);
+        Assert.Equal(PackageHashes.Compute(package.GetGraphPath(GraphNames.Transformer)), m.Graphs[GraphNames.Transformer].Sha256);
         Assert.True(package.HasGraph(GraphNames.Combiner));
         Assert.False(package.HasGraph(GraphNames.CodecDecoder));
         Assert.Throws<KeyNotFoundException>(() => package.GetGraphPath(GraphNames.CodecDecoder));

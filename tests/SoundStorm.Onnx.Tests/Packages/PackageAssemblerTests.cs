@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Packages;
 

@@ -1,6 +1,5 @@
 #pragma warning disable MEAI001 // ITextToSpeechClient is experimental in Microsoft.Extensions.AI
 using Microsoft.Extensions.AI;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Speech;
 

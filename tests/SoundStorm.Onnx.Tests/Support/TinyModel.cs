@@ -1,5 +1,4 @@
 using SoundStorm.Export.Onnx;
-using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Onnx.Tests.Support;
 

@@ -128,7 +128,7 @@ public sealed class TrainerCliTests : IDisposable
         var export = await Run("export", "--checkpoint", checkpoint, "--out", _temp.Sub("package"));
         Assert.True(export.Code == 0, export.Error);
         using var package = ModelPackage.Load(_temp.Sub("package"));
-        Assert.Equal((2, 8, 5, 8L), (package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId));
+        Assert.Equal((2, 8, 5, 8L), (package.Codebooks, package.CodebookSize, package.SemanticVocabulary, package.MaskTokenId));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class TrainerCliTests : IDisposable
         Assert.True(export.Code == 0, export.Error);
         using var package = ModelPackage.Load(_temp.Sub("package"));
         Assert.Equal((ModelFamilies.SeedDiffusion, 4, 1024, 500, 1026L),
-            (package.Manifest.ModelFamily, package.Manifest.Codebooks, package.Manifest.CodebookSize, package.Manifest.SemanticVocabulary, package.Manifest.MaskTokenId));
+            (package.ModelFamily, package.Codebooks, package.CodebookSize, package.SemanticVocabulary, package.MaskTokenId));
         using var generator = new SoundStorm.Onnx.SoundStormGenerator(package);
         var codes = generator.Generate(new SoundStorm.Onnx.GenerationRequest([1, 2, 3, 4, 5, 6], new SoundStorm.Onnx.CodeGrid(3, 4), [7, 8, 9], 1),
             new SoundStorm.Onnx.GenerationOptions { DiffusionSkipSteps = 4 });

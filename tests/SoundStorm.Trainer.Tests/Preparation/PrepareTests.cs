@@ -45,10 +45,10 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
 
         var dataset = TokenDataset.Load(_temp.Sub("tokens"));
         using var package = ModelPackage.Load(fixture.PackageFolder);
-        Assert.Equal(package.Manifest.Codebooks, dataset.Header.Codebooks);
-        Assert.Equal(package.Manifest.CodebookSize, dataset.Header.CodebookSize);
-        Assert.Equal(package.Manifest.SemanticVocabulary, dataset.Header.SemanticVocabulary);
-        Assert.Equal(package.Manifest.FrameRate, dataset.Header.FrameRate);
+        Assert.Equal(package.Codebooks, dataset.Header.Codebooks);
+        Assert.Equal(package.CodebookSize, dataset.Header.CodebookSize);
+        Assert.Equal(package.SemanticVocabulary, dataset.Header.SemanticVocabulary);
+        Assert.Equal(package.FrameRate, dataset.Header.FrameRate);
         // Ordinal order of relative paths; the two 0870 files clash, so both get their speaker prefixed.
         Assert.Equal(["0930", "spkA-0870", "0880", "spkB-0870"], dataset.Utterances.Select(u => u.Id));
         Assert.Equal([null, "spkA", "spkA", "spkB"], dataset.Utterances.Select(u => u.Speaker));

@@ -44,8 +44,8 @@ public sealed class SeedTrainingTests(ITestOutputHelper output)
 
         SeedPackageExporter.Export(checkpoint, temp.Sub("package"));
         using var package = ModelPackage.Load(temp.Sub("package"));
-        Assert.Equal(ModelFamilies.SeedDiffusion, package.Manifest.ModelFamily);
-        Assert.Equal(TinyConfig.MaskId, package.Manifest.MaskTokenId);
+        Assert.Equal(ModelFamilies.SeedDiffusion, package.ModelFamily);
+        Assert.Equal(TinyConfig.MaskId, package.MaskTokenId);
         using var generator = new SoundStormGenerator(package);
         long agree = 0, total = 0;
         foreach (var u in held)

@@ -87,7 +87,7 @@ public sealed class HubertPretrainingTests : IDisposable
         string checkpoint = Path.Combine(_temp.Sub("run"), HubertPretrainObjective.CheckpointFile);
         var result = HubertUnits.Build(checkpoint, audio, layer: 1, units: 6, _temp.Sub("units"), seed: 3, iterations: 10);
         Assert.Equal(6, result.Import.Clusters);
-        string fragment = File.ReadAllText(Path.Combine(_temp.Sub("units"), SoundStorm.Onnx.Packages.PackageFragment.FileName));
+        string fragment = File.ReadAllText(Path.Combine(_temp.Sub("units"), PackageFragment.FileName));
         Assert.Contains("\"semanticVocabulary\": 6", fragment);
         Assert.Contains("\"semantic\": \"semantic.onnx\"", fragment);
 

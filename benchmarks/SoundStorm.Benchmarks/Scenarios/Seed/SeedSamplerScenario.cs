@@ -10,7 +10,7 @@ namespace SoundStorm.Benchmarks.Scenarios.Seed;
 /// </summary>
 internal static class SeedSamplerScenario
 {
-    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, SeedBenchmarkModel model, double seconds, int threads = 2)
+    public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, int threads = 2)
     {
         double promptSeconds = s.Smoke ? 0.5 : 3;
         var request = Request(model, (int)(promptSeconds * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
@@ -44,7 +44,7 @@ internal static class SeedSamplerScenario
         }
     }
 
-    private static GenerationRequest Request(SeedBenchmarkModel model, int promptFrames, int frames)
+    private static GenerationRequest Request(BenchmarkModel model, int promptFrames, int frames)
     {
         var rng = new Random(frames);
         var c = model.Config;

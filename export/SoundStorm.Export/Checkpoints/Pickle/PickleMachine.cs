@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Text;
 using static SoundStorm.Export.Checkpoints.PickleOpcodes;

@@ -1,7 +1,13 @@
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
+
+// The names manifest.json uses for graph roles and model families.
 
 /// <summary>The graph roles a model package may hold (keys of <see cref="ModelManifest.Graphs"/>).</summary>
-public static class GraphNames
+static partial class GraphNames
 {
     /// <summary>Token grid [batch, frames, Q] → embeddings [batch, frames, D]. Required.</summary>
     public const string Combiner = "combiner";
@@ -29,4 +35,14 @@ public static class GraphNames
 
     /// <summary>Every known role.</summary>
     public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic, SemanticStatistics, TextToSemantic];
+}
+
+/// <summary>Values of <see cref="ModelManifest.ModelFamily"/>: which sampling strategy the transformer was trained for.</summary>
+static partial class ModelFamilies
+{
+    /// <summary>SoundStorm's level-wise MaskGIT (the transformer takes a <c>level</c> input).</summary>
+    public const string MaskGit = "maskgit";
+
+    /// <summary>The seed implementation's discrete diffusion over all codebooks at once (the transformer takes a <c>step</c> input).</summary>
+    public const string SeedDiffusion = "seed-diffusion";
 }

@@ -1,4 +1,4 @@
-using SoundStorm.Onnx;
+using SoundStorm.Export.Packaging;
 
 namespace SoundStorm.Benchmarks.Models;
 

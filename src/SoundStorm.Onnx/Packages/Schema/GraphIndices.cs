@@ -1,6 +1,9 @@
-using System.Globalization;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>
 /// The one check of integer tensors that index into a graph's tables — codes, token ids, levels, steps — before a
@@ -8,7 +11,7 @@ namespace SoundStorm.Onnx.Packages;
 /// entry instead of failing; <c>decode</c> (through <see cref="NeuralCodec.Decode"/>) and <c>run-graph</c> refuse
 /// it here alike.
 /// </summary>
-public static class GraphIndices
+static partial class GraphIndices
 {
     /// <summary>Throws naming the first value outside 0..<paramref name="count"/>−1 by its position in <paramref name="shape"/>.</summary>
     /// <param name="values">The tensor's values, row-major.</param>

@@ -1,4 +1,8 @@
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>Resolves names inside a package root, refusing any that would point outside it.</summary>
 internal static class PackagePaths

@@ -1,14 +1,16 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>
 /// What one importer or exporter knows about its part of a model package (<c>fragment.json</c> beside its graphs):
 /// the numbers it fixes and the graph files it wrote, by role. the exporter's package assembler merges fragments into a
 /// package and refuses ones that disagree.
 /// </summary>
-public sealed class PackageFragment
+sealed partial class PackageFragment
 {
     /// <summary>The file name importers write.</summary>
     public const string FileName = "fragment.json";
@@ -97,7 +99,7 @@ public sealed class PackageFragment
         string path = PackagePaths.Resolve(folder, file)
             ?? throw new ModelPackageException(source, field, "a relative path inside the fragment folder", $"\"{file}\"");
         if (!File.Exists(path)) throw new ModelPackageException(path, field, "the graph file to exist", "no such file");
-        if (_packageGraphs is not null) ModelPackage.VerifySha256(path, name, sha256, label: null);
+        if (_packageGraphs is not null) PackageHashes.Verify(path, name, sha256, label: null);
         return path;
     }
 

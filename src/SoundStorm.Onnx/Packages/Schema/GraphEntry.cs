@@ -1,9 +1,15 @@
 using Microsoft.ML.OnnxRuntime;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
+
+// A graph entry of manifest.json and its parts: the fused variant and the declared inputs and outputs.
 
 /// <summary>One graph file of a package with its checksum and declared signature.</summary>
-public sealed class GraphEntry
+sealed partial class GraphEntry
 {
     /// <summary>File name relative to the package root (forward slashes; no <c>..</c>).</summary>
     public string File { get; set; } = "";
@@ -48,7 +54,7 @@ public sealed class GraphEntry
     /// <param name="outputs">Declared outputs, or null to read them from the file.</param>
     public static GraphEntry Describe(string onnxFile, string storedName, IEnumerable<TensorSpec>? inputs = null, IEnumerable<TensorSpec>? outputs = null)
     {
-        var entry = new GraphEntry { File = storedName, Sha256 = ModelPackage.ComputeSha256(onnxFile) };
+        var entry = new GraphEntry { File = storedName, Sha256 = PackageHashes.Compute(onnxFile) };
         if (inputs is null || outputs is null)
         {
             using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
@@ -63,4 +69,37 @@ public sealed class GraphEntry
         }
         return entry;
     }
+}
+
+/// <summary>
+/// An alternative file for a graph (<see cref="GraphEntry.Fused"/>): the same network, inputs and outputs, written with
+/// operators only some execution providers run.
+/// </summary>
+sealed partial class GraphVariant
+{
+    /// <summary>File name relative to the package root (forward slashes; no <c>..</c>).</summary>
+    public string File { get; set; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the file.</summary>
+    public string Sha256 { get; set; } = "";
+}
+
+/// <summary>A graph input or output as the manifest declares it.</summary>
+sealed partial class TensorSpec
+{
+    /// <summary>The input/output name in the ONNX graph.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Element type: <c>float</c>, <c>float16</c>, <c>double</c>, <c>int64</c>, <c>int32</c>, <c>int8</c>, <c>uint8</c> or <c>bool</c>.</summary>
+    public string ElementType { get; set; } = "";
+
+    /// <summary>The dimensions, fixed or symbolic.</summary>
+    public List<TensorDimension> Shape { get; set; } = [];
+
+    /// <summary>Creates a spec.</summary>
+    public static TensorSpec Of(string name, string elementType, params TensorDimension[] shape) =>
+        new() { Name = name, ElementType = elementType, Shape = [.. shape] };
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Shape)}]";
 }

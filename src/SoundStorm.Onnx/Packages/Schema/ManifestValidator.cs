@@ -1,6 +1,9 @@
-using System.Globalization;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>
 /// Checks a manifest on its own: supported version and family, sensible numbers, required graphs, and the

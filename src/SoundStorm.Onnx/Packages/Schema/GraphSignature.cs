@@ -1,7 +1,11 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>Compares a manifest's declared inputs/outputs with what ONNX Runtime reads from the graph file itself.</summary>
 internal static class GraphSignature

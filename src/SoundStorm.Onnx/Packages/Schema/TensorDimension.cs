@@ -1,11 +1,13 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
 namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>One dimension of a graph input or output: a fixed size, or a symbol such as <c>batch</c> or <c>frames</c>.</summary>
 [JsonConverter(typeof(TensorDimensionJsonConverter))]
-public readonly record struct TensorDimension
+readonly partial record struct TensorDimension
 {
     private TensorDimension(long? size, string? symbol)
     {

@@ -1,11 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using SoundStorm.Onnx.Packages;
 
-namespace SoundStorm.Onnx;
+#if PACKAGE_WRITER
+namespace SoundStorm.Export.Packaging;
+#else
+namespace SoundStorm.Onnx.Packages;
+#endif
 
 /// <summary>The contents of a package's <c>manifest.json</c>.</summary>
-public sealed class ModelManifest
+sealed partial class ModelManifest
 {
     /// <summary>The manifest format this library reads and writes.</summary>
     public const int CurrentFormatVersion = 1;

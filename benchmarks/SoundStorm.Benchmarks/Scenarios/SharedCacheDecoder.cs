@@ -1,15 +1,16 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace SoundStorm.Export.Baselines;
+namespace SoundStorm.Benchmarks.Scenarios;
 
 /// <summary>
-/// Decodes with <see cref="SharedCacheAutoregressiveGraph"/> through ONNX Runtime IO binding: each layer's key and value
+/// Decodes with the autoregressive baseline's shared-cache graph (the exporter's <c>SharedCacheAutoregressiveGraph</c>,
+/// written by the model writer) through ONNX Runtime IO binding: each layer's key and value
 /// caches are allocated once at <c>capacity</c> tokens and bound as both the <c>past_*</c> input and the
 /// <c>present_*</c> output, so a step writes its new keys and values in place and copies no cache; the length inputs
 /// and the logits live in buffers bound once as well. Batch 1.
 /// </summary>
-public sealed class SharedCacheDecoder : IDisposable
+internal sealed class SharedCacheDecoder : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly OrtIoBinding _binding;
@@ -20,32 +21,34 @@ public sealed class SharedCacheDecoder : IDisposable
     private readonly OrtValue _oneTokenValue;
     private readonly float[] _logits;
 
-    /// <summary>Binds a session of <see cref="SharedCacheAutoregressiveGraph"/> to caches of <paramref name="capacity"/> tokens.</summary>
-    public SharedCacheDecoder(InferenceSession session, AutoregressiveConfig config, int capacity)
+    /// <summary>
+    /// Binds a session of the shared-cache graph (<paramref name="layers"/> layers of <paramref name="heads"/> heads over
+    /// width <paramref name="dim"/>, <paramref name="vocabulary"/> logits) to caches of <paramref name="capacity"/>
+    /// tokens; <paramref name="cos"/> and <paramref name="sin"/> are its rotary caches [capacity, head dim / 2].
+    /// </summary>
+    public SharedCacheDecoder(InferenceSession session, int layers, int heads, int dim, int vocabulary, float[] cos, float[] sin, int capacity)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _session = session;
         Capacity = capacity;
         _binding = session.CreateIoBinding();
-        long headDim = config.Dim / config.Heads;
-        for (int i = 0; i < config.Layers; i++)
+        long headDim = dim / heads;
+        for (int i = 0; i < layers; i++)
             foreach (string kind in new[] { "key", "value" })
             {
-                var cache = Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, config.Heads, capacity, headDim]));
+                var cache = Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [1, heads, capacity, headDim]));
                 cache.GetTensorMutableDataAsSpan<float>().Clear();
                 _binding.BindInput($"past_{kind}_{i}", cache);
                 _binding.BindOutput($"present_{kind}_{i}", cache);
             }
-        _binding.BindInput(SharedCacheAutoregressiveGraph.SequenceLengths, Own(OrtValue.CreateTensorValueFromMemory(_lengths, [1])));
-        _binding.BindInput(SharedCacheAutoregressiveGraph.TotalLength, Own(OrtValue.CreateTensorValueFromMemory(_total, [1])));
-        var (cos, sin) = SharedCacheAutoregressiveGraph.RotaryCaches(config, capacity);
-        _binding.BindInput(SharedCacheAutoregressiveGraph.CosCache, Own(OrtValue.CreateTensorValueFromMemory(cos, [capacity, headDim / 2])));
-        _binding.BindInput(SharedCacheAutoregressiveGraph.SinCache, Own(OrtValue.CreateTensorValueFromMemory(sin, [capacity, headDim / 2])));
+        _binding.BindInput("seqlens_k", Own(OrtValue.CreateTensorValueFromMemory(_lengths, [1])));
+        _binding.BindInput("total_sequence_length", Own(OrtValue.CreateTensorValueFromMemory(_total, [1])));
+        _binding.BindInput("cos_cache", Own(OrtValue.CreateTensorValueFromMemory(cos, [capacity, headDim / 2])));
+        _binding.BindInput("sin_cache", Own(OrtValue.CreateTensorValueFromMemory(sin, [capacity, headDim / 2])));
         _oneTokenValue = Own(OrtValue.CreateTensorValueFromMemory(_oneToken, [1, 1]));
-        _logits = new float[config.Vocabulary];
-        _binding.BindOutput("logits", Own(OrtValue.CreateTensorValueFromMemory(_logits, [1, config.Vocabulary])));
+        _logits = new float[vocabulary];
+        _binding.BindOutput("logits", Own(OrtValue.CreateTensorValueFromMemory(_logits, [1, vocabulary])));
     }
 
     /// <summary>Tokens the cache can hold.</summary>
@@ -70,12 +73,12 @@ public sealed class SharedCacheDecoder : IDisposable
             if (tokens.Length == 1)
             {
                 _oneToken[0] = tokens[0];
-                _binding.BindInput(SharedCacheAutoregressiveGraph.Tokens, _oneTokenValue);
+                _binding.BindInput("tokens", _oneTokenValue);
             }
             else
             {
                 chunk = OrtValue.CreateTensorValueFromMemory(tokens.ToArray(), [1, tokens.Length]);
-                _binding.BindInput(SharedCacheAutoregressiveGraph.Tokens, chunk);
+                _binding.BindInput("tokens", chunk);
             }
             _total[0] = Length + tokens.Length;
             _lengths[0] = _total[0] - 1;
