@@ -17,6 +17,9 @@ namespace SoundStorm.Benchmarks.TorchSharp;
 /// </summary>
 internal static class EngineComparisonScenario
 {
+    /// <summary>Rounds of the three engines timed back to back (one in smoke mode).</summary>
+    public const int Rounds = 3;
+
     public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, int threads = 2)
     {
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
@@ -41,18 +44,40 @@ internal static class EngineComparisonScenario
             return (Stopwatch.GetElapsedTime(start).TotalSeconds, run.NetworkTime.TotalSeconds / run.TotalSteps, run.GetResult(0));
         }
 
-        // One engine at a time: ONNX Runtime's idle pool threads and libtorch's OpenMP threads must not compete for the cores.
-        (double Wall, double Network, CodeGrid Tokens) ort;
-        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory)))
-        using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
-            ort = Time(ortGenerator);
-        (double Wall, double Network, CodeGrid Tokens) int8; // the int8 package (pack --int8) of the same weights
-        using (var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8: true)))
-        using (var ortGenerator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads }))
-            int8 = Time(ortGenerator);
-        (double Wall, double Network, CodeGrid Tokens) libtorch;
-        using (var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab))
-            libtorch = Time(torchGenerator);
+        // One engine at a time, alternating over rounds so that load drift on a shared machine hits every engine alike:
+        // ONNX Runtime's idle pool threads and libtorch's OpenMP threads must not compete for the cores, so each round
+        // opens and closes its ONNX Runtime sessions before libtorch runs.
+        (double Wall, double Network, CodeGrid Tokens) TimePackage(bool quantized)
+        {
+            using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, quantized));
+            using var generator = new SoundStormGenerator(package, new SessionSettings { IntraOpThreads = threads });
+            return Time(generator);
+        }
+        int rounds = s.Smoke ? 1 : Rounds;
+        var ortRounds = new List<(double Wall, double Network, CodeGrid Tokens)>();
+        var int8Rounds = new List<(double Wall, double Network, CodeGrid Tokens)>();
+        var torchRounds = new List<(double Wall, double Network, CodeGrid Tokens)>();
+        for (int r = 0; r < rounds; r++)
+        {
+            ortRounds.Add(TimePackage(quantized: false));
+            int8Rounds.Add(TimePackage(quantized: true)); // the int8 package (pack --int8) of the same weights
+            using (var torchGenerator = new SoundStormGenerator(new TorchSharpLogitsSource(torchModel), vocab))
+                torchRounds.Add(Time(torchGenerator));
+        }
+        // Per-round ratios (the engines timed back to back), reported as the median with the spread over rounds.
+        static (double Median, string Spread) Ratios(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return (sorted[sorted.Length / 2], $"median of {sorted.Length} rounds, range {sorted[0]:F3}–{sorted[^1]:F3}");
+        }
+        static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+        var ort = (Wall: Median(ortRounds.Select(x => x.Wall)), Network: Median(ortRounds.Select(x => x.Network)), ortRounds[0].Tokens);
+        var int8 = (Wall: Median(int8Rounds.Select(x => x.Wall)), Network: Median(int8Rounds.Select(x => x.Network)), int8Rounds[0].Tokens);
+        var libtorch = (Wall: Median(torchRounds.Select(x => x.Wall)), Network: Median(torchRounds.Select(x => x.Network)), torchRounds[0].Tokens);
+        var forward = Ratios(torchRounds.Zip(ortRounds, (t, o) => t.Network / o.Network));
+        var generation = Ratios(torchRounds.Zip(ortRounds, (t, o) => t.Wall / o.Wall));
+        var forward8 = Ratios(torchRounds.Zip(int8Rounds, (t, o) => t.Network / o.Network));
+        var generation8 = Ratios(torchRounds.Zip(int8Rounds, (t, o) => t.Wall / o.Wall));
         static double Agreement(CodeGrid a, CodeGrid b)
         {
             ReadOnlySpan<long> x = a.AsSpan(), y = b.AsSpan();
@@ -62,14 +87,14 @@ internal static class EngineComparisonScenario
             return 100.0 * agree / x.Length;
         }
         string name = model.Name;
-        yield return new("engines", name, seconds, "forward time, ONNX Runtime", ort.Network, "s", $"mean over a generation, threads={threads}");
+        yield return new("engines", name, seconds, "forward time, ONNX Runtime", ort.Network, "s", $"mean over a generation (the graph a CPU session opens: fused), threads={threads}, median of {rounds} rounds");
         yield return new("engines", name, seconds, "forward time, TorchSharp", libtorch.Network, "s", "eager libtorch, no_grad, same weights");
-        yield return new("engines", name, seconds, "forward speed-up ORT vs TorchSharp", libtorch.Network / ort.Network, "×");
-        yield return new("engines", name, seconds, "generation speed-up ORT vs TorchSharp", libtorch.Wall / ort.Wall, "×", "same C# sampler and schedule");
+        yield return new("engines", name, seconds, "forward speed-up ORT vs TorchSharp", forward.Median, "×", forward.Spread);
+        yield return new("engines", name, seconds, "generation speed-up ORT vs TorchSharp", generation.Median, "×", "same C# sampler and schedule; " + generation.Spread);
         yield return new("engines", name, seconds, "token agreement", Agreement(ort.Tokens, libtorch.Tokens), "%", "greedy decoding, same seed");
         yield return new("engines", name, seconds, "forward time, ONNX Runtime int8", int8.Network, "s", "pack --int8 of the same weights");
-        yield return new("engines", name, seconds, "forward speed-up ORT int8 vs TorchSharp", libtorch.Network / int8.Network, "×");
-        yield return new("engines", name, seconds, "generation speed-up ORT int8 vs TorchSharp", libtorch.Wall / int8.Wall, "×", "same C# sampler and schedule");
+        yield return new("engines", name, seconds, "forward speed-up ORT int8 vs TorchSharp", forward8.Median, "×", forward8.Spread);
+        yield return new("engines", name, seconds, "generation speed-up ORT int8 vs TorchSharp", generation8.Median, "×", "same C# sampler and schedule; " + generation8.Spread);
         yield return new("engines", name, seconds, "token agreement int8 vs float32", Agreement(int8.Tokens, ort.Tokens), "%", "greedy decoding, same seed");
     }
 }

@@ -58,25 +58,56 @@ internal sealed class FusedRotaryAttention : ConformerAttention
     public FusedRotaryAttention(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase)
     {
         (_cosCache, _sinCache) = Rotary.Caches(g, sequence, c.Dim / c.Heads, rotaryBase);
+        SequenceShape = g.Shape(sequence);
         _positionOffset = g.Int64s(0); // shape [1]: positions offset + 0..T−1
         _keep = g.Cast(g.Not(padding), ElementType.Int32); // the key padding mask: 1 = attend, 0 = padding
         var paddingCount = g.ReduceSum(g.Cast(padding, ElementType.Int64), new long[] { 0, 1 }, keepDims: false);
         _anyPadding = g.Node("Greater", new[] { paddingCount, g.Int64Scalar(0) });
     }
 
-    internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
+    internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x) =>
+        g.Reshape(AttendRows(g, c, w, prefix, g.Reshape(x, -1, c.Dim)), SequenceShape);
+
+    /// <summary>The int64 shape [B, T, D] of the sequence the attention was made for.</summary>
+    internal GraphValue SequenceShape { get; }
+
+    /// <summary>
+    /// Self-attention of the rows <paramref name="x"/> [B·T, D] of the sequence: [B·T, D]. 2-D rows let ONNX Runtime
+    /// fuse each projection's MatMul and bias Add into one Gemm. Queries, keys and values come from one MatMul with
+    /// the three projections side by side ([D, 3D]) and one bias add, then a Split.
+    /// </summary>
+    internal GraphValue AttendRows(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
     {
         long headDim = c.Dim / c.Heads;
         GraphValue Rotate(GraphValue v) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "RotaryEmbedding", new[] { v, _positionOffset, _cosCache, _sinCache }, 1,
             NodeAttribute.Int("interleaved", 0), NodeAttribute.Int("num_heads", c.Heads))[0];
-        var q = Rotate(Nn.Linear(g, x, w, $"{prefix}.query", c.Dim, c.Dim));
-        var k = Rotate(Nn.Linear(g, x, w, $"{prefix}.key", c.Dim, c.Dim));
-        var v = Nn.Linear(g, x, w, $"{prefix}.value", c.Dim, c.Dim);
+        var qkv = g.Node("Split", new[] { QueryKeyValue(g, c, w, prefix, x), g.Int64s(c.Dim, c.Dim, c.Dim) }, 3, NodeAttribute.Int("axis", 1));
+        var q = Rotate(g.Reshape(qkv[0], SequenceShape));
+        var k = Rotate(g.Reshape(qkv[1], SequenceShape));
+        var v = g.Reshape(qkv[2], SequenceShape);
         var none = new GraphValue(string.Empty); // an omitted optional input (the packed q/k/v bias)
         GraphValue Attention(params GraphValue[] inputs) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "MultiHeadAttention", inputs, 1,
             NodeAttribute.Int("num_heads", c.Heads), NodeAttribute.Float("scale", (float)(1.0 / Math.Sqrt(headDim))),
             NodeAttribute.Float("mask_filter_value", -1e9f))[0];
         var merged = g.If(_anyPadding, ElementType.Float, () => Attention(q, k, v, none, _keep), () => Attention(q, k, v));
-        return Nn.Linear(g, merged, w, $"{prefix}.proj", c.Dim, c.Dim);
+        return Nn.Linear(g, g.Reshape(merged, -1, c.Dim), w, $"{prefix}.proj", c.Dim, c.Dim);
+    }
+
+    // x·[Wq Wk Wv] + [bq bk bv]: one [D, 3D] MatMul instead of three [D, D] ones (one pass over x, a wider GEMM).
+    private static GraphValue QueryKeyValue(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
+    {
+        long d = c.Dim;
+        var weight = new float[d * 3 * d];
+        var bias = new float[3 * d];
+        string[] names = ["query", "key", "value"];
+        for (int part = 0; part < 3; part++)
+        {
+            var transposed = Nn.Transpose2D(w.Get($"{prefix}.{names[part]}.weight", d, d).Data, d, d); // [in, out]
+            for (long row = 0; row < d; row++)
+                Array.Copy(transposed, row * d, weight, row * 3 * d + part * d, d);
+            w.Get($"{prefix}.{names[part]}.bias", d).Data.CopyTo(bias, part * d);
+        }
+        var product = g.MatMul(x, g.Initializer($"{prefix}.qkv.weight", TensorData.FromFloat(weight, d, 3 * d)));
+        return g.Add(product, g.Initializer($"{prefix}.qkv.bias", TensorData.FromFloat(bias, 3 * d)));
     }
 }

@@ -35,11 +35,26 @@ public static class PaperTransformerGraph
         var x = g.Add(embeddings, Nn.Embedding(g, semantic, w, "semantic_emb", c.SemanticVocab + 1, c.Dim));
         var keep = g.Unsqueeze(g.Cast(g.Not(padding), ElementType.Float), 2);
         var shape = new ConformerShape(c.Dim, c.Heads, c.FeedForward, c.ConvKernel);
-        var attention = fused ? ConformerAttention.Fused(g, x, padding, shape, c.RotaryBase) : StandardAttention(g, x, padding, c);
-        for (int i = 0; i < c.Layers; i++)
+        if (fused)
         {
-            using var _ = g.Scope($"block{i}");
-            x = ConformerGraph.Block(g, shape, w, $"blocks.{i}", x, keep, attention);
+            // The fused variant's blocks work on 2-D rows [B·T, D] (FusedConformerGraph): reshaped once here and back at the end.
+            var attention = new FusedRotaryAttention(g, x, padding, shape, c.RotaryBase);
+            var rowKeep = g.Reshape(keep, -1, 1);
+            x = g.Reshape(x, -1, c.Dim);
+            for (int i = 0; i < c.Layers; i++)
+            {
+                using var _ = g.Scope($"block{i}");
+                x = FusedConformerGraph.Block(g, shape, w, $"blocks.{i}", x, rowKeep, attention.SequenceShape, attention);
+            }
+        }
+        else
+        {
+            var attention = StandardAttention(g, x, padding, c);
+            for (int i = 0; i < c.Layers; i++)
+            {
+                using var _ = g.Scope($"block{i}");
+                x = ConformerGraph.Block(g, shape, w, $"blocks.{i}", x, keep, attention);
+            }
         }
 
         // Only the requested level's head runs: gather its [D, V] matrix and bias from the stacked heads.
@@ -55,6 +70,8 @@ public static class PaperTransformerGraph
         var headWeight = g.Gather(g.Constant("heads_weight", TensorData.FromFloat(stackedWeights, c.Codebooks, c.Dim, c.CodebookSize)), levelIndex);
         var headBias = g.Gather(g.Constant("heads_bias", TensorData.FromFloat(stackedBias, c.Codebooks, c.CodebookSize)), levelIndex);
         var logits = g.Add(g.MatMul(x, headWeight), headBias);
+        if (fused) // rows [B·T, V] → [B, T, V]
+            logits = g.Reshape(logits, g.Concat(0, g.Shape(semantic), g.Int64s(c.CodebookSize)));
         g.Output(logits, Logits, ElementType.Float, "batch", "frames", c.CodebookSize);
         return g.Build(options ?? PaperGraphs.Options(c, "transformer", fused));
     }

@@ -60,6 +60,9 @@ public class FusedTransformerTests
         Assert.Equal(2 * Small.Layers, nodes.Count(n => n is { Domain: "com.microsoft", OpType: "MultiHeadAttention" }));
         Assert.Equal(2 * Small.Layers, nodes.Count(n => n is { Domain: "com.microsoft", OpType: "RotaryEmbedding" }));
         Assert.DoesNotContain(nodes, n => n.OpType == "Softmax");
+        // Per layer, query, key and value come from one MatMul: 8 MatMuls (two per feed-forward, q/k/v, output, two
+        // pointwise), plus the head.
+        Assert.Equal(8 * Small.Layers + 1, nodes.Count(n => n.OpType == "MatMul"));
         Assert.Contains(fused.OpsetImport, o => o.Domain == "com.microsoft" && o.Version == 1);
         Assert.Equal("fused", fused.MetadataProps.Single(p => p.Key == "soundstorm.attention").Value);
     }
