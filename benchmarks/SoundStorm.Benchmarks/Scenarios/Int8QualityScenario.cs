@@ -16,7 +16,7 @@ namespace SoundStorm.Benchmarks.Scenarios;
 /// </summary>
 internal static class Int8QualityScenario
 {
-    private const int Pairs = 9, TimedFrames = 500;
+    private const int Pairs = 31, TimedFrames = 500;
     private static readonly ulong[] Seeds = [0, 1, 2];
 
     /// <param name="model">A float32 model package folder (the shipped one by default).</param>
