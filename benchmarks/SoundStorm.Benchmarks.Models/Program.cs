@@ -11,7 +11,8 @@ namespace SoundStorm.Benchmarks.Models;
 /// <item><c>package MODEL [--int8]</c>: its random-weight package folder;</item>
 /// <item><c>matmul ROWS INNER COLS</c>: the MatMul ceiling probe graph;</item>
 /// <item><c>int8-forms ROWS INNER COLS</c>: the float32 MatMul and its three int8 forms;</item>
-/// <item><c>autoregressive MODEL CAPACITY</c>: the autoregressive baseline's two graphs and rotary caches.</item>
+/// <item><c>autoregressive MODEL CAPACITY</c>: the autoregressive baseline's two graphs and rotary caches;</item>
+/// <item><c>int8-package PACKAGE EDGES</c>: a real float32 package with its transformer quantised, EDGES float32 edge blocks.</item>
 /// </list>
 /// MODEL is paper, mid, tiny, seed-default or seed-tiny.
 /// </summary>
@@ -29,7 +30,7 @@ public static class Program
         }
         if (args.Length < 3)
         {
-            Console.Error.WriteLine("usage: SoundStorm.Benchmarks.Models shape|package|matmul|int8-forms|autoregressive CACHE ARGS");
+            Console.Error.WriteLine("usage: SoundStorm.Benchmarks.Models shape|package|matmul|int8-forms|autoregressive|int8-package CACHE ARGS");
             return 2;
         }
         string cache = args[1];
@@ -41,6 +42,7 @@ public static class Program
             "matmul" => new { Path = ProbeGraphs.MatMul(cache, Int(2), Int(3), Int(4)) },
             "int8-forms" => new { Paths = ProbeGraphs.Int8Forms(cache, Int(2), Int(3), Int(4)) },
             "autoregressive" => AutoregressiveBaseline.Write(cache, Paper(args[2]), Int(3)),
+            "int8-package" => new { Path = Int8Packages.Write(cache, args[2], Int(3)) },
             _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
         };
         Console.WriteLine(JsonSerializer.Serialize(result, Json));

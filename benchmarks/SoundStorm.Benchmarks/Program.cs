@@ -12,7 +12,9 @@ namespace SoundStorm.Benchmarks;
 /// scenario table (<c>--models mid,paper</c>, <c>--durations 3,10,30</c> and <c>--maskgit-only</c> limit it); <c>scenarios --long-input SPEECH.wav</c> runs the long-input scenarios instead (chunking agreement,
 /// peak memory and wall time by length, streaming latency); <c>scenarios --speak [--model DIR] [--prompt P.wav]</c> the
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
-/// outside ONNX Runtime, the seed's default size with random weights, float32 and int8); <c>scenarios --attention</c> only
+/// outside ONNX Runtime, the seed's default size with random weights, float32 and int8); <c>scenarios --int8-quality
+/// [--model DIR] [--edges 0,1,2]</c> the int8 forms of a real package against its float32 transformer (logits, same-seed
+/// tokens and forward time on the samples' speech, for each count of float32 edge blocks); <c>scenarios --attention</c> only
 /// the standard-vs-fused transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps;
 /// <c>plots [--results DIR]</c> draws the figures from the results' CSV files; any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
@@ -46,6 +48,19 @@ public static class Program
                     Value(args, "--prompt") ?? Path.Combine(root, "samples", "audio", "allison-en-new-extension.wav"), Console.WriteLine).ToList();
                 foreach (var row in rows) Console.WriteLine($"{row.Metric}: {row.Value:G4} {row.Unit}");
                 ScenarioReport.WriteTables(output, "speak", rows, clock.Elapsed, smoke: false);
+                Console.WriteLine($"results → {output}");
+                return 0;
+            }
+            if (args.Contains("--int8-quality"))
+            {
+                string root = BenchmarkPaths.RepositoryRoot, audio = Path.Combine(root, "samples", "audio");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var edges = (Value(args, "--edges") ?? "0,1,2").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                var rows = Int8QualityScenario.Run(Value(args, "--model") ?? Path.Combine(root, "models", "default"),
+                    [Path.Combine(audio, "allison-en-new-extension.wav"), Path.Combine(audio, "carlo-it-prompt.wav")], edges,
+                    Path.Combine(BenchmarkPaths.CacheDirectory, "int8-quality"), Console.WriteLine).ToList();
+                Directory.CreateDirectory(output);
+                ScenarioReport.WriteTables(output, "int8-quality", rows, clock.Elapsed, smoke: false);
                 Console.WriteLine($"results → {output}");
                 return 0;
             }

@@ -60,7 +60,7 @@ internal static class ImportCommand
         var config = new Option<FileInfo?>("--config") { Description = "The upstream yaml/json config (for n_head); otherwise width/64 heads." };
         var ema = new Option<bool>("--ema") { Description = "Import the EMA weights instead of the model weights." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for combiner.onnx and transformer.onnx.", Required = true };
-        var int8 = new Option<bool>("--int8") { Description = "Write the transformer with int8 weight matrices (activations quantised at run time)." };
+        var int8 = new Option<bool>("--int8") { Description = "Write the transformer with int8 weight matrices (activations quantised at run time), the first and last block's outside attention kept float32, as pack --int8 does." };
         var command = new Command("seed-soundstorm", "Import a yangdongchao/SoundStorm s2 checkpoint.") { checkpoint, config, ema, output, int8 };
         command.SetAction(result => CliErrors.Guard(() =>
         {

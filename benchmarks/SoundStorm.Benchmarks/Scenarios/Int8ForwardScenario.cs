@@ -34,16 +34,7 @@ internal static class Int8ForwardScenario
             using var outputs = session.Run(run, names, inputs, session.OutputNames);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        Time(float32); // warm-up: first runs allocate and pre-pack
-        Time(int8);
-        var a = new double[pairs];
-        var b = new double[pairs];
-        for (int i = 0; i < pairs; i++)
-        {
-            a[i] = Time(float32);
-            b[i] = Time(int8);
-        }
-        double fa = a.Order().ElementAt(pairs / 2), fb = b.Order().ElementAt(pairs / 2);
+        var (fa, fb) = AlternatingTimes.Medians(() => Time(float32), () => Time(int8), pairs);
         string how = $"transformer only, level 0, {pairs} alternating pairs, medians, threads={threads}";
         yield return new("int8 forward", model.Name, seconds, "float32 forward", fa, "s", how);
         yield return new("int8 forward", model.Name, seconds, "int8 forward", fb, "s", how);

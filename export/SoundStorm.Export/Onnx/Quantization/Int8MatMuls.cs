@@ -10,7 +10,8 @@ namespace SoundStorm.Export.Onnx.Quantization;
 /// per-column int8 (<see cref="Int8Weights"/>); the activations are quantised to uint8 per tensor when the node runs.
 /// A following <c>Add</c> of a constant [N] bias is folded into the node. ONNX Runtime fuses its own
 /// DynamicQuantizeLinear → MatMulInteger → Cast → Mul chains into this very node, so writing it directly gives the
-/// same kernel at every session optimisation level. Everything else (embedding tables, Gather-selected heads,
+/// same kernel at every session optimisation level. With <see cref="Int8Options.FloatEdgeBlocks"/> the first and last
+/// blocks' feed-forward and convolution matrices stay float32 too. Everything else (embedding tables, Gather-selected heads,
 /// attention's activation × activation products, small matrices) stays float32. Weights stored as float16
 /// (<see cref="Float16Weights"/>) or as external data are read through.
 /// </summary>
@@ -21,6 +22,9 @@ public static class Int8MatMuls
 
     /// <summary>The metadata value (and the package manifest's <c>quantization</c> value) of a quantised graph.</summary>
     public const string Scheme = "int8-dynamic";
+
+    /// <summary>What follows <see cref="Scheme"/>, before the block count, when edge blocks stay float32 (<c>int8-dynamic/float-edges-2</c>).</summary>
+    public const string FloatEdgesSuffix = "/float-edges-";
 
     /// <summary>Microsoft's contrib-operator domain, where ONNX Runtime's CPU provider registers the node.</summary>
     public const string ContribDomain = "com.microsoft";
@@ -39,13 +43,15 @@ public static class Int8MatMuls
         var added = new List<(TensorProto Header, TensorData Data)>();
         var removed = new HashSet<NodeProto>();
         var done = new HashSet<string>(StringComparer.Ordinal);
+        var keepFloat = EdgeBlocks.FloatNames(graph.Node.Where(n => n.OpType == "MatMul" && n.Input.Count == 2).Select(n => n.Input[1]), options.FloatEdgeBlocks);
+        keepFloat.UnionWith(options.KeepFloat);
         quantized = 0;
         for (int i = 0; i < graph.Node.Count; i++)
         {
             var node = graph.Node[i];
             if (node.OpType != "MatMul" || node.Domain.Length > 0 || node.Input.Count != 2) continue;
             if (constants.Matrix(node.Input[1]) is not { } weight || weight.ElementCount < options.MinElements) continue;
-            if (options.KeepFloat.Contains(weight.Name)) continue;
+            if (keepFloat.Contains(weight.Name)) continue;
 
             string stem = weight.Name + "__int8";
             if (done.Add(weight.Name)) // a matrix shared by several MatMuls is stored once
@@ -75,8 +81,18 @@ public static class Int8MatMuls
 
         if (!proto.OpsetImport.Any(o => o.Domain == ContribDomain))
             proto.OpsetImport.Add(new OperatorSetIdProto { Domain = ContribDomain, Version = 1 });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Scheme });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = SchemeOf(options) });
         return new OnnxModel(proto, Unreferenced.Prune(model, proto, added));
+    }
+
+    /// <summary>
+    /// The metadata value (and manifest <c>quantization</c> value) a pass with <paramref name="options"/> writes:
+    /// <see cref="Scheme"/>, followed by <c>/float-edges-</c> and the count when <see cref="Int8Options.FloatEdgeBlocks"/> is set.
+    /// </summary>
+    public static string SchemeOf(Int8Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.FloatEdgeBlocks > 0 ? FormattableString.Invariant($"{Scheme}{FloatEdgesSuffix}{options.FloatEdgeBlocks}") : Scheme;
     }
 
     /// <summary>The quantisation the graph file's metadata records (<see cref="Scheme"/>), or null for a float graph.</summary>

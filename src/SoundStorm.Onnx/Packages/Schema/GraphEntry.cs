@@ -26,7 +26,8 @@ sealed partial class GraphEntry
     /// <summary>
     /// Optional: how the graph's weights are quantised, as the exporter recorded it in the graph's metadata
     /// (<c>int8-dynamic</c>: its large weight matrices are int8 per output channel and activations are quantised when
-    /// the graph runs). Absent: float32 weights. Informational: ONNX Runtime runs either kind of graph the same way.
+    /// the graph runs; <c>int8-dynamic/float-edges-N</c>: the same, with the first and last N transformer blocks'
+    /// feed-forward and convolution matrices kept in float32). Absent: float32 weights. Informational: ONNX Runtime runs either kind of graph the same way.
     /// </summary>
     public string? Quantization { get; set; }
 

@@ -1,0 +1,33 @@
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Onnx.Quantization;
+using SoundStorm.Export.Packaging;
+
+namespace SoundStorm.Benchmarks.Models;
+
+/// <summary>An int8 form of a real float32 package: its transformer quantised with a given count of float32 edge blocks, every other graph as it is.</summary>
+internal static class Int8Packages
+{
+    public static string Write(string cache, string float32Folder, int floatEdgeBlocks)
+    {
+        var manifest = ModelManifest.FromJson(File.ReadAllText(Path.Combine(float32Folder, ModelManifest.FileName)));
+        string folder = Path.Combine(cache, "int8-forms", $"{manifest.Name}-edges{floatEdgeBlocks}");
+        string graphs = Path.Combine(folder, "graphs");
+        Directory.CreateDirectory(graphs);
+        var builder = new ModelPackageBuilder(manifest);
+        foreach (var (role, entry) in manifest.Graphs)
+        {
+            string file = Path.Combine(float32Folder, entry.File);
+            if (role == GraphNames.Transformer)
+            {
+                string quantised = Path.Combine(graphs, role + ".onnx");
+                Int8MatMuls.Quantize(OnnxModel.Load(file), out _, new Int8Options { FloatEdgeBlocks = floatEdgeBlocks }).Save(quantised);
+                file = quantised;
+            }
+            builder.AddGraph(role, file);
+        }
+        string package = Path.Combine(folder, "package");
+        if (Directory.Exists(package)) Directory.Delete(package, recursive: true);
+        builder.WriteFolder(package);
+        return package;
+    }
+}
