@@ -36,6 +36,7 @@ public sealed partial class SoundStormPipeline
                     peak = Math.Max(peak, Loudness.Peak(mono.Span));
                     raw.Write(MemoryMarshal.AsBytes(mono.Span));
                     frames += mono.Length;
+                    CompactLargeObjects();
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,6 +48,16 @@ public sealed partial class SoundStormPipeline
         {
             File.Delete(samples);
         }
+    }
+
+    // Every window allocates its audio, features and codes afresh, large enough for the large-object heap, which the
+    // collector compacts rarely: over a long file the holes between them made peak memory grow with the input (10 min
+    // of speech peaked 1.40× the 30 s figure). A compacting collection after every window — tens of milliseconds against
+    // seconds of work per window — keeps it flat (1.26×; every fourth window: 1.32×).
+    private static void CompactLargeObjects()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     // The float samples of a raw file, in blocks, each multiplied by gain (as NormalizePeak multiplies them).

@@ -63,12 +63,17 @@ internal sealed class ExtractorStatisticsPass : IDisposable
         {
             long end = Math.Min(frames, first + framesPerChunk);
             int start = checked((int)(first * _stride)), stop = checked((int)((end - 1) * _stride + _kernel));
-            var samples = waveform[start..stop].ToArray();
-            using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
-            GraphRunner.Run(_session, ["waveform"], [input], [MeanName, VarianceName, FramesName], [meanValue, varianceValue, countValue], cancellationToken);
+            unsafe
+            {
+                fixed (float* samples = waveform[start..stop])
+                {
+                    using var input = PinnedInput.Waveform(samples, stop - start);
+                    GraphRunner.Run(_session, ["waveform"], [input], [MeanName, VarianceName, FramesName], [meanValue, varianceValue, countValue], cancellationToken);
+                }
+            }
             if (count[0] != end - first)
                 throw new ModelPackageException(GraphNames.SemanticStatistics, FramesName,
-                    $"{end - first} frames for {samples.Length} samples (kernel {_kernel}, stride {_stride} from the graph's metadata)", $"{count[0]}");
+                    $"{end - first} frames for {stop - start} samples (kernel {_kernel}, stride {_stride} from the graph's metadata)", $"{count[0]}");
             Merge(total, merged, mean, variance, count[0]);
             merged += count[0];
         }

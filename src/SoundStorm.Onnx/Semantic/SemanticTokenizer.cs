@@ -41,7 +41,7 @@ public sealed class SemanticTokenizer : IDisposable
         }
         SampleRate = package.Manifest.SampleRate;
         Vocabulary = package.Manifest.SemanticVocabulary;
-        ContextFrames = ContextFor(_session);
+        SizeChunksFor(_session);
     }
 
     private SemanticTokenizer(string folder, PackageFragment fragment, SessionSettings settings)
@@ -67,7 +67,7 @@ public sealed class SemanticTokenizer : IDisposable
             _session.Dispose();
             throw;
         }
-        ContextFrames = ContextFor(_session);
+        SizeChunksFor(_session);
     }
 
     /// <summary>
@@ -105,15 +105,21 @@ public sealed class SemanticTokenizer : IDisposable
     internal const int DefaultChunkFrames = 1000, DefaultContextFrames = 150; // 20 s kept, 3 s context each side at 50 Hz
 
     /// <summary>
-    /// Context for a graph whose attention reaches a bounded number of frames each way (metadata <c>attention_span</c>,
-    /// written by <c>import hubert --attention-span</c>): as much context as the span, which measured ≥ 99.7 % agreement
-    /// with one pass for spans of 3–10 s (BENCHMARKS.md); never less than the default.
+    /// Chunk sizes for a graph whose attention reaches a bounded number of frames each way (metadata
+    /// <c>attention_span</c>, written by <c>import hubert --attention-span</c>): as much context as the span, which
+    /// measured ≥ 99.7 % agreement with one pass for spans of 3–10 s (BENCHMARKS.md), never less than the default; and
+    /// kept spans no longer than keep a run within the default run of 1,300 frames — or, for a span wider than that
+    /// allows, as long as the context — so a run's attention matrices, which set the tokenizer's peak memory, stay
+    /// within what one pass over 30 s needs.
     /// </summary>
-    private static int ContextFor(InferenceSession session) =>
-        session.ModelMetadata.CustomMetadataMap.TryGetValue("attention_span", out var text)
-        && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int span)
-            ? Math.Clamp(span, DefaultContextFrames, DefaultChunkFrames)
-            : DefaultContextFrames;
+    private void SizeChunksFor(InferenceSession session)
+    {
+        if (!session.ModelMetadata.CustomMetadataMap.TryGetValue("attention_span", out var text)
+            || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int span))
+            return;
+        ContextFrames = Math.Clamp(span, DefaultContextFrames, DefaultChunkFrames);
+        ChunkFrames = Math.Max(DefaultChunkFrames + 2 * DefaultContextFrames - 2 * ContextFrames, ContextFrames);
+    }
 
     /// <summary>Semantic tokens of a mono waveform at <see cref="SampleRate"/>; long inputs are tokenized in overlapping chunks.</summary>
     /// <exception cref="ArgumentException">The waveform is shorter than 400 samples or holds non-finite samples.</exception>
@@ -160,22 +166,27 @@ public sealed class SemanticTokenizer : IDisposable
         // Frame f sees samples [320·f, 320·f + 400); the last chunk takes the input's tail too, as one pass would.
         int start = chunk.RunStart * Stride;
         int end = chunk.RunEnd == tokens.Length ? waveform.Length : (chunk.RunEnd - 1) * Stride + ReceptiveField;
-        var samples = waveform[start..end].ToArray();
         var output = new long[chunk.RunEnd - chunk.RunStart];
-        using var input = OrtValue.CreateTensorValueFromMemory(samples, [1, samples.Length]);
         using var result = OrtValue.CreateTensorValueFromMemory(output, [1, output.Length]);
-        using (_guard.Enter())
+        unsafe
         {
-            if (statistics is null)
+            fixed (float* samples = waveform[start..end])
             {
-                GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [result], cancellationToken);
-            }
-            else
-            {
-                using var mean = OrtValue.CreateTensorValueFromMemory(statistics.Mean, [statistics.Mean.Length]);
-                using var variance = OrtValue.CreateTensorValueFromMemory(statistics.Variance, [statistics.Variance.Length]);
-                GraphRunner.Run(_session, ["waveform", ExtractorStatisticsPass.MeanName, ExtractorStatisticsPass.VarianceName],
-                    [input, mean, variance], ["tokens"], [result], cancellationToken);
+                using var input = PinnedInput.Waveform(samples, end - start);
+                using (_guard.Enter())
+                {
+                    if (statistics is null)
+                    {
+                        GraphRunner.Run(_session, ["waveform"], [input], ["tokens"], [result], cancellationToken);
+                    }
+                    else
+                    {
+                        using var mean = OrtValue.CreateTensorValueFromMemory(statistics.Mean, [statistics.Mean.Length]);
+                        using var variance = OrtValue.CreateTensorValueFromMemory(statistics.Variance, [statistics.Variance.Length]);
+                        GraphRunner.Run(_session, ["waveform", ExtractorStatisticsPass.MeanName, ExtractorStatisticsPass.VarianceName],
+                            [input, mean, variance], ["tokens"], [result], cancellationToken);
+                    }
+                }
             }
         }
         Array.Copy(output, chunk.KeepStart - chunk.RunStart, tokens, chunk.KeepStart, chunk.KeepEnd - chunk.KeepStart);

@@ -36,7 +36,7 @@ public sealed class TokenizerChunkingTests
         if (Speech(60) is not { } speech) return;
         using var package = ModelPackage.Load(TestPaths.DefaultModel());
         using var tokenizer = new SemanticTokenizer(package);
-        Assert.Equal(3, tokenizer.Chunks(SemanticTokenizer.FrameCount(speech.Length)).Count()); // the shipped sizes: 20 s kept, 10 s context
+        Assert.Equal(6, tokenizer.Chunks(SemanticTokenizer.FrameCount(speech.Length)).Count()); // the shipped sizes: 10 s kept, 10 s context
         long[] chunked = tokenizer.Tokenize(speech);
         tokenizer.ChunkFrames = int.MaxValue / 4;
         long[] onePass = tokenizer.Tokenize(speech);

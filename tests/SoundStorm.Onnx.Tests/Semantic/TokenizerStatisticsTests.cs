@@ -81,12 +81,14 @@ public sealed class TokenizerStatisticsTests : IDisposable
     }
 
     [ReferenceFact]
-    public void Chunks_carry_as_much_context_as_the_graphs_attention_span()
+    public void Chunks_carry_as_much_context_as_the_graphs_attention_span_within_the_default_run_length()
     {
         using var wide = SemanticTokenizer.FromFragment(Import(400));
         using var narrow = SemanticTokenizer.FromFragment(Import(8));
         using var global = SemanticTokenizer.FromFragment(Import(null));
         Assert.Equal((400, SemanticTokenizer.DefaultContextFrames, SemanticTokenizer.DefaultContextFrames), (wide.ContextFrames, narrow.ContextFrames, global.ContextFrames));
+        // Runs stay within the default run (1,000 + 2 × 150 frames), so a wide span does not raise peak memory.
+        Assert.Equal((500, SemanticTokenizer.DefaultChunkFrames, SemanticTokenizer.DefaultChunkFrames), (wide.ChunkFrames, narrow.ChunkFrames, global.ChunkFrames));
     }
 
     [ReferenceFact]
