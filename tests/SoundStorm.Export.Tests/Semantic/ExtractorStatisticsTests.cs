@@ -42,7 +42,7 @@ public class ExtractorStatisticsTests
         var statistics = OrtRunner.Run(SemanticStatisticsGraph.Build(config, weights), Waveform());
         var model = SemanticGraph.Build(config, weights, 2, null, new SemanticGraphOptions(ExternalExtractorStatistics: true));
         weights.EnsureAllUsed();
-        var features = OrtRunner.Run(model, Waveform(), Channels(SemanticStatisticsGraph.MeanName, statistics), Channels(SemanticStatisticsGraph.VarianceName, statistics))["features"];
+        var features = OrtRunner.Run(model, [Waveform(), .. StatisticsFeeds(statistics)])["features"];
         Compare.Close(features, Npy("hidden_state_2.npy"), 1e-4);
     }
 
@@ -55,7 +55,7 @@ public class ExtractorStatisticsTests
         halved = new DTensor(halved.Data.Select(v => v / 2).ToArray(), halved.Shape);
         var statistics = OrtRunner.Run(SemanticStatisticsGraph.Build(config, weights), Feed.Of("waveform", halved));
         var model = SemanticGraph.Build(config, weights, 2, null, new SemanticGraphOptions(ExternalExtractorStatistics: true));
-        var features = OrtRunner.Run(model, Waveform(), Channels(SemanticStatisticsGraph.MeanName, statistics), Channels(SemanticStatisticsGraph.VarianceName, statistics))["features"];
+        var features = OrtRunner.Run(model, [Waveform(), .. StatisticsFeeds(statistics)])["features"];
         Assert.True(Compare.RelativeError(features, Npy("hidden_state_2.npy")) > 1e-2);
     }
 
@@ -65,12 +65,5 @@ public class ExtractorStatisticsTests
         var config = HubertConfig.Large with { ConvLayers = HubertConfig.StandardConvLayers(8), EmbedDim = 16, Layers = 1, Heads = 2, FeedForwardDim = 32 };
         var e = Assert.Throws<ArgumentException>(() => SemanticStatisticsGraph.Build(config, new SoundStorm.Export.Weights.WeightSet("none")));
         Assert.Contains("LayerNorm extractor", e.Message);
-    }
-
-    // [1, C] graph output → [C] graph input.
-    private static Feed Channels(string name, Dictionary<string, DTensor> statistics)
-    {
-        var t = statistics[name];
-        return new Feed(name, t.ToFloat(), [t.Shape[1]]);
     }
 }

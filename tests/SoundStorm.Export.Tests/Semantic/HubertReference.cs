@@ -21,6 +21,11 @@ internal static class HubertReference
 
     internal static Feed Waveform() => Feed.Of("waveform", Npy("input_wav.npy"));
 
+    /// <summary>The statistics graph's outputs ([1, C] each) as the semantic graph's mean and variance inputs ([C]).</summary>
+    internal static Feed[] StatisticsFeeds(Dictionary<string, DTensor> statistics) =>
+        [.. new[] { SemanticStatisticsGraph.MeanName, SemanticStatisticsGraph.VarianceName }
+            .Select(name => new Feed(name, statistics[name].ToFloat(), [statistics[name].Shape[1]]))];
+
     /// <summary>Builds the graph for <paramref name="layer"/> from a checkpoint and runs it on the reference clip.</summary>
     internal static Dictionary<string, DTensor> Run(string checkpoint, int layer, KMeansCentroids? kmeans = null, SemanticGraphOptions? options = null)
     {

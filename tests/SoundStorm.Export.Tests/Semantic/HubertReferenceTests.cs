@@ -56,8 +56,7 @@ public class HubertReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
             // A GroupNorm extractor is written as two graphs: the statistics of the input, then the tokens given them.
             Assert.Equal(Path.Combine(dir, HubertImporter.StatisticsGraphFileName), result.StatisticsGraphPath);
             var statistics = OrtRunner.RunFile(result.StatisticsGraphPath!, Waveform());
-            Feed Channels(string name) => new(name, statistics[name].ToFloat(), [statistics[name].Shape[1]]);
-            var tokens = OrtRunner.RunFile(result.GraphPath, Waveform(), Channels(SemanticStatisticsGraph.MeanName), Channels(SemanticStatisticsGraph.VarianceName))["tokens"];
+            var tokens = OrtRunner.RunFile(result.GraphPath, [Waveform(), .. StatisticsFeeds(statistics)])["tokens"];
             Assert.Equal(Ids("kmeans_tokens.npy"), tokens.Data.Select(v => (long)v).ToArray());
             string json = System.IO.File.ReadAllText(Path.Combine(dir, HubertImporter.SettingsFileName));
             Assert.Contains("\"layer\": 2", json);

@@ -102,14 +102,15 @@ internal static class DiffusionPosterior
         // x̂₀'s probabilities, and log Z over A_k = log x̂₀_k − c (the token's with c′) and the mask's A = log 0.
         double cumAt = s.LogCumAt[t], cumBt = s.LogCumBt[t], cumCt = s.LogCumCt[t];
         double c = masked ? cumCt : LogAddExp(LogZero + cumAt, cumBt);
+        double tokenC = masked ? c : LogAddExp(cumAt, cumBt); // c′: the current token's own offset
         TensorPrimitives.ConvertChecked(logX0[..mask], p);
         TensorPrimitives.Exp(p, p);
         double z = Math.Exp(LogZero);
         if (masked) z += TensorPrimitives.Sum(p) * Math.Exp(-c);
         else z += (TensorPrimitives.Sum(p[..token]) + TensorPrimitives.Sum(p[(token + 1)..])) * Math.Exp(-c)
-                  + Math.Exp(logX0[token] - LogAddExp(cumAt, cumBt));
+                  + Math.Exp(logX0[token] - tokenC);
         double logZ = Math.Log(z);
-        double rToken = masked ? 0 : logX0[token] - LogAddExp(cumAt, cumBt) - logZ, rMask = LogZero - logZ;
+        double rToken = masked ? 0 : logX0[token] - tokenC - logZ, rMask = LogZero - logZ;
 
         // log q(x_{t−1} = k | x_0) + log q(x_t | x_{t−1} = k), then + log Z; the token's and the mask's terms differ.
         int previous = t - 1 < 0 ? s.Steps : t - 1;
