@@ -29,19 +29,18 @@ internal static class SeedBenchmarkModels
         var config = Shapes[name];
         return PackageCache.Ensure(cacheRoot, name + (int8 ? "-int8" : ""), config, typeof(SeedGraphs), (graphs, folder) =>
         {
-            var (combiner, transformer) = SeedGraphs.Build(config, SeedStateDict.Random(config, seed: 1));
-            combiner.Save(Path.Combine(graphs, "combiner.onnx"));
-            (int8 ? Int8MatMuls.Quantize(transformer, out _) : transformer).Save(Path.Combine(graphs, "transformer.onnx"));
+            var built = SeedGraphs.Build(config, SeedStateDict.Random(config, seed: 1));
+            if (int8) built = built with { Transformer = Int8MatMuls.Quantize(built.Transformer, out _) };
+            var files = built.Save(graphs);
             var manifest = new ModelManifest
             {
                 Name = name, ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
                 Codebooks = config.Codebooks, CodebookSize = config.CodebookSize, SemanticVocabulary = config.SemanticVocab,
                 MaskTokenId = config.MaskId, MaxGeneratedFrames = config.MaxGeneratedFrames, MaxPromptFrames = config.MaxPromptFrames,
             };
-            new ModelPackageBuilder(manifest)
-                .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
-                .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
-                .WriteFolder(folder);
+            var builder = new ModelPackageBuilder(manifest);
+            foreach (var (role, file) in files) builder.AddGraph(role, Path.Combine(graphs, file));
+            builder.WriteFolder(folder);
         });
     }
 }

@@ -1,7 +1,7 @@
 namespace SoundStorm.Cli.Tests;
 
 /// <summary>
-/// The documented workflow end to end: import the reference seed checkpoint, run its graphs with run-graph on the
+/// The documented workflow end to end: import the reference seed checkpoint, run its three graphs with run-graph on the
 /// reference inputs, and compare with the PyTorch logits.
 /// </summary>
 [Collection("console")]
@@ -34,9 +34,12 @@ public sealed class ImportSeedCommandTests : IDisposable
         NpyFile.Write($"{_dir}/pa.npy", new NpyArray(q0, batch, prompt));
         NpyFile.Write($"{_dir}/ps.npy", new NpyArray(NpyFile.Read(Ref("prompt_semantics.npy")).ToInt64(), batch, prompt));
         NpyFile.Write($"{_dir}/ts.npy", new NpyArray(NpyFile.Read(Ref("target_semantics.npy")).ToInt64(), batch, frames));
+        var condition = CliRunner.Run("run-graph", "--graph", $"{_dir}/condition.onnx", "--in", $"prompt_semantic={_dir}/ps.npy",
+            "--in", $"target_semantic={_dir}/ts.npy", "--in", $"prompt_acoustic={_dir}/pa.npy", "--out-dir", $"{_dir}/k");
+        Assert.True(condition.Code == 0, condition.Error);
         var run = CliRunner.Run("run-graph", "--graph", $"{_dir}/transformer.onnx",
-            "--in", $"embeddings={_dir}/c/embeddings.npy", "--in", $"skip={_dir}/c/skip.npy", "--in", $"prompt_semantic={_dir}/ps.npy",
-            "--in", $"target_semantic={_dir}/ts.npy", "--in", $"prompt_acoustic={_dir}/pa.npy", "--in", $"padding_mask={Ref("x_mask.npy")}",
+            "--in", $"embeddings={_dir}/c/embeddings.npy", "--in", $"skip={_dir}/c/skip.npy", "--in", $"cross_keys={_dir}/k/cross_keys.npy",
+            "--in", $"cross_values={_dir}/k/cross_values.npy", "--in", $"padding_mask={Ref("x_mask.npy")}",
             "--in", $"step={Ref("t.npy")}", "--out-dir", $"{_dir}/t");
         Assert.True(run.Code == 0, run.Error);
 

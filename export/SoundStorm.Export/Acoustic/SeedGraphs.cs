@@ -1,20 +1,48 @@
 using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Packaging;
 using SoundStorm.Export.Weights;
 
 namespace SoundStorm.Export.Acoustic;
 
-/// <summary>Writes both seed-family graphs and the metadata the runtime reads from them.</summary>
+/// <summary>The seed family's graphs for one set of weights.</summary>
+/// <param name="Combiner">Token grid → embeddings and the U-Net skip (<see cref="SeedCombinerGraph"/>).</param>
+/// <param name="Condition">Semantic tokens and prompt codes → each block's cross-attention keys and values, run once
+/// per generation (<see cref="SeedConditionGraph"/>); null for the self-contained form.</param>
+/// <param name="Transformer">Embeddings, condition, step → logits (<see cref="SeedTransformerGraph"/>).</param>
+public sealed record SeedGraphSet(OnnxModel Combiner, OnnxModel? Condition, OnnxModel Transformer)
+{
+    /// <summary>Saves the graphs into <paramref name="folder"/>; returns each role's file name.</summary>
+    public IReadOnlyDictionary<string, string> Save(string folder)
+    {
+        var files = new Dictionary<string, string>
+        {
+            [GraphNames.Combiner] = "combiner.onnx",
+            [GraphNames.Transformer] = "transformer.onnx",
+        };
+        if (Condition is not null) files[GraphNames.Condition] = "condition.onnx";
+        Combiner.Save(Path.Combine(folder, files[GraphNames.Combiner]));
+        Transformer.Save(Path.Combine(folder, files[GraphNames.Transformer]));
+        Condition?.Save(Path.Combine(folder, files[GraphNames.Condition]));
+        return files;
+    }
+}
+
+/// <summary>Writes the seed-family graphs and the metadata the runtime reads from them.</summary>
 public static class SeedGraphs
 {
-    /// <summary>The combiner and transformer graphs for one set of weights.</summary>
-    public static (OnnxModel Combiner, OnnxModel Transformer) Build(SeedModelConfig config, WeightSet weights, string prefix = "")
+    /// <summary>
+    /// The combiner, condition and transformer graphs for one set of weights; with <paramref name="selfContained"/>
+    /// no condition graph, the transformer embedding and projecting the condition in every call instead.
+    /// </summary>
+    public static SeedGraphSet Build(SeedModelConfig config, WeightSet weights, string prefix = "", bool selfContained = false)
     {
         var combiner = SeedCombinerGraph.Build(config, weights, prefix);
-        var transformer = SeedTransformerGraph.Build(config, weights, prefix);
-        // Buffers of the diffusion wrapper and bookkeeping tensors are not part of either graph.
+        var condition = selfContained ? null : SeedConditionGraph.Build(config, weights, prefix);
+        var transformer = SeedTransformerGraph.Build(config, weights, prefix, selfContained: selfContained);
+        // Buffers of the diffusion wrapper and bookkeeping tensors are not part of any graph.
         foreach (string name in weights.Names.ToArray())
             if (IsBookkeeping(name)) weights.Ignore(name);
-        return (combiner, transformer);
+        return new SeedGraphSet(combiner, condition, transformer);
     }
 
     /// <summary>Model options carrying the configuration as metadata.</summary>

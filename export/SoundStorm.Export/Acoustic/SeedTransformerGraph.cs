@@ -5,11 +5,13 @@ using SoundStorm.Export.Weights;
 namespace SoundStorm.Export.Acoustic;
 
 /// <summary>
-/// The seed model's transformer graph: condition sequence, self+cross-attention blocks with AdaLN step
-/// conditioning, U-Net up path and the heads tied to the content embeddings.
-/// Inputs: <c>embeddings</c> [B, T, D] and <c>skip</c> [B, D, Q, T] from the combiner; <c>prompt_semantic</c> int64
-/// [B, Tp]; <c>target_semantic</c> int64 [B, Ts]; <c>prompt_acoustic</c> int64 [B, Tp] (codebook 0 of the prompt);
-/// <c>padding_mask</c> bool [B, T] (true = padding frame); <c>step</c> int64 [B] (diffusion step 0..99).
+/// The seed model's transformer graph: self+cross-attention blocks with AdaLN step conditioning, U-Net up path and the
+/// heads tied to the content embeddings.
+/// Inputs: <c>embeddings</c> [B, T, D] and <c>skip</c> [B, D, Q, T] from the combiner; the condition — either
+/// <c>cross_keys</c> and <c>cross_values</c> from <see cref="SeedConditionGraph"/> (the form <see cref="SeedGraphs"/>
+/// writes) or, self-contained, <c>prompt_semantic</c> int64 [B, Tp], <c>target_semantic</c> int64 [B, Ts] and
+/// <c>prompt_acoustic</c> int64 [B, Tp] (codebook 0 of the prompt); <c>padding_mask</c> bool [B, T] (true = padding
+/// frame); <c>step</c> int64 [B] (diffusion step 0..99).
 /// Output: <c>logits</c> float [B, T, Q, V+2] (classes 0..V+1; the mask class is not predicted).
 /// </summary>
 public static class SeedTransformerGraph
@@ -18,24 +20,39 @@ public static class SeedTransformerGraph
     public const string PromptSemantic = "prompt_semantic", TargetSemantic = "target_semantic", PromptAcoustic = "prompt_acoustic",
         PaddingMask = "padding_mask", Step = "step", Logits = "logits";
 
-    /// <summary>Writes the transformer graph from weights named as the seed's <c>Text2ImageTransformer</c> state dict.</summary>
-    public static OnnxModel Build(SeedModelConfig c, WeightSet w, string prefix = "", ModelOptions? options = null)
+    /// <summary>
+    /// Writes the transformer graph from weights named as the seed's <c>Text2ImageTransformer</c> state dict. With
+    /// <paramref name="selfContained"/> it embeds the condition and projects its keys and values itself in every call
+    /// (the form packages written before the condition graph existed have).
+    /// </summary>
+    public static OnnxModel Build(SeedModelConfig c, WeightSet w, string prefix = "", ModelOptions? options = null, bool selfContained = false)
     {
         var g = new OnnxGraphBuilder("seed_transformer");
         var x = g.Input(SeedCombinerGraph.Embeddings, ElementType.Float, "batch", "frames", c.Dim);
         var skip = g.Input(SeedCombinerGraph.Skip, ElementType.Float, "batch", c.Dim, c.Codebooks, "frames");
-        var promptSemantic = g.Input(PromptSemantic, ElementType.Int64, "batch", "prompt_frames");
-        var targetSemantic = g.Input(TargetSemantic, ElementType.Int64, "batch", "semantic_frames");
-        var promptAcoustic = g.Input(PromptAcoustic, ElementType.Int64, "batch", "prompt_frames");
+        Func<int, (GraphValue Keys, GraphValue Values)> crossHeads;
+        if (selfContained)
+        {
+            var (promptSemantic, targetSemantic, promptAcoustic) = SeedConditionGraph.Inputs(g);
+            var condition = SeedConditionGraph.Embed(g, c, w, prefix, promptSemantic, targetSemantic, promptAcoustic);
+            crossHeads = i => (Nn.ProjectHeads(g, condition, w, $"{prefix}blocks.{i}.attn2.key", c.Dim, c.Dim, c.Heads),
+                               Nn.ProjectHeads(g, condition, w, $"{prefix}blocks.{i}.attn2.value", c.Dim, c.Dim, c.Heads));
+        }
+        else
+        {
+            long headDim = c.Dim / c.Heads;
+            var keys = g.Input(SeedConditionGraph.CrossKeys, ElementType.Float, c.Layers, "batch", c.Heads, "condition_frames", headDim);
+            var values = g.Input(SeedConditionGraph.CrossValues, ElementType.Float, c.Layers, "batch", c.Heads, "condition_frames", headDim);
+            crossHeads = i => (g.Gather(keys, g.Int64Scalar(i)), g.Gather(values, g.Int64Scalar(i)));
+        }
         var padding = g.Input(PaddingMask, ElementType.Bool, "batch", "frames");
         var step = g.Input(Step, ElementType.Int64, "batch");
 
-        var condition = Condition(g, c, w, prefix, promptSemantic, targetSemantic, promptAcoustic);
         var keep = g.Unsqueeze(g.Cast(g.Not(padding), ElementType.Float), 2); // [B, T, 1]: 0 on padding frames
         for (int i = 0; i < c.Layers; i++)
         {
             using var _ = g.Scope($"block{i}");
-            x = Block(g, c, w, $"{prefix}blocks.{i}", x, condition, padding, keep, step);
+            x = Block(g, c, w, $"{prefix}blocks.{i}", x, crossHeads(i), padding, keep, step);
         }
 
         // Up path: [B, T, D] → [B, D, 1, T] → nearest up-sample over codebooks (a broadcast) → concat with the skip.
@@ -58,41 +75,15 @@ public static class SeedTransformerGraph
         return g.Build(options ?? SeedGraphs.Options(c, "transformer"));
     }
 
-    // [K, prompt…, K+1] ++ [K+2, target…, K+3] through the semantic table with their own positions, then the
-    // prompt's codebook-0 tokens through content table 0 with the prompt-acoustic positions.
-    private static GraphValue Condition(OnnxGraphBuilder g, SeedModelConfig c, WeightSet w, string prefix,
-        GraphValue promptSemantic, GraphValue targetSemantic, GraphValue promptAcoustic)
-    {
-        int k = c.SemanticVocab;
-        var semanticTable = g.Initializer($"{prefix}semantic_embedding.weight",
-            TensorData.FromFloat(w.Get($"{prefix}semantic_embedding.weight", k + 4, c.Dim).Data, k + 4, c.Dim));
-        var prompt = Bracket(g, promptSemantic, k, k + 1);
-        var target = Bracket(g, targetSemantic, k + 2, k + 3);
-        var promptEmb = g.Add(g.Gather(semanticTable, prompt),
-            SeedUNet.Positions(g, prompt, w, $"{prefix}prompt_semantic_pos_emb.emb", c.PromptSemanticPositions, c.Dim));
-        var targetEmb = g.Add(g.Gather(semanticTable, target),
-            SeedUNet.Positions(g, target, w, $"{prefix}target_semantic_pos_emb.emb", c.TargetSemanticPositions, c.Dim));
-        var acousticTable = g.Constant("prompt_acoustic_table",
-            TensorData.FromFloat(w.Get($"{prefix}content_emb.embs.0.weight", c.ContentRows, c.Dim).Data, c.ContentRows, c.Dim));
-        var acousticEmb = g.Add(g.Gather(acousticTable, promptAcoustic),
-            SeedUNet.Positions(g, promptAcoustic, w, $"{prefix}prompt_acoustic_pos_emb.emb", c.PromptAcousticPositions, c.Dim));
-        return g.Concat(1, promptEmb, targetEmb, acousticEmb);
-    }
-
-    private static GraphValue Bracket(OnnxGraphBuilder g, GraphValue ids, long start, long end)
-    {
-        var withStart = g.Node("Pad", new[] { ids, g.Int64s(0, 1, 0, 0), g.Int64Scalar(start) });
-        return g.Node("Pad", new[] { withStart, g.Int64s(0, 0, 0, 1), g.Int64Scalar(end) });
-    }
-
     private static GraphValue Block(OnnxGraphBuilder g, SeedModelConfig c, WeightSet w, string p,
-        GraphValue x, GraphValue condition, GraphValue padding, GraphValue keep, GraphValue step)
+        GraphValue x, (GraphValue Keys, GraphValue Values) cross, GraphValue padding, GraphValue keep, GraphValue step)
     {
         var selfIn = AdaLayerNorm(g, c, w, $"{p}.ln1", x, step);
         var a = Nn.MultiHeadAttention(g, selfIn, selfIn, w, $"{p}.attn1", c.Dim, c.Dim, c.Heads, padding);
         x = g.Add(x, g.Mul(a, keep));
         var crossIn = AdaLayerNorm(g, c, w, $"{p}.ln1_1", x, step);
-        a = Nn.MultiHeadAttention(g, crossIn, condition, w, $"{p}.attn2", c.Dim, c.Dim, c.Heads);
+        var crossQueries = Nn.ProjectHeads(g, crossIn, w, $"{p}.attn2.query", c.Dim, c.Dim, c.Heads);
+        a = Nn.AttendHeads(g, crossQueries, cross.Keys, cross.Values, w, $"{p}.attn2.proj", c.Dim, c.Heads);
         x = g.Add(x, g.Mul(a, keep));
         long hidden = (long)c.MlpHiddenTimes * c.Dim;
         var mlp = Nn.Linear(g, Nn.Gelu2(g, Nn.Linear(g, Nn.LayerNorm(g, x, w, $"{p}.ln2", c.Dim), w, $"{p}.mlp.0", c.Dim, hidden)),

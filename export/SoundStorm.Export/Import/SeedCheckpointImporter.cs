@@ -70,18 +70,17 @@ public static partial class SeedCheckpointImporter
         return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Checks names, infers the configuration and writes both graphs to <paramref name="outputDirectory"/>.</summary>
+    /// <summary>Checks names, infers the configuration and writes the graphs to <paramref name="outputDirectory"/>.</summary>
     public static SeedModelConfig Import(string checkpointPath, string outputDirectory, string? configPath = null, SeedWeights which = SeedWeights.Model)
     {
         var weights = ReadWeights(checkpointPath, which);
         int dim = (int)weights.Peek("content_emb.embs.0.weight").Shape[1];
         var config = SeedModelConfig.InferFrom(weights, ReadHeads(configPath, dim));
         CheckNames(weights, config);
-        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        var graphs = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
         Directory.CreateDirectory(outputDirectory);
-        combiner.Save(Path.Combine(outputDirectory, "combiner.onnx"));
-        transformer.Save(Path.Combine(outputDirectory, "transformer.onnx"));
+        var files = graphs.Save(outputDirectory);
         File.WriteAllText(Path.Combine(outputDirectory, "seed-config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
         new PackageFragment
         {
@@ -92,7 +91,7 @@ public static partial class SeedCheckpointImporter
             MaskTokenId = config.MaskId,
             MaxGeneratedFrames = config.MaxGeneratedFrames,
             MaxPromptFrames = config.MaxPromptFrames,
-            Graphs = { [GraphNames.Combiner] = "combiner.onnx", [GraphNames.Transformer] = "transformer.onnx" },
+            Graphs = new Dictionary<string, string>(files),
         }.Write(outputDirectory);
         return config;
     }

@@ -9,7 +9,8 @@ namespace SoundStorm.Trainer.Exporting;
 /// </summary>
 internal static class AcousticPackageWriter
 {
-    public static ModelManifest Write(OnnxModel combiner, OnnxModel transformer, ModelManifest manifest, string outputFolder, OnnxModel? fusedTransformer = null)
+    public static ModelManifest Write(OnnxModel combiner, OnnxModel transformer, ModelManifest manifest, string outputFolder,
+        OnnxModel? fusedTransformer = null, OnnxModel? condition = null)
     {
         string staging = Path.Combine(Path.GetTempPath(), "soundstorm-export-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
@@ -21,6 +22,12 @@ internal static class AcousticPackageWriter
             var builder = new ModelPackageBuilder(manifest)
                 .AddGraph(GraphNames.Combiner, combinerPath)
                 .AddGraph(GraphNames.Transformer, transformerPath);
+            if (condition is not null)
+            {
+                string conditionPath = Path.Combine(staging, "condition.onnx");
+                condition.Save(conditionPath);
+                builder.AddGraph(GraphNames.Condition, conditionPath);
+            }
             if (fusedTransformer is not null)
             {
                 string fusedPath = Path.Combine(staging, GraphNames.Transformer + ".fused.onnx");

@@ -7,7 +7,7 @@ namespace SoundStorm.Trainer.Exporting;
 
 /// <summary>
 /// Seed-family checkpoint → model package: the network's state dict becomes a <c>WeightSet</c> with the seed graph
-/// names, <see cref="SeedGraphs"/> writes the combiner and transformer, and the manifest declares the
+/// names, <see cref="SeedGraphs"/> writes the combiner, condition and transformer, and the manifest declares the
 /// <see cref="ModelFamilies.SeedDiffusion"/> family (mask id V + 2) so the generator runs the diffusion sampler.
 /// </summary>
 internal static class SeedPackageExporter
@@ -20,7 +20,7 @@ internal static class SeedPackageExporter
         StateDicts.Load(model, checkpoint.ModelTensors, checkpointPath);
         var weights = StateDicts.ToWeightSet(model, checkpointPath);
         var config = checkpoint.Config;
-        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        var graphs = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
         var manifest = new ModelManifest
@@ -36,6 +36,6 @@ internal static class SeedPackageExporter
             MaxGeneratedFrames = config.MaxGeneratedFrames,
             MaxPromptFrames = config.MaxPromptFrames,
         };
-        return AcousticPackageWriter.Write(combiner, transformer, manifest, outputFolder);
+        return AcousticPackageWriter.Write(graphs.Combiner, graphs.Transformer, manifest, outputFolder, condition: graphs.Condition);
     }
 }

@@ -19,11 +19,11 @@ public class SeedInt8ReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"), SeedWeights.Model);
         var config = SeedModelConfig.InferFrom(weights, SeedCheckpointImporter.ReadHeads(Path.Combine(Dir, "model_config.json"), 32));
-        var (combiner, transformer) = SeedGraphs.Build(config, weights);
-        var quantized = Int8MatMuls.Quantize(transformer, out int count, new Int8Options { MinElements = 1 });
+        var graphs = SeedGraphs.Build(config, weights);
+        var quantized = Int8MatMuls.Quantize(graphs.Transformer, out int count, new Int8Options { MinElements = 1 });
 
-        var (float32, _) = SeedReferenceTests.Logits(combiner, transformer);
-        var (int8, _) = SeedReferenceTests.Logits(combiner, quantized);
+        var (float32, _) = SeedReferenceTests.Logits(graphs);
+        var (int8, _) = SeedReferenceTests.Logits(graphs, quantized);
         var a = NpyFile.Read(Path.Combine(Dir, "logits.npy"));
         var reference = new DTensor(a.ToFloat32().Select(v => (double)v).ToArray(), a.Shape.ToArray());
 

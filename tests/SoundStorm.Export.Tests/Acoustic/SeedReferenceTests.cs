@@ -30,10 +30,10 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         var config = SeedModelConfig.InferFrom(weights, SeedCheckpointImporter.ReadHeads(Path.Combine(Dir, "model_config.json"), 32));
         Assert.Equal((32, 2, 2, 4, 1024, 500), (config.Dim, config.Layers, config.Heads, config.Codebooks, config.CodebookSize, config.SemanticVocab));
         SeedCheckpointImporter.CheckNames(weights, config);
-        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        var graphs = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
-        var (reordered, combined) = Logits(combiner, transformer);
+        var (reordered, combined) = Logits(graphs);
         var reference = Npy("logits.npy");
         Compare.Close(combined["skip"], Npy("act_inc.npy"), 1e-4);
         Compare.Close(combined["embeddings"], Npy("act_block0_in_x.npy"), 1e-4);
@@ -43,11 +43,31 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(error <= 1e-4, $"logits relative error {error:E3}");
     }
 
+    [ReferenceFact]
+    public void Condition_graph_gives_the_self_contained_transformers_logits()
+    {
+        var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));
+        var config = SeedModelConfig.InferFrom(weights, SeedCheckpointImporter.ReadHeads(Path.Combine(Dir, "model_config.json"), 32));
+        var cached = SeedGraphs.Build(config, weights);
+        var selfContained = SeedGraphs.Build(config, weights, selfContained: true);
+        Assert.NotNull(cached.Condition);
+        Assert.Null(selfContained.Condition);
+
+        var (a, _) = Logits(cached);
+        var (b, _) = Logits(selfContained);
+        double error = Compare.RelativeError(a, b);
+        output.WriteLine($"condition graph vs self-contained transformer: logits relative error {error:E2}");
+        Assert.True(error <= 1e-6, $"logits relative error {error:E3}");
+    }
+
     /// <summary>
     /// Runs the reference inputs through the graphs; returns the logits reordered to the reference's
     /// [B, 1026, 4·T] layout (class-major, codebook-major positions; ours are [B, T, Q, 1026]) and the combiner's outputs.
     /// </summary>
-    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(OnnxModel combiner, OnnxModel transformer)
+    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(SeedGraphSet graphs) => Logits(graphs, graphs.Transformer);
+
+    /// <summary>As <see cref="Logits(SeedGraphSet)"/>, with <paramref name="transformer"/> in place of the set's (e.g. its int8 form).</summary>
+    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(SeedGraphSet graphs, OnnxModel transformer)
     {
         const int batch = 2, frames = 16, q = 4, promptFrames = 10;
         long[] xt = Ids("x_t.npy"); // [B, 4·T] codebook-major
@@ -56,19 +76,31 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
             for (int c = 0; c < q; c++)
                 for (int t = 0; t < frames; t++) tokens[(b * frames + t) * q + c] = xt[b * q * frames + c * frames + t];
 
-        var combined = OrtRunner.Run(combiner, new Feed("tokens", tokens, new long[] { batch, frames, q }));
+        var combined = OrtRunner.Run(graphs.Combiner, new Feed("tokens", tokens, new long[] { batch, frames, q }));
         long[] promptAcoustic = Ids("prompt_acoustics.npy"); // [B, 4, Tp]: codebook 0 only
         var promptQ0 = new long[batch * promptFrames];
         for (int b = 0; b < batch; b++) Array.Copy(promptAcoustic, b * q * promptFrames, promptQ0, b * promptFrames, promptFrames);
         bool[] padding = NpyFile.Read(Path.Combine(Dir, "x_mask.npy")).As<bool>();
-        var outputs = OrtRunner.Run(transformer,
-            new Feed("embeddings", combined["embeddings"].ToFloat(), new long[] { batch, frames, 32 }),
-            new Feed("skip", combined["skip"].ToFloat(), new long[] { batch, 32, q, frames }),
+        Feed[] conditionTokens =
+        [
             new Feed("prompt_semantic", Ids("prompt_semantics.npy"), new long[] { batch, promptFrames }),
             new Feed("target_semantic", Ids("target_semantics.npy"), new long[] { batch, frames }),
             new Feed("prompt_acoustic", promptQ0, new long[] { batch, promptFrames }),
+        ];
+        var condition = conditionTokens;
+        if (graphs.Condition is { } conditionGraph)
+        {
+            var crossHeads = OrtRunner.Run(conditionGraph, conditionTokens);
+            condition = [.. new[] { "cross_keys", "cross_values" }.Select(n => new Feed(n, crossHeads[n].ToFloat(), crossHeads[n].Shape.Select(d => (long)d).ToArray()))];
+        }
+        var outputs = OrtRunner.Run(transformer,
+        [
+            new Feed("embeddings", combined["embeddings"].ToFloat(), new long[] { batch, frames, 32 }),
+            new Feed("skip", combined["skip"].ToFloat(), new long[] { batch, 32, q, frames }),
+            .. condition,
             new Feed("padding_mask", padding, new long[] { batch, frames }),
-            new Feed("step", Ids("t.npy"), new long[] { batch }));
+            new Feed("step", Ids("t.npy"), new long[] { batch }),
+        ]);
 
         var ours = outputs["logits"];
         Assert.Equal(new[] { batch, frames, q, 1026 }, ours.Shape);

@@ -47,6 +47,54 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
         Assert.NotEqual(tokens, other);
     }
 
+    [ReferenceTheory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Package_with_a_condition_graph_generates_the_tokens_of_a_self_contained_one(int skip)
+    {
+        using var current = Package();
+        using var old = ModelPackage.Load(fixture.SelfContainedPackageFolder);
+        Assert.Contains(GraphNames.Condition, current.Graphs);
+        Assert.DoesNotContain(GraphNames.Condition, old.Graphs);
+        var options = new GenerationOptions { DiffusionSkipSteps = skip };
+        using var currentGenerator = new SoundStormGenerator(current);
+        using var oldGenerator = new SoundStormGenerator(old);
+        GenerationRequest[] requests = [Request(3), Request(5)];
+        var expected = oldGenerator.Generate(requests, options);
+        var actual = currentGenerator.Generate(requests, options);
+        Assert.Equal(expected, actual);
+    }
+
+    [ReferenceFact]
+    public void Mismatched_condition_and_transformer_graphs_are_refused_naming_the_field()
+    {
+        string Graph(string folder, string role) => Path.Combine(folder, role + ".onnx");
+        string dir = TestPaths.NewTempDirectory();
+        try
+        {
+            // The transformer reads the condition graph's keys, but no condition graph comes with it.
+            var missing = Assert.Throws<ModelPackageException>(() => new ModelPackageBuilder(fixture.NewManifest())
+                .AddGraph(GraphNames.Combiner, Graph(fixture.PackageFolder, GraphNames.Combiner))
+                .AddGraph(GraphNames.Transformer, Graph(fixture.PackageFolder, GraphNames.Transformer))
+                .WriteFolder(Path.Combine(dir, "missing")));
+            Assert.Equal("graphs.condition", missing.Field);
+
+            // A condition graph beside a transformer that takes the tokens itself.
+            var unused = Assert.Throws<ModelPackageException>(() => new ModelPackageBuilder(fixture.NewManifest())
+                .AddGraph(GraphNames.Combiner, Graph(fixture.SelfContainedPackageFolder, GraphNames.Combiner))
+                .AddGraph(GraphNames.Transformer, Graph(fixture.SelfContainedPackageFolder, GraphNames.Transformer))
+                .AddGraph(GraphNames.Condition, Graph(fixture.PackageFolder, GraphNames.Condition))
+                .WriteFolder(Path.Combine(dir, "unused")));
+            Assert.Equal("graphs.transformer.inputs", unused.Field);
+            Assert.Contains("'cross_keys'", unused.Message);
+            Assert.False(Directory.Exists(Path.Combine(dir, "missing")) || Directory.Exists(Path.Combine(dir, "unused")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [ReferenceFact]
     public void Same_length_requests_batched_equal_single()
     {
@@ -89,6 +137,7 @@ public sealed class SeedGenerationTests(SeedPackageFixture fixture) : IClassFixt
 public sealed class SeedPackageFixture : IDisposable
 {
     private readonly string _dir = TestPaths.NewTempDirectory();
+    private readonly SeedModelConfig _config;
 
     public SeedPackageFixture()
     {
@@ -96,20 +145,38 @@ public sealed class SeedPackageFixture : IDisposable
         GraphsFolder = graphs;
         var config = SeedCheckpointImporter.Import(TestPaths.ReferenceFile("soundstorm-s2", "last.pth"), graphs,
             TestPaths.ReferenceFile("soundstorm-s2", "model_config.json"));
-        var manifest = new ModelManifest
-        {
-            Name = "seed-reference", ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
-            Codebooks = config.Codebooks, CodebookSize = config.CodebookSize, SemanticVocabulary = config.SemanticVocab, MaskTokenId = config.MaskId,
-            MaxGeneratedFrames = config.MaxGeneratedFrames, MaxPromptFrames = config.MaxPromptFrames,
-        };
+        _config = config;
+        var manifest = NewManifest();
         PackageFolder = Path.Combine(_dir, "package");
-        new ModelPackageBuilder(manifest)
-            .AddGraph(GraphNames.Combiner, Path.Combine(graphs, "combiner.onnx"))
-            .AddGraph(GraphNames.Transformer, Path.Combine(graphs, "transformer.onnx"))
-            .WriteFolder(PackageFolder);
+        var builder = new ModelPackageBuilder(manifest);
+        foreach (var (role, file) in PackageFragment.Read(graphs).Graphs) builder.AddGraph(role, Path.Combine(graphs, file));
+        builder.WriteFolder(PackageFolder);
+
+        // The form packages had before the condition graph: the transformer embeds and projects the condition itself.
+        string selfContained = Path.Combine(_dir, "self-contained-graphs");
+        Directory.CreateDirectory(selfContained);
+        var weights = SeedCheckpointImporter.ReadWeights(TestPaths.ReferenceFile("soundstorm-s2", "last.pth"));
+        SeedCheckpointImporter.CheckNames(weights, config);
+        var files = SeedGraphs.Build(config, weights, selfContained: true).Save(selfContained);
+        SelfContainedPackageFolder = Path.Combine(_dir, "self-contained-package");
+        var oldForm = new ModelPackageBuilder(manifest);
+        foreach (var (role, file) in files) oldForm.AddGraph(role, Path.Combine(selfContained, file));
+        oldForm.WriteFolder(SelfContainedPackageFolder);
     }
 
+    /// <summary>A manifest for the reference checkpoint's packages, without graphs.</summary>
+    public ModelManifest NewManifest() => new()
+    {
+        Name = "seed-reference", ModelFamily = ModelFamilies.SeedDiffusion, SampleRate = 16000, FrameRate = 50,
+        Codebooks = _config.Codebooks, CodebookSize = _config.CodebookSize, SemanticVocabulary = _config.SemanticVocab, MaskTokenId = _config.MaskId,
+        MaxGeneratedFrames = _config.MaxGeneratedFrames, MaxPromptFrames = _config.MaxPromptFrames,
+    };
+
+    /// <summary>The package as the importer writes it (with the condition graph).</summary>
     public string PackageFolder { get; }
+
+    /// <summary>The same weights with a self-contained transformer and no condition graph.</summary>
+    public string SelfContainedPackageFolder { get; }
 
     /// <summary>Where the importer wrote the graphs and its fragment.json.</summary>
     public string GraphsFolder { get; }

@@ -59,18 +59,21 @@ public sealed class SeedParityTests(ITestOutputHelper output)
         }
 
         var weights = StateDicts.ToWeightSet(model);
-        var (combiner, transformer) = SeedGraphs.Build(config, weights);
+        var graphs = SeedGraphs.Build(config, weights);
         weights.EnsureAllUsed();
 
-        var combined = OrtRun.Run(combiner, new OrtFeed("tokens", tokens, new long[] { batch, frames, q }));
+        var combined = OrtRun.Run(graphs.Combiner, new OrtFeed("tokens", tokens, new long[] { batch, frames, q }));
         var level0 = new long[batch * promptFrames];
         for (int b = 0; b < batch; b++) Array.Copy(promptAcoustic, b * q * promptFrames, level0, b * promptFrames, promptFrames);
-        var actual = OrtRun.Run(transformer,
-            new OrtFeed("embeddings", combined["embeddings"].Data, combined["embeddings"].Shape),
-            new OrtFeed("skip", combined["skip"].Data, combined["skip"].Shape),
+        var cross = OrtRun.Run(graphs.Condition!,
             new OrtFeed("prompt_semantic", promptSemantic, new long[] { batch, promptFrames }),
             new OrtFeed("target_semantic", targetSemantic, new long[] { batch, frames }),
-            new OrtFeed("prompt_acoustic", level0, new long[] { batch, promptFrames }),
+            new OrtFeed("prompt_acoustic", level0, new long[] { batch, promptFrames }));
+        var actual = OrtRun.Run(graphs.Transformer,
+            new OrtFeed("embeddings", combined["embeddings"].Data, combined["embeddings"].Shape),
+            new OrtFeed("skip", combined["skip"].Data, combined["skip"].Shape),
+            new OrtFeed("cross_keys", cross["cross_keys"].Data, cross["cross_keys"].Shape),
+            new OrtFeed("cross_values", cross["cross_values"].Data, cross["cross_values"].Shape),
             new OrtFeed("padding_mask", padding, new long[] { batch, frames }),
             new OrtFeed("step", steps, new long[] { batch }))["logits"];
 

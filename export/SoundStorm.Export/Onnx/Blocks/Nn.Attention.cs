@@ -26,7 +26,25 @@ public static partial class Nn
         var q = SplitHeads(g, Linear(g, x, w, $"{prefix}.{names.Query}", dim, dim), heads, headDim);
         var k = SplitHeads(g, Linear(g, context, w, $"{prefix}.{names.Key}", contextDim, dim), heads, headDim);
         var v = SplitHeads(g, Linear(g, context, w, $"{prefix}.{names.Value}", contextDim, dim), heads, headDim);
+        return AttendHeads(g, q, k, v, w, $"{prefix}.{names.Output}", dim, heads, keyPaddingMask, blockedScores);
+    }
 
+    /// <summary>
+    /// Keys or values of <paramref name="context"/> [B, Tk, Dc] through the Linear <paramref name="name"/>, split into
+    /// heads: [B, H, Tk, D/H]. What <see cref="MultiHeadAttention"/> computes for its keys and values, for a graph that
+    /// computes them once and passes them on.
+    /// </summary>
+    public static GraphValue ProjectHeads(OnnxGraphBuilder g, GraphValue context, WeightSet w, string name, long contextDim, long dim, long heads) =>
+        SplitHeads(g, Linear(g, context, w, name, contextDim, dim), heads, dim / heads);
+
+    /// <summary>
+    /// The attention of queries <paramref name="q"/> to keys <paramref name="k"/> and values <paramref name="v"/>, all
+    /// split into heads ([B, H, T, D/H]), then the output Linear <paramref name="output"/>: [B, Tq, D].
+    /// </summary>
+    public static GraphValue AttendHeads(OnnxGraphBuilder g, GraphValue q, GraphValue k, GraphValue v, WeightSet w, string output, long dim, long heads,
+        GraphValue? keyPaddingMask = null, GraphValue? blockedScores = null)
+    {
+        long headDim = dim / heads;
         // Scale q before the product: the same rounding PyTorch's reference paths take when scaling scores is folded.
         var scores = g.MatMul(q, g.Transpose(k, 0, 1, 3, 2));
         scores = g.Mul(scores, g.FloatScalar((float)(1.0 / Math.Sqrt(headDim))));
@@ -39,7 +57,7 @@ public static partial class Nn
         if (blockedScores is { } pairs) scores = g.Where(pairs, g.FloatScalar(-1e9f), scores); // [Tq, Tk], true = not attended
         var attention = g.Softmax(scores, -1);
         var merged = g.Reshape(g.Transpose(g.MatMul(attention, v), 0, 2, 1, 3), 0, 0, dim);
-        return Linear(g, merged, w, $"{prefix}.{names.Output}", dim, dim);
+        return Linear(g, merged, w, output, dim, dim);
     }
 
     private static GraphValue SplitHeads(OnnxGraphBuilder g, GraphValue x, long heads, long headDim) =>

@@ -8,25 +8,38 @@ namespace SoundStorm.Onnx.Generation.Graphs;
 /// The seed family's graphs behind the generator's grid (docs/graph-contract.md): the sampler works on a grid with
 /// the prompt as leading frames, while the seed network sees only the frames to generate and takes the prompt as a
 /// cross-attention condition (its semantic tokens and codebook 0 of its codes). Each step copies the generated
-/// frames into the graph's buffers and the logits back; everything is allocated once per run.
+/// frames into the graph's buffers and the logits back; everything is allocated once per run. Where the package has
+/// a condition graph, it turns the condition into every block's cross-attention keys and values once, at the first
+/// step, and the transformer reads them at every step; older packages' transformers take the tokens and redo that
+/// work in every call.
 /// </summary>
 internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 {
     private readonly InferenceSession _combiner;
     private readonly InferenceSession _transformer;
+    private readonly InferenceSession? _condition;
     private readonly int _dim;
+    private static readonly int[] FixedCrossAxes = [0, 2, 4]; // layers, heads, head width: the keys' and values' fixed axes
+    private readonly long[] _crossShape = []; // their sizes
 
-    private SeedOnnxLogitsSource(InferenceSession combiner, InferenceSession transformer, ModelManifest manifest)
+    private SeedOnnxLogitsSource(InferenceSession combiner, InferenceSession transformer, InferenceSession? condition, ModelManifest manifest)
     {
         _combiner = combiner;
         _transformer = transformer;
-        Resources.SessionsCreated(2);
+        _condition = condition;
+        Resources.SessionsCreated(condition is null ? 2 : 3);
         Codebooks = manifest.Codebooks;
         Classes = (int)manifest.MaskTokenId; // the network's classes: codes + two pad ids; the mask comes after them
         CodebookSize = manifest.CodebookSize;
         SemanticVocabulary = manifest.SemanticVocabulary;
         var embeddings = manifest.Graphs[GraphNames.Combiner].Outputs.First(o => o.Name == "embeddings");
         _dim = (int)(embeddings.Shape[2].Size ?? throw new ModelPackageException(ModelManifest.FileName, "graphs.combiner.outputs.embeddings.shape[2]", "a fixed width", embeddings.Shape[2].ToString()!));
+        if (condition is not null)
+        {
+            var keys = manifest.Graphs[GraphNames.Condition].Outputs.First(o => o.Name == "cross_keys").Shape;
+            _crossShape = [.. FixedCrossAxes.Select(axis => keys[axis].Size
+                ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.condition.outputs.cross_keys.shape[{axis}]", "a fixed size", keys[axis].ToString()!))];
+        }
     }
 
     /// <summary>The sessions and OrtValues this source and its workspaces hold (leak tests read it).</summary>
@@ -45,7 +58,19 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
 
     public static SeedOnnxLogitsSource Create(ModelPackage package, SessionSettings settings)
     {
-        return AcousticSessions.Open(package, settings, (combiner, transformer) => new SeedOnnxLogitsSource(combiner, transformer, package.Manifest));
+        return AcousticSessions.Open(package, settings, (combiner, transformer) =>
+        {
+            var condition = package.Manifest.Graphs.ContainsKey(GraphNames.Condition) ? package.CreateSession(GraphNames.Condition, settings) : null;
+            try
+            {
+                return new SeedOnnxLogitsSource(combiner, transformer, condition, package.Manifest);
+            }
+            catch
+            {
+                condition?.Dispose();
+                throw;
+            }
+        });
     }
 
     public ILogitsWorkspace CreateWorkspace(int batch, int frames) => new Workspace(this, batch, frames);
@@ -54,13 +79,16 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
     {
         _combiner.Dispose();
         _transformer.Dispose();
-        Resources.SessionsReleased(2);
+        _condition?.Dispose();
+        Resources.SessionsReleased(_condition is null ? 2 : 3);
     }
 
     private sealed class Workspace(SeedOnnxLogitsSource owner, int batch, int frames) : WorkspaceBuffers(batch, frames, owner.Codebooks, owner.LogitsWidth)
     {
         private static readonly string[] CombinerInputs = ["tokens"], CombinerOutputs = ["embeddings", "skip"], TransformerOutputs = ["logits"];
-        private static readonly string[] TransformerInputs = ["embeddings", "skip", "prompt_semantic", "target_semantic", "prompt_acoustic", "padding_mask", "step"];
+        private static readonly string[] ConditionTokens = ["prompt_semantic", "target_semantic", "prompt_acoustic"], ConditionOutputs = ["cross_keys", "cross_values"];
+        private static readonly string[] SelfContainedInputs = ["embeddings", "skip", .. ConditionTokens, "padding_mask", "step"];
+        private static readonly string[] CachedConditionInputs = ["embeddings", "skip", .. ConditionOutputs, "padding_mask", "step"];
 
         private readonly OrtValueBag _owned = new(owner.Resources);
         private readonly RunOptions _runOptions = new();
@@ -69,6 +97,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private long[] _graphTokens = [], _step = [];
         private float[] _graphLogits = [];
         private OrtValue[] _combinerInputs = [], _combinerOutputs = [], _transformerInputs = [], _transformerOutputs = [];
+        private GraphCall? _conditionCall; // runs before the first step's network call, then not again
 
         public override void Prepare(BatchLayout layout)
         {
@@ -101,12 +130,29 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
             var skip = Own(OrtValue.CreateTensorValueFromMemory(new float[Batch * owner._dim * q * _generated], [Batch, owner._dim, q, _generated]));
             _combinerInputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphTokens, [Batch, _generated, q]))];
             _combinerOutputs = [embeddings, skip];
-            _transformerInputs =
+            OrtValue[] tokens =
             [
-                embeddings, skip,
                 Own(OrtValue.CreateTensorValueFromMemory(promptSemantic, [Batch, prompt])),
                 Own(OrtValue.CreateTensorValueFromMemory(targetSemantic, [Batch, _generated])),
                 Own(OrtValue.CreateTensorValueFromMemory(promptAcoustic, [Batch, prompt])),
+            ];
+            OrtValue[] conditionOrKeys = tokens;
+            if (owner._condition is { } condition)
+            {
+                // Condition frames: [K, prompt…, K+1] ++ [K+2, target…, K+3] ++ the prompt's codes.
+                long conditionFrames = prompt + 2 + _generated + 2 + prompt;
+                long[] shape = [owner._crossShape[0], Batch, owner._crossShape[1], conditionFrames, owner._crossShape[2]];
+                long size = shape.Aggregate(1L, (a, b) => a * b);
+                conditionOrKeys =
+                [
+                    Own(OrtValue.CreateTensorValueFromMemory(new float[size], shape)),
+                    Own(OrtValue.CreateTensorValueFromMemory(new float[size], shape)),
+                ];
+                _conditionCall = new GraphCall(condition, ConditionTokens, tokens, ConditionOutputs, conditionOrKeys);
+            }
+            _transformerInputs =
+            [
+                embeddings, skip, .. conditionOrKeys,
                 Own(OrtValue.CreateTensorValueFromMemory(padding, [Batch, _generated])),
                 Own(OrtValue.CreateTensorValueFromMemory(_step, [Batch])),
             ];
@@ -125,11 +171,15 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
                 TokenArray.AsSpan(layout.Index(b, tp, 0), gen * q).CopyTo(_graphTokens.AsSpan(b * _generated * q));
             }
-            GraphRunner.Run(_runOptions,
-            [
-                new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs),
-                new GraphCall(owner._transformer, TransformerInputs, _transformerInputs, TransformerOutputs, _transformerOutputs),
-            ], cancellationToken);
+            var combiner = new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs);
+            var transformer = new GraphCall(owner._transformer, owner._condition is null ? SelfContainedInputs : CachedConditionInputs,
+                _transformerInputs, TransformerOutputs, _transformerOutputs);
+            if (_conditionCall is { } once)
+            {
+                GraphRunner.Run(_runOptions, [once, combiner, transformer], cancellationToken);
+                _conditionCall = null;
+            }
+            else GraphRunner.Run(_runOptions, [combiner, transformer], cancellationToken);
             for (int b = 0; b < Batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];

@@ -15,6 +15,12 @@ static partial class GraphNames
     /// <summary>Embeddings + semantic tokens + padding mask + level → logits. Required.</summary>
     public const string Transformer = "transformer";
 
+    /// <summary>
+    /// Seed family: the prompt's and the target's semantic tokens and the prompt's codes → each block's cross-attention
+    /// keys and values, run once per generation; with it the transformer takes those instead of the tokens. Optional.
+    /// </summary>
+    public const string Condition = "condition";
+
     /// <summary>Codec tokens → waveform. Optional.</summary>
     public const string CodecDecoder = "codec_decoder";
 
@@ -34,7 +40,7 @@ static partial class GraphNames
     public const string TextToSemantic = "text_to_semantic";
 
     /// <summary>Every known role.</summary>
-    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, CodecDecoder, CodecEncoder, Semantic, SemanticStatistics, TextToSemantic];
+    public static IReadOnlyList<string> All { get; } = [Combiner, Transformer, Condition, CodecDecoder, CodecEncoder, Semantic, SemanticStatistics, TextToSemantic];
 }
 
 /// <summary>Values of <see cref="ModelManifest.ModelFamily"/>: which sampling strategy the transformer was trained for.</summary>

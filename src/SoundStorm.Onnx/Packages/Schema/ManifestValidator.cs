@@ -115,14 +115,36 @@ internal static class ManifestValidator
         FixedDim(tokens, c, 2, m.Codebooks, "codebooks");
         BatchFrames(Spec(combiner.Outputs, c, "outputs", "embeddings", "float"), c, 3);
         Spec(combiner.Outputs, c, "outputs", "skip", "float");
-        foreach (var (name, type) in new[] { ("embeddings", "float"), ("skip", "float"), ("prompt_semantic", "int64"), ("target_semantic", "int64"),
-                     ("prompt_acoustic", "int64"), ("padding_mask", "bool"), ("step", "int64") })
+        foreach (var (name, type) in new[] { ("embeddings", "float"), ("skip", "float"), ("padding_mask", "bool"), ("step", "int64") })
             Spec(transformer.Inputs, t, "inputs", name, type);
         var logits = Spec(transformer.Outputs, t, "outputs", "logits", "float");
         BatchFrames(logits, t, 4);
         FixedDim(logits, t, 2, m.Codebooks, "codebooks");
         if (m.MaskTokenId != logits.Shape[3].Size)
             throw new ModelPackageException(File, "maskTokenId", $"{logits.Shape[3]} (the class after the network's classes)", m.MaskTokenId.ToString(CultureInfo.InvariantCulture));
+        ValidateSeedCondition(m, transformer);
+    }
+
+    // The condition's tokens go either to a condition graph, whose keys and values the transformer then takes, or to
+    // the transformer itself.
+    private static void ValidateSeedCondition(ModelManifest m, GraphEntry transformer)
+    {
+        const string t = GraphNames.Transformer, k = GraphNames.Condition;
+        m.Graphs.TryGetValue(k, out var condition);
+        if (condition is null && transformer.Inputs.Any(i => i.Name == "cross_keys"))
+            throw new ModelPackageException(File, $"graphs.{k}", "a condition graph for the transformer's 'cross_keys' input", "none");
+        foreach (string name in new[] { "prompt_semantic", "target_semantic", "prompt_acoustic" })
+            Spec((condition ?? transformer).Inputs, condition is null ? t : k, "inputs", name, "int64");
+        if (condition is null) return;
+        foreach (string name in new[] { "cross_keys", "cross_values" })
+        {
+            var output = Spec(condition.Outputs, k, "outputs", name, "float");
+            var input = Spec(transformer.Inputs, t, "inputs", name, "float");
+            if (output.Shape is null || output.Shape.Count != 5 || input.Shape is null || !output.Shape.SequenceEqual(input.Shape))
+                throw new ModelPackageException(File, $"graphs.{t}.{name}.shape",
+                    $"[layers, batch, heads, frames, head width] as graphs.{k}.{name} [{string.Join(", ", output.Shape ?? [])}]",
+                    $"[{string.Join(", ", input.Shape ?? [])}]");
+        }
     }
 
     private static void ValidateMaskGitContract(ModelManifest m, GraphEntry combiner, GraphEntry transformer)

@@ -98,7 +98,8 @@ public class SeedDiffusionMathTests
         // Network: the imported reference checkpoint, item 0 of the inputs (prompt 10 frames, target 16, no padding).
         var weights = SeedCheckpointImporter.ReadWeights(File("last.pth"));
         var config = SeedModelConfig.InferFrom(weights, 2);
-        var (combinerModel, transformerModel) = SeedGraphs.Build(config, weights);
+        // The self-contained transformer takes the condition's tokens directly: one graph call to get the logits.
+        var (combinerModel, _, transformerModel) = SeedGraphs.Build(config, weights, selfContained: true);
         const int frames = 16, q = 4, prompt = 10, positions = q * frames;
         long[] state = Longs("sample_steps_x_t.npy").AsSpan(call * positions, positions).ToArray(); // codebook-major
         int step = (int)Longs("sample_steps_t.npy")[call];
