@@ -30,7 +30,8 @@ internal static class SeedBenchmarkModels
         return PackageCache.Ensure(cacheRoot, name + (int8 ? "-int8" : ""), config, typeof(SeedGraphs), (graphs, folder) =>
         {
             var built = SeedGraphs.Build(config, SeedStateDict.Random(config, seed: 1));
-            if (int8) built = built with { Transformer = Int8MatMuls.Quantize(built.Transformer, out _) };
+            if (int8)
+                built = built with { Transformer = Int8MatMuls.Quantize(built.Transformer, out _), FusedTransformer = Int8MatMuls.Quantize(built.FusedTransformer!, out _) };
             var files = built.Save(graphs);
             var manifest = new ModelManifest
             {
@@ -40,6 +41,7 @@ internal static class SeedBenchmarkModels
             };
             var builder = new ModelPackageBuilder(manifest);
             foreach (var (role, file) in files) builder.AddGraph(role, Path.Combine(graphs, file));
+            builder.AddFusedVariant(GraphNames.Transformer, Path.Combine(graphs, SeedGraphSet.FusedTransformerFile));
             builder.WriteFolder(folder);
         });
     }

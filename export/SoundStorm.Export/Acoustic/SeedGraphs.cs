@@ -9,9 +9,17 @@ namespace SoundStorm.Export.Acoustic;
 /// <param name="Condition">Semantic tokens and prompt codes → each block's cross-attention keys and values, run once
 /// per generation (<see cref="SeedConditionGraph"/>); null for the self-contained form.</param>
 /// <param name="Transformer">Embeddings, condition, step → logits (<see cref="SeedTransformerGraph"/>).</param>
-public sealed record SeedGraphSet(OnnxModel Combiner, OnnxModel? Condition, OnnxModel Transformer)
+/// <param name="FusedTransformer">The transformer's fused alternative (the same inputs and outputs, attention as ONNX
+/// Runtime's contrib operator, which the CPU and CUDA providers run); null for the self-contained form.</param>
+public sealed record SeedGraphSet(OnnxModel Combiner, OnnxModel? Condition, OnnxModel Transformer, OnnxModel? FusedTransformer)
 {
-    /// <summary>Saves the graphs into <paramref name="folder"/>; returns each role's file name.</summary>
+    /// <summary>The fused alternative's file name beside the others.</summary>
+    public const string FusedTransformerFile = "transformer.fused.onnx";
+
+    /// <summary>
+    /// Saves the graphs into <paramref name="folder"/>; returns each role's file name (the fused alternative, when
+    /// there is one, is <see cref="FusedTransformerFile"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Save(string folder)
     {
         var files = new Dictionary<string, string>
@@ -23,6 +31,7 @@ public sealed record SeedGraphSet(OnnxModel Combiner, OnnxModel? Condition, Onnx
         Combiner.Save(Path.Combine(folder, files[GraphNames.Combiner]));
         Transformer.Save(Path.Combine(folder, files[GraphNames.Transformer]));
         Condition?.Save(Path.Combine(folder, files[GraphNames.Condition]));
+        FusedTransformer?.Save(Path.Combine(folder, FusedTransformerFile));
         return files;
     }
 }
@@ -31,18 +40,20 @@ public sealed record SeedGraphSet(OnnxModel Combiner, OnnxModel? Condition, Onnx
 public static class SeedGraphs
 {
     /// <summary>
-    /// The combiner, condition and transformer graphs for one set of weights; with <paramref name="selfContained"/>
-    /// no condition graph, the transformer embedding and projecting the condition in every call instead.
+    /// The combiner, condition and transformer graphs and the transformer's fused alternative for one set of weights;
+    /// with <paramref name="selfContained"/> only a combiner and a transformer that embeds and projects the condition
+    /// in every call.
     /// </summary>
     public static SeedGraphSet Build(SeedModelConfig config, WeightSet weights, string prefix = "", bool selfContained = false)
     {
         var combiner = SeedCombinerGraph.Build(config, weights, prefix);
         var condition = selfContained ? null : SeedConditionGraph.Build(config, weights, prefix);
         var transformer = SeedTransformerGraph.Build(config, weights, prefix, selfContained: selfContained);
+        var fused = selfContained ? null : SeedTransformerGraph.Build(config, weights, prefix, fused: true);
         // Buffers of the diffusion wrapper and bookkeeping tensors are not part of any graph.
         foreach (string name in weights.Names.ToArray())
             if (IsBookkeeping(name)) weights.Ignore(name);
-        return new SeedGraphSet(combiner, condition, transformer);
+        return new SeedGraphSet(combiner, condition, transformer, fused);
     }
 
     /// <summary>Model options carrying the configuration as metadata.</summary>

@@ -25,8 +25,9 @@ public static class SeedTransformerGraph
     /// <paramref name="selfContained"/> it embeds the condition and projects its keys and values itself in every call
     /// (the form packages written before the condition graph existed have).
     /// </summary>
-    public static OnnxModel Build(SeedModelConfig c, WeightSet w, string prefix = "", ModelOptions? options = null, bool selfContained = false)
+    public static OnnxModel Build(SeedModelConfig c, WeightSet w, string prefix = "", ModelOptions? options = null, bool selfContained = false, bool fused = false)
     {
+        if (fused && selfContained) throw new ArgumentException("The fused form reads the condition graph's keys and values; it has no self-contained form.", nameof(fused));
         var g = new OnnxGraphBuilder("seed_transformer");
         var x = g.Input(SeedCombinerGraph.Embeddings, ElementType.Float, "batch", "frames", c.Dim);
         var skip = g.Input(SeedCombinerGraph.Skip, ElementType.Float, "batch", c.Dim, c.Codebooks, "frames");
@@ -49,10 +50,11 @@ public static class SeedTransformerGraph
         var step = g.Input(Step, ElementType.Int64, "batch");
 
         var keep = g.Unsqueeze(g.Cast(g.Not(padding), ElementType.Float), 2); // [B, T, 1]: 0 on padding frames
+        var attention = fused ? new SeedFusedAttention(g, c, padding) : null;
         for (int i = 0; i < c.Layers; i++)
         {
             using var _ = g.Scope($"block{i}");
-            x = Block(g, c, w, $"{prefix}blocks.{i}", x, crossHeads(i), padding, keep, step);
+            x = Block(g, c, w, $"{prefix}blocks.{i}", x, crossHeads(i), padding, keep, step, attention);
         }
 
         // Up path: [B, T, D] → [B, D, 1, T] → nearest up-sample over codebooks (a broadcast) → concat with the skip.
@@ -76,14 +78,14 @@ public static class SeedTransformerGraph
     }
 
     private static GraphValue Block(OnnxGraphBuilder g, SeedModelConfig c, WeightSet w, string p,
-        GraphValue x, (GraphValue Keys, GraphValue Values) cross, GraphValue padding, GraphValue keep, GraphValue step)
+        GraphValue x, (GraphValue Keys, GraphValue Values) cross, GraphValue padding, GraphValue keep, GraphValue step, SeedFusedAttention? fused)
     {
         var selfIn = AdaLayerNorm(g, c, w, $"{p}.ln1", x, step);
-        var a = Nn.MultiHeadAttention(g, selfIn, selfIn, w, $"{p}.attn1", c.Dim, c.Dim, c.Heads, padding);
+        var a = fused?.Self(g, c, w, $"{p}.attn1", selfIn) ?? Nn.MultiHeadAttention(g, selfIn, selfIn, w, $"{p}.attn1", c.Dim, c.Dim, c.Heads, padding);
         x = g.Add(x, g.Mul(a, keep));
         var crossIn = AdaLayerNorm(g, c, w, $"{p}.ln1_1", x, step);
-        var crossQueries = Nn.ProjectHeads(g, crossIn, w, $"{p}.attn2.query", c.Dim, c.Dim, c.Heads);
-        a = Nn.AttendHeads(g, crossQueries, cross.Keys, cross.Values, w, $"{p}.attn2.proj", c.Dim, c.Heads);
+        a = fused?.Cross(g, c, w, $"{p}.attn2", crossIn, cross.Keys, cross.Values)
+            ?? Nn.AttendHeads(g, Nn.ProjectHeads(g, crossIn, w, $"{p}.attn2.query", c.Dim, c.Dim, c.Heads), cross.Keys, cross.Values, w, $"{p}.attn2.proj", c.Dim, c.Heads);
         x = g.Add(x, g.Mul(a, keep));
         long hidden = (long)c.MlpHiddenTimes * c.Dim;
         var mlp = Nn.Linear(g, Nn.Gelu2(g, Nn.Linear(g, Nn.LayerNorm(g, x, w, $"{p}.ln2", c.Dim), w, $"{p}.mlp.0", c.Dim, hidden)),

@@ -92,6 +92,7 @@ public static partial class SeedCheckpointImporter
             MaxGeneratedFrames = config.MaxGeneratedFrames,
             MaxPromptFrames = config.MaxPromptFrames,
             Graphs = new Dictionary<string, string>(files),
+            Fused = graphs.FusedTransformer is null ? null : new() { [GraphNames.Transformer] = SeedGraphSet.FusedTransformerFile },
         }.Write(outputDirectory);
         return config;
     }

@@ -36,6 +36,6 @@ internal static class SeedPackageExporter
             MaxGeneratedFrames = config.MaxGeneratedFrames,
             MaxPromptFrames = config.MaxPromptFrames,
         };
-        return AcousticPackageWriter.Write(graphs.Combiner, graphs.Transformer, manifest, outputFolder, condition: graphs.Condition);
+        return AcousticPackageWriter.Write(graphs.Combiner, graphs.Transformer, manifest, outputFolder, graphs.FusedTransformer, graphs.Condition);
     }
 }

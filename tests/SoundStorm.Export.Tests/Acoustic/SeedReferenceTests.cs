@@ -60,6 +60,27 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(error <= 1e-6, $"logits relative error {error:E3}");
     }
 
+    [ReferenceTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Fused_transformer_gives_the_standard_graphs_logits_with_and_without_padding(bool referencePadding)
+    {
+        var weights = SeedCheckpointImporter.ReadWeights(Path.Combine(Dir, "last.pth"));
+        var config = SeedModelConfig.InferFrom(weights, SeedCheckpointImporter.ReadHeads(Path.Combine(Dir, "model_config.json"), 32));
+        var graphs = SeedGraphs.Build(config, weights);
+        bool[] padding = NpyFile.Read(Path.Combine(Dir, "x_mask.npy")).As<bool>();
+        Assert.Contains(true, padding); // the reference batch pads its second item, so the masked branch runs
+        if (!referencePadding) padding = new bool[padding.Length];
+
+        var (standard, _) = Logits(graphs, graphs.Transformer, padding);
+        var (fused, _) = Logits(graphs, graphs.FusedTransformer!, padding);
+        double error = Compare.RelativeError(fused, standard);
+        output.WriteLine($"fused vs standard transformer, {(referencePadding ? "reference padding" : "no padding")}: logits relative error {error:E2}; " +
+            $"vs reference {Compare.RelativeError(fused, Npy("logits.npy")):E2}");
+        Assert.True(error <= 1e-5, $"logits relative error {error:E3}");
+        if (referencePadding) Assert.True(Compare.RelativeError(fused, Npy("logits.npy")) <= 1e-4);
+    }
+
     /// <summary>
     /// Runs the reference inputs through the graphs; returns the logits reordered to the reference's
     /// [B, 1026, 4·T] layout (class-major, codebook-major positions; ours are [B, T, Q, 1026]) and the combiner's outputs.
@@ -67,7 +88,7 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
     internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(SeedGraphSet graphs) => Logits(graphs, graphs.Transformer);
 
     /// <summary>As <see cref="Logits(SeedGraphSet)"/>, with <paramref name="transformer"/> in place of the set's (e.g. its int8 form).</summary>
-    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(SeedGraphSet graphs, OnnxModel transformer)
+    internal static (DTensor Logits, Dictionary<string, DTensor> Combined) Logits(SeedGraphSet graphs, OnnxModel transformer, bool[]? padding = null)
     {
         const int batch = 2, frames = 16, q = 4, promptFrames = 10;
         long[] xt = Ids("x_t.npy"); // [B, 4·T] codebook-major
@@ -80,7 +101,7 @@ public class SeedReferenceTests(Xunit.Abstractions.ITestOutputHelper output)
         long[] promptAcoustic = Ids("prompt_acoustics.npy"); // [B, 4, Tp]: codebook 0 only
         var promptQ0 = new long[batch * promptFrames];
         for (int b = 0; b < batch; b++) Array.Copy(promptAcoustic, b * q * promptFrames, promptQ0, b * promptFrames, promptFrames);
-        bool[] padding = NpyFile.Read(Path.Combine(Dir, "x_mask.npy")).As<bool>();
+        padding ??= NpyFile.Read(Path.Combine(Dir, "x_mask.npy")).As<bool>();
         Feed[] conditionTokens =
         [
             new Feed("prompt_semantic", Ids("prompt_semantics.npy"), new long[] { batch, promptFrames }),

@@ -149,7 +149,9 @@ public sealed class SeedPackageFixture : IDisposable
         var manifest = NewManifest();
         PackageFolder = Path.Combine(_dir, "package");
         var builder = new ModelPackageBuilder(manifest);
-        foreach (var (role, file) in PackageFragment.Read(graphs).Graphs) builder.AddGraph(role, Path.Combine(graphs, file));
+        var fragment = PackageFragment.Read(graphs);
+        foreach (var (role, file) in fragment.Graphs) builder.AddGraph(role, Path.Combine(graphs, file));
+        foreach (var (role, file) in fragment.Fused ?? []) builder.AddFusedVariant(role, Path.Combine(graphs, file));
         builder.WriteFolder(PackageFolder);
 
         // The form packages had before the condition graph: the transformer embeds and projects the condition itself.

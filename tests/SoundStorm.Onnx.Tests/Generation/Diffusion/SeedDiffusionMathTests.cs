@@ -99,7 +99,7 @@ public class SeedDiffusionMathTests
         var weights = SeedCheckpointImporter.ReadWeights(File("last.pth"));
         var config = SeedModelConfig.InferFrom(weights, 2);
         // The self-contained transformer takes the condition's tokens directly: one graph call to get the logits.
-        var (combinerModel, _, transformerModel) = SeedGraphs.Build(config, weights, selfContained: true);
+        var (combinerModel, _, transformerModel, _) = SeedGraphs.Build(config, weights, selfContained: true);
         const int frames = 16, q = 4, prompt = 10, positions = q * frames;
         long[] state = Longs("sample_steps_x_t.npy").AsSpan(call * positions, positions).ToArray(); // codebook-major
         int step = (int)Longs("sample_steps_t.npy")[call];
