@@ -44,26 +44,28 @@ internal static class DiffusionPosterior
     /// <summary>
     /// Top-r truncation in place: ranking the classes by probability (ties: the lower class first), keeps a class iff
     /// the probability mass of the classes ranked above it is below <paramref name="r"/> (so the most likely class
-    /// always survives); the others become −70. Not renormalised.
+    /// always survives); the others become −70. Not renormalised. Leaves e^(log p̂₀) of the truncated row in
+    /// <see cref="PosteriorScratch.Probabilities"/>.
     /// </summary>
     public static void TruncateTopR(Span<float> logProbabilities, float r, PosteriorScratch scratch)
     {
         int n = logProbabilities.Length;
-        Span<double> p = scratch.First.AsSpan(0, n), log = scratch.Second.AsSpan(0, n);
+        Span<double> p = scratch.Probabilities.AsSpan(0, n), log = scratch.Second.AsSpan(0, n);
         TensorPrimitives.ConvertChecked(logProbabilities, log);
         TensorPrimitives.Exp(log, p);
         var (threshold, keptAtThreshold) = TopRCut.Find(p, r, scratch.Indices.AsSpan(0, n));
         int first = p.IndexOf(threshold);
-        float atThreshold = logProbabilities[first];
+        double atThreshold = log[first];
         KeepAbove(p, threshold, log);
-        TensorPrimitives.ConvertChecked<double, float>(log, logProbabilities);
         // Classes tied at the threshold: the first ones (by class) are kept; rare outside toy vocabularies.
         for (int k = first; k < n && keptAtThreshold > 0; k++)
             if (p[k] == threshold)
             {
-                logProbabilities[k] = atThreshold;
+                log[k] = atThreshold;
                 keptAtThreshold--;
             }
+        TensorPrimitives.ConvertChecked<double, float>(log, logProbabilities);
+        FloorCutProbabilities(log, p);
     }
 
     // log[k] = −70 wherever p[k] ≤ threshold, as vector selects: which classes survive follows no pattern a branch
@@ -82,6 +84,33 @@ internal static class DiffusionPosterior
             if (!(p[k] > threshold)) log[k] = Floor;
     }
 
+    // e^(−70) exactly as the vector exp the posterior runs over a row gives it.
+    private static readonly double FloorProbability = VectorExp(Floor);
+
+    private static double VectorExp(double x)
+    {
+        Span<double> lanes = stackalloc double[4 * Vector<double>.Count];
+        lanes.Fill(x);
+        TensorPrimitives.Exp(lanes, lanes);
+        return lanes[0];
+    }
+
+    // p[k] = e^(−70) for the classes the truncation cut (log[k] = −70): p is then e^log for the whole truncated row,
+    // the same values the posterior's own exp of the row gives (kept classes keep theirs, computed from the same log).
+    private static void FloorCutProbabilities(ReadOnlySpan<double> log, Span<double> p)
+    {
+        var floor = new Vector<double>(Floor);
+        var cut = new Vector<double>(FloorProbability);
+        int k = 0;
+        for (; k <= p.Length - Vector<double>.Count; k += Vector<double>.Count)
+        {
+            var isCut = Vector.Equals(new Vector<double>(log[k..]), floor);
+            Vector.ConditionalSelect(isCut, cut, new Vector<double>(p[k..])).CopyTo(p[k..]);
+        }
+        for (; k < p.Length; k++)
+            if (log[k] == Floor) p[k] = FloorProbability;
+    }
+
     /// <summary>
     /// log p(x_{t−1} | x_t) for one position whose current token is <paramref name="token"/> (the mask id = C−1 when
     /// masked), given log x̂₀ (C entries) at diffusion index <paramref name="t"/> (0-based; t−1 = −1 uses the identity).
@@ -93,18 +122,26 @@ internal static class DiffusionPosterior
     /// β = e^{log γ̄_{t−1}}: one exp and one log per class instead of three exps and a log — the same values to a few
     /// units in the last place of a double, far below the float32 output's resolution.
     /// </remarks>
-    public static void Posterior(DiffusionSchedule s, ReadOnlySpan<float> logX0, int token, int t, Span<float> destination, PosteriorScratch scratch)
+    /// <param name="s">The noise schedule.</param>
+    /// <param name="logX0">log x̂₀, C entries.</param>
+    /// <param name="token">The position's current token.</param>
+    /// <param name="t">The diffusion index.</param>
+    /// <param name="destination">C entries.</param>
+    /// <param name="scratch">Working rows.</param>
+    /// <param name="probabilities">e^(log x̂₀) when the caller has it (<see cref="PosteriorScratch.Probabilities"/>
+    /// right after <see cref="TruncateTopR"/> of the same row); empty: computed here.</param>
+    public static void Posterior(DiffusionSchedule s, ReadOnlySpan<float> logX0, int token, int t, Span<float> destination, PosteriorScratch scratch,
+        ReadOnlySpan<double> probabilities = default)
     {
         int classes = s.Classes, mask = classes - 1;
         bool masked = token == mask;
-        Span<double> p = scratch.First.AsSpan(0, mask), q = scratch.Second.AsSpan(0, classes);
+        Span<double> q = scratch.Second.AsSpan(0, classes);
+        ReadOnlySpan<double> p = probabilities.IsEmpty ? Probabilities(logX0[..mask], scratch.First.AsSpan(0, mask)) : probabilities[..mask];
 
         // x̂₀'s probabilities, and log Z over A_k = log x̂₀_k − c (the token's with c′) and the mask's A = log 0.
         double cumAt = s.LogCumAt[t], cumBt = s.LogCumBt[t], cumCt = s.LogCumCt[t];
         double c = masked ? cumCt : LogAddExp(LogZero + cumAt, cumBt);
         double tokenC = masked ? c : LogAddExp(cumAt, cumBt); // c′: the current token's own offset
-        TensorPrimitives.ConvertChecked(logX0[..mask], p);
-        TensorPrimitives.Exp(p, p);
         double z = Math.Exp(LogZero);
         if (masked) z += TensorPrimitives.Sum(p) * Math.Exp(-c);
         else z += (TensorPrimitives.Sum(p[..token]) + TensorPrimitives.Sum(p[(token + 1)..])) * Math.Exp(-c)
@@ -125,6 +162,13 @@ internal static class DiffusionPosterior
         if (!masked) q[token] = LogAddExp(rToken + pAt, pBt) + LogAddExp(at, bt) + logZ;
         q[mask] = LogAddExp(rMask + p1MinusCt, pCt) + (masked ? 0 : LogZero) + logZ;
         ClampToFloat(q, destination[..classes]);
+    }
+
+    private static Span<double> Probabilities(ReadOnlySpan<float> log, Span<double> destination)
+    {
+        TensorPrimitives.ConvertChecked(log, destination);
+        TensorPrimitives.Exp(destination, destination);
+        return destination;
     }
 
     /// <summary>log(eᵃ + eᵇ), −∞ when both are.</summary>

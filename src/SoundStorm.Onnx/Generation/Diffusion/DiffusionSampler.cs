@@ -111,7 +111,7 @@ internal abstract class DiffusionSampler : ISampler
     protected int GumbelMax(ReadOnlySpan<float> logProbabilities, int classes, ref Xoshiro256StarStar rng)
     {
         Span<double> uniforms = _noise.AsSpan(0, classes);
-        for (int i = 0; i < classes; i++) uniforms[i] = rng.NextOpenUnit();
+        rng.FillOpenUnit(uniforms);
         return PositionRedraw.GumbelMax(logProbabilities, uniforms, Rows);
     }
 }

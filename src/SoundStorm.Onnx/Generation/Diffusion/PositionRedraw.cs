@@ -46,7 +46,7 @@ internal sealed class PositionRedraw
             {
                 int count = Math.Min(BlockPositions, positions - block);
                 Span<double> uniforms = _uniforms.AsSpan(0, count * allowed);
-                for (int i = 0; i < uniforms.Length; i++) uniforms[i] = rng.NextOpenUnit();
+                rng.FillOpenUnit(uniforms);
                 var job = new Block(this, schedule, truncation, t, allowed, tokenAddress + block * sizeof(long),
                     logitAddress + (nint)block * _classes * sizeof(float), count);
                 if (_workers.Length == 1 || count < 2 * _workers.Length) job.Work(0);
@@ -69,7 +69,7 @@ internal sealed class PositionRedraw
                 ref long token = ref ((long*)tokens)[i];
                 DiffusionPosterior.LogX0(row, worker.LogX0, worker.Rows);
                 DiffusionPosterior.TruncateTopR(worker.LogX0, truncation, worker.Rows);
-                DiffusionPosterior.Posterior(schedule, worker.LogX0, (int)token, t, worker.Posterior, worker.Rows);
+                DiffusionPosterior.Posterior(schedule, worker.LogX0, (int)token, t, worker.Posterior, worker.Rows, worker.Rows.Probabilities);
                 token = GumbelMax(worker.Posterior, owner._uniforms.AsSpan(i * allowed, allowed), worker.Rows);
             }
         }

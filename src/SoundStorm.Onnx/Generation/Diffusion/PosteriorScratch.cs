@@ -13,7 +13,11 @@ internal sealed class PosteriorScratch(int length)
 
     public double[] Second { get; } = new double[length];
 
-    public double[] Third { get; } = new double[length];
+    /// <summary>
+    /// e^(log p̂₀) of the row <see cref="DiffusionPosterior.TruncateTopR"/> last truncated, as the truncated row's own
+    /// float32 values give it: what <see cref="DiffusionPosterior.Posterior"/> would otherwise compute again.
+    /// </summary>
+    public double[] Probabilities { get; } = new double[length];
 
     public int[] Indices { get; } = new int[length];
 }
