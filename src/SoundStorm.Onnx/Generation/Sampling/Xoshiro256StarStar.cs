@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SoundStorm.Onnx.Generation.Sampling;
 
 /// <summary>
@@ -22,16 +24,20 @@ internal struct Xoshiro256StarStar
     internal static Xoshiro256StarStar FromState(ulong s0, ulong s1, ulong s2, ulong s3) =>
         new() { _s0 = s0, _s1 = s1, _s2 = s2, _s3 = s3 };
 
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Next(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    // One step of the generator over its four words.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
     }
 
@@ -50,17 +56,7 @@ internal struct Xoshiro256StarStar
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
-        {
-            ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = ulong.RotateLeft(s3, 45);
-            destination[i] = ((result >> 11) + 0.5) * (1.0 / (1UL << 53));
-        }
+            destination[i] = ((Next(ref s0, ref s1, ref s2, ref s3) >> 11) + 0.5) * (1.0 / (1UL << 53));
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
