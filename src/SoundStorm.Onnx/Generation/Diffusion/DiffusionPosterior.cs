@@ -36,8 +36,7 @@ internal static class DiffusionPosterior
         TensorPrimitives.Subtract(x, max, shifted);
         TensorPrimitives.Exp(shifted, shifted);
         double logZ = max + Math.Log(TensorPrimitives.Sum(shifted));
-        TensorPrimitives.Subtract(x, logZ, x);
-        ClampToFloat(x, destination[..n]);
+        RowKernels.OffsetClampToFloat(x, -logZ, Floor, destination[..n]);
         destination[n] = Floor;
     }
 
@@ -155,13 +154,11 @@ internal static class DiffusionPosterior
         double at = s.LogAt[t], bt = s.LogBt[t], ct = s.LogCt[t];
         double d = masked ? ct : LogAddExp(LogZero + at, bt);
         Span<double> real = q[..mask];
-        TensorPrimitives.Multiply(p, Math.Exp(pAt - c - logZ), real);
-        TensorPrimitives.Add(real, Math.Exp(pBt), real);
+        RowKernels.ScaleShift(p, Math.Exp(pAt - c - logZ), Math.Exp(pBt), real);
         TensorPrimitives.Log(real, real);
-        TensorPrimitives.Add(real, d + logZ, real);
-        if (!masked) q[token] = LogAddExp(rToken + pAt, pBt) + LogAddExp(at, bt) + logZ;
-        q[mask] = LogAddExp(rMask + p1MinusCt, pCt) + (masked ? 0 : LogZero) + logZ;
-        ClampToFloat(q, destination[..classes]);
+        RowKernels.OffsetClampToFloat(real, d + logZ, Floor, destination[..mask]);
+        if (!masked) destination[token] = ClampToFloat(LogAddExp(rToken + pAt, pBt) + LogAddExp(at, bt) + logZ);
+        destination[mask] = ClampToFloat(LogAddExp(rMask + p1MinusCt, pCt) + (masked ? 0 : LogZero) + logZ);
     }
 
     private static Span<double> Probabilities(ReadOnlySpan<float> log, Span<double> destination)
@@ -179,11 +176,6 @@ internal static class DiffusionPosterior
         return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 
-    // (float)Math.Clamp(x, −70, 0) element-wise.
-    private static void ClampToFloat(Span<double> x, Span<float> destination)
-    {
-        TensorPrimitives.Max(x, Floor, x);
-        TensorPrimitives.Min(x, 0, x);
-        TensorPrimitives.ConvertChecked<double, float>(x, destination);
-    }
+    // (float)Math.Clamp(x, −70, 0) for one value, as RowKernels.OffsetClampToFloat does a row.
+    private static float ClampToFloat(double x) => (float)Math.Min(Math.Max(x, Floor), 0);
 }

@@ -112,6 +112,6 @@ internal abstract class DiffusionSampler : ISampler
     {
         Span<double> uniforms = _noise.AsSpan(0, classes);
         rng.FillOpenUnit(uniforms);
-        return PositionRedraw.GumbelMax(logProbabilities, uniforms, Rows);
+        return PositionRedraw.GumbelMax(logProbabilities, uniforms);
     }
 }

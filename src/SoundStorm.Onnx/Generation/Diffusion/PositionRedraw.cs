@@ -70,7 +70,7 @@ internal sealed class PositionRedraw
                 DiffusionPosterior.LogX0(row, worker.LogX0, worker.Rows);
                 DiffusionPosterior.TruncateTopR(worker.LogX0, truncation, worker.Rows);
                 DiffusionPosterior.Posterior(schedule, worker.LogX0, (int)token, t, worker.Posterior, worker.Rows, worker.Rows.Probabilities);
-                token = GumbelMax(worker.Posterior, owner._uniforms.AsSpan(i * allowed, allowed), worker.Rows);
+                token = GumbelMax(worker.Posterior, owner._uniforms.AsSpan(i * allowed, allowed));
             }
         }
     }
@@ -79,15 +79,12 @@ internal sealed class PositionRedraw
     /// Gumbel-max draw over the classes of a log-probability row, given one uniform per class (consumed: the span
     /// is overwritten with the noise); ties go to the lower class.
     /// </summary>
-    public static int GumbelMax(ReadOnlySpan<float> logProbabilities, Span<double> uniforms, PosteriorScratch scratch)
+    public static int GumbelMax(ReadOnlySpan<float> logProbabilities, Span<double> uniforms)
     {
         TensorPrimitives.Log(uniforms, uniforms);
         TensorPrimitives.Negate(uniforms, uniforms);
         TensorPrimitives.Log(uniforms, uniforms); // log(−log u) = −Gumbel
-        Span<double> scores = scratch.First.AsSpan(0, uniforms.Length);
-        TensorPrimitives.ConvertChecked(logProbabilities[..uniforms.Length], scores);
-        TensorPrimitives.Subtract(scores, uniforms, scores);
-        return TensorPrimitives.IndexOfMax(scores); // the first of equal maxima
+        return RowKernels.ArgMaxOfDifference(logProbabilities, uniforms); // the first of equal maxima
     }
 
     private sealed class Worker(int length)
