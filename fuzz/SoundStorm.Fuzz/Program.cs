@@ -23,7 +23,7 @@ public static class Program
         }
         Action<Stream> target = (args.Length > 0 ? args[0] : "") switch
         {
-            "wav" => s => Guard<AudioFormatException>(() => WavReader.Read(s, "afl.wav", out _)),
+            "wav" => s => Guard<AudioFormatException>(() => AudioClip.ReadWav(s, "afl.wav")),
             "npy" => s => Guard<NpyFormatException>(() => NpyFile.Read(s)),
             "safetensors" => s => Guard<CheckpointFormatException>(() => SafeTensorsFile.Read(InMemory(s), "afl.safetensors")),
             "torch" => s => Guard<CheckpointFormatException>(() => TorchCheckpoint.Load(InMemory(s), "afl.pth", TorchLoadOptions.Default)),

@@ -74,12 +74,11 @@ internal static class Int8QualityScenario
 
     private static SpeechClip Clip(ModelPackage package, string path)
     {
-        var clip = WavReader.Read(path);
+        var clip = AudioClip.ReadWav(path);
         using var tokenizer = new SemanticTokenizer(package);
         using var codec = new NeuralCodec(package);
-        float[] Mono(int rate) => clip.SampleRate == rate ? clip.ToMono() : new Resampler(clip.SampleRate, rate).Process(clip.ToMono());
-        long[] semantic = tokenizer.Tokenize(Mono(tokenizer.SampleRate));
-        var codes = codec.Encode(Mono(codec.SampleRate));
+        long[] semantic = tokenizer.Tokenize(clip.ToMono(tokenizer.SampleRate));
+        var codes = codec.Encode(clip.ToMono(codec.SampleRate));
         int frames = Math.Min(semantic.Length, codes.Frames);
         return new(semantic[..frames], codes.Slice(0, frames), frames);
     }
