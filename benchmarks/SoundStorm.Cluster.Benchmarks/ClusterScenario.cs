@@ -61,7 +61,7 @@ internal static class ClusterScenario
     private static AudioClip Clip(string package)
     {
         string root = Path.GetFullPath(Path.Combine(package, "..", ".."));
-        var speech = WavReader.Read(Path.Combine(root, "samples", "audio", "allison-en-new-extension.wav"));
+        var speech = AudioClip.ReadWav(Path.Combine(root, "samples", "audio", "allison-en-new-extension.wav"));
         return new AudioClip(speech.ToMono()[..speech.SampleRate], speech.SampleRate);
     }
 

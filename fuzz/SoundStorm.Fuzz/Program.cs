@@ -23,7 +23,7 @@ public static class Program
         }
         Action<Stream> target = (args.Length > 0 ? args[0] : "") switch
         {
-            "wav" => s => Guard<AudioFormatException>(() => WavReader.Read(s, "afl.wav", out _)),
+            "wav" => s => Guard<AudioFormatException>(() => AudioClip.ReadWav(s, "afl.wav")),
             "npy" => s => Guard<NpyFormatException>(() => NpyFile.Read(s)),
             "safetensors" => s => Guard<CheckpointFormatException>(() => SafeTensorsFile.Read(InMemory(s), "afl.safetensors")),
             "torch" => s => Guard<CheckpointFormatException>(() => TorchCheckpoint.Load(InMemory(s), "afl.pth", TorchLoadOptions.Default)),
@@ -57,11 +57,7 @@ public static class Program
     private static MemoryStream InMemory(Stream s) => new(ReadAll(s), writable: false);
 
     /// <summary>A bare pickle (e.g. a torch data.pkl) through the data-only machine with torch's allow-list; every storage holds 64 bytes.</summary>
-    private static void LoadPickle(byte[] bytes)
-    {
-        var resolver = new TorchPickleResolver(new SmallStorages(), TorchLoadOptions.Default, "afl.pkl");
-        PickleMachine.Load(new PickleInput(new MemoryStream(bytes, writable: false), bytes.Length, "afl.pkl"), resolver);
-    }
+    private static void LoadPickle(byte[] bytes) => TorchCheckpoint.LoadPickle(bytes, "afl.pkl", SmallStorage);
 
     /// <summary>The model and every initializer's values, as a caller reading weights would.</summary>
     private static void ParseOnnx(byte[] bytes)
@@ -85,9 +81,6 @@ public static class Program
         manifest.Validate();
     }
 
-    private sealed class SmallStorages : ITorchStorageSource
-    {
-        public ReadOnlyMemory<byte>? Load(string key, CheckpointDType dtype, long elementCount) =>
-            elementCount <= 64 / dtype.ItemSize() ? new byte[64] : throw new CheckpointFormatException($"storage '{key}' is too large for the fuzz target");
-    }
+    private static ReadOnlyMemory<byte> SmallStorage(string key, CheckpointDType dtype, long elementCount) =>
+        elementCount <= 64 / dtype.ItemSize() ? new byte[64] : throw new CheckpointFormatException($"storage '{key}' is too large for the fuzz target");
 }

@@ -13,8 +13,8 @@ internal static class SeedCorpus
     {
         string Dir(string parser) => Directory.CreateDirectory(Path.Combine(root, parser)).FullName;
         var tone = Enumerable.Range(0, 48).Select(i => MathF.Sin(i / 4f) * 0.5f).ToArray();
-        WavWriter.Write(Path.Combine(Dir("wav"), "pcm16-stereo.wav"), new AudioClip([tone, tone], 16000));
-        WavWriter.Write(Path.Combine(Dir("wav"), "float32.wav"), new AudioClip(tone, 8000), WavSampleFormat.Float32);
+        new AudioClip([tone, tone], 16000).WriteWav(Path.Combine(Dir("wav"), "pcm16-stereo.wav"));
+        new AudioClip(tone, 8000).WriteWav(Path.Combine(Dir("wav"), "float32.wav"), WavSampleFormat.Float32);
         NpyFile.Write(Path.Combine(Dir("npy"), "f4.npy"), new NpyArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3));
         SafeTensorsFile.Write(Path.Combine(Dir("safetensors"), "small.safetensors"),
             [CheckpointTensor.FromFloat32("w", [2, 3], [1, 2, 3, 4, 5, 6]), CheckpointTensor.FromInt64("ids", [2], [7, -7])],

@@ -29,7 +29,7 @@ internal static class AudioAnswer
         // The decoder gives the whole clip at once; encode it (2 bytes a sample) and stream it out in chunks with its
         // Content-Length, so the client can tell a complete answer from a cut one.
         var wav = new MemoryStream();
-        WavWriter.Write(wav, audio);
+        audio.WriteWav(wav);
         wav.Position = 0;
         return Results.Stream(wav, "audio/wav", fileDownloadName: fileName);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SoundStorm.Onnx;
 
 namespace StreamingServer;
@@ -89,15 +88,9 @@ public static class UploadReader
         var bytes = new MemoryStream((int)file.Length);
         await using (var upload = file.OpenReadStream()) await upload.CopyToAsync(bytes, cancellationToken);
         bytes.Position = 0;
-        // The duration comes from the header, before any sample is decoded or resampled: a few bytes can claim hours.
-        var format = WavReader.ReadFormat(bytes, $"{field} ({file.FileName})");
-        double seconds = (double)format.FrameCount / format.SampleRate;
-        if (maxSeconds > 0 && seconds > maxSeconds)
-            throw Bad(string.Create(CultureInfo.InvariantCulture,
-                $"the '{field}' file is {seconds:0.0} s long ({format.FrameCount} frames at {format.SampleRate} Hz); this server accepts at most {maxSeconds:0.###} s."));
-        bytes.Position = 0;
-        // Strict: an upload whose WAV header promises more than it holds is refused, not resynthesized in part.
-        return WavReader.Read(bytes, $"{field} ({file.FileName})", requireComplete: true, out _);
+        // Strict: an upload whose WAV header promises more than it holds is refused, not resynthesized in part. The
+        // duration limit is judged from the header, before any sample is decoded or resampled: a few bytes can claim hours.
+        return AudioClip.ReadWav(bytes, $"{field} ({file.FileName})", requireComplete: true, maxDuration: maxSeconds > 0 ? TimeSpan.FromSeconds(maxSeconds) : null);
     }
 
     private static UploadException Bad(string detail) => new(StatusCodes.Status400BadRequest, detail);

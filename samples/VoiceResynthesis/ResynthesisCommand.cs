@@ -37,7 +37,7 @@ public static class ResynthesisCommand
             output.WriteLine($"source {source.Duration.TotalSeconds:F2} s at {source.SampleRate} Hz, prompt {prompt.Duration.TotalSeconds:F2} s; model '{package}'");
 
             var audio = await pipeline.ResynthesizeAsync(source, prompt, new ConsoleProgress(output), cancellationToken);
-            WavWriter.Write(outPath, audio);
+            audio.WriteWav(outPath);
             output.WriteLine($"wrote {outPath}: {audio.Duration.TotalSeconds:F2} s at {audio.SampleRate} Hz");
             return 0;
         }
@@ -57,8 +57,8 @@ public static class ResynthesisCommand
     private static AudioClip ReadWav(string path, string role, TextWriter errors)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"the {role} WAV '{path}' does not exist.", path);
-        var clip = WavReader.Read(path, out var format);
-        if (format.Truncation is { } truncation)
+        var clip = AudioClip.ReadWav(path, out string? truncation);
+        if (truncation is not null)
             errors.WriteLine(FormattableString.Invariant($"warning: {path}: {truncation}; reading the {clip.Duration.TotalSeconds:0.00} s present."));
         return clip;
     }

@@ -21,7 +21,7 @@ internal static class AudioCommands
             cancel.ThrowIfCancellationRequested();
             using var tokenizer = new SemanticTokenizer(package);
             AudioLength.RequireToken(clip, "--input", inputPath, tokenizer.SampleRate);
-            float[] audio = clip.SampleRate == tokenizer.SampleRate ? clip.ToMono() : new Resampler(clip.SampleRate, tokenizer.SampleRate).Process(clip.ToMono());
+            float[] audio = clip.ToMono(tokenizer.SampleRate);
             long[] tokens = tokenizer.Tokenize(audio, cancel);
             NpyFile.Write(outputPath, new NpyArray(tokens, tokens.Length));
             Console.WriteLine($"{clip.Duration.TotalSeconds:F2} s → {tokens.Length} tokens → {outputPath}");

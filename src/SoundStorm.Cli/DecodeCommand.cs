@@ -21,7 +21,7 @@ internal static class DecodeCommand
             using var codec = new NeuralCodec(package);
             float[] audio = codec.Decode(grid, cancel);
             cancel.ThrowIfCancellationRequested();
-            WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
+            new AudioClip(audio, codec.SampleRate).WriteWav(outputPath);
             Console.WriteLine($"{grid.Frames} frames → {audio.Length / (double)codec.SampleRate:F2} s at {codec.SampleRate} Hz → {outputPath}");
             return Task.FromResult(0);
         }));

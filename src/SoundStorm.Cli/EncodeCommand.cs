@@ -27,7 +27,7 @@ internal static class EncodeCommand
             using var codec = new NeuralCodec(package);
             if (!codec.CanEncode) throw new CliException("The model package has no codec_encoder graph; encode needs one.");
             AudioLength.RequireCodecFrame(clip, "--input", inputPath, codec.SampleRate, codec.Hop);
-            float[] audio = clip.SampleRate == codec.SampleRate ? clip.ToMono() : new Resampler(clip.SampleRate, codec.SampleRate).Process(clip.ToMono());
+            float[] audio = clip.ToMono(codec.SampleRate);
             CodeGrid codes = codec.Encode(audio, cancel);
             long[]? semantic = null;
             if (semanticPath is not null)

@@ -63,7 +63,7 @@ internal static class GenerateCommand
             using var codec = new NeuralCodec(package);
             float[] audio = codec.Decode(tokens, cancel);
             cancel.ThrowIfCancellationRequested();
-            WavWriter.Write(outputPath, new AudioClip(audio, codec.SampleRate));
+            new AudioClip(audio, codec.SampleRate).WriteWav(outputPath);
             Console.WriteLine($"{tokens.Frames} frames → {audio.Length / (double)codec.SampleRate:F2} s of audio → {outputPath}");
             return 0;
         }

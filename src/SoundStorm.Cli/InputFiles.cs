@@ -22,8 +22,8 @@ internal static class InputFiles
     /// </summary>
     public static AudioClip ReadAudio(string path, string option)
     {
-        var clip = WavReader.Read(Require(path, option), out var format);
-        if (format.Truncation is { } truncation)
+        var clip = AudioClip.ReadWav(Require(path, option), out string? truncation);
+        if (truncation is not null)
             Console.Error.WriteLine(FormattableString.Invariant($"warning: {path}: {truncation}; reading the {clip.Duration.TotalSeconds:0.00} s present."));
         return clip;
     }

@@ -26,14 +26,13 @@ internal static class RoundTripCommand
             cancel.ThrowIfCancellationRequested();
             if (!codec.CanEncode || !codec.CanDecode)
                 throw new CliException("A round trip needs both codec graphs (codec_encoder and codec_decoder); the codec given lacks one.");
-            var resamplers = new Dictionary<int, Resampler>();
             // One file is reported as any other verb's error (one line); a list reports each failed job and a summary.
             if (jobs is null)
             {
-                Console.WriteLine(RoundTrip(codec, result.GetValue(input)!.FullName, result.GetValue(output)!.FullName, resamplers, cancel));
+                Console.WriteLine(RoundTrip(codec, result.GetValue(input)!.FullName, result.GetValue(output)!.FullName, cancel));
                 return 0;
             }
-            return await BatchList.RunAllAsync(jobs, job => Task.FromResult(RoundTrip(codec, job[0], job[1], resamplers, cancel))).ConfigureAwait(false);
+            return await BatchList.RunAllAsync(jobs, job => Task.FromResult(RoundTrip(codec, job[0], job[1], cancel))).ConfigureAwait(false);
         }));
         return command;
     }
@@ -51,22 +50,16 @@ internal static class RoundTripCommand
         return new NeuralCodec(package);
     }
 
-    private static string RoundTrip(NeuralCodec codec, string inputPath, string outputPath, Dictionary<int, Resampler> resamplers, CancellationToken cancel)
+    private static string RoundTrip(NeuralCodec codec, string inputPath, string outputPath, CancellationToken cancel)
     {
         outputPath = OutputFiles.Check(outputPath, "--out");
         var clip = InputFiles.ReadAudio(inputPath, "--input");
         AudioLength.RequireCodecFrame(clip, "--input", inputPath, codec.SampleRate, codec.Hop);
-        float[] audio = clip.ToMono();
-        if (clip.SampleRate != codec.SampleRate)
-        {
-            if (!resamplers.TryGetValue(clip.SampleRate, out var resampler))
-                resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, codec.SampleRate);
-            audio = resampler.Process(audio);
-        }
+        float[] audio = clip.ToMono(codec.SampleRate);
         CodeGrid codes = codec.Encode(audio, cancel);
         var decoded = new AudioClip(codec.Decode(codes, cancel), codec.SampleRate);
         cancel.ThrowIfCancellationRequested();
-        WavWriter.Write(outputPath, decoded);
+        decoded.WriteWav(outputPath);
         return $"{inputPath}: {clip.Duration.TotalSeconds:F2} s → {codes.Frames} frames × {codes.Codebooks} codes → {outputPath}";
     }
 }

@@ -72,7 +72,7 @@ internal static class SpeakCommand
             ? await pipeline.SpeakPhonesAsync(said[1..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries), promptClip, rate, cancellationToken: cancel).ConfigureAwait(false)
             : await pipeline.SpeakAsync(said, promptClip, rate, cancellationToken: cancel).ConfigureAwait(false);
         cancel.ThrowIfCancellationRequested();
-        WavWriter.Write(outputPath, audio);
+        audio.WriteWav(outputPath);
         return $"\"{(said.Length > 40 ? said[..40] + "…" : said)}\" in the voice of {(job[1].Length > 0 ? job[1] : "(no prompt)")}: {audio.Duration.TotalSeconds:F2} s → {outputPath}";
     }
 }

@@ -27,7 +27,7 @@ public static class RecordedSpeech
         foreach (string id in ids)
         {
             if (Find(id) is not { } path) return null;
-            utterances.Add(SoundStorm.Onnx.WavReader.Read(path).ToMono());
+            utterances.Add(AudioClip.ReadWav(path).ToMono());
         }
         float[] once = [.. utterances.SelectMany(u => u)];
         return Enumerable.Repeat(once, seconds * 16000 / once.Length + 1).SelectMany(u => u).Take(seconds * 16000).ToArray();

@@ -32,10 +32,10 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         // The same computation done here through the library, written the same way (16-bit PCM).
         using var package = ModelPackage.Load(fixture.PackageFolder);
         using var codec = new NeuralCodec(package);
-        float[] input = WavReader.Read(SpeechA).ToMono();
+        float[] input = AudioClip.ReadWav(SpeechA).ToMono();
         float[] expected = codec.Decode(codec.Encode(input));
         Assert.Equal(input.Length / codec.Hop * codec.Hop, expected.Length);
-        WavWriter.Write($"{_dir}/expected.wav", new AudioClip(expected, codec.SampleRate));
+        new AudioClip(expected, codec.SampleRate).WriteWav($"{_dir}/expected.wav");
         Assert.Equal(File.ReadAllBytes($"{_dir}/expected.wav"), File.ReadAllBytes($"{_dir}/p.wav"));
     }
 
@@ -83,7 +83,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
     {
         // 16-bit mono at 16 kHz whose header announces 52640 frames (3.29 s) while the file holds 24960 (1.56 s).
         var whole = new MemoryStream();
-        WavWriter.Write(whole, new AudioClip(Enumerable.Range(0, 24960).Select(i => 0.3f * MathF.Sin(i * 0.05f)).ToArray(), 16000));
+        new AudioClip(Enumerable.Range(0, 24960).Select(i => 0.3f * MathF.Sin(i * 0.05f)).ToArray(), 16000).WriteWav(whole);
         byte[] bytes = whole.ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), 52640 * 2); // the data chunk's size
         File.WriteAllBytes($"{_dir}/cut.wav", bytes);
@@ -92,7 +92,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         Assert.True(code == 0, error);
         Assert.Equal($"warning: {_dir}/cut.wav: the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s); "
             + "reading the 1.56 s present." + Environment.NewLine, error);
-        Assert.Equal(24960 / 320 * 320, WavReader.Read($"{_dir}/out.wav").FrameCount);
+        Assert.Equal(24960 / 320 * 320, AudioClip.ReadWav($"{_dir}/out.wav").FrameCount);
     }
 
     [ReferenceFact]
@@ -107,7 +107,7 @@ public sealed class BatchVerbTests(FullPackageFixture fixture) : IClassFixture<F
         Assert.Equal(0, CliRunner.Run("resynthesize", "--model", fixture.PackageFolder, "--seed", "7", "--source", SpeechB, "--out", $"{_dir}/single-b.wav").Code);
         Assert.Equal(File.ReadAllBytes($"{_dir}/single-b.wav"), File.ReadAllBytes($"{_dir}/no-prompt.wav"));
         // The output has the source's length in frames (the prompt's voice, not its words or duration).
-        var clip = WavReader.Read($"{_dir}/with-prompt.wav");
-        Assert.Equal((WavReader.Read(SpeechA).ToMono().Length - 400) / 320 + 1, clip.ToMono().Length / 320);
+        var clip = AudioClip.ReadWav($"{_dir}/with-prompt.wav");
+        Assert.Equal((AudioClip.ReadWav(SpeechA).ToMono().Length - 400) / 320 + 1, clip.ToMono().Length / 320);
     }
 }

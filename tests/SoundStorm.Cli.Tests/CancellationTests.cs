@@ -19,12 +19,12 @@ public sealed class CancellationTests : IDisposable
     // The shipped sample repeated to a minute of speech: long enough that the run is still going when the signal comes.
     private string LongSource()
     {
-        var clip = WavReader.Read(Sample("allison-en-new-extension.wav"));
+        var clip = AudioClip.ReadWav(Sample("allison-en-new-extension.wav"));
         float[] one = clip.ToMono();
         var minute = new float[clip.SampleRate * 60];
         for (int i = 0; i < minute.Length; i++) minute[i] = one[i % one.Length];
         string path = Path.Combine(_dir, "long.wav");
-        WavWriter.Write(path, new AudioClip(minute, clip.SampleRate));
+        new AudioClip(minute, clip.SampleRate).WriteWav(path);
         return path;
     }
 

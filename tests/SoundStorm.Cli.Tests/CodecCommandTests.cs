@@ -33,7 +33,7 @@ public sealed class CodecCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains($"{frames} frames", output);
 
-        var clip = WavReader.Read($"{_dir}/out.wav");
+        var clip = AudioClip.ReadWav($"{_dir}/out.wav");
         Assert.Equal(16000, clip.SampleRate);
         float[] ours = clip.ToMono();
         float[] reference = NpyFile.Read(Paths.Reference("hificodec", "decoded_wav.npy")).ToFloat32();
@@ -52,7 +52,7 @@ public sealed class CodecCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run("generate", "--model", package, "--semantic", $"{_dir}/s.npy", "--out", $"{_dir}/a.npy").Code);
         var (code, _, error) = CliRunner.Run("decode", "--model", package, "--codes", $"{_dir}/a.npy", "--out", $"{_dir}/a.wav");
         Assert.True(code == 0, error);
-        var clip = WavReader.Read($"{_dir}/a.wav");
+        var clip = AudioClip.ReadWav($"{_dir}/a.wav");
         Assert.Equal(20 * 320, clip.FrameCount);
         Assert.All(clip.ToMono(), v => Assert.True(float.IsFinite(v)));
     }
@@ -65,7 +65,7 @@ public sealed class CodecCommandTests : IDisposable
         var (code, output, error) = CliRunner.Run("generate", "--model", package, "--semantic", $"{_dir}/s.npy", "--out", $"{_dir}/g.wav");
         Assert.True(code == 0, error);
         Assert.Contains("0.24 s of audio", output);
-        Assert.Equal(12 * 320, WavReader.Read($"{_dir}/g.wav").FrameCount);
+        Assert.Equal(12 * 320, AudioClip.ReadWav($"{_dir}/g.wav").FrameCount);
     }
 
     [ReferenceFact]

@@ -47,7 +47,7 @@ public sealed class CorpusScriptTests : IDisposable
         Assert.Equal(2, rows.Length); // 0890 is held out, the other two cannot be aligned
         string[] fields = rows[1].Split('\t');
         Assert.Equal("wav/reader/0880.wav", fields[0]);
-        int samples = WavReader.Read($"{corpus}/wav/reader/0880.wav").ToMono().Length;
+        int samples = AudioClip.ReadWav($"{corpus}/wav/reader/0880.wav").ToMono().Length;
         string[] labels = fields[2].Split(' ');
         Assert.Equal((samples - 400) / 320 + 1, labels.Length);
         Assert.Equal(labels.Length, int.Parse(fields[1]));

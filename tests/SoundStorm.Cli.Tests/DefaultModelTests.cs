@@ -36,8 +36,8 @@ public sealed class DefaultModelTests : IDisposable
         var run = CliRunner.Run("resynthesize", "--source", source, "--prompt", Sample("carlo-it-prompt.wav"), "--out", output);
         Assert.True(run.Code == 0, run.Error);
 
-        var input = WavReader.Read(source);
-        var result = WavReader.Read(output);
+        var input = AudioClip.ReadWav(source);
+        var result = AudioClip.ReadWav(output);
         Assert.Equal(16000, result.SampleRate);
         // One codec frame (320 samples) per semantic token: the output spans the source up to the last whole frame.
         Assert.InRange(result.FrameCount, input.FrameCount - 2 * 320, input.FrameCount);

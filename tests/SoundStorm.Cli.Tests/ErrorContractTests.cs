@@ -22,7 +22,7 @@ public sealed class ErrorContractTests : IDisposable
     private string Wav(string name, int samples)
     {
         string path = Path.Combine(_dir, name);
-        WavWriter.Write(path, new AudioClip(Enumerable.Range(0, samples).Select(i => 0.1f * MathF.Sin(i * 0.05f)).ToArray(), 16000));
+        new AudioClip(Enumerable.Range(0, samples).Select(i => 0.1f * MathF.Sin(i * 0.05f)).ToArray(), 16000).WriteWav(path);
         return path;
     }
 

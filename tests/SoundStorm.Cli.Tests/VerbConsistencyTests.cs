@@ -45,7 +45,7 @@ public sealed class VerbConsistencyTests : IDisposable
         AssertRan(run);
         var codes = NpyFile.Read($"{_dir}/pa.npy");
         long[] semantic = NpyFile.Read($"{_dir}/ps.npy").ToInt64();
-        int seconds = (int)WavReader.Read(Sample("carlo-it-prompt.wav")).Duration.TotalSeconds;
+        int seconds = (int)AudioClip.ReadWav(Sample("carlo-it-prompt.wav")).Duration.TotalSeconds;
         Assert.Equal(4, codes.Shape[1]);
         Assert.InRange(codes.Shape[0], seconds * 50 - 2, (seconds + 1) * 50);
         Assert.Equal(codes.Shape[0], semantic.Length); // aligned frame by frame, as generate requires

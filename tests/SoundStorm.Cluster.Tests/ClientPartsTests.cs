@@ -40,11 +40,11 @@ public sealed class ClientPartsTests : IDisposable
         var clip = new AudioClip(new float[3200], 16000);
         Assert.True(folder.Write("/in/a.wav", clip));
         Assert.True(folder.HasOutputOf("/elsewhere/a.wav"));
-        Assert.Equal(3200, WavReader.Read(Path.Combine(output, "a.wav"), requireComplete: true, out _).FrameCount);
+        Assert.Equal(3200, AudioClip.ReadWav(Path.Combine(output, "a.wav"), requireComplete: true).FrameCount);
 
         // A second write of the same output (another run got there first) keeps the first file and leaves no temporary.
         Assert.False(folder.Write("/in/a.wav", new AudioClip(new float[320], 16000)));
-        Assert.Equal(3200, WavReader.Read(Path.Combine(output, "a.wav")).FrameCount);
+        Assert.Equal(3200, AudioClip.ReadWav(Path.Combine(output, "a.wav")).FrameCount);
         Assert.Equal(["a.wav"], Directory.GetFiles(output).Select(Path.GetFileName));
     }
 

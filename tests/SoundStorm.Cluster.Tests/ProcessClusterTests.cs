@@ -91,17 +91,17 @@ public sealed partial class ProcessClusterTests : IDisposable
 
     private static async Task<byte[]> ExpectedWav(SoundStormPipeline local, string input, ulong runSeed)
     {
-        var request = await local.CreateRequestAsync(WavReader.Read(input), null, FileSeeds.For(runSeed, Path.GetFileName(input)));
+        var request = await local.CreateRequestAsync(AudioClip.ReadWav(input), null, FileSeeds.For(runSeed, Path.GetFileName(input)));
         var samples = new List<float>();
         await foreach (var piece in local.GenerateStreamingAsync(request)) samples.AddRange(piece.ToMono());
         using var wav = new MemoryStream();
-        WavWriter.Write(wav, new AudioClip([.. samples], local.SampleRate));
+        new AudioClip([.. samples], local.SampleRate).WriteWav(wav);
         return wav.ToArray();
     }
 
     private static void AssertCompleteWav(string path)
     {
-        var clip = WavReader.Read(path, requireComplete: true, out _);
+        var clip = AudioClip.ReadWav(path, requireComplete: true);
         Assert.Equal(((16000 - 400) / 320 + 1) * 320, clip.FrameCount);
     }
 

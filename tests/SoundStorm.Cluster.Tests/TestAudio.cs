@@ -10,10 +10,10 @@ internal static class TestAudio
     public static string Package => Path.Combine(Root, "models", "default");
 
     /// <summary>Sample speech (16 kHz mono, about 3.3 s).</summary>
-    public static AudioClip Speech { get; } = WavReader.Read(Path.Combine(Root, "samples", "audio", "allison-en-new-extension.wav"));
+    public static AudioClip Speech { get; } = AudioClip.ReadWav(Path.Combine(Root, "samples", "audio", "allison-en-new-extension.wav"));
 
     /// <summary>Another voice, for prompts.</summary>
-    public static AudioClip Voice { get; } = WavReader.Read(Path.Combine(Root, "samples", "audio", "carlo-it-prompt.wav"));
+    public static AudioClip Voice { get; } = AudioClip.ReadWav(Path.Combine(Root, "samples", "audio", "carlo-it-prompt.wav"));
 
     /// <summary>Piece <paramref name="index"/> (mod 3) of <see cref="Speech"/>, one second long: three different clips.</summary>
     public static AudioClip Piece(int index, double seconds = 1)
@@ -26,7 +26,7 @@ internal static class TestAudio
     public static void WriteFolder(string folder, int count)
     {
         Directory.CreateDirectory(folder);
-        for (int i = 0; i < count; i++) WavWriter.Write(Path.Combine(folder, $"clip{i:00}.wav"), Piece(i));
+        for (int i = 0; i < count; i++) Piece(i).WriteWav(Path.Combine(folder, $"clip{i:00}.wav"));
     }
 
     private static string FindRoot()

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Onnx;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Onnx.Packages;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 
@@ -15,6 +14,13 @@ namespace SoundStorm.Benchmarks.Scenarios;
 internal static class Int8QualityScenario
 {
     private const int Pairs = 31, TimedFrames = 500;
+    private const string Combiner = "combiner", Transformer = "transformer"; // the package's graph roles (docs/graph-contract.md)
+
+    /// <summary>
+    /// The graph metadata entry the exporter's int8 pass writes (and copies into the manifest's <c>quantization</c>):
+    /// read from the graph itself, as the runtime's public API does not expose the manifest.
+    /// </summary>
+    private const string QuantizationKey = "soundstorm.quantization";
     private static readonly ulong[] Seeds = [0, 1, 2];
 
     /// <param name="model">A float32 model package folder (the shipped one by default).</param>
@@ -26,12 +32,12 @@ internal static class Int8QualityScenario
     {
         using var float32 = ModelPackage.Load(model);
         var clips = speech.Select(path => Clip(float32, path)).ToList();
-        var cases = clips.SelectMany(c => Steps(c, float32.Manifest)).ToList();
+        var cases = clips.SelectMany(c => Steps(c, float32)).ToList();
         var prompt = clips[^1];
-        int promptFrames = Math.Min(prompt.Frames, 3 * (int)float32.Manifest.FrameRate);
+        int promptFrames = Math.Min(prompt.Frames, 3 * (int)float32.FrameRate);
         var requests = Seeds.Select(seed => new GenerationRequest(clips[0].Semantic, prompt.Codes.Slice(0, promptFrames), prompt.Semantic[..promptFrames], seed)).ToList();
 
-        using var combiner = float32.CreateSession(GraphNames.Combiner);
+        using var combiner = float32.CreateSession(Combiner);
         using var reference = Forward(float32);
         var referenceLogits = cases.Select(c => Logits(combiner, reference, c)).ToList();
         var referenceTokens = Generate(float32, requests);
@@ -39,12 +45,12 @@ internal static class Int8QualityScenario
         foreach (int edge in edges)
         {
             using var int8 = ModelPackage.Load(Package(model, edge, work));
-            string scheme = int8.Manifest.Graphs[GraphNames.Transformer].Quantization ?? "none";
             using var quantised = Forward(int8);
+            string scheme = quantised.ModelMetadata.CustomMetadataMap.GetValueOrDefault(QuantizationKey) ?? "none";
             double error = 0, agreement = 0, divergence = 0;
             for (int i = 0; i < cases.Count; i++)
             {
-                var (e, a, kl) = Compare(referenceLogits[i], Logits(combiner, quantised, cases[i]), float32.Manifest.CodebookSize);
+                var (e, a, kl) = Compare(referenceLogits[i], Logits(combiner, quantised, cases[i]), float32.CodebookSize);
                 error += e / cases.Count;
                 agreement += a / cases.Count;
                 divergence += kl / cases.Count;
@@ -58,7 +64,7 @@ internal static class Int8QualityScenario
                 int q = referenceTokens[r].Codebooks;
                 sameFirst += Enumerable.Range(0, a.Length / q).Count(f => a[f * q] == b[f * q]) / (double)(a.Length / q) / tokens.Count;
             }
-            double ratio = TimeRatio(reference, quantised, float32.Manifest);
+            double ratio = TimeRatio(reference, quantised, float32);
             string how = $"{Path.GetFileName(model.TrimEnd('/'))}, {cases.Count} steps on {clips.Sum(c => c.Frames)} frames of speech; seeds {string.Join('/', Seeds)}; {Pairs} alternating forward pairs at {TimedFrames} frames";
             log($"{scheme}: logits error {error:E2}, argmax {agreement:P2}, KL {divergence:E2}, same-seed tokens {same:P1} (level 0 {sameFirst:P1}), forward {ratio:F3}× float32");
             yield return new("int8 quality", scheme, 0, "logits relative error", error, "", how);
@@ -74,18 +80,17 @@ internal static class Int8QualityScenario
 
     private static SpeechClip Clip(ModelPackage package, string path)
     {
-        var clip = WavReader.Read(path);
+        var clip = AudioClip.ReadWav(path);
         using var tokenizer = new SemanticTokenizer(package);
         using var codec = new NeuralCodec(package);
-        float[] Mono(int rate) => clip.SampleRate == rate ? clip.ToMono() : new Resampler(clip.SampleRate, rate).Process(clip.ToMono());
-        long[] semantic = tokenizer.Tokenize(Mono(tokenizer.SampleRate));
-        var codes = codec.Encode(Mono(codec.SampleRate));
+        long[] semantic = tokenizer.Tokenize(clip.ToMono(tokenizer.SampleRate));
+        var codes = codec.Encode(clip.ToMono(codec.SampleRate));
         int frames = Math.Min(semantic.Length, codes.Frames);
         return new(semantic[..frames], codes.Slice(0, frames), frames);
     }
 
     /// <summary>For each level, a fresh step (this level and the finer ones masked) and a half-revealed one.</summary>
-    private static IEnumerable<(long[] Tokens, long[] Semantic, int Frames, long Level)> Steps(SpeechClip clip, ModelManifest m)
+    private static IEnumerable<(long[] Tokens, long[] Semantic, int Frames, long Level)> Steps(SpeechClip clip, ModelPackage m)
     {
         for (int level = 0; level < m.Codebooks; level++)
             for (int revealed = 0; revealed < 2; revealed++)
@@ -103,7 +108,7 @@ internal static class Int8QualityScenario
         ModelWriter.Run<ModelWriter.Written>("int8-package", work, Path.GetFullPath(model), edges.ToString(System.Globalization.CultureInfo.InvariantCulture)).Path;
 
     private static InferenceSession Forward(ModelPackage package) =>
-        package.CreateSession(GraphNames.Transformer, new SessionSettings { IntraOpThreads = 2 });
+        package.CreateSession(Transformer, new SessionSettings { IntraOpThreads = 2 });
 
     private static List<CodeGrid> Generate(ModelPackage package, List<GenerationRequest> requests)
     {
@@ -158,7 +163,7 @@ internal static class Int8QualityScenario
         return max + Math.Log(sum);
     }
 
-    private static double TimeRatio(InferenceSession float32, InferenceSession int8, ModelManifest m)
+    private static double TimeRatio(InferenceSession float32, InferenceSession int8, ModelPackage m)
     {
         var rng = new Random(TimedFrames);
         int dim = float32.InputMetadata["embeddings"].Dimensions[^1];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -16,7 +15,7 @@ internal static class ScenarioReport
     /// <summary>Writes <c>{name}.csv</c> and <c>{name}.md</c> (the table and the machine) into <paramref name="directory"/>.</summary>
     public static void WriteTables(string directory, string name, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, bool smoke)
     {
-        var inv = CultureInfo.InvariantCulture;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var csv = new StringBuilder("scenario,model,audio_seconds,metric,value,unit,note\n");
         foreach (var r in results)
             csv.Append(inv, $"{r.Scenario},\"{r.Model}\",{r.AudioSeconds},\"{r.Metric}\",{r.Value.ToString("G6", inv)},\"{r.Unit}\",\"{r.Note.Replace("\"", "'", StringComparison.Ordinal)}\"\n");

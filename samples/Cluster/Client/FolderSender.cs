@@ -48,7 +48,7 @@ public sealed class FolderSender(RetryingSpeechClient client, OutputFolder outpu
         AudioClip source;
         try
         {
-            source = WavReader.Read(input);
+            source = AudioClip.ReadWav(input);
         }
         catch (Exception e) when (e is AudioFormatException or IOException)
         {

@@ -39,7 +39,7 @@ public sealed class OutputFolder
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                WavWriter.Write(stream, clip);
+                clip.WriteWav(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, target, overwrite: false);

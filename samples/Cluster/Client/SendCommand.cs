@@ -10,7 +10,7 @@ internal static class SendCommand
     {
         string redis = a.Required("--redis"), input = a.Required("--input"), outputPath = a.Required("--output");
         if (!Directory.Exists(input)) throw new DirectoryNotFoundException($"--input: '{input}' is not a folder");
-        AudioClip? prompt = a.Text("--prompt") is { } promptPath ? WavReader.Read(promptPath) : null;
+        AudioClip? prompt = a.Text("--prompt") is { } promptPath ? AudioClip.ReadWav(promptPath) : null;
         ulong seed = a.Number("--seed", 0UL, 0UL);
         int parallel = a.Number("--parallel", 4, 1);
         var timeout = TimeSpan.FromSeconds(a.Number("--timeout", 60, 1));

@@ -3,9 +3,11 @@ namespace SoundStorm.Onnx;
 
 /// <summary>
 /// Decoded audio: one float array per channel (planar), samples nominally in [-1, 1], and a sample rate.
-/// The clip owns its arrays; readers of <see cref="GetChannel"/> see them read-only.
+/// The clip owns its arrays; readers of <see cref="GetChannel"/> see them read-only. WAV files are read with
+/// <see cref="ReadWav(string, bool, TimeSpan?)"/> and written with <see cref="WriteWav(string, WavSampleFormat)"/>;
+/// <see cref="Resample"/> and <see cref="ToMono(int)"/> convert the sample rate.
 /// </summary>
-public sealed class AudioClip
+public sealed partial class AudioClip
 {
     private readonly float[][] _channels;
 

@@ -1,6 +1,4 @@
-using SoundStorm.Onnx.Audio;
-
-namespace SoundStorm.Onnx;
+namespace SoundStorm.Onnx.Audio;
 
 /// <summary>
 /// What <see cref="WavReader"/> found in a WAV file: the sample encoding from the <c>fmt </c> chunk and
@@ -15,7 +13,7 @@ namespace SoundStorm.Onnx;
 /// Frames the data chunk's size field announced, or <c>null</c> for a streaming header (size 0xFFFFFFFF),
 /// where the data runs to the end of the file.
 /// </param>
-public sealed record WavFormat(
+internal sealed record WavFormat(
     WavSampleFormat SampleFormat,
     int ChannelCount,
     int SampleRate,

@@ -1,28 +1,13 @@
 using System.Buffers.Binary;
 using System.Text;
-using SoundStorm.Onnx.Audio;
 
-namespace SoundStorm.Onnx;
+namespace SoundStorm.Onnx.Audio;
 
 /// <summary>
-/// Reads RIFF/WAVE files: integer PCM (8-bit unsigned, 16, 24, 32-bit), IEEE float (32, 64-bit), plain
-/// or WAVE_FORMAT_EXTENSIBLE headers, any channel count up to 256 and sample rates up to 1 MHz.
+/// The RIFF/WAVE parser behind <see cref="AudioClip.ReadWav(string, bool, TimeSpan?)"/> (whose remarks say what it
+/// accepts), which also reports what the header said (<see cref="WavFormat"/>).
 /// </summary>
-/// <remarks>
-/// <para>Chunks are walked by their own sizes (odd sizes skip their pad byte); chunks other than
-/// <c>fmt </c> and <c>data</c> (LIST, fact, cue, unknown ones) are skipped wherever they are. The RIFF size
-/// field is ignored because streaming writers leave it wrong; the real end of the file is used instead.</para>
-/// <para>A data size of 0xFFFFFFFF (a streaming header) means "to the end of the file".
-/// A data size larger than the file ("lying size", e.g. an interrupted recording) is clamped to the whole
-/// frames present; <see cref="WavFormat.IsTruncated"/> and <see cref="WavFormat.Truncation"/> report it (pass it on as a
-/// warning), or, with <c>requireComplete</c>, it is refused. A trailing partial frame is dropped.</para>
-/// <para>Integer samples are scaled by 1/2^(bits-1) so they land in [-1, 1); float samples pass through
-/// unchanged (they may exceed ±1) but must be finite.</para>
-/// <para>Anything else (truncated header, missing chunk, unsupported encoding, zero samples, absurd rate
-/// or channel count, inconsistent block align, non-WAV bytes) raises <see cref="AudioFormatException"/>.
-/// Limits are checked before any sample buffer is allocated.</para>
-/// </remarks>
-public static class WavReader
+internal static class WavReader
 {
     /// <summary>Most channels accepted.</summary>
     internal const int MaxChannels = 256;
@@ -36,52 +21,23 @@ public static class WavReader
     private const uint StreamingSize = 0xFFFFFFFF;
     private const int DecodeBlockBytes = 1 << 16;
 
-    /// <summary>Reads a WAV file.</summary>
-    /// <param name="path">Path of the file.</param>
-    /// <returns>The decoded clip (planar channels; use <see cref="AudioClip.ToMono"/> to downmix).</returns>
-    /// <exception cref="AudioFormatException">The file is not a WAV file this reader supports.</exception>
-    public static AudioClip Read(string path) => Read(path, out _);
-
     /// <summary>Reads a WAV file and reports what its header said.</summary>
-    /// <param name="path">Path of the file.</param>
-    /// <param name="format">The encoding found and how many frames were present.</param>
-    /// <returns>The decoded clip.</returns>
-    /// <exception cref="AudioFormatException">The file is not a WAV file this reader supports.</exception>
-    public static AudioClip Read(string path, out WavFormat format) => Read(path, requireComplete: false, out format);
+    public static AudioClip Read(string path, out WavFormat format) => Read(path, requireComplete: false, maxDuration: null, out format);
 
-    /// <summary>Reads WAV bytes from a stream, starting at its current position.</summary>
-    /// <param name="stream">The bytes; non-seekable streams are first copied into memory.</param>
-    /// <param name="sourceName">Name used in error messages (e.g. the file name or URL).</param>
-    /// <param name="format">The encoding found and how many frames were present.</param>
-    /// <returns>The decoded clip.</returns>
-    /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports.</exception>
-    public static AudioClip Read(Stream stream, string sourceName, out WavFormat format) => Read(stream, sourceName, requireComplete: false, out format);
+    /// <summary>Reads WAV bytes from a stream and reports what its header said.</summary>
+    public static AudioClip Read(Stream stream, string sourceName, out WavFormat format) =>
+        Read(stream, sourceName, requireComplete: false, maxDuration: null, out format);
 
-    /// <summary>Reads a WAV file, optionally refusing one whose data chunk is cut short.</summary>
-    /// <param name="path">Path of the file.</param>
-    /// <param name="requireComplete">
-    /// True: a file that holds fewer frames than its data chunk declares raises <see cref="AudioFormatException"/>.
-    /// False (what the other overloads do): it is read as far as whole frames exist, and <see cref="WavFormat.IsTruncated"/>
-    /// and <see cref="WavFormat.Truncation"/> say so — callers should pass that on as a warning.
-    /// </param>
-    /// <param name="format">The encoding found and how many frames were present.</param>
-    /// <returns>The decoded clip.</returns>
-    /// <exception cref="AudioFormatException">The file is not a WAV file this reader supports, or is truncated and <paramref name="requireComplete"/> is set.</exception>
-    public static AudioClip Read(string path, bool requireComplete, out WavFormat format)
+    /// <summary>Reads a WAV file (see <see cref="AudioClip.ReadWav(string, bool, TimeSpan?)"/>) and reports what its header said.</summary>
+    public static AudioClip Read(string path, bool requireComplete, TimeSpan? maxDuration, out WavFormat format)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, DecodeBlockBytes, FileOptions.SequentialScan);
-        return Read(stream, path, requireComplete, out format);
+        return Read(stream, path, requireComplete, maxDuration, out format);
     }
 
-    /// <summary>Reads WAV bytes from a stream, starting at its current position, optionally refusing a truncated file.</summary>
-    /// <param name="stream">The bytes; non-seekable streams are first copied into memory.</param>
-    /// <param name="sourceName">Name used in error messages (e.g. the file name or URL).</param>
-    /// <param name="requireComplete">True: a truncated data chunk raises <see cref="AudioFormatException"/> (see <see cref="Read(string, bool, out WavFormat)"/>).</param>
-    /// <param name="format">The encoding found and how many frames were present.</param>
-    /// <returns>The decoded clip.</returns>
-    /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports, or are truncated and <paramref name="requireComplete"/> is set.</exception>
-    public static AudioClip Read(Stream stream, string sourceName, bool requireComplete, out WavFormat format)
+    /// <summary>Reads WAV bytes from a stream, starting at its current position, and reports what its header said.</summary>
+    public static AudioClip Read(Stream stream, string sourceName, bool requireComplete, TimeSpan? maxDuration, out WavFormat format)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -91,34 +47,24 @@ public static class WavReader
             var buffered = new MemoryStream();
             stream.CopyTo(buffered);
             buffered.Position = 0;
-            return Read(buffered, sourceName, requireComplete, out format);
+            return Read(buffered, sourceName, requireComplete, maxDuration, out format);
         }
 
         var (layout, found) = ReadLayout(stream, sourceName);
         format = found;
+        if (maxDuration is { } longest && (double)format.FrameCount / format.SampleRate > longest.TotalSeconds)
+        {
+            // Judged from the header: the samples a few bytes can claim are never decoded.
+            throw new AudioFormatException(sourceName, "data chunk size", string.Create(CultureInfo.InvariantCulture, $"at most {longest.TotalSeconds:0.###} s of audio"),
+                string.Create(CultureInfo.InvariantCulture, $"{(double)format.FrameCount / format.SampleRate:0.0} s ({format.FrameCount} frames at {format.SampleRate} Hz)"));
+        }
+
         if (requireComplete && format.Truncation is { } truncation)
             throw new AudioFormatException(sourceName, "data chunk size", "the whole data chunk", $"{truncation}: the file is truncated");
 
         stream.Position = layout.DataStart;
         float[][] channels = DecodeData(stream, layout.Fmt, (int)format.FrameCount, sourceName);
         return new AudioClip(channels, layout.Fmt.SampleRate);
-    }
-
-    /// <summary>
-    /// Reads only the header of WAV bytes from a seekable stream: the encoding, the rate and how many frames the file
-    /// holds, so a caller can refuse a file by its duration before decoding (or resampling) any of it. The stream is
-    /// left at an unspecified position.
-    /// </summary>
-    /// <param name="stream">The bytes, seekable, starting at its current position.</param>
-    /// <param name="sourceName">Name used in error messages.</param>
-    /// <exception cref="AudioFormatException">The bytes are not a WAV file this reader supports.</exception>
-    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
-    public static WavFormat ReadFormat(Stream stream, string sourceName)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(sourceName);
-        if (!stream.CanSeek) throw new ArgumentException("The stream must be seekable (the header walk needs the file's real length).", nameof(stream));
-        return ReadLayout(stream, sourceName).Format;
     }
 
     private static (ChunkLayout Layout, WavFormat Format) ReadLayout(Stream stream, string sourceName)

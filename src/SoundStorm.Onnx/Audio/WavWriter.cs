@@ -1,30 +1,19 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SoundStorm.Onnx;
+namespace SoundStorm.Onnx.Audio;
 
 /// <summary>
-/// Writes <see cref="AudioClip"/>s as canonical WAV files: 16-bit PCM or 32-bit IEEE float, channels
-/// interleaved, a plain <c>fmt </c> chunk (plus a <c>fact</c> chunk for float, as the format asks).
+/// The canonical WAV encoder behind <see cref="AudioClip.WriteWav(string, WavSampleFormat)"/> (whose remarks give the
+/// format), and the streamed mono writer of the pipeline's long outputs.
 /// </summary>
-/// <remarks>
-/// 16-bit samples are <c>round(x × 32768)</c> (ties away from zero) clipped to [-32768, 32767] — the exact
-/// inverse of <see cref="WavReader"/>'s scaling, so reading and re-writing a 16-bit file is lossless.
-/// Non-finite samples are rejected with <see cref="ArgumentException"/> rather than silently clipped.
-/// </remarks>
-public static class WavWriter
+internal static class WavWriter
 {
     private const int EncodeBlockFrames = 8192;
 
-    /// <summary>
-    /// Writes a WAV file atomically: the bytes go to a temporary file in the same folder, which is then
-    /// moved over <paramref name="path"/>, so a failure never leaves a half-written file behind.
-    /// </summary>
-    /// <param name="path">Destination path; an existing file is replaced only once the new one is complete.</param>
-    /// <param name="clip">The audio to write.</param>
-    /// <param name="format"><see cref="WavSampleFormat.Pcm16"/> or <see cref="WavSampleFormat.Float32"/>.</param>
+    /// <summary>Writes a WAV file atomically (see <see cref="AudioClip.WriteWav(string, WavSampleFormat)"/>).</summary>
     /// <exception cref="ArgumentException">Unsupported format, a non-finite sample, or too much data for a WAV file.</exception>
-    public static void Write(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    public static void Write(string path, AudioClip clip, WavSampleFormat format)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(clip);
@@ -87,18 +76,15 @@ public static class WavWriter
         }
     }
 
-    /// <summary>Writes WAV bytes to a stream at its current position.</summary>
-    /// <param name="stream">A writable stream; it is not closed.</param>
-    /// <param name="clip">The audio to write.</param>
-    /// <param name="format"><see cref="WavSampleFormat.Pcm16"/> or <see cref="WavSampleFormat.Float32"/>.</param>
+    /// <summary>Writes WAV bytes to a stream at its current position; the stream is not closed.</summary>
     /// <exception cref="ArgumentException">Unsupported format, a non-finite sample, or too much data for a WAV file.</exception>
-    public static void Write(Stream stream, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    public static void Write(Stream stream, AudioClip clip, WavSampleFormat format)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(clip);
         if (format is not (WavSampleFormat.Pcm16 or WavSampleFormat.Float32))
         {
-            throw new ArgumentException($"WavWriter writes Pcm16 or Float32, not {format}.", nameof(format));
+            throw new ArgumentException($"WAV files are written as Pcm16 or Float32, not {format}.", nameof(format));
         }
 
         bool isFloat = format == WavSampleFormat.Float32;

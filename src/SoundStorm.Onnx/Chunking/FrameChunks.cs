@@ -18,7 +18,7 @@ internal static class FrameChunks
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(core, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(context);
-        if (frames <= core + 2 * context)
+        if (frames <= core + (2L * context)) // long: a caller may ask for int.MaxValue (one pass)
         {
             yield return new FrameChunk(0, frames, 0, frames);
             yield break;
@@ -32,5 +32,5 @@ internal static class FrameChunks
 
     /// <summary>How many chunks <see cref="Plan"/> makes.</summary>
     public static int Count(int frames, int core, int context) =>
-        frames <= core + 2 * context ? 1 : (frames + core - 1) / core;
+        frames <= core + (2L * context) ? 1 : (int)((frames + (long)core - 1) / core);
 }

@@ -23,7 +23,7 @@ public sealed class NeuralCodec : IDisposable
         FrameRate = package.Manifest.FrameRate;
         Codebooks = package.Manifest.Codebooks;
         CodebookSize = package.Manifest.CodebookSize;
-        ContextFrames = package.Manifest.CodecContextFrames ?? DefaultContextFrames;
+        _contextFrames = package.Manifest.CodecContextFrames ?? DefaultContextFrames;
         (_encoder, _decoder) = OpenBoth(
             package.HasGraph(GraphNames.CodecEncoder) ? () => package.CreateSession(GraphNames.CodecEncoder, settings) : null,
             package.HasGraph(GraphNames.CodecDecoder) ? () => package.CreateSession(GraphNames.CodecDecoder, settings) : null);
@@ -35,7 +35,7 @@ public sealed class NeuralCodec : IDisposable
         FrameRate = FragmentGraphs.Positive(folder, "frameRate", fragment.FrameRate);
         Codebooks = (int)FragmentGraphs.Positive(folder, "codebooks", fragment.Codebooks);
         CodebookSize = (int)FragmentGraphs.Positive(folder, "codebookSize", fragment.CodebookSize);
-        ContextFrames = fragment.CodecContextFrames ?? DefaultContextFrames;
+        _contextFrames = fragment.CodecContextFrames ?? DefaultContextFrames;
         if (!FragmentGraphs.Has(fragment, GraphNames.CodecEncoder) && !FragmentGraphs.Has(fragment, GraphNames.CodecDecoder))
             throw new ModelPackageException(Path.Combine(folder, PackageFragment.FileName), "graphs",
                 $"a '{GraphNames.CodecEncoder}' or '{GraphNames.CodecDecoder}' graph", string.Join(", ", fragment.Graphs.Keys.DefaultIfEmpty("none")));
@@ -96,9 +96,21 @@ public sealed class NeuralCodec : IDisposable
     /// <summary>
     /// Code frames of context run on each side of a chunk and then dropped, when a long input is encoded or decoded
     /// in chunks. The package's <c>codecContextFrames</c> when it states one (the importer computes it from the
-    /// network's layers), else <see cref="DefaultContextFrames"/>.
+    /// network's layers), else 32 (twice what a HiFi-Codec style codec's convolutions reach). Context that covers the
+    /// decoder's reach makes a chunked decode equal a one-pass one to float rounding.
     /// </summary>
-    internal int ContextFrames { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">Set below 0.</exception>
+    public int ContextFrames
+    {
+        get => _contextFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _contextFrames = value;
+        }
+    }
+
+    private int _contextFrames;
 
     /// <summary>
     /// Context for packages that do not state theirs: twice what the convolutions of a HiFi-Codec style codec reach
@@ -107,8 +119,24 @@ public sealed class NeuralCodec : IDisposable
     /// </summary>
     internal const int DefaultContextFrames = 32;
 
-    /// <summary>Frames kept from each chunk of a long input (30 s at 50 Hz); shorter inputs run in one pass.</summary>
-    internal int ChunkFrames { get; set; } = 1500;
+    /// <summary>
+    /// Code frames kept from each chunk of a long input: 1,500 (30 s at 50 Hz); shorter inputs run in one pass. Smaller
+    /// chunks lower the peak memory of long inputs; larger ones (<see cref="int.MaxValue"/>: always one pass) cut fewer
+    /// seams — which matters for the encoder, whose GroupNorm layers take statistics over their whole input
+    /// (BENCHMARKS.md gives the agreement of chunked codes with one pass).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 1.</exception>
+    public int ChunkFrames
+    {
+        get => _chunkFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _chunkFrames = value;
+        }
+    }
+
+    private int _chunkFrames = 1500;
 
     /// <summary>
     /// Codes [frames, Q] of a mono waveform at <see cref="SampleRate"/>; frames = ⌊samples / hop⌋. Inputs longer than

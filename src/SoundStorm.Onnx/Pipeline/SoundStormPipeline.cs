@@ -162,8 +162,7 @@ public sealed partial class SoundStormPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(clip);
         if (clip.ChannelCount == 1 && clip.SampleRate == SampleRate) return clip.GetChannel(0);
-        float[] mono = clip.ToMono();
-        return clip.SampleRate == SampleRate ? mono : new Resampler(clip.SampleRate, SampleRate).Process(mono);
+        return clip.ToMono(SampleRate);
     }
 
     // Where normalised output peaks: 0.99 of full scale (−0.09 dBFS).

@@ -92,15 +92,41 @@ public sealed class SemanticTokenizer : IDisposable
     public static int FrameCount(int samples) => samples < ReceptiveField ? 0 : (samples - ReceptiveField) / Stride + 1;
 
     /// <summary>
-    /// Frames kept from each chunk of a long input. HuBERT attends over every frame, so its memory grows with the square
-    /// of the input's length; inputs longer than one chunk (plus its context on both sides) are cut into overlapping
-    /// chunks and the kept frames stitched. The sizes were chosen by measuring chunked against one-pass tokens on
-    /// speech (BENCHMARKS.md): with this much context the tokens agree on almost every frame.
+    /// Token frames kept from each chunk of a long input: 1,000 (20 s) unless the graph's attention is bounded (then
+    /// sized to its span). HuBERT attends over every frame, so its memory grows with the square of a run's length; inputs
+    /// longer than one chunk plus its context on both sides are cut into overlapping chunks and the kept frames stitched.
+    /// The default sizes were chosen by measuring chunked against one-pass tokens on speech (BENCHMARKS.md): with this
+    /// much context the tokens agree on almost every frame. Smaller chunks lower the peak memory of long inputs; larger
+    /// ones (<see cref="int.MaxValue"/>: always one pass) cut fewer seams.
     /// </summary>
-    internal int ChunkFrames { get; set; } = DefaultChunkFrames;
+    /// <exception cref="ArgumentOutOfRangeException">Set below 1.</exception>
+    public int ChunkFrames
+    {
+        get => _chunkFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _chunkFrames = value;
+        }
+    }
 
-    /// <summary>Frames of context run on each side of a chunk's kept frames and then dropped.</summary>
-    internal int ContextFrames { get; set; } = DefaultContextFrames;
+    /// <summary>
+    /// Token frames of context run on each side of a chunk's kept frames and then dropped: 150 (3 s) unless the graph's
+    /// attention is bounded (then its span). More context brings chunked tokens closer to one pass, at the cost of
+    /// longer runs.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 0.</exception>
+    public int ContextFrames
+    {
+        get => _contextFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _contextFrames = value;
+        }
+    }
+
+    private int _chunkFrames = DefaultChunkFrames, _contextFrames = DefaultContextFrames;
 
     internal const int DefaultChunkFrames = 1000, DefaultContextFrames = 150; // 20 s kept, 3 s context each side at 50 Hz
 

@@ -13,7 +13,7 @@ namespace SoundStorm.Onnx;
 /// <example>
 /// <code>
 /// using var client = new SoundStormTextToSpeechClient(SoundStormPipeline.Load("models/default"), ownsPipeline: true);
-/// var options = new TextToSpeechOptions { AdditionalProperties = new() { [SoundStormTextToSpeechClient.VoicePromptKey] = WavReader.Read("voice.wav") } };
+/// var options = new TextToSpeechOptions { AdditionalProperties = new() { [SoundStormTextToSpeechClient.VoicePromptKey] = AudioClip.ReadWav("voice.wav") } };
 /// TextToSpeechResponse speech = await client.GetAudioAsync("Please enter a new extension.", options);
 /// </code>
 /// </example>
@@ -101,13 +101,13 @@ public sealed class SoundStormTextToSpeechClient : ITextToSpeechClient
     private static AudioClip ReadWav(ReadOnlyMemory<byte> bytes)
     {
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        return WavReader.Read(stream, VoicePromptKey, out _);
+        return AudioClip.ReadWav(stream, VoicePromptKey);
     }
 
     private static DataContent Wav(AudioClip clip)
     {
         using var stream = new MemoryStream();
-        WavWriter.Write(stream, clip);
+        clip.WriteWav(stream);
         return new DataContent(stream.ToArray(), "audio/wav");
     }
 }

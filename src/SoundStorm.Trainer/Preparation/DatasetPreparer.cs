@@ -43,7 +43,6 @@ internal static class DatasetPreparer
                 $"codec frames at the semantic token rate ({semanticRate} Hz) so the two streams align frame by frame", $"{codec.FrameRate} Hz");
 
         log.WriteLine($"preparing {sources.Count} files at {tokenizer.SampleRate} Hz: Q={codec.Codebooks}, V={codec.CodebookSize}, K={tokenizer.Vocabulary}, {codec.FrameRate} frames/s");
-        var resamplers = new Dictionary<int, Resampler>();
         var entries = new List<UtteranceEntry>(sources.Count);
         var skipped = new List<string>();
         long totalFrames = 0;
@@ -54,7 +53,7 @@ internal static class DatasetPreparer
             TokenUtterance utterance;
             try
             {
-                utterance = Encode(source, tokenizer, codec, resamplers);
+                utterance = Encode(source, tokenizer, codec);
             }
             catch (DatasetFormatException e) when (skipBadFiles)
             {
@@ -82,12 +81,12 @@ internal static class DatasetPreparer
             throw new DatasetFormatException(headerPath, "already exists; prepare writes a new dataset into an empty or new folder.");
     }
 
-    private static TokenUtterance Encode(AudioSource source, SemanticTokenizer tokenizer, NeuralCodec codec, Dictionary<int, Resampler> resamplers)
+    private static TokenUtterance Encode(AudioSource source, SemanticTokenizer tokenizer, NeuralCodec codec)
     {
         AudioClip clip;
         try
         {
-            clip = WavReader.Read(source.Path);
+            clip = AudioClip.ReadWav(source.Path);
         }
         catch (AudioFormatException e)
         {
@@ -97,13 +96,7 @@ internal static class DatasetPreparer
         {
             throw new DatasetFormatException(source.Path, $"unreadable WAV ({e.Message}).", e);
         }
-        float[] audio = clip.ToMono();
-        if (clip.SampleRate != tokenizer.SampleRate)
-        {
-            if (!resamplers.TryGetValue(clip.SampleRate, out var resampler))
-                resamplers[clip.SampleRate] = resampler = new Resampler(clip.SampleRate, tokenizer.SampleRate);
-            audio = resampler.Process(audio);
-        }
+        float[] audio = clip.ToMono(tokenizer.SampleRate); // the filter for each rate is designed once for the whole run
         int frames = Math.Min(SemanticTokenizer.FrameCount(audio.Length), audio.Length / codec.Hop);
         if (frames == 0)
             throw new DatasetFormatException(source.Path,

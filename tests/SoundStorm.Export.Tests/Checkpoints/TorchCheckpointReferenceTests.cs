@@ -15,6 +15,21 @@ public sealed class TorchCheckpointReferenceTests
     }
 
     [ReferenceFact]
+    public void ABarePickleWithItsStoragesLoadsAsTheWholeCheckpointDoes()
+    {
+        string path = ReferencePaths.Get("torch-pickle", "state_dict_variants.pth");
+        string pickle;
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+            pickle = zip.Entries.Single(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).FullName;
+        string folder = pickle[..^"data.pkl".Length];
+
+        object? loaded = TorchCheckpoint.LoadPickle(TorchZipTestFiles.ReadRecord(path, pickle), pickle,
+            (key, _, _) => TorchZipTestFiles.ReadRecord(path, $"{folder}data/{key}"));
+
+        ExpectedJson.AssertMatches(ExpectedJson.For("state_dict_variants.pth"), loaded);
+    }
+
+    [ReferenceFact]
     public void TheSameTensorPickledTwiceIsOneObjectThroughTheMemo()
     {
         var root = (CheckpointDict)TorchCheckpoint.Load(ReferencePaths.Get("torch-pickle", "nested_checkpoint.pth"))!;

@@ -18,7 +18,7 @@ public sealed class HifiCodecRealSpeechTests : IDisposable
     [RequiresPathFact(Utterance, "pocketsphinx-testdata", needsReferenceData: true)]
     public void Speech_round_trip_keeps_the_frame_contract()
     {
-        var clip = WavReader.Read(Utterance);
+        var clip = AudioClip.ReadWav(Utterance);
         Assert.Equal(16000, clip.SampleRate);
         float[] samples = clip.ToMono();
         int expectedFrames = samples.Length / 320;

@@ -29,7 +29,7 @@ public class RealSpeechTokenTests(Xunit.Abstractions.ITestOutputHelper output)
     [ReferenceFact]
     public void The_reference_wav_read_from_disk_gives_the_reference_tokens()
     {
-        float[] samples = WavReader.Read(File("input.wav")).ToMono();
+        float[] samples = AudioClip.ReadWav(File("input.wav")).ToMono();
         Assert.Equal(24000, samples.Length);
         var tokens = Tokenize(samples)["tokens"].Data.Select(v => (long)v).ToArray();
         Assert.Equal(Ids("kmeans_tokens.npy"), tokens);
@@ -38,7 +38,7 @@ public class RealSpeechTokenTests(Xunit.Abstractions.ITestOutputHelper output)
     [RequiresFileFact(Utterance, "pocketsphinx-testdata")]
     public void A_librivox_utterance_gives_one_token_per_frame_within_the_vocabulary()
     {
-        var clip = WavReader.Read(Utterance);
+        var clip = AudioClip.ReadWav(Utterance);
         Assert.Equal(16000, clip.SampleRate);
         float[] samples = clip.ToMono();
         var tokens = Tokenize(samples)["tokens"];

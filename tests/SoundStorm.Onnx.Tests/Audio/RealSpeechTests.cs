@@ -47,7 +47,7 @@ public sealed class RealSpeechTests(ITestOutputHelper output)
                 Assert.False(format.IsTruncated);
                 Assert.Equal(RawPcm16(bytes).Select(s => s / 32768f).ToArray(), clip.GetChannel(0).ToArray());
 
-                WavWriter.Write(temp, clip);
+                clip.WriteWav(temp);
                 Assert.Equal(bytes, File.ReadAllBytes(temp));
                 output.WriteLine($"{Path.GetFileName(path)}: {clip.Duration.TotalSeconds:F2} s, RMS {Loudness.RmsDbfs(clip.GetChannel(0).Span):F1} dBFS, peak {Loudness.PeakDbfs(clip.GetChannel(0).Span):F1} dBFS");
             }
@@ -67,7 +67,7 @@ public sealed class RealSpeechTests(ITestOutputHelper output)
     [RequiresPathFact(AlsaFolder + "/Front_Center.wav", "alsa-utils")]
     public void AlsaSpeech48kTo16k_MatchesDirectFloat64Sinc()
     {
-        AudioClip clip = WavReader.Read(AlsaFolder + "/Front_Center.wav");
+        AudioClip clip = AudioClip.ReadWav(AlsaFolder + "/Front_Center.wav");
         // A 0.4 s stretch of the phrase keeps the float64 reference quick.
         ReadOnlySpan<float> excerpt = clip.GetChannel(0).Span.Slice(clip.FrameCount / 3, 19200);
         var resampler = new Resampler(48000, 16000);
@@ -86,8 +86,9 @@ public sealed class RealSpeechTests(ITestOutputHelper output)
     {
         foreach (string path in Wavs(SphinxFolder + "/librivox"))
         {
-            float[] x = WavReader.Read(path).ToMono();
-            float[] back = new Resampler(48000, 16000).Process(new Resampler(16000, 48000).Process(x));
+            var clip = AudioClip.ReadWav(path);
+            float[] x = clip.ToMono();
+            float[] back = clip.Resample(48000).ToMono(16000);
 
             Assert.Equal(x.Length, back.Length);
             // What is lost is the 7.2-8 kHz roll-off band, twice; compare with the energy of x in that band,

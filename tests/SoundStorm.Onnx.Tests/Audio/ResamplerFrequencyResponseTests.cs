@@ -1,3 +1,5 @@
+using SoundStorm.Onnx.Audio;
+
 namespace SoundStorm.Onnx.Tests.Audio;
 
 /// <summary>What the resampler does to tones and sweeps: pass band kept, aliases and images removed.</summary>

@@ -1,4 +1,5 @@
 using MathNet.Numerics;
+using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 
@@ -77,19 +78,34 @@ public sealed class ResamplerReferenceTests(ITestOutputHelper output)
     public void SameRate_ClipIsReturnedUnchanged()
     {
         var clip = new AudioClip([0.1f, 0.2f], 16000);
-        Assert.Same(clip, Resampler.Resample(clip, 16000));
+        Assert.Same(clip, clip.Resample(16000));
     }
 
     [Fact]
     public void ClipResample_ConvertsEveryChannel()
     {
         float[] left = SignalMath.Sine(440, 48000, 4800), right = SignalMath.Sine(1000, 48000, 4800, 0.25);
-        AudioClip resampled = Resampler.Resample(new AudioClip([left, right], 48000), 16000);
+        AudioClip resampled = new AudioClip([left, right], 48000).Resample(16000);
         var r = new Resampler(48000, 16000);
 
         Assert.Equal(16000, resampled.SampleRate);
         Assert.Equal(r.Process(left), resampled.GetChannel(0).ToArray());
         Assert.Equal(r.Process(right), resampled.GetChannel(1).ToArray());
+    }
+
+    [Fact]
+    public void ToMonoAtARate_ConvertsTheDownmix()
+    {
+        var clip = new AudioClip([SignalMath.Sine(440, 48000, 4800), SignalMath.Sine(1000, 48000, 4800, 0.25)], 48000);
+
+        Assert.Equal(new Resampler(48000, 16000).Process(clip.ToMono()), clip.ToMono(16000));
+        Assert.Equal(clip.ToMono(), clip.ToMono(48000));
+    }
+
+    [Fact]
+    public void Designs_AreReusedForARatePair()
+    {
+        Assert.Same(ResamplerCache.For(44100, 16000), ResamplerCache.For(44100, 16000));
     }
 
     [Fact]
@@ -106,6 +122,12 @@ public sealed class ResamplerReferenceTests(ITestOutputHelper output)
     public void AbsurdRates_AreRejected(int inRate, int outRate)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Resampler(inRate, outRate));
+    }
+
+    [Fact]
+    public void AbsurdRate_IsRejectedByTheClip()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AudioClip([0f], 16000).Resample(2_000_000));
     }
 
     [Fact]

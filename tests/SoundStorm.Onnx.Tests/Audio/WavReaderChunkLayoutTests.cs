@@ -1,3 +1,4 @@
+using SoundStorm.Onnx.Audio;
 using SoundStorm.Onnx.Tests.Hardening;
 
 namespace SoundStorm.Onnx.Tests.Audio;
@@ -98,10 +99,10 @@ public sealed class WavReaderChunkLayoutTests
         // Mono 16-bit at 16 kHz: the header announces 52640 frames (3.29 s), the file holds 24960 (1.56 s).
         byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 1, 16000, 16), WavBytes.Chunk("data", new byte[24960 * 2], sizeOverride: 52640 * 2));
 
-        Assert.Equal(24960, WavReader.Read(new MemoryStream(file), "cut.wav", out WavFormat format).FrameCount);
-        Assert.Equal("the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s)", format.Truncation);
+        Assert.Equal(24960, AudioClip.ReadWav(new MemoryStream(file), "cut.wav", out string? truncation).FrameCount);
+        Assert.Equal("the data chunk declares 52640 frames (3.29 s) but the file holds 24960 (1.56 s)", truncation);
 
-        var e = Assert.Throws<AudioFormatException>(() => WavReader.Read(new MemoryStream(file), "cut.wav", requireComplete: true, out _));
+        var e = Assert.Throws<AudioFormatException>(() => AudioClip.ReadWav(new MemoryStream(file), "cut.wav", requireComplete: true));
         Assert.Equal("cut.wav: invalid WAV field 'data chunk size': expected the whole data chunk, found the data chunk declares 52640 frames (3.29 s) "
             + "but the file holds 24960 (1.56 s): the file is truncated.", e.Message);
     }
@@ -110,8 +111,9 @@ public sealed class WavReaderChunkLayoutTests
     public void CompleteFile_HasNoTruncationAndPassesTheStrictRead()
     {
         byte[] file = WavBytes.Pcm16Mono(16000, Samples);
-        Assert.Equal(Expected, WavReader.Read(new MemoryStream(file), "whole.wav", requireComplete: true, out WavFormat format).GetChannel(0).ToArray());
-        Assert.Null(format.Truncation);
+        Assert.Equal(Expected, AudioClip.ReadWav(new MemoryStream(file), "whole.wav", requireComplete: true).GetChannel(0).ToArray());
+        AudioClip.ReadWav(new MemoryStream(file), "whole.wav", out string? truncation);
+        Assert.Null(truncation);
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public sealed class WavReaderChunkLayoutTests
     {
         byte[] file = WavBytes.Pcm16Mono(16000, Samples);
         using var forwardOnly = new ForwardOnlyStream(file);
-        Assert.Equal(Expected, WavReader.Read(forwardOnly, "pipe", out _).GetChannel(0).ToArray());
+        Assert.Equal(Expected, AudioClip.ReadWav(forwardOnly, "pipe").GetChannel(0).ToArray());
     }
 
     [Fact]
@@ -127,6 +129,6 @@ public sealed class WavReaderChunkLayoutTests
     {
         byte[] file = [.. new byte[] { 9, 9, 9 }, .. WavBytes.Pcm16Mono(16000, Samples)];
         using var stream = new MemoryStream(file) { Position = 3 };
-        Assert.Equal(Expected, WavReader.Read(stream, "offset", out _).GetChannel(0).ToArray());
+        Assert.Equal(Expected, AudioClip.ReadWav(stream, "offset").GetChannel(0).ToArray());
     }
 }

@@ -46,7 +46,7 @@ public sealed class WavReaderErrorTests
     [MemberData(nameof(BadFiles))]
     public void BadInput_ThrowsAudioFormatExceptionNamingField(string name, byte[] bytes, string field, string foundFragment)
     {
-        var error = Assert.Throws<AudioFormatException>(() => WavReader.Read(new MemoryStream(bytes), name, out _));
+        var error = Assert.Throws<AudioFormatException>(() => AudioClip.ReadWav(new MemoryStream(bytes), name));
 
         Assert.Equal(name, error.SourceName);
         Assert.Equal(field, error.Field);
@@ -63,7 +63,7 @@ public sealed class WavReaderErrorTests
         File.WriteAllBytes(path, WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 1, 0, 16), Data16));
         try
         {
-            var error = Assert.Throws<AudioFormatException>(() => WavReader.Read(path));
+            var error = Assert.Throws<AudioFormatException>(() => AudioClip.ReadWav(path));
             Assert.Equal(path, error.SourceName);
             Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
         }

@@ -1,3 +1,4 @@
+using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 
@@ -130,7 +131,7 @@ public sealed class WavReaderFormatTests
         short[][] frames = [[32767, -32768, 100], [0, 0, 3], [-2000, 1000, 4000]];
         byte[] file = WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 3, 16000, 16), WavBytes.Chunk("data", [.. frames.SelectMany(f => f.SelectMany(s => WavBytes.Int(s, 2)))]));
 
-        float[] mono = WavReader.Read(new MemoryStream(file), "3ch.wav", out _).ToMono();
+        float[] mono = AudioClip.ReadWav(new MemoryStream(file), "3ch.wav").ToMono();
 
         double[] expected = [.. frames.Select(f => f.Average(s => s / 32768.0))];
         Assert.Equal(expected.Length, mono.Length);
@@ -152,7 +153,7 @@ public sealed class WavReaderFormatTests
             WavBytes.Int((short)(-f * 13), 2).CopyTo(data, (f * 4) + 2);
         }
 
-        AudioClip clip = WavReader.Read(new MemoryStream(WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 2, 16000, 16), WavBytes.Chunk("data", data))), "big.wav", out _);
+        AudioClip clip = AudioClip.ReadWav(new MemoryStream(WavBytes.Riff(WavBytes.Fmt(WavBytes.TagPcm, 2, 16000, 16), WavBytes.Chunk("data", data))), "big.wav");
 
         Assert.Equal(frames, clip.FrameCount);
         for (int f = 0; f < frames; f += 997)
@@ -163,14 +164,14 @@ public sealed class WavReaderFormatTests
     }
 
     [Fact]
-    public void The_header_alone_gives_rate_and_frames_without_decoding()
+    public void A_duration_limit_is_judged_from_the_header()
     {
         // 240 frames of 8-bit mono at 1 Hz (four minutes) in a 284-byte file.
         byte[] bytes = WavBytes.Riff(WavBytes.Fmt(1, 1, 1, 8), WavBytes.Chunk("data", Enumerable.Repeat((byte)128, 240).ToArray()));
-        var format = WavReader.ReadFormat(new MemoryStream(bytes), "tiny.wav");
         Assert.Equal(284, bytes.Length);
-        Assert.Equal(1, format.SampleRate);
-        Assert.Equal(240, format.FrameCount);
-        Assert.Equal(WavReader.Read(new MemoryStream(bytes), "tiny.wav", out _).FrameCount, format.FrameCount);
+
+        var e = Assert.Throws<AudioFormatException>(() => AudioClip.ReadWav(new MemoryStream(bytes), "tiny.wav", maxDuration: TimeSpan.FromMinutes(2)));
+        Assert.Equal("tiny.wav: invalid WAV field 'data chunk size': expected at most 120 s of audio, found 240.0 s (240 frames at 1 Hz).", e.Message);
+        Assert.Equal(240, AudioClip.ReadWav(new MemoryStream(bytes), "tiny.wav", maxDuration: TimeSpan.FromMinutes(4)).FrameCount);
     }
 }

@@ -1,3 +1,4 @@
+using SoundStorm.Onnx.Audio;
 
 namespace SoundStorm.Onnx.Tests.Audio;
 
@@ -20,7 +21,7 @@ public sealed class WavWriterTests : IDisposable
         float[] right = [1f, -1f, 1.5f, -2f, 0.5f / 32768, -0.5f / 32768, 1.49f / 32768, 32766.5f / 32768, .. RandomSignal(4992, 2)];
         string path = Path.Combine(_folder, "pcm16.wav");
 
-        WavWriter.Write(path, new AudioClip([left, right], 24000));
+        new AudioClip([left, right], 24000).WriteWav(path);
         AudioClip back = WavReader.Read(path, out WavFormat format);
 
         Assert.Equal(WavSampleFormat.Pcm16, format.SampleFormat);
@@ -40,7 +41,7 @@ public sealed class WavWriterTests : IDisposable
         float[][] channels = [RandomSignal(3000, 3, 3f), RandomSignal(3000, 4), RandomSignal(3000, 5, 0.001f)];
         string path = Path.Combine(_folder, "f32.wav");
 
-        WavWriter.Write(path, new AudioClip(channels, 44100), WavSampleFormat.Float32);
+        new AudioClip(channels, 44100).WriteWav(path, WavSampleFormat.Float32);
         AudioClip back = WavReader.Read(path, out WavFormat format);
 
         Assert.Equal(WavSampleFormat.Float32, format.SampleFormat);
@@ -54,7 +55,7 @@ public sealed class WavWriterTests : IDisposable
     public void Pcm16Mono_WritesCanonical44ByteHeader()
     {
         using var stream = new MemoryStream();
-        WavWriter.Write(stream, new AudioClip([0.5f, -0.25f, 0f], 16000));
+        new AudioClip([0.5f, -0.25f, 0f], 16000).WriteWav(stream);
         byte[] bytes = stream.ToArray();
 
         byte[] expected =
@@ -76,7 +77,7 @@ public sealed class WavWriterTests : IDisposable
         float[] samples = new float[20000];
         samples[^1] = float.NaN;
 
-        var error = Assert.Throws<ArgumentException>(() => WavWriter.Write(path, new AudioClip(samples, 16000)));
+        var error = Assert.Throws<ArgumentException>(() => new AudioClip(samples, 16000).WriteWav(path));
 
         Assert.Contains("19999", error.Message, StringComparison.Ordinal);
         Assert.Equal(original, File.ReadAllBytes(path));
@@ -89,9 +90,9 @@ public sealed class WavWriterTests : IDisposable
         string path = Path.Combine(_folder, "replace.wav");
         File.WriteAllBytes(path, new byte[100_000]);
 
-        WavWriter.Write(path, new AudioClip([0.25f], 8000));
+        new AudioClip([0.25f], 8000).WriteWav(path);
 
-        Assert.Equal([0.25f], WavReader.Read(path).GetChannel(0).ToArray());
+        Assert.Equal([0.25f], AudioClip.ReadWav(path).GetChannel(0).ToArray());
         Assert.Equal(46, new FileInfo(path).Length);
     }
 
@@ -102,7 +103,7 @@ public sealed class WavWriterTests : IDisposable
     public void UnsupportedFormat_IsRejected(WavSampleFormat format)
     {
         string path = Path.Combine(_folder, "no.wav");
-        Assert.Throws<ArgumentException>(() => WavWriter.Write(path, new AudioClip([0f], 8000), format));
+        Assert.Throws<ArgumentException>(() => new AudioClip([0f], 8000).WriteWav(path, format));
         Assert.Empty(Directory.GetFiles(_folder));
     }
 }

@@ -73,6 +73,17 @@ public sealed class CodecChunkingTests(FullPackageFixture fixture) : IClassFixtu
         Assert.True(onePass.Zip(chunked).Max(p => Math.Abs(p.First - p.Second)) > 1e-3f);
     }
 
+    [ReferenceFact]
+    public void Chunk_sizes_below_their_minimum_are_refused()
+    {
+        using var package = ModelPackage.Load(fixture.PackageFolder);
+        using var codec = new NeuralCodec(package);
+        var sizes = (codec.ChunkFrames, codec.ContextFrames);
+        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => codec.ChunkFrames = 0).ParamName);
+        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => codec.ContextFrames = -1).ParamName);
+        Assert.Equal(sizes, (codec.ChunkFrames, codec.ContextFrames)); // unchanged by the refused values
+    }
+
     [ReferenceTheory]
     [MemberData(nameof(Packages))]
     public void Chunked_encode_puts_each_chunks_codes_where_one_pass_over_that_chunk_puts_them(string which)

@@ -26,7 +26,7 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
             Generation = { FirstLevelIterations = 2, Seed = 7 },
         };
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
-        var prompt = WavReader.Read(promptPath);
+        var prompt = AudioClip.ReadWav(promptPath);
         float[] whole = (await pipeline.ResynthesizeAsync(source, prompt)).ToMono();
         var pieces = new List<float[]>();
         await foreach (var piece in pipeline.ResynthesizeStreamingAsync(source, prompt)) pieces.Add(piece.ToMono());
@@ -48,12 +48,12 @@ public sealed class LongInputPipelineTests(FullPackageFixture fixture) : IClassF
             Generation = { FirstLevelIterations = 2, Seed = 5 },
         };
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder, options);
-        var prompt = WavReader.Read(promptPath);
+        var prompt = AudioClip.ReadWav(promptPath);
         float[] whole = (await pipeline.ResynthesizeAsync(source, prompt)).ToMono();
         string output = Path.Combine(_dir, "out.wav");
         var written = await pipeline.ResynthesizeToFileAsync(source, prompt, output);
 
-        var file = WavReader.Read(output);
+        var file = AudioClip.ReadWav(output);
         Assert.Equal(16000, file.SampleRate);
         Assert.Equal(whole.Length, file.FrameCount);
         Assert.Equal(whole.Length / 16000.0, written.TotalSeconds, 9);

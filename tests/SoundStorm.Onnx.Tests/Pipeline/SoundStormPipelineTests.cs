@@ -7,7 +7,7 @@ namespace SoundStorm.Onnx.Tests.Pipeline;
 /// </summary>
 public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClassFixture<FullPackageFixture>
 {
-    private static AudioClip? Speech(string name) => RecordedSpeech.Find(name) is { } path ? WavReader.Read(path) : null;
+    private static AudioClip? Speech(string name) => RecordedSpeech.Find(name) is { } path ? AudioClip.ReadWav(path) : null;
 
     [ReferenceFact]
     public async Task Tokenize_and_codec_round_trip_of_real_speech_have_the_expected_shapes()
@@ -59,7 +59,7 @@ public sealed class SoundStormPipelineTests(FullPackageFixture fixture) : IClass
             Assert.False(Environment.GetEnvironmentVariable("SOUNDSTORM_REQUIRE_TEST_TOOLS") == "1", $"{path} missing: apt-get install alsa-utils");
             return;
         }
-        var clip = WavReader.Read(path);
+        var clip = AudioClip.ReadWav(path);
         Assert.Equal(48000, clip.SampleRate);
         using var pipeline = SoundStormPipeline.Load(fixture.PackageFolder);
         long[] tokens = await pipeline.TokenizeAsync(clip);

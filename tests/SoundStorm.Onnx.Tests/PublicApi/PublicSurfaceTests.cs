@@ -22,16 +22,12 @@ public sealed class PublicSurfaceTests
         "SoundStorm.Onnx.ModelPackageException",
         "SoundStorm.Onnx.NeuralCodec",
         "SoundStorm.Onnx.PipelineOptions",
-        "SoundStorm.Onnx.Resampler",
         "SoundStorm.Onnx.SemanticTokenizer",
         "SoundStorm.Onnx.SessionSettings",
         "SoundStorm.Onnx.SoundStormGenerator",
         "SoundStorm.Onnx.SoundStormPipeline",
         "SoundStorm.Onnx.SoundStormTextToSpeechClient",
-        "SoundStorm.Onnx.WavFormat",
-        "SoundStorm.Onnx.WavReader",
         "SoundStorm.Onnx.WavSampleFormat",
-        "SoundStorm.Onnx.WavWriter",
     ];
 
     [Fact]

@@ -31,6 +31,19 @@ public sealed class TokenizerChunkingTests
     }
 
     [Fact]
+    public void Chunk_sizes_are_checked_and_the_largest_context_runs_one_pass()
+    {
+        using var package = ModelPackage.Load(TestPaths.DefaultModel());
+        using var tokenizer = new SemanticTokenizer(package);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.ChunkFrames = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.ContextFrames = -1);
+
+        // Chunk plus twice the context is past int.MaxValue: one pass over the whole input, not an overflowed plan.
+        tokenizer.ContextFrames = int.MaxValue;
+        Assert.Equal([new(0, 100_000, 0, 100_000)], tokenizer.Chunks(100_000));
+    }
+
+    [Fact]
     public void Chunked_tokens_agree_with_one_pass_on_98_percent_of_frames()
     {
         if (Speech(60) is not { } speech) return;

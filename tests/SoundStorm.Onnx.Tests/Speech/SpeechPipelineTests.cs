@@ -42,7 +42,7 @@ public sealed class SpeechPipelineTests : IDisposable
         throw new InvalidOperationException("tests run outside the repository");
     }
 
-    private static AudioClip Prompt() => WavReader.Read(Path.Combine(RepositoryRoot(), "samples", "audio", "carlo-it-prompt.wav"));
+    private static AudioClip Prompt() => AudioClip.ReadWav(Path.Combine(RepositoryRoot(), "samples", "audio", "carlo-it-prompt.wav"));
 
     [Fact]
     public async Task Text_and_its_phones_give_the_same_audio()
@@ -67,7 +67,7 @@ public sealed class SpeechPipelineTests : IDisposable
         var wav = Assert.IsType<DataContent>(Assert.Single(response.Contents));
         Assert.Equal("audio/wav", wav.MediaType);
         using var stream = new MemoryStream(wav.Data.ToArray());
-        float[] received = WavReader.Read(stream, "response", out _).ToMono();
+        float[] received = AudioClip.ReadWav(stream, "response").ToMono();
         float[] expected = (await pipeline.SpeakAsync("Bob!", Prompt())).ToMono();
         Assert.Equal(expected.Length, received.Length);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - received[i]) <= 1.0 / 32767, $"sample {i}: {expected[i]} vs {received[i]}");

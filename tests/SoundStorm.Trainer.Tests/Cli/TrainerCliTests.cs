@@ -169,8 +169,8 @@ public sealed class TrainerCliTests : IDisposable
         // Two short harmonic tones as the corpus (no manifest: every WAV below the folder).
         Directory.CreateDirectory(_temp.Sub("audio"));
         foreach (var (name, pitch) in new[] { ("a.wav", 140.0), ("b.wav", 220.0) })
-            SoundStorm.Onnx.WavWriter.Write(Path.Combine(_temp.Sub("audio"), name), new SoundStorm.Onnx.AudioClip(
-                Enumerable.Range(0, 8000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000))).ToArray(), 16000));
+            new SoundStorm.Onnx.AudioClip(
+                Enumerable.Range(0, 8000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000))).ToArray(), 16000).WriteWav(Path.Combine(_temp.Sub("audio"), name));
         var train = await Run("train-codec", "--audio", _temp.Sub("audio"), "--out", _temp.Sub("codec"), "--width", "16", "--codebook-size", "16",
             "--steps", "2", "--batch-size", "2", "--segment-frames", "4", "--warmup", "0");
         Assert.True(train.Code == 0, train.Error);
@@ -242,7 +242,7 @@ public sealed class TrainerCliTests : IDisposable
     public async Task Prepare_with_a_missing_package_is_one_error_line_naming_it()
     {
         Directory.CreateDirectory(_temp.Sub("audio"));
-        SoundStorm.Onnx.WavWriter.Write(Path.Combine(_temp.Sub("audio"), "a.wav"), new SoundStorm.Onnx.AudioClip(new float[16000], 16000));
+        new SoundStorm.Onnx.AudioClip(new float[16000], 16000).WriteWav(Path.Combine(_temp.Sub("audio"), "a.wav"));
         var result = await Run("prepare", "--audio", _temp.Sub("audio"), "--model", _temp.Sub("nowhere"), "--out", _temp.Sub("tokens"));
         Assert.Equal(2, result.Code);
         Assert.StartsWith("error: ", result.Error);

@@ -31,10 +31,10 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         Copy(Speech("0870"), Path.Combine(audio, "spkA", "0870.wav"));
         Copy(Speech("0880"), Path.Combine(audio, "spkA", "0880.wav"));
         // The same speech as spkA/0870, but stereo at 22.05 kHz: prepare must bring it back to the package's 16 kHz.
-        var original = WavReader.Read(Speech("0870"));
-        float[] resampled = new Resampler(16000, 22050).Process(original.ToMono());
+        var original = AudioClip.ReadWav(Speech("0870"));
+        float[] resampled = original.ToMono(22050);
         Directory.CreateDirectory(Path.Combine(audio, "spkB"));
-        WavWriter.Write(Path.Combine(audio, "spkB", "0870.wav"), new AudioClip([resampled, (float[])resampled.Clone()], 22050), WavSampleFormat.Float32);
+        new AudioClip([resampled, (float[])resampled.Clone()], 22050).WriteWav(Path.Combine(audio, "spkB", "0870.wav"), WavSampleFormat.Float32);
 
         var log = new StringWriter();
         var result = DatasetPreparer.Prepare(audio, fixture.PackageFolder, _temp.Sub("tokens"), log: log);
@@ -58,7 +58,7 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         using var codec = new NeuralCodec(package);
         foreach (var (id, number) in new[] { ("0930", "0930"), ("spkA-0870", "0870"), ("0880", "0880") })
         {
-            float[] samples = WavReader.Read(Speech(number)).ToMono();
+            float[] samples = AudioClip.ReadWav(Speech(number)).ToMono();
             long[] semantic = tokenizer.Tokenize(samples);
             CodeGrid codes = codec.Encode(samples);
             int frames = Math.Min(semantic.Length, codes.Frames);
@@ -90,7 +90,7 @@ public sealed class PrepareTests(SpeechPackageFixture fixture, ITestOutputHelper
         string broken = Path.Combine(audio, "spk", "broken.wav");
         File.WriteAllBytes(broken, "RIFF\x10\0\0\0WAVEjunkjunkjunk"u8.ToArray());
         string tiny = Path.Combine(audio, "spk", "tiny.wav");
-        WavWriter.Write(tiny, new AudioClip(new float[300], 16000));
+        new AudioClip(new float[300], 16000).WriteWav(tiny);
 
         var error = Assert.Throws<DatasetFormatException>(() => DatasetPreparer.Prepare(audio, fixture.PackageFolder, _temp.Sub("strict")));
         Assert.Equal(broken, error.File);

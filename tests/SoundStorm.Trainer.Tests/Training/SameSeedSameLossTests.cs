@@ -156,7 +156,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
             var samples = new float[4000 + 800 * n];
             for (int i = 0; i < samples.Length; i++)
                 samples[i] = (float)(0.3 * Math.Sin(2 * Math.PI * (120 + 60 * n) * i / 16000) + 0.1 * Math.Sin(2 * Math.PI * 7 * i * (n + 1) / 1000.0));
-            WavWriter.Write(Path.Combine(folder, $"{n}.wav"), new AudioClip(samples, 16000));
+            new AudioClip(samples, 16000).WriteWav(Path.Combine(folder, $"{n}.wav"));
         }
         var corpus = WaveformCorpus.Load(folder, SmallCodec.Config.SamplingRate);
         using var trainer = new CodecObjective(SmallCodec.Config, CodecOptions, corpus, temp.Sub("run"));

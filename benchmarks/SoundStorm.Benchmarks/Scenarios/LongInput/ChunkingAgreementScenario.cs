@@ -17,7 +17,7 @@ internal static class ChunkingAgreementScenario
     public static IEnumerable<ScenarioResult> Run(LongInputSettings s)
     {
         using var package = ModelPackage.Load(s.Model);
-        var speech = WavReader.Read(s.Speech).ToMono();
+        var speech = AudioClip.ReadWav(s.Speech).ToMono();
         foreach (int seconds in PieceLengths)
         {
             var pieces = Enumerable.Range(0, Pieces).Select(i => speech.AsSpan(i * (speech.Length - seconds * 16000) / Pieces, seconds * 16000).ToArray()).ToArray();

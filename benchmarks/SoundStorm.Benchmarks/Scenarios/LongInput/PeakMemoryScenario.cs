@@ -16,7 +16,7 @@ internal static class PeakMemoryScenario
     public static IEnumerable<ScenarioResult> Run(LongInputSettings s)
     {
         if (!File.Exists(Time)) throw new InvalidOperationException($"{Time} is needed to read a child's peak resident set (apt-get install time).");
-        var speech = WavReader.Read(s.Speech);
+        var speech = AudioClip.ReadWav(s.Speech);
         float[] samples = speech.ToMono();
         double baseRss = 0, basePerSecond = 0, baseCpuPerSecond = 0;
         foreach (double seconds in s.Lengths)
@@ -28,7 +28,7 @@ internal static class PeakMemoryScenario
                 continue;
             }
             string source = Path.Combine(s.WorkDirectory, $"source-{seconds}.wav"), output = Path.Combine(s.WorkDirectory, $"out-{seconds}.wav");
-            WavWriter.Write(source, new AudioClip(samples[..count], speech.SampleRate));
+            new AudioClip(samples[..count], speech.SampleRate).WriteWav(source);
             var (rssBytes, wall, cpu) = Measure(s, source, output);
             File.Delete(source);
             File.Delete(output);

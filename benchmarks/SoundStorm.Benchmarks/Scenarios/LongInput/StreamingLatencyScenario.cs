@@ -13,10 +13,10 @@ internal static class StreamingLatencyScenario
 
     public static IEnumerable<ScenarioResult> Run(LongInputSettings s)
     {
-        var speech = WavReader.Read(s.Speech);
+        var speech = AudioClip.ReadWav(s.Speech);
         double seconds = Math.Min(600, speech.Duration.TotalSeconds);
         var source = new AudioClip(speech.ToMono()[..(int)(seconds * speech.SampleRate)], speech.SampleRate);
-        var prompt = WavReader.Read(s.Prompt);
+        var prompt = AudioClip.ReadWav(s.Prompt);
         using var pipeline = SoundStormPipeline.Load(s.Model);
         var (first, windows) = Time(pipeline, source, prompt).GetAwaiter().GetResult();
         string note = $"{WindowsTimed} windows timed, then stopped";

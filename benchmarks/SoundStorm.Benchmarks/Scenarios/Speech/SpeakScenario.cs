@@ -20,7 +20,7 @@ internal static class SpeakScenario
 
     public static IEnumerable<ScenarioResult> Run(string model, string promptPath, Action<string> log)
     {
-        var prompt = WavReader.Read(promptPath);
+        var prompt = AudioClip.ReadWav(promptPath);
         using var pipeline = SoundStormPipeline.Load(model);
         if (!pipeline.CanSpeak) throw new ArgumentException($"{model}: the package has no text_to_semantic graph, so it cannot speak.");
         var spoken = pipeline.SpeakAsync(Text, prompt).GetAwaiter().GetResult(); // warm-up: sessions, allocations, lexicon

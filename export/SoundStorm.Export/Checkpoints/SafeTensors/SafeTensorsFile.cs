@@ -35,9 +35,14 @@ public static class SafeTensorsFile
         return ReadHeader(stream, path).Metadata;
     }
 
-    /// <summary>Reads every tensor from a seekable stream holding a whole safetensors file (the fuzz tests feed bytes here).</summary>
-    internal static SafeTensorsContent Read(Stream stream, string path)
+    /// <summary>Reads every tensor from a seekable stream holding a whole safetensors file from position 0.</summary>
+    /// <param name="stream">The bytes; the stream is not closed.</param>
+    /// <param name="path">Name used in error messages (the file name or URL).</param>
+    /// <exception cref="CheckpointFormatException">The bytes are truncated or the header is malformed or inconsistent.</exception>
+    public static SafeTensorsContent Read(Stream stream, string path)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(path);
         var (entries, metadata, dataStart) = ReadHeader(stream, path);
         var tensors = new List<CheckpointTensor>(entries.Count);
         foreach (SafeTensorsEntry entry in entries)

@@ -28,9 +28,17 @@ public static class TorchCheckpoint
         return Load(stream, path, options);
     }
 
-    /// <summary>Loads from a seekable stream holding a whole checkpoint (the fuzz tests feed bytes here).</summary>
-    internal static object? Load(Stream stream, string path, TorchLoadOptions options)
+    /// <summary>Loads the whole object a checkpoint held in a seekable stream holds (a download kept in memory, say).</summary>
+    /// <param name="stream">A seekable stream holding the whole checkpoint from position 0; it is not closed.</param>
+    /// <param name="path">Name used in error messages (the file name or URL).</param>
+    /// <param name="options">Opaque classes and limits; <see cref="TorchLoadOptions.Default"/> when null.</param>
+    /// <exception cref="UnsafeCheckpointException">The pickle names a global outside the allow-list.</exception>
+    /// <exception cref="CheckpointFormatException">The bytes are truncated, corrupt or use an unsupported feature.</exception>
+    public static object? Load(Stream stream, string path, TorchLoadOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= TorchLoadOptions.Default;
         Span<byte> start = stackalloc byte[4];
         int read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
         stream.Position = 0;
@@ -44,6 +52,37 @@ public static class TorchCheckpoint
         {
             throw new CheckpointFormatException($"{path}: unexpected end of file.", e);
         }
+    }
+
+    /// <summary>
+    /// Loads a bare pickle — a checkpoint's <c>data.pkl</c> record taken out of its archive — through the same data-only
+    /// machine and allow-list as <see cref="Load(string, TorchLoadOptions?)"/>, with the bytes of the storages it names
+    /// supplied by the caller (as <c>torch.load</c>'s <c>persistent_load</c> would).
+    /// </summary>
+    /// <param name="pickle">The pickle bytes.</param>
+    /// <param name="source">Name used in error messages.</param>
+    /// <param name="storages">
+    /// The bytes of storage <c>key</c>, holding at least <c>elementCount</c> elements of the given type; it throws
+    /// <see cref="CheckpointFormatException"/> for a storage it cannot supply.
+    /// </param>
+    /// <param name="options">Opaque classes and limits; <see cref="TorchLoadOptions.Default"/> when null.</param>
+    /// <exception cref="UnsafeCheckpointException">The pickle names a global outside the allow-list.</exception>
+    /// <exception cref="CheckpointFormatException">The pickle is truncated, corrupt, larger than <see cref="TorchLoadOptions.MaxPickleBytes"/> or uses an unsupported feature.</exception>
+    public static object? LoadPickle(byte[] pickle, string source, Func<string, CheckpointDType, long, ReadOnlyMemory<byte>> storages, TorchLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pickle);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(storages);
+        options ??= TorchLoadOptions.Default;
+        if (pickle.Length > options.MaxPickleBytes)
+            throw new CheckpointFormatException($"{source}: the pickle holds {pickle.Length} bytes, more than the {options.MaxPickleBytes} accepted (TorchLoadOptions.MaxPickleBytes).");
+        var resolver = new TorchPickleResolver(new CallerStorages(storages), options, source);
+        return PickleMachine.Load(new PickleInput(new MemoryStream(pickle, writable: false), pickle.Length, source), resolver);
+    }
+
+    private sealed class CallerStorages(Func<string, CheckpointDType, long, ReadOnlyMemory<byte>> storages) : ITorchStorageSource
+    {
+        public ReadOnlyMemory<byte>? Load(string key, CheckpointDType dtype, long elementCount) => storages(key, dtype, elementCount);
     }
 
     /// <summary>

@@ -39,14 +39,14 @@ internal sealed class WaveformCorpus
         foreach (string path in AudioCorpus.TrainingFiles(folder))
         {
             AudioClip clip;
-            try { clip = WavReader.Read(path); }
+            try { clip = AudioClip.ReadWav(path); }
             catch (Exception e) when (e is AudioFormatException or IOException)
             {
                 if (!skipBadFiles) throw new DatasetFormatException(path, $"cannot be read as WAV ({e.Message}).");
                 log?.WriteLine($"warning: skipped {path}: {e.Message}");
                 continue;
             }
-            if (clip.SampleRate != sampleRate) clip = Resampler.Resample(clip, sampleRate);
+            clip = clip.Resample(sampleRate);
             clips.Add(clip.ToMono());
             paths.Add(path);
         }

@@ -26,13 +26,13 @@ internal static class PretrainAudio
         foreach (string path in paths)
         {
             AudioClip clip;
-            try { clip = WavReader.Read(path); }
+            try { clip = AudioClip.ReadWav(path); }
             catch (AudioFormatException e)
             {
                 log?.WriteLine($"skipped: {e.Message}");
                 continue;
             }
-            float[] samples = Resampler.Resample(new AudioClip(clip.ToMono(), clip.SampleRate), Mfcc.SampleRate).ToMono();
+            float[] samples = clip.ToMono(Mfcc.SampleRate);
             if (samples.Length >= minSamples) result.Add(new PretrainUtterance(path, samples));
         }
         if (result.Count == 0)

@@ -35,7 +35,7 @@ public sealed class CodecTrainerTests : IDisposable
                 for (int i = 0; i < samples.Length; i++)
                     samples[i] = (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000) + 0.1 * Math.Sin(2 * Math.PI * 3 * pitch * i / 16000) + 0.02 * (rng.NextDouble() - 0.5));
                 string rel = $"wav/{voice}/{n}.wav";
-                WavWriter.Write(Path.Combine(folder, rel), new AudioClip(samples, 16000));
+                new AudioClip(samples, 16000).WriteWav(Path.Combine(folder, rel));
                 rows.Add($"{rel}\t{voice}\ten\tsynthetic\tnone\t{(n == 2 && voice == "high" ? "test" : "train")}\t");
             }
         }
