@@ -14,7 +14,7 @@ namespace SoundStorm.Benchmarks;
 /// text-to-speech one (real-time factor of <c>speak</c>); <c>scenarios --seed</c> the seed family's samplers (time inside and
 /// outside ONNX Runtime, the seed's default size with random weights, float32 and int8); <c>scenarios --int8-quality
 /// [--model DIR] [--edges 0,1,2]</c> the int8 forms of a real package against its float32 transformer (logits, same-seed
-/// tokens and forward time on the samples' speech, for each count of float32 edge blocks); <c>scenarios --attention</c> only
+/// tokens and forward time on the samples' speech, for each count of float32 edge blocks); <c>scenarios --spinning</c> only ONNX Runtime's threads sleeping vs spinning between operators (mid and seed, 10 s); <c>scenarios --attention</c> only
 /// the standard-vs-fused transformer forwards, <c>scenarios --autoregressive</c> only the autoregressive decode steps;
 /// <c>plots [--results DIR]</c> draws the figures from the results' CSV files; any other arguments go to BenchmarkDotNet's switcher.
 /// </summary>
@@ -84,6 +84,7 @@ public static class Program
             };
             if (args.Contains("--attention")) ScenarioRunner.RunAttention(settings);
             else if (args.Contains("--autoregressive")) ScenarioRunner.RunAutoregressive(settings);
+            else if (args.Contains("--spinning")) ScenarioRunner.RunSpinning(settings);
             else ScenarioRunner.Run(settings);
             Console.WriteLine($"results → {output}");
             return 0;

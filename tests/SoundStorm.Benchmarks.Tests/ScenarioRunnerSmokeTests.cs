@@ -41,4 +41,19 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.Equal(results.Count, log.Count);
     }
+
+    [Fact]
+    public void Spinning_smoke_run_writes_both_settings_and_their_ratios()
+    {
+        var results = ScenarioRunner.RunSpinning(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), _ => { }));
+
+        foreach (string metric in new[] { "wall time, threads sleep (default)", "wall time, threads spin", "time in ONNX Runtime, threads sleep",
+                     "time in ONNX Runtime, threads spin", "outside ONNX Runtime, sleep / spin", "wall time, sleep / spin" })
+            Assert.Contains(results, r => r.Scenario == "spinning" && r.Metric == metric);
+        Assert.All(results, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0, $"{r.Scenario}/{r.Metric} = {r.Value}"));
+        // Time inside ONNX Runtime is part of the wall time.
+        double Value(string metric) => results.Single(r => r.Metric == metric).Value;
+        Assert.True(Value("time in ONNX Runtime, threads sleep") < Value("wall time, threads sleep (default)"));
+        Assert.True(File.Exists(Path.Combine(_dir, "out", "spinning.md")));
+    }
 }

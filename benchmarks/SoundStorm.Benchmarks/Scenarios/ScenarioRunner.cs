@@ -102,6 +102,15 @@ internal static class ScenarioRunner
         RunFocused(s, "autoregressive", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Paper, 30.0)],
             (model, seconds, ceiling, bandwidth) => AutoregressiveScenario.Run(s, model, seconds, null, ceiling, bandwidth, steps: s.Smoke ? 2 : 5));
 
+    /// <summary>
+    /// Only ONNX Runtime's threads sleeping against spinning between operators (<c>scenarios --spinning</c>): one
+    /// generation each of mid 10 s (MaskGIT) and the seed's default size 10 s (fast skip-step sampler); writes
+    /// spinning.md and .csv.
+    /// </summary>
+    public static IReadOnlyList<ScenarioResult> RunSpinning(ScenarioSettings s) =>
+        RunFocused(s, "spinning", s.Smoke ? [(BenchmarkModel.Tiny, 1.0)] : [(BenchmarkModel.Mid, 10.0), (BenchmarkModel.SeedDefault, 10.0)],
+            (model, seconds, _, _) => SpinningScenario.Run(s, model, seconds));
+
     private static List<ScenarioResult> RunFocused(ScenarioSettings s, string name, (BenchmarkModel Model, double Seconds)[] cases,
         Func<BenchmarkModel, double, double, double, IEnumerable<ScenarioResult>> scenario)
     {

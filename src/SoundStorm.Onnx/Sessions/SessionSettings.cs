@@ -19,6 +19,15 @@ public sealed class SessionSettings
     /// <summary>Threads within one operator; 0 lets ONNX Runtime choose. Default 0.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's threads spin between operators, waiting for the next one, instead of sleeping. Default false:
+    /// where the threads share physical cores (hyper-threads, a small VM, or other work on the machine) a spinning
+    /// thread takes the core from the one still working and from the sampler between graph calls — on a 2-vCPU VM
+    /// (one core, two hyper-threads) a 10 s generation ran about 10 % faster without spinning. With a physical core
+    /// per thread and nothing else running, spinning can shorten the hand-over between small operators.
+    /// </summary>
+    public bool SpinningThreads { get; set; }
+
     /// <summary>Graph optimisation level. Default: all optimisations.</summary>
     public GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
