@@ -20,7 +20,7 @@ internal static class SpinningScenario
         spinning.SpinningThreads = true;
         using var quiet = new SoundStormGenerator(package, sleeping);
         using var busy = new SoundStormGenerator(package, spinning);
-        var request = Request(model, (int)((s.Smoke ? 0.5 : 3) * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
+        var request = RandomRequests.WithPrompt(model, (int)((s.Smoke ? 0.5 : 3) * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
         var options = new GenerationOptions { Seed = 1, DiffusionSkipSteps = 4 };
         var network = new Dictionary<SoundStormGenerator, List<double>> { [quiet] = [], [busy] = [] };
         double Time(SoundStormGenerator generator)
@@ -42,16 +42,5 @@ internal static class SpinningScenario
         yield return new("spinning", model.Name, seconds, "time in ONNX Runtime, threads spin", spinningNetwork, "s", how);
         yield return new("spinning", model.Name, seconds, "outside ONNX Runtime, sleep / spin", (sleepingWall - sleepingNetwork) / (spinningWall - spinningNetwork), "×", "the sampler between graph calls");
         yield return new("spinning", model.Name, seconds, "wall time, sleep / spin", sleepingWall / spinningWall, "×", "same run");
-    }
-
-    private static GenerationRequest Request(BenchmarkModel model, int promptFrames, int frames)
-    {
-        var rng = new Random(frames);
-        var c = model.Config;
-        long[] Semantic(int n) => [.. Enumerable.Range(0, n).Select(_ => (long)rng.Next(c.SemanticVocab))];
-        var prompt = new CodeGrid(promptFrames, c.Codebooks);
-        for (int f = 0; f < promptFrames; f++)
-            for (int q = 0; q < c.Codebooks; q++) prompt[f, q] = rng.Next(c.CodebookSize);
-        return new GenerationRequest(Semantic(frames), prompt, Semantic(promptFrames));
     }
 }

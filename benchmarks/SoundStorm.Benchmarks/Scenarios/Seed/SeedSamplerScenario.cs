@@ -13,13 +13,13 @@ internal static class SeedSamplerScenario
     public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, int threads = 2)
     {
         double promptSeconds = s.Smoke ? 0.5 : 3;
-        var request = Request(model, (int)(promptSeconds * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
+        var request = RandomRequests.WithPrompt(model, (int)(promptSeconds * ScenarioSettings.FrameRate), (int)(seconds * ScenarioSettings.FrameRate));
         var walls = new Dictionary<(bool Int8, int Skip), double>();
         foreach (bool int8 in new[] { false, true })
         {
             using var package = ModelPackage.Load(model.EnsurePackage(s.CacheDirectory, int8));
             using var generator = new SoundStormGenerator(package, BenchmarkSessions.Settings(threads));
-            generator.Generate(Request(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
+            generator.Generate(RandomRequests.WithPrompt(model, 10, 20), new GenerationOptions { DiffusionSkipSteps = 24 }); // warm-up
             string weights = int8 ? "int8" : "float32";
             foreach (var (sampler, skip) in new[] { ("fast, skip 4", 4), ("purity", 0) })
             {
@@ -42,16 +42,5 @@ internal static class SeedSamplerScenario
                 if (int8) yield return new("seed", model.Name, seconds, $"{sampler}: int8 / float32 wall time", wall / walls[(false, skip)], "×", "same random weights, same run");
             }
         }
-    }
-
-    private static GenerationRequest Request(BenchmarkModel model, int promptFrames, int frames)
-    {
-        var rng = new Random(frames);
-        var c = model.Config;
-        long[] Semantic(int n) => [.. Enumerable.Range(0, n).Select(_ => (long)rng.Next(c.SemanticVocab))];
-        var prompt = new CodeGrid(promptFrames, c.Codebooks);
-        for (int f = 0; f < promptFrames; f++)
-            for (int q = 0; q < c.Codebooks; q++) prompt[f, q] = rng.Next(c.CodebookSize);
-        return new GenerationRequest(Semantic(frames), prompt, Semantic(promptFrames));
     }
 }
