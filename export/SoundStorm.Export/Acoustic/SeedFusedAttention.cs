@@ -5,10 +5,11 @@ using SoundStorm.Export.Weights;
 namespace SoundStorm.Export.Acoustic;
 
 /// <summary>
-/// The seed blocks' two attentions as ONNX Runtime's com.microsoft <c>MultiHeadAttention</c> (CPU and CUDA only): the
-/// [B, H, T, Lk] score tensors are never stored. Self-attention branches once per block on whether the batch has any
-/// padding (the CPU kernel runs flash attention only without a mask input); cross-attention has no mask and reads the
-/// condition graph's keys and values, already split into heads ([B, H, Lc, D/H]).
+/// The seed blocks' two attentions as ONNX Runtime's com.microsoft <c>MultiHeadAttention</c> (CPU and CUDA only): one
+/// fused kernel instead of the standard graph's MatMul, mask, Softmax and MatMul nodes, each of which reads and writes
+/// the [B, H, T, Lk] scores. Self-attention branches once per block on whether the batch has any padding (the CPU
+/// kernel runs flash attention only without a mask input); cross-attention has no mask and reads the condition graph's
+/// keys and values, already split into heads ([B, H, Lc, D/H]).
 /// </summary>
 internal sealed class SeedFusedAttention
 {
