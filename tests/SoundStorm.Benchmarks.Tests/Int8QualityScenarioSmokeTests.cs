@@ -7,21 +7,15 @@ namespace SoundStorm.Benchmarks.Tests;
 /// the edge blocks in float32 brings the logits closer to float32's than quantising every block (the reason the
 /// option exists). No timing is asserted.
 /// </summary>
-public sealed class Int8QualityScenarioSmokeTests : IDisposable
+public sealed class Int8QualityScenarioSmokeTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-int8-quality-smoke", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public void Float_edge_blocks_bring_the_logits_closer_to_float32()
     {
+        using var temp = new TempFolder();
         string root = BenchmarkPaths.RepositoryRoot, audio = Path.Combine(root, "samples", "audio");
         var rows = Int8QualityScenario.Run(Path.Combine(root, "models", "default"),
-            [Path.Combine(audio, "allison-en-new-extension.wav"), Path.Combine(audio, "carlo-it-prompt.wav")], [0, 1], _dir, _ => { }).ToList();
+            [Path.Combine(audio, "allison-en-new-extension.wav"), Path.Combine(audio, "carlo-it-prompt.wav")], [0, 1], temp.Path, _ => { }).ToList();
 
         double Value(string scheme, string metric) => rows.Single(r => r.Model == scheme && r.Metric == metric).Value;
         foreach (string scheme in new[] { "int8-dynamic", "int8-dynamic/float-edges-1" })

@@ -8,19 +8,13 @@ namespace SoundStorm.Benchmarks.Tests;
 /// The seed-sampler scenario on a tiny random seed model: both samplers, float32 and int8, run through real graphs and every figure is
 /// consistent (the time inside ONNX Runtime is part of the wall time). Harness correctness only — no timing is asserted.
 /// </summary>
-public sealed class SeedScenarioSmokeTests : IDisposable
+public sealed class SeedScenarioSmokeTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-seed-smoke", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public void Both_samplers_report_wall_network_and_outside_share()
     {
-        var settings = new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), _ => { });
+        using var temp = new TempFolder();
+        var settings = new ScenarioSettings(true, temp.Sub("out"), temp.Sub("cache"), _ => { });
         Directory.CreateDirectory(settings.CacheDirectory);
         var rows = SeedSamplerScenario.Run(settings, BenchmarkModel.SeedTiny, 1).ToList();
 

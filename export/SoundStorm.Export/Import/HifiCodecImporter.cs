@@ -112,14 +112,10 @@ public static class HifiCodecImporter
             .Select(n => $"{n} {weights.Peek(n).ShapeText}").ToArray();
         var misshapen = expected.Values.Where(s => weights.Contains(s.Name) && !weights.Peek(s.Name).Shape.AsSpan().SequenceEqual(s.Shape))
             .Select(s => $"{s.Name} is {weights.Peek(s.Name).ShapeText}, expected {s.ShapeText}").ToArray();
-        if (missing.Length + unexpected.Length + misshapen.Length == 0) return;
-        var parts = new List<string>();
-        if (missing.Length > 0) parts.Add($"missing {missing.Length}: {string.Join(", ", missing)}");
-        if (unexpected.Length > 0) parts.Add($"unexpected {unexpected.Length}: {string.Join(", ", unexpected)}");
-        if (misshapen.Length > 0) parts.Add($"misshapen {misshapen.Length}: {string.Join(", ", misshapen)}");
+        if (WeightProblems.Describe(("missing", missing), ("unexpected", unexpected), ("misshapen", misshapen)) is not { } problems) return;
         throw new WeightMismatchException(
             $"{weights.Source}: the tensors do not match the HiFi-Codec config ({config.Stages} stages, generator width {config.UpsampleInitialChannel}, " +
-            $"{config.KernelsPerStage} resblocks per stage): {string.Join("; ", parts)}.");
+            $"{config.KernelsPerStage} resblocks per stage): {problems}.");
     }
 
     /// <summary>The <c>codec.json</c> text: what a runtime needs to feed and read the graphs.</summary>

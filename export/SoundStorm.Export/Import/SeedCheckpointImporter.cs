@@ -104,11 +104,8 @@ public static partial class SeedCheckpointImporter
         var missing = expected.Where(n => !weights.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
         var unexpected = weights.Names.Where(n => !expected.Contains(n) && !SeedStateDict.IsIgnorable(n)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
         foreach (var name in weights.Names.Where(SeedStateDict.IsIgnorable).ToArray()) weights.Ignore(name);
-        if (missing.Length == 0 && unexpected.Length == 0) return;
-        var parts = new List<string>();
-        if (missing.Length > 0) parts.Add($"missing {missing.Length}: {string.Join(", ", missing)}");
-        if (unexpected.Length > 0) parts.Add($"unexpected {unexpected.Length}: {string.Join(", ", unexpected)}");
-        throw new WeightMismatchException($"{weights.Source}: the tensors do not match a seed model of {config.Layers} layers × {config.Dim} ({string.Join("; ", parts)}).");
+        if (WeightProblems.Describe(("missing", missing), ("unexpected", unexpected)) is not { } problems) return;
+        throw new WeightMismatchException($"{weights.Source}: the tensors do not match a seed model of {config.Layers} layers × {config.Dim} ({problems}).");
     }
 
     [GeneratedRegex(@"[""']?n_head[""']?\s*:\s*(\d+)")]

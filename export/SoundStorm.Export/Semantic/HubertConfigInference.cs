@@ -119,13 +119,9 @@ public static class HubertConfigInference
         var unexpected = w.Names.Where(n => !expected.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray();
         var misshapen = expected.Where(e => w.Contains(e.Key) && !w.Peek(e.Key).Shape.AsSpan().SequenceEqual(e.Value))
             .Select(e => $"{e.Key} {w.Peek(e.Key).ShapeText} (expected {Text(e.Value)})").Order(StringComparer.Ordinal).ToArray();
-        if (missing.Length + unexpected.Length + misshapen.Length == 0) return;
-        var parts = new List<string>();
-        if (missing.Length > 0) parts.Add($"missing {missing.Length}: {string.Join(", ", missing)}");
-        if (unexpected.Length > 0) parts.Add($"unexpected {unexpected.Length}: {string.Join(", ", unexpected)}");
-        if (misshapen.Length > 0) parts.Add($"misshapen {misshapen.Length}: {string.Join(", ", misshapen)}");
+        if (WeightProblems.Describe(("missing", missing), ("unexpected", unexpected), ("misshapen", misshapen)) is not { } problems) return;
         throw new WeightMismatchException(
-            $"{w.Source}: the tensors do not match a HuBERT of {config.Layers} layers × {config.EmbedDim} ({config.ExtractorMode} extractor, {config.ConvLayers.Count} convs): {string.Join("; ", parts)}.");
+            $"{w.Source}: the tensors do not match a HuBERT of {config.Layers} layers × {config.EmbedDim} ({config.ExtractorMode} extractor, {config.ConvLayers.Count} convs): {problems}.");
     }
 
     private static IEnumerable<(string, long[])> Norm(string prefix, long dim) => [(prefix + ".weight", [dim]), (prefix + ".bias", [dim])];

@@ -32,7 +32,7 @@ internal sealed class PaperObjective : ITrainingObjective<StepRecord>, IDisposab
     private readonly List<ValidationRecord> _validations = [];
     private readonly Dictionary<long, int[]> _orders = [];
 
-    /// <summary>A fresh run (initialisation seeded by <see cref="TrainOptions.Seed"/>).</summary>
+    /// <summary>A fresh run (initialisation seeded by <see cref="TrainingRunOptions.Seed"/>).</summary>
     public PaperObjective(PaperModelConfig config, TrainOptions options, TokenDataset dataset, string outputFolder, TextWriter? log = null)
     {
         _config = config.Validate();
@@ -53,9 +53,7 @@ internal sealed class PaperObjective : ITrainingObjective<StepRecord>, IDisposab
             _ema = new ExponentialAverage(_model, _emaModel, options.EmaDecay);
         }
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
-        _loop = new TrainingLoop<StepRecord>(this, _adam,
-            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
-            new LoopCadence(options.Steps, options.LogEvery, options.ValidateEvery, options.CheckpointEvery, options.ClipNorm),
+        _loop = new TrainingLoop<StepRecord>(this, _adam, options.LearningRates(), options.Cadence(options.ValidateEvery),
             Path.Combine(outputFolder, CheckpointFile), _log);
     }
 
@@ -112,7 +110,7 @@ internal sealed class PaperObjective : ITrainingObjective<StepRecord>, IDisposab
     public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
 
     /// <summary>
-    /// Trains up to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>, or until <paramref name="timeLimit"/>
+    /// Trains up to <see cref="TrainingRunOptions.Steps"/> (or <paramref name="stopAfter"/>, or until <paramref name="timeLimit"/>
     /// of wall time has passed), validating and checkpointing on the way and at the end; a stopped run resumes later.
     /// </summary>
     public TrainingResult Run(int? stopAfter = null, TimeSpan? timeLimit = null)

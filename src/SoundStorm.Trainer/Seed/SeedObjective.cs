@@ -55,9 +55,7 @@ internal sealed class SeedObjective : ITrainingObjective<StepRecord>, IDisposabl
         // Upstream decays every parameter (its optimiser group is 'none'); this AdamW decays matrices and tables.
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), options.Beta1, options.Beta2, weightDecay: options.WeightDecay);
         // Validation (a fixed-draw diffusion loss) runs once, at the end.
-        _loop = new TrainingLoop<StepRecord>(this, _adam,
-            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
-            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+        _loop = new TrainingLoop<StepRecord>(this, _adam, options.LearningRates(), options.Cadence(validateEvery: 0),
             Path.Combine(outputFolder, CheckpointFile), _log);
     }
 
@@ -100,7 +98,7 @@ internal sealed class SeedObjective : ITrainingObjective<StepRecord>, IDisposabl
     /// <summary>Utterances held out for validation.</summary>
     public IReadOnlyList<TokenUtterance> ValidationSet => _validation;
 
-    /// <summary>Trains to <see cref="TrainOptions.Steps"/> (or <paramref name="stopAfter"/>) and writes the checkpoint.</summary>
+    /// <summary>Trains to <see cref="TrainingRunOptions.Steps"/> (or <paramref name="stopAfter"/>) and writes the checkpoint.</summary>
     public (StepRecord[] History, string CheckpointPath) Run(int? stopAfter = null)
     {
         _loop.Run(stopAfter);

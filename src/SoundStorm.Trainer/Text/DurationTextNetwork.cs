@@ -8,27 +8,11 @@ namespace SoundStorm.Trainer.Text;
 /// The duration (FastSpeech-like) text network: <see cref="TextToSemanticModel"/> trained with each frame's unit given
 /// the true durations (teacher forcing) plus the squared error of the predicted ln(1 + duration) of each phone.
 /// </summary>
-internal sealed class DurationTextNetwork(TextToSemanticConfig config) : ITextUnitsNetwork
+internal sealed class DurationTextNetwork(TextToSemanticConfig config)
+    : TextUnitsNetwork<TextToSemanticModel>(new TextToSemanticModel(config.Validate()), config.Phones, config.Units, ModelConfigJson.Write(config)), ITextUnitsNetwork
 {
-    private readonly TextToSemanticModel _model = new(config.Validate());
-
-    /// <inheritdoc />
-    public nn.Module Module => _model;
-
-    /// <summary>The model.</summary>
-    public TextToSemanticModel Model => _model;
-
-    /// <inheritdoc />
-    public int Phones => config.Phones;
-
-    /// <inheritdoc />
-    public int Units => config.Units;
-
     /// <inheritdoc />
     public string CheckpointFormat => TextCheckpoint.Format;
-
-    /// <inheritdoc />
-    public string ConfigJson() => ModelConfigJson.Write(config);
 
     /// <inheritdoc />
     public (Tensor UnitLoss, Tensor AuxiliaryLoss) TrainingLosses(IReadOnlyList<TextUnitsUtterance> items, int maxFrames, StepRandom crop)
@@ -50,16 +34,16 @@ internal sealed class DurationTextNetwork(TextToSemanticConfig config) : ITextUn
     private (Tensor UnitLoss, Tensor DurationLoss, long Hits, double DurationError) Losses(TextBatch batch)
     {
         var (phones, phonePadding, logDurations, framePhone, frameOffset, frameLength, framePadding, units) = batch.ToTensors();
-        var (predicted, logits) = _model.Forward(phones, phonePadding, framePhone, frameOffset, frameLength, framePadding);
+        var (predicted, logits) = Model.Forward(phones, phonePadding, framePhone, frameOffset, frameLength, framePadding);
         Tensor unitLoss = nn.functional.cross_entropy(logits.view(-1, config.Units), units.view(-1), ignore_index: TextBatch.Ignore);
         Tensor real = phonePadding.logical_not();
         Tensor durationLoss = (predicted - logDurations).square().masked_select(real).mean();
-        if (_model.training) return (unitLoss, durationLoss, 0, 0);
+        if (Model.training) return (unitLoss, durationLoss, 0, 0);
         long hits = logits.argmax(2).eq(units).sum().item<long>();
         double error = (predicted.exp() - logDurations.exp()).abs().masked_select(real).sum().item<float>();
         return (unitLoss, durationLoss, hits, error);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => Model.Dispose();
 }

@@ -11,7 +11,7 @@ namespace SoundStorm.Trainer.Text;
 /// Trains a text-to-semantic network (<see cref="ITextUnitsNetwork"/>: the duration model or the autoregressive one) on
 /// a <see cref="TextUnitsDataset"/>: the network's unit loss plus <see cref="TextTrainOptions.DurationWeight"/> times its
 /// auxiliary loss, as the objective of the shared <see cref="TrainingLoop{TRecord}"/> (AdamW, warm-up + cosine decay,
-/// clipping); held-out validation with each checkpoint, every <see cref="TextTrainOptions.CheckpointEvery"/> steps.
+/// clipping); held-out validation with each checkpoint, every <see cref="TrainingRunOptions.CheckpointEvery"/> steps.
 /// Every draw is keyed by (seed, step), so a resumed run repeats the straight run.
 /// </summary>
 internal sealed class TextObjective : ITrainingObjective<TextStepRecord>, IDisposable
@@ -32,13 +32,13 @@ internal sealed class TextObjective : ITrainingObjective<TextStepRecord>, IDispo
     private readonly TrainingLoop<TextStepRecord> _loop;
     private readonly List<TextValidationRecord> _validations = [];
 
-    /// <summary>A fresh run of the duration model (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
+    /// <summary>A fresh run of the duration model (initialisation seeded by <see cref="TrainingRunOptions.Seed"/>).</summary>
     public TextObjective(TextToSemanticConfig config, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
         : this(new DurationTextNetwork(config), options, dataset, output, log)
     {
     }
 
-    /// <summary>A fresh run of <paramref name="network"/>, which the trainer then owns (initialisation seeded by <see cref="TextTrainOptions.Seed"/>).</summary>
+    /// <summary>A fresh run of <paramref name="network"/>, which the trainer then owns (initialisation seeded by <see cref="TrainingRunOptions.Seed"/>).</summary>
     public TextObjective(ITextUnitsNetwork network, TextTrainOptions options, TextUnitsDataset dataset, string output, TextWriter? log = null)
     {
         _network = network;
@@ -59,9 +59,7 @@ internal sealed class TextObjective : ITrainingObjective<TextStepRecord>, IDispo
         _model.train();
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.9, 0.98, weightDecay: options.WeightDecay);
         // Validation goes with each checkpoint: Save keeps the best-validating step beside the latest.
-        _loop = new TrainingLoop<TextStepRecord>(this, _adam,
-            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
-            new LoopCadence(options.Steps, options.LogEvery, options.CheckpointEvery, options.CheckpointEvery, options.ClipNorm),
+        _loop = new TrainingLoop<TextStepRecord>(this, _adam, options.LearningRates(), options.Cadence(options.CheckpointEvery),
             Path.Combine(output, CheckpointFile), _log);
     }
 

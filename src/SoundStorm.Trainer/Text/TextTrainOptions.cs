@@ -1,46 +1,21 @@
+using SoundStorm.Trainer.Training;
+
 namespace SoundStorm.Trainer.Text;
 
 /// <summary>Training settings of the text-to-semantic model (<c>train-text</c>).</summary>
-internal sealed record TextTrainOptions
+internal sealed record TextTrainOptions() : TrainingRunOptions(Steps: 4000, BatchSize: 16, LearningRate: 5e-4, MinLearningRate: 2e-5, WarmupSteps: 200, ClipNorm: 1, CheckpointEvery: 250, LogEvery: 50)
 {
-    /// <summary>Total optimiser steps (the cosine schedule ends here).</summary>
-    public int Steps { get; init; } = 4000;
-
-    /// <summary>Utterances per batch.</summary>
-    public int BatchSize { get; init; } = 16;
-
     /// <summary>Longest stretch of frames taken from one utterance (whole phones from a random one on).</summary>
     public int MaxFrames { get; init; } = 400;
-
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 5e-4;
-
-    /// <summary>Learning rate at the end of the cosine decay.</summary>
-    public double MinLearningRate { get; init; } = 2e-5;
-
-    /// <summary>Linear warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 200;
 
     /// <summary>AdamW weight decay.</summary>
     public double WeightDecay { get; init; } = 0.01;
 
-    /// <summary>Global gradient-norm limit (0 = off).</summary>
-    public double ClipNorm { get; init; } = 1;
-
     /// <summary>Weight of the duration loss (squared error of ln(1 + frames)) beside the units' cross-entropy.</summary>
     public double DurationWeight { get; init; } = 1;
 
-    /// <summary>Seed of initialisation, data order and crops.</summary>
-    public long Seed { get; init; } = 1;
-
     /// <summary>Last fraction of the dataset held out for validation.</summary>
     public double ValidationFraction { get; init; } = 0.05;
-
-    /// <summary>Checkpoint (and validation) interval in steps.</summary>
-    public int CheckpointEvery { get; init; } = 250;
-
-    /// <summary>Progress line interval in steps.</summary>
-    public int LogEvery { get; init; } = 50;
 
     /// <summary>Checks the numbers.</summary>
     public TextTrainOptions Validate()

@@ -1,14 +1,8 @@
 namespace SoundStorm.Trainer.Training;
 
 /// <summary>Everything that shapes a training run (saved in every checkpoint so a resume continues the same run).</summary>
-internal sealed record TrainOptions
+internal sealed record TrainOptions() : TrainingRunOptions(Steps: 1000, BatchSize: 8, LearningRate: 5e-4, MinLearningRate: 1e-5, WarmupSteps: 100, ClipNorm: 1.0, CheckpointEvery: 500, LogEvery: 50)
 {
-    /// <summary>Total optimiser steps (the schedule ends here).</summary>
-    public int Steps { get; init; } = 1000;
-
-    /// <summary>Utterances per batch.</summary>
-    public int BatchSize { get; init; } = 8;
-
     /// <summary>Longer utterances are cut to a random window of this many frames.</summary>
     public int MaxFrames { get; init; } = 500;
 
@@ -18,15 +12,6 @@ internal sealed record TrainOptions
     /// <summary>The prompt is 0..⌊fraction·T⌋ frames.</summary>
     public double MaxPromptFraction { get; init; } = 0.5;
 
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 5e-4;
-
-    /// <summary>Final learning rate of the cosine decay.</summary>
-    public double MinLearningRate { get; init; } = 1e-5;
-
-    /// <summary>Linear warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 100;
-
     /// <summary>AdamW decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 0.01;
 
@@ -35,9 +20,6 @@ internal sealed record TrainOptions
 
     /// <summary>AdamW β₂.</summary>
     public double Beta2 { get; init; } = 0.98;
-
-    /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
-    public double ClipNorm { get; init; } = 1.0;
 
     /// <summary>EMA decay (0 = no EMA).</summary>
     public double EmaDecay { get; init; }
@@ -49,20 +31,11 @@ internal sealed record TrainOptions
     /// </summary>
     public double[]? LevelWeights { get; init; }
 
-    /// <summary>Seed of the initialisation, the data order and every masking draw.</summary>
-    public long Seed { get; init; } = 1;
-
     /// <summary>Fraction of utterances (the last ones in dataset.json) held out for validation.</summary>
     public double ValidationFraction { get; init; } = 0.05;
 
     /// <summary>Validate every this many steps (0 = only at the end).</summary>
     public int ValidateEvery { get; init; } = 500;
-
-    /// <summary>Write a checkpoint every this many steps (0 = only at the end).</summary>
-    public int CheckpointEvery { get; init; } = 500;
-
-    /// <summary>Print a progress line every this many steps.</summary>
-    public int LogEvery { get; init; } = 50;
 
     /// <summary>Token frames per second of the training data (copied from dataset.json; the export needs it).</summary>
     public double FrameRate { get; init; }

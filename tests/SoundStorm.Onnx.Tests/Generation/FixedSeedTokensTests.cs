@@ -61,8 +61,8 @@ public sealed class FixedSeedTokensTests(SeedPackageFixture seedPackage) : IClas
 
     private static IReadOnlyList<CodeGrid> WithTinyOnnx(int modelSeed, Func<SoundStormGenerator, IReadOnlyList<CodeGrid>> generate, bool withSkip = false)
     {
-        using var package = ModelPackage.Load(new TinyModel(modelSeed, withSkip).WritePackage(TestPaths.NewTempDirectory()));
-        using var generator = new SoundStormGenerator(package);
+        using var tiny = new TinyPackage(modelSeed, withSkip);
+        using var generator = new SoundStormGenerator(tiny.Package);
         return generate(generator);
     }
 

@@ -71,8 +71,8 @@ public class OnnxGenerationTests
     [Fact]
     public void Onnx_batched_equals_one_by_one_and_reports_progress()
     {
-        using var package = ModelPackage.Load(new TinyModel(7).WritePackage(TestPaths.NewTempDirectory()));
-        using var generator = new SoundStormGenerator(package);
+        using var tiny = new TinyPackage(7);
+        using var generator = new SoundStormGenerator(tiny.Package);
         var options = new GenerationOptions { FirstLevelIterations = 6, Seed = 11, TopK = 8, ConfidenceNoise = 1.5f };
         var requests = Requests(8);
         var steps = new List<GenerationProgress>();
@@ -90,8 +90,8 @@ public class OnnxGenerationTests
     [Fact]
     public void Cancelled_token_terminates_the_graph_run()
     {
-        using var package = ModelPackage.Load(new TinyModel(9).WritePackage(TestPaths.NewTempDirectory()), verifyGraphs: false);
-        using var source = OnnxLogitsSource.Create(package, new SessionSettings());
+        using var tiny = new TinyPackage(9, verifyGraphs: false);
+        using var source = OnnxLogitsSource.Create(tiny.Package, new SessionSettings());
         using var workspace = source.CreateWorkspace(1, 3);
         workspace.Padding.Clear();
         using var cts = new CancellationTokenSource();
@@ -103,8 +103,8 @@ public class OnnxGenerationTests
     [Fact]
     public void Token_out_of_range_for_the_package_is_refused_before_any_graph_runs()
     {
-        using var package = ModelPackage.Load(new TinyModel(10).WritePackage(TestPaths.NewTempDirectory()), verifyGraphs: false);
-        using var generator = new SoundStormGenerator(package);
+        using var tiny = new TinyPackage(10, verifyGraphs: false);
+        using var generator = new SoundStormGenerator(tiny.Package);
         Assert.Equal((Q, V, K), (generator.Codebooks, generator.CodebookSize, generator.SemanticVocabulary));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => generator.Generate(new GenerationRequest([0, K])));
         Assert.Contains($"Semantic[1] = {K}", e.Message);

@@ -3,16 +3,9 @@ namespace SoundStorm.Onnx.Tests.Hardening;
 /// <summary>One loaded generator serving many threads: same tokens as alone; disposal while running is defined.</summary>
 public sealed class ConcurrencyTests : IDisposable
 {
-    private readonly string _dir = TestPaths.NewTempDirectory();
-    private readonly ModelPackage _package;
+    private readonly TinyPackage _tiny = new(31);
 
-    public ConcurrencyTests() => _package = ModelPackage.Load(new TinyModel(31).WritePackage(_dir));
-
-    public void Dispose()
-    {
-        _package.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _tiny.Dispose();
 
     private static GenerationRequest Request(int index) =>
         new(Enumerable.Range(0, 6 + index % 7).Select(i => (long)((i * 5 + index) % TinyModel.K)).ToArray(), seed: (ulong)(1000 + index));
@@ -20,7 +13,7 @@ public sealed class ConcurrencyTests : IDisposable
     [Fact]
     public void Eight_threads_times_25_generations_give_exactly_the_tokens_each_gives_alone()
     {
-        using var generator = new SoundStormGenerator(_package);
+        using var generator = new SoundStormGenerator(_tiny.Package);
         const int threads = 8, perThread = 25;
         var alone = new CodeGrid[threads * perThread];
         for (int i = 0; i < alone.Length; i++) alone[i] = generator.Generate(Request(i));
@@ -40,7 +33,7 @@ public sealed class ConcurrencyTests : IDisposable
     [Fact]
     public async Task Disposing_while_threads_generate_waits_or_throws_ObjectDisposedException()
     {
-        var generator = new SoundStormGenerator(_package);
+        var generator = new SoundStormGenerator(_tiny.Package);
         int completed = 0, refused = 0;
         var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
         using var started = new CountdownEvent(4);

@@ -3,23 +3,16 @@ namespace SoundStorm.Onnx.Tests.Hardening;
 /// <summary>Cancellation mid-generation and a throwing progress callback leave the generator usable and unchanged.</summary>
 public sealed class FailureAndCancellationTests : IDisposable
 {
-    private readonly string _dir = TestPaths.NewTempDirectory();
-    private readonly ModelPackage _package;
+    private readonly TinyPackage _tiny = new(32);
 
-    public FailureAndCancellationTests() => _package = ModelPackage.Load(new TinyModel(32).WritePackage(_dir));
-
-    public void Dispose()
-    {
-        _package.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _tiny.Dispose();
 
     private static GenerationRequest Request => new(Enumerable.Range(0, 12).Select(i => (long)(i % TinyModel.K)).ToArray(), seed: 77);
 
     [Fact]
     public void Cancelling_mid_generation_stops_within_one_step_and_leaves_the_generator_usable()
     {
-        using var generator = new SoundStormGenerator(_package);
+        using var generator = new SoundStormGenerator(_tiny.Package);
         var expected = generator.Generate(Request);
         using var cancel = new CancellationTokenSource();
         int stepsAfterCancel = 0;
@@ -36,7 +29,7 @@ public sealed class FailureAndCancellationTests : IDisposable
     [Fact]
     public void A_throwing_progress_callback_propagates_and_corrupts_nothing()
     {
-        using var generator = new SoundStormGenerator(_package);
+        using var generator = new SoundStormGenerator(_tiny.Package);
         var expected = generator.Generate(Request);
         var e = Assert.Throws<InvalidOperationException>(() => generator.Generate(Request, progress: new Inline(p =>
         {

@@ -10,16 +10,9 @@ namespace SoundStorm.Trainer.Tests.Paper;
 /// </summary>
 public sealed class PackageImportTests
 {
-    private static readonly PaperModelConfig Tiny = new()
-    {
-        Dim = 16, Layers = 2, Heads = 2, FeedForward = 32, ConvKernel = 3, Codebooks = 2, CodebookSize = 8, SemanticVocab = 5,
-    };
+    private static readonly PaperModelConfig Tiny = TinyPaperRun.Config with { Layers = 2 };
 
-    private static readonly TrainOptions Short = new()
-    {
-        Steps = 5, BatchSize = 3, MaxFrames = 10, WarmupSteps = 2, LearningRate = 1e-2, ValidationFraction = 0.2,
-        ValidateEvery = 0, CheckpointEvery = 0, LogEvery = 100, Seed = 5, EmaDecay = 0.5,
-    };
+    private static readonly TrainOptions Short = TinyPaperRun.Options with { Steps = 5 };
 
     [Theory]
     [InlineData(false)]
@@ -27,7 +20,7 @@ public sealed class PackageImportTests
     public void Package_imports_into_a_checkpoint_that_validates_like_the_exported_weights(bool ema)
     {
         using var temp = new TempFolder();
-        var dataset = TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
+        var dataset = TinyPaperRun.Dataset(temp);
         double[] exportedLoss;
         string checkpoint;
         using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("run")))
@@ -51,7 +44,7 @@ public sealed class PackageImportTests
     public void Float16_package_imports_within_half_precision_of_the_trained_weights()
     {
         using var temp = new TempFolder();
-        var dataset = TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
+        var dataset = TinyPaperRun.Dataset(temp);
         string checkpoint;
         using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("run"))) checkpoint = trainer.Run().CheckpointPath;
         PackageExporter.Export(checkpoint, temp.Sub("package"));

@@ -7,19 +7,12 @@ namespace SoundStorm.Trainer.Tests.Paper;
 /// </summary>
 public sealed class SemanticUnitRemapTests : IDisposable
 {
-    private static readonly PaperModelConfig Tiny = new()
-    {
-        Dim = 16, Layers = 1, Heads = 2, FeedForward = 32, ConvKernel = 3, Codebooks = 2, CodebookSize = 8, SemanticVocab = 5,
-    };
+    private static readonly PaperModelConfig Tiny = TinyPaperRun.Config;
 
-    private static readonly TrainOptions Short = new()
-    {
-        Steps = 6, BatchSize = 3, MaxFrames = 10, WarmupSteps = 2, LearningRate = 1e-2, ValidationFraction = 0.2,
-        ValidateEvery = 0, CheckpointEvery = 0, LogEvery = 100, Seed = 5, EmaDecay = 0.5,
-    };
+    private static readonly TrainOptions Short = TinyPaperRun.Options;
 
     private readonly TempFolder _temp = new();
-    private readonly List<TokenUtterance> _utterances = new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).Utterances(10, 6, 14, seed: 2);
+    private readonly List<TokenUtterance> _utterances = TinyPaperRun.Utterances();
 
     public void Dispose() => _temp.Dispose();
 

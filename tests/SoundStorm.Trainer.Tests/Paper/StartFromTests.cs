@@ -6,25 +6,15 @@ namespace SoundStorm.Trainer.Tests.Paper;
 /// </summary>
 public sealed class StartFromTests
 {
-    private static readonly PaperModelConfig Tiny = new()
-    {
-        Dim = 16, Layers = 1, Heads = 2, FeedForward = 32, ConvKernel = 3, Codebooks = 2, CodebookSize = 8, SemanticVocab = 5,
-    };
+    private static readonly PaperModelConfig Tiny = TinyPaperRun.Config;
 
-    private static readonly TrainOptions Short = new()
-    {
-        Steps = 6, BatchSize = 3, MaxFrames = 10, WarmupSteps = 2, LearningRate = 1e-2, ValidationFraction = 0.2,
-        ValidateEvery = 0, CheckpointEvery = 0, LogEvery = 100, Seed = 5,
-    };
-
-    private static TokenDataset Dataset(TempFolder temp) =>
-        TokenDataset.Load(new SyntheticTokens(Tiny.Codebooks, Tiny.CodebookSize, Tiny.SemanticVocab, seed: 4).WriteDataset(temp.Sub("data"), 10, 6, 14, seed: 2));
+    private static readonly TrainOptions Short = TinyPaperRun.Options with { EmaDecay = 0 }; // the warm restart adds the EMA
 
     [Fact]
     public void Warm_restart_starts_at_the_checkpoint_model_with_a_new_schedule()
     {
         using var temp = new TempFolder();
-        var dataset = Dataset(temp);
+        var dataset = TinyPaperRun.Dataset(temp);
         TrainingResult first;
         ValidationRecord finalValidation;
         using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("first")))
@@ -50,7 +40,7 @@ public sealed class StartFromTests
     public void Time_limit_stops_after_the_current_step_with_a_resumable_checkpoint()
     {
         using var temp = new TempFolder();
-        var dataset = Dataset(temp);
+        var dataset = TinyPaperRun.Dataset(temp);
         TrainingResult straight;
         using (var trainer = new PaperObjective(Tiny, Short, dataset, temp.Sub("straight"))) straight = trainer.Run();
 

@@ -24,28 +24,10 @@ public sealed class HubertPretrainingTests : IDisposable
         WarmupSteps = 5, Dropout = 0.1, CheckpointEvery = 0, LogEvery = 10, Seed = 5,
     };
 
-    /// <summary>Utterances of 100 ms tones drawn from six pitches, with a little noise.</summary>
-    internal static PretrainUtterance[] ToneUtterances(int count, int samples, int seed)
-    {
-        var random = new Random(seed);
-        double[] pitches = [220, 330, 500, 750, 1100, 1700];
-        return Enumerable.Range(0, count).Select(u =>
-        {
-            var wave = new float[samples];
-            double pitch = 0;
-            for (int i = 0; i < samples; i++)
-            {
-                if (i % 1600 == 0) pitch = pitches[random.Next(pitches.Length)];
-                wave[i] = (float)(0.3 * Math.Sin(2 * Math.PI * pitch * i / 16000) + 0.01 * (random.NextDouble() - 0.5));
-            }
-            return new PretrainUtterance($"tone{u}", wave);
-        }).ToArray();
-    }
-
     [Fact]
     public void Loss_falls_and_a_resumed_run_repeats_the_straight_one()
     {
-        var audio = ToneUtterances(6, 16000, seed: 1);
+        var audio = ToneSpeech.Generate(6, 16000, seed: 1).Audio;
         IReadOnlyList<HubertStepRecord> straight;
         using (var trainer = HubertPretrainObjective.Create(Tiny, audio, _temp.Sub("straight")))
             straight = trainer.Run();
@@ -80,7 +62,7 @@ public sealed class HubertPretrainingTests : IDisposable
     [Fact]
     public void Exported_semantic_graph_gives_the_torchsharp_units()
     {
-        var audio = ToneUtterances(4, 12000, seed: 2);
+        var audio = ToneSpeech.Generate(4, 12000, seed: 2).Audio;
         using (var trainer = HubertPretrainObjective.Create(Tiny with { Steps = 3 }, audio, _temp.Sub("run")))
             trainer.Run();
         string checkpoint = Path.Combine(_temp.Sub("run"), HubertPretrainObjective.CheckpointFile);
@@ -95,7 +77,7 @@ public sealed class HubertPretrainingTests : IDisposable
         using var centreTensor = tensor(centres.ToFloat32(), [centres.Shape[0], centres.Shape[1]]);
         // The fragment holds two graphs (normalisation statistics, then the tokens given them); the tokenizer runs both.
         using var tokenizer = SemanticTokenizer.FromFragment(_temp.Sub("units"), new SessionSettings { IntraOpThreads = 1 });
-        var probe = ToneUtterances(1, 9000, seed: 9)[0].Samples; // audio the k-means never saw
+        var probe = ToneSpeech.Generate(1, 9000, seed: 9).Audio[0].Samples; // audio the k-means never saw
         using var features = HubertUnits.Features(model, probe, 1);
         long[] expected = KMeans.Assign(features, centreTensor).data<long>().ToArray();
         Assert.Equal(expected, tokenizer.Tokenize(probe));

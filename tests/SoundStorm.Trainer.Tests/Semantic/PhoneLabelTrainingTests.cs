@@ -28,25 +28,8 @@ public sealed class PhoneLabelTrainingTests : IDisposable
     /// </summary>
     private static (PretrainUtterance[] Audio, long[][] Labels) LabelledTones(int count, int samples, int seed)
     {
-        var random = new Random(seed);
-        double[] pitches = [220, 330, 500, 750, 1100, 1700];
-        var audio = new PretrainUtterance[count];
-        var labels = new long[count][];
-        for (int u = 0; u < count; u++)
-        {
-            var wave = new float[samples];
-            var pitchAt = new int[samples];
-            int k = 0;
-            for (int i = 0; i < samples; i++)
-            {
-                if (i % 1600 == 0) k = random.Next(pitches.Length);
-                pitchAt[i] = k;
-                wave[i] = (float)(0.3 * Math.Sin(2 * Math.PI * pitches[k] * i / 16000) + 0.01 * (random.NextDouble() - 0.5));
-            }
-            audio[u] = new PretrainUtterance($"tone{u}", wave);
-            labels[u] = Enumerable.Range(0, Mfcc.Frames(samples)).Select(t => (long)pitchAt[t * Mfcc.Hop + Mfcc.Window / 2] + 1).ToArray();
-        }
-        return (audio, labels);
+        var (audio, pitchAt) = ToneSpeech.Generate(count, samples, seed);
+        return (audio, pitchAt.Select(p => Enumerable.Range(0, Mfcc.Frames(samples)).Select(t => (long)p[t * Mfcc.Hop + Mfcc.Window / 2] + 1).ToArray()).ToArray());
     }
 
     [Fact]

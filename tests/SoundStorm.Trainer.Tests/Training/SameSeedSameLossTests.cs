@@ -180,7 +180,7 @@ public sealed class SameSeedSameLossTests(ITestOutputHelper output)
             KMeansIterations = 5, BatchSize = 3, CropSeconds = 0.5, MinSeconds = 0.5, Steps = 3, LearningRate = 2e-3,
             WarmupSteps = 1, Dropout = 0.1, CheckpointEvery = 0, LogEvery = 10, Seed = 5,
         };
-        using var trainer = HubertPretrainObjective.Create(options, HubertPretrainingTests.ToneUtterances(4, 12000, seed: 1), temp.Sub("run"));
+        using var trainer = HubertPretrainObjective.Create(options, ToneSpeech.Generate(4, 12000, seed: 1).Audio, temp.Sub("run"));
         var history = trainer.Run();
         Record("hubert", history.Select(h => h.Loss).Concat(history.Select(h => h.Accuracy)), ParameterSum(trainer.Model));
         AssertClose(HubertLosses, history.Select(h => h.Loss).Concat(history.Select(h => h.Accuracy)));

@@ -14,7 +14,7 @@ namespace SoundStorm.Trainer.Codec.Training;
 /// Trains a HiFi-Codec (encoder, group-residual VQ, generator) to reconstruct speech, on random crops of a
 /// <see cref="WaveformCorpus"/>, with log-mel + multi-resolution STFT losses and the quantiser's own loss, and — with
 /// <see cref="CodecTrainOptions.Adversarial"/> — HiFi-GAN's discriminators (their own AdamW, same schedule). Writes <c>checkpoint.safetensors</c> every
-/// <see cref="CodecTrainOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
+/// <see cref="TrainingRunOptions.CheckpointEvery"/> steps, at the end, and when the wall-time limit is reached; a run
 /// resumed from it continues with identical losses.
 /// </summary>
 internal sealed class CodecObjective : ITrainingObjective<CodecStepRecord>, IDisposable
@@ -39,7 +39,7 @@ internal sealed class CodecObjective : ITrainingObjective<CodecStepRecord>, IDis
     private readonly float[] _crops;
     private bool _initialized; // codebooks already hold trained or data-drawn codewords
 
-    /// <summary>A fresh run (weights seeded from <see cref="CodecTrainOptions.Seed"/>).</summary>
+    /// <summary>A fresh run (weights seeded from <see cref="TrainingRunOptions.Seed"/>).</summary>
     public CodecObjective(HifiCodecConfig config, CodecTrainOptions options, WaveformCorpus corpus, string outputFolder, TextWriter? log = null)
     {
         _options = options.Validate();
@@ -64,9 +64,7 @@ internal sealed class CodecObjective : ITrainingObjective<CodecStepRecord>, IDis
             SeededInit.Apply(_discriminator, options.Seed + 1);
             _discriminatorAdam = new AdamW(_discriminator.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), beta1: 0.8, beta2: 0.99, weightDecay: 0);
         }
-        _loop = new TrainingLoop<CodecStepRecord>(this, _adam,
-            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
-            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+        _loop = new TrainingLoop<CodecStepRecord>(this, _adam, options.LearningRates(), options.Cadence(validateEvery: 0),
             Path.Combine(outputFolder, CheckpointFile), _log);
         _crops = new float[options.BatchSize * options.SegmentFrames * config.Hop];
         _losses = new SpectralLosses(config.SamplingRate);
@@ -159,7 +157,7 @@ internal sealed class CodecObjective : ITrainingObjective<CodecStepRecord>, IDis
     public IReadOnlyList<CodecStepRecord> History => _loop.History;
 
     /// <summary>
-    /// Trains until <see cref="CodecTrainOptions.Steps"/>, <paramref name="stopAfter"/> steps, or the step during which
+    /// Trains until <see cref="TrainingRunOptions.Steps"/>, <paramref name="stopAfter"/> steps, or the step during which
     /// <paramref name="timeLimit"/> passed (whichever comes first), then writes a checkpoint. Returns the steps completed.
     /// </summary>
     public int Train(int? stopAfter = null, TimeSpan? timeLimit = null)

@@ -1,28 +1,12 @@
+using SoundStorm.Trainer.Training;
+
 namespace SoundStorm.Trainer.Codec.Training;
 
 /// <summary>Settings of a <c>train-codec</c> run; stored in every checkpoint so a resume continues the same run.</summary>
-internal sealed record CodecTrainOptions
+internal sealed record CodecTrainOptions() : TrainingRunOptions(Steps: 20000, BatchSize: 8, LearningRate: 1e-3, MinLearningRate: 1e-4, WarmupSteps: 200, ClipNorm: 10, CheckpointEvery: 250, LogEvery: 25)
 {
-    /// <summary>Total optimiser steps (the learning-rate schedule spans them).</summary>
-    public int Steps { get; init; } = 20000;
-
-    /// <summary>Random crops per batch.</summary>
-    public int BatchSize { get; init; } = 8;
-
     /// <summary>Crop length in code frames (samples = frames · hop).</summary>
     public int SegmentFrames { get; init; } = 30;
-
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Learning rate at the end of the cosine decay.</summary>
-    public double MinLearningRate { get; init; } = 1e-4;
-
-    /// <summary>Linear warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 200;
-
-    /// <summary>Global gradient-norm limit (0 = off).</summary>
-    public double ClipNorm { get; init; } = 10;
 
     /// <summary>Weight of the log-mel L1 loss.</summary>
     public double MelWeight { get; init; } = 1.0;
@@ -62,15 +46,6 @@ internal sealed record CodecTrainOptions
 
     /// <summary>Weight of the feature-matching loss.</summary>
     public double FeatureMatchingWeight { get; init; } = 2.0;
-
-    /// <summary>Seed of initialisation, crops and codeword restarts.</summary>
-    public long Seed { get; init; } = 1;
-
-    /// <summary>Checkpoint interval in steps (a checkpoint is also written at the end and when time runs out).</summary>
-    public int CheckpointEvery { get; init; } = 250;
-
-    /// <summary>Progress line interval in steps.</summary>
-    public int LogEvery { get; init; } = 25;
 
     /// <summary>Checks the numbers; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public CodecTrainOptions Validate()

@@ -59,9 +59,7 @@ internal sealed class HubertPretrainObjective : ITrainingObjective<HubertStepRec
         SeededInit.Apply(_model, options.Seed);
         _model.train();
         _adam = new AdamW(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 0.9, 0.98, weightDecay: options.WeightDecay);
-        _loop = new TrainingLoop<HubertStepRecord>(this, _adam,
-            new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRate),
-            new LoopCadence(options.Steps, options.LogEvery, ValidateEvery: 0, options.CheckpointEvery, options.ClipNorm),
+        _loop = new TrainingLoop<HubertStepRecord>(this, _adam, options.LearningRates(), options.Cadence(validateEvery: 0),
             Path.Combine(output, CheckpointFile), _log);
     }
 
@@ -101,7 +99,7 @@ internal sealed class HubertPretrainObjective : ITrainingObjective<HubertStepRec
     public int Step => _loop.Step;
 
     /// <summary>
-    /// Trains until <see cref="HubertPretrainOptions.Steps"/>, <paramref name="stopAfter"/> or the wall-clock limit,
+    /// Trains until <see cref="TrainingRunOptions.Steps"/>, <paramref name="stopAfter"/> or the wall-clock limit,
     /// whichever comes first, writing checkpoints on the way and at the end. Returns the whole history.
     /// </summary>
     public IReadOnlyList<HubertStepRecord> Run(int? stopAfter = null, TimeSpan? timeLimit = null)

@@ -1,4 +1,5 @@
 using SoundStorm.Export.Semantic;
+using SoundStorm.Trainer.Training;
 
 namespace SoundStorm.Trainer.Semantic.Pretraining;
 
@@ -6,7 +7,7 @@ namespace SoundStorm.Trainer.Semantic.Pretraining;
 /// Settings of HuBERT's first pre-training iteration (model size, data, masking, objective, optimiser). Defaults are
 /// a small CPU-sized model; the masking and objective follow upstream HuBERT Base.
 /// </summary>
-internal sealed record HubertPretrainOptions
+internal sealed record HubertPretrainOptions() : TrainingRunOptions(Steps: 10000, BatchSize: 8, LearningRate: 5e-4, MinLearningRate: 1e-5, WarmupSteps: 500, ClipNorm: 5.0, CheckpointEvery: 500, LogEvery: 20)
 {
     /// <summary>Channels of every extractor convolution (upstream 512).</summary>
     public int ConvChannels { get; init; } = 128;
@@ -59,41 +60,14 @@ internal sealed record HubertPretrainOptions
     /// <summary>Gradient scale of the convolutional extractor (upstream <c>feature_grad_mult</c>).</summary>
     public double ExtractorGradScale { get; init; } = 0.1;
 
-    /// <summary>Utterances per batch.</summary>
-    public int BatchSize { get; init; } = 8;
-
     /// <summary>Longest crop in seconds; a batch is cropped to its shortest utterance when that is shorter.</summary>
     public double CropSeconds { get; init; } = 3.0;
 
     /// <summary>Shorter utterances are not used.</summary>
     public double MinSeconds { get; init; } = 1.0;
 
-    /// <summary>Total optimiser steps (the cosine schedule reaches its minimum here).</summary>
-    public int Steps { get; init; } = 10000;
-
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 5e-4;
-
-    /// <summary>Learning rate at the end.</summary>
-    public double MinLearningRate { get; init; } = 1e-5;
-
-    /// <summary>Linear warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 500;
-
     /// <summary>AdamW weight decay.</summary>
     public double WeightDecay { get; init; } = 0.01;
-
-    /// <summary>Global gradient-norm limit (0 = off).</summary>
-    public double ClipNorm { get; init; } = 5.0;
-
-    /// <summary>Seed of initialisation, targets, batches, crops, masks and dropout.</summary>
-    public long Seed { get; init; } = 1;
-
-    /// <summary>Checkpoint interval in steps (0 = at the end only).</summary>
-    public int CheckpointEvery { get; init; } = 500;
-
-    /// <summary>Progress line interval in steps.</summary>
-    public int LogEvery { get; init; } = 20;
 
     /// <summary>The encoder shape: HuBERT's standard extractor strides at <see cref="ConvChannels"/> channels.</summary>
     public HubertConfig ToConfig() => new()
