@@ -78,23 +78,15 @@ internal static class EngineComparisonScenario
         var generation = Ratios(torchRounds.Zip(ortRounds, (t, o) => t.Wall / o.Wall));
         var forward8 = Ratios(torchRounds.Zip(int8Rounds, (t, o) => t.Network / o.Network));
         var generation8 = Ratios(torchRounds.Zip(int8Rounds, (t, o) => t.Wall / o.Wall));
-        static double Agreement(CodeGrid a, CodeGrid b)
-        {
-            ReadOnlySpan<long> x = a.AsSpan(), y = b.AsSpan();
-            int agree = 0;
-            for (int i = 0; i < x.Length; i++)
-                if (x[i] == y[i]) agree++;
-            return 100.0 * agree / x.Length;
-        }
         string name = model.Name;
         yield return new("engines", name, seconds, "forward time, ONNX Runtime", ort.Network, "s", $"mean over a generation (the graph a CPU session opens: fused), threads={threads}, median of {rounds} rounds");
         yield return new("engines", name, seconds, "forward time, TorchSharp", libtorch.Network, "s", "eager libtorch, no_grad, same weights");
         yield return new("engines", name, seconds, "forward speed-up ORT vs TorchSharp", forward.Median, "×", forward.Spread);
         yield return new("engines", name, seconds, "generation speed-up ORT vs TorchSharp", generation.Median, "×", "same C# sampler and schedule; " + generation.Spread);
-        yield return new("engines", name, seconds, "token agreement", Agreement(ort.Tokens, libtorch.Tokens), "%", "greedy decoding, same seed");
+        yield return new("engines", name, seconds, "token agreement", TokenAgreement.Percent(ort.Tokens, libtorch.Tokens), "%", "greedy decoding, same seed");
         yield return new("engines", name, seconds, "forward time, ONNX Runtime int8", int8.Network, "s", "pack --int8 of the same weights");
         yield return new("engines", name, seconds, "forward speed-up ORT int8 vs TorchSharp", forward8.Median, "×", forward8.Spread);
         yield return new("engines", name, seconds, "generation speed-up ORT int8 vs TorchSharp", generation8.Median, "×", "same C# sampler and schedule; " + generation8.Spread);
-        yield return new("engines", name, seconds, "token agreement int8 vs float32", Agreement(int8.Tokens, ort.Tokens), "%", "greedy decoding, same seed");
+        yield return new("engines", name, seconds, "token agreement int8 vs float32", TokenAgreement.Percent(int8.Tokens, ort.Tokens), "%", "greedy decoding, same seed");
     }
 }

@@ -67,18 +67,9 @@ internal static class SeedEngineComparisonScenario
             yield return new("engines seed", name, seconds, $"{sampler}: wall time, TorchSharp", libtorch[i].Wall, "s", "eager libtorch, no_grad, same weights");
             yield return new("engines seed", name, seconds, $"{sampler}: speed-up ORT vs TorchSharp", libtorch[i].Wall / ort[i].Wall, "×", "same C# sampler and seeds");
             yield return new("engines seed", name, seconds, $"{sampler}: speed-up ORT int8 vs TorchSharp", libtorch[i].Wall / int8[i].Wall, "×", "same C# sampler and seeds");
-            yield return new("engines seed", name, seconds, $"{sampler}: token agreement ORT vs TorchSharp", Agreement(ort[i].Tokens, libtorch[i].Tokens), "%",
+            yield return new("engines seed", name, seconds, $"{sampler}: token agreement ORT vs TorchSharp", TokenAgreement.Percent(ort[i].Tokens, libtorch[i].Tokens), "%",
                 "the same draws from logits equal to float rounding");
         }
-    }
-
-    private static double Agreement(CodeGrid a, CodeGrid b)
-    {
-        ReadOnlySpan<long> x = a.AsSpan(), y = b.AsSpan();
-        int agree = 0;
-        for (int i = 0; i < x.Length; i++)
-            if (x[i] == y[i]) agree++;
-        return 100.0 * agree / x.Length;
     }
 
     private static GenerationRequest Request(SeedModelConfig c, int promptFrames, int frames)

@@ -9,18 +9,15 @@ namespace SoundStorm.Benchmarks.Tests;
 /// </summary>
 public sealed class ScenarioRunnerSmokeTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "soundstorm-bench-smoke", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Smoke_run_writes_every_scenario_with_finite_positive_figures()
     {
         var log = new List<string>();
-        var results = ScenarioRunner.Run(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), log.Add));
+        var results = ScenarioRunner.Run(new ScenarioSettings(true, _temp.Sub("out"), _temp.Sub("cache"), log.Add));
 
         foreach (string scenario in new[] { "machine", "model", "maskgit", "int8 forward", "int8 forms", "attention", "autoregressive", "threads" })
             Assert.Contains(results, r => r.Scenario == scenario);
@@ -31,13 +28,13 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         // Loop overhead is wall / time in ONNX Runtime: never below 1.
         Assert.All(results.Where(r => r.Metric == "loop overhead"), r => Assert.True(r.Value >= 1));
 
-        var csv = File.ReadAllLines(Path.Combine(_dir, "out", "scenarios.csv"));
+        var csv = File.ReadAllLines(Path.Combine(_temp.Sub("out"), "scenarios.csv"));
         Assert.Equal(results.Count + 1, csv.Length);
         Assert.Equal(results[0].Value.ToString("G6", CultureInfo.InvariantCulture), csv[1].Split(',')[4]);
-        string md = File.ReadAllText(Path.Combine(_dir, "out", "scenarios.md"));
+        string md = File.ReadAllText(Path.Combine(_temp.Sub("out"), "scenarios.md"));
         Assert.Contains("smoke mode", md);
         Assert.Equal(results.Count, md.Split('\n').Count(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| scenario", StringComparison.Ordinal)));
-        var png = File.ReadAllBytes(Path.Combine(_dir, "out", "maskgit-vs-ar.png"));
+        var png = File.ReadAllBytes(Path.Combine(_temp.Sub("out"), "maskgit-vs-ar.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.Equal(results.Count, log.Count);
     }
@@ -45,7 +42,7 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
     [Fact]
     public void Spinning_smoke_run_writes_both_settings_and_their_ratios()
     {
-        var results = ScenarioRunner.RunSpinning(new ScenarioSettings(true, Path.Combine(_dir, "out"), Path.Combine(_dir, "cache"), _ => { }));
+        var results = ScenarioRunner.RunSpinning(new ScenarioSettings(true, _temp.Sub("out"), _temp.Sub("cache"), _ => { }));
 
         foreach (string metric in new[] { "wall time, threads sleep (default)", "wall time, threads spin", "time in ONNX Runtime, threads sleep",
                      "time in ONNX Runtime, threads spin", "outside ONNX Runtime, sleep / spin", "wall time, sleep / spin" })
@@ -54,6 +51,6 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         // Time inside ONNX Runtime is part of the wall time.
         double Value(string metric) => results.Single(r => r.Metric == metric).Value;
         Assert.True(Value("time in ONNX Runtime, threads sleep") < Value("wall time, threads sleep (default)"));
-        Assert.True(File.Exists(Path.Combine(_dir, "out", "spinning.md")));
+        Assert.True(File.Exists(Path.Combine(_temp.Sub("out"), "spinning.md")));
     }
 }

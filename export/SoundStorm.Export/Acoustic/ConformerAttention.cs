@@ -21,15 +21,6 @@ public abstract class ConformerAttention
     /// </summary>
     public static ConformerAttention Standard(GraphValue keyBias, GraphValue cos, GraphValue sin) => new StandardRotaryAttention(keyBias, cos, sin);
 
-    /// <summary>
-    /// ONNX Runtime's com.microsoft <c>RotaryEmbedding</c> and <c>MultiHeadAttention</c> (CPU and CUDA only). The CPU
-    /// kernel runs flash attention — the score tensor is never stored — only when the node has no mask input, so each
-    /// layer branches once on whether the batch has any padding: without, the mask-free node; with, the node with the
-    /// key padding mask (ONNX Runtime's unfused kernel, which still does the scores, mask and softmax in one pass per head).
-    /// <paramref name="sequence"/>: [B, T, D] (for the frame count); <paramref name="padding"/>: bool [B, T], true = padding.
-    /// </summary>
-    public static ConformerAttention Fused(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase) =>
-        new FusedRotaryAttention(g, sequence, padding, c, rotaryBase);
 }
 
 /// <summary>See <see cref="ConformerAttention.Standard"/>.</summary>
@@ -50,19 +41,22 @@ internal sealed class StandardRotaryAttention(GraphValue keyBias, GraphValue cos
     }
 }
 
-/// <summary>See <see cref="ConformerAttention.Fused"/>.</summary>
+/// <summary>
+/// ONNX Runtime's com.microsoft <c>RotaryEmbedding</c> and <c>MultiHeadAttention</c> (CPU and CUDA only;
+/// <see cref="ContribAttention"/>), made once per graph (position tables and padding terms are shared by every block).
+/// The constructor takes the sequence [B, T, D] (for the frame count) and its padding, bool [B, T], true = padding.
+/// </summary>
 internal sealed class FusedRotaryAttention : ConformerAttention
 {
-    private readonly GraphValue _cosCache, _sinCache, _positionOffset, _keep, _anyPadding;
+    private readonly GraphValue _cosCache, _sinCache, _positionOffset;
+    private readonly ContribAttention _attention;
 
     public FusedRotaryAttention(OnnxGraphBuilder g, GraphValue sequence, GraphValue padding, ConformerShape c, float rotaryBase)
     {
         (_cosCache, _sinCache) = Rotary.Caches(g, sequence, c.Dim / c.Heads, rotaryBase);
         SequenceShape = g.Shape(sequence);
         _positionOffset = g.Int64s(0); // shape [1]: positions offset + 0..T−1
-        _keep = g.Cast(g.Not(padding), ElementType.Int32); // the key padding mask: 1 = attend, 0 = padding
-        var paddingCount = g.ReduceSum(g.Cast(padding, ElementType.Int64), new long[] { 0, 1 }, keepDims: false);
-        _anyPadding = g.Node("Greater", new[] { paddingCount, g.Int64Scalar(0) });
+        _attention = new ContribAttention(g, padding, c.Heads, c.Dim / c.Heads);
     }
 
     internal override GraphValue Attend(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x) =>
@@ -78,18 +72,13 @@ internal sealed class FusedRotaryAttention : ConformerAttention
     /// </summary>
     internal GraphValue AttendRows(OnnxGraphBuilder g, ConformerShape c, WeightSet w, string prefix, GraphValue x)
     {
-        long headDim = c.Dim / c.Heads;
         GraphValue Rotate(GraphValue v) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "RotaryEmbedding", new[] { v, _positionOffset, _cosCache, _sinCache }, 1,
             NodeAttribute.Int("interleaved", 0), NodeAttribute.Int("num_heads", c.Heads))[0];
         var qkv = g.Node("Split", new[] { QueryKeyValue(g, c, w, prefix, x), g.Int64s(c.Dim, c.Dim, c.Dim) }, 3, NodeAttribute.Int("axis", 1));
         var q = Rotate(g.Reshape(qkv[0], SequenceShape));
         var k = Rotate(g.Reshape(qkv[1], SequenceShape));
         var v = g.Reshape(qkv[2], SequenceShape);
-        var none = new GraphValue(string.Empty); // an omitted optional input (the packed q/k/v bias)
-        GraphValue Attention(params GraphValue[] inputs) => g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, "MultiHeadAttention", inputs, 1,
-            NodeAttribute.Int("num_heads", c.Heads), NodeAttribute.Float("scale", (float)(1.0 / Math.Sqrt(headDim))),
-            NodeAttribute.Float("mask_filter_value", -1e9f))[0];
-        var merged = g.If(_anyPadding, ElementType.Float, () => Attention(q, k, v, none, _keep), () => Attention(q, k, v));
+        var merged = _attention.WithKeyPadding(g, q, k, v);
         return Nn.Linear(g, g.Reshape(merged, -1, c.Dim), w, $"{prefix}.proj", c.Dim, c.Dim);
     }
 

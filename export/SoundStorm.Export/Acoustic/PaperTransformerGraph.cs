@@ -21,7 +21,7 @@ public static class PaperTransformerGraph
 
     /// <summary>
     /// Writes the transformer graph: standard opset-17 nodes, or (<paramref name="fused"/>) the same network with ONNX
-    /// Runtime's fused attention operators (<see cref="ConformerAttention.Fused"/>; CPU and CUDA providers only).
+    /// Runtime's fused attention operators (<see cref="FusedRotaryAttention"/>; CPU and CUDA providers only).
     /// </summary>
     public static OnnxModel Build(PaperModelConfig c, WeightSet w, ModelOptions? options = null, bool fused = false)
     {

@@ -81,10 +81,10 @@ public static class SeedTransformerGraph
         GraphValue x, (GraphValue Keys, GraphValue Values) cross, GraphValue padding, GraphValue keep, GraphValue step, SeedFusedAttention? fused)
     {
         var selfIn = AdaLayerNorm(g, c, w, $"{p}.ln1", x, step);
-        var a = fused?.Self(g, c, w, $"{p}.attn1", selfIn) ?? Nn.MultiHeadAttention(g, selfIn, selfIn, w, $"{p}.attn1", c.Dim, c.Dim, c.Heads, padding);
+        var a = fused?.Self(w, $"{p}.attn1", selfIn) ?? Nn.MultiHeadAttention(g, selfIn, selfIn, w, $"{p}.attn1", c.Dim, c.Dim, c.Heads, padding);
         x = g.Add(x, g.Mul(a, keep));
         var crossIn = AdaLayerNorm(g, c, w, $"{p}.ln1_1", x, step);
-        a = fused?.Cross(g, c, w, $"{p}.attn2", crossIn, cross.Keys, cross.Values)
+        a = fused?.Cross(w, $"{p}.attn2", crossIn, cross.Keys, cross.Values)
             ?? Nn.AttendHeads(g, Nn.ProjectHeads(g, crossIn, w, $"{p}.attn2.query", c.Dim, c.Dim, c.Heads), cross.Keys, cross.Values, w, $"{p}.attn2.proj", c.Dim, c.Heads);
         x = g.Add(x, g.Mul(a, keep));
         long hidden = (long)c.MlpHiddenTimes * c.Dim;

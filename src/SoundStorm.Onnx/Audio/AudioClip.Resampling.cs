@@ -40,7 +40,9 @@ public sealed partial class AudioClip
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is outside 1 to 1,000,000.</exception>
     public float[] ToMono(int sampleRate)
     {
-        float[] mono = ToMono();
-        return sampleRate == SampleRate ? mono : ResamplerCache.For(SampleRate, sampleRate).Process(mono);
+        if (sampleRate == SampleRate) return ToMono();
+        // A mono clip's one channel is read in place: the resampler writes a new array anyway.
+        float[] mono = ChannelCount == 1 ? _channels[0] : ToMono();
+        return ResamplerCache.For(SampleRate, sampleRate).Process(mono);
     }
 }

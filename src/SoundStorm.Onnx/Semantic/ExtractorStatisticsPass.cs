@@ -20,19 +20,30 @@ internal sealed class ExtractorStatisticsPass : IDisposable
     internal int ChunkSamples { get; set; } = 160_000;
 
     private readonly InferenceSession _session;
+    private readonly string _source;
     private readonly int _kernel, _stride, _channels;
 
+    /// <summary>Takes ownership of <paramref name="session"/>, also when it refuses it (then it is disposed).</summary>
     public ExtractorStatisticsPass(InferenceSession session, string source)
     {
         _session = session;
-        var metadata = session.ModelMetadata.CustomMetadataMap;
-        _kernel = MetadataNumber(metadata, source, "extractor_kernel");
-        _stride = MetadataNumber(metadata, source, "extractor_stride");
-        long channels = session.OutputMetadata.TryGetValue(MeanName, out var mean) && mean.Dimensions.Length == 2 ? mean.Dimensions[1] : -1;
-        if (channels <= 0)
-            throw new ModelPackageException(source, $"graphs.{GraphNames.SemanticStatistics}.outputs.{MeanName}", "[batch, channels] with a fixed channel count",
-                mean is null ? "no such output" : $"[{string.Join(", ", mean.Dimensions)}]");
-        _channels = (int)channels;
+        _source = source;
+        try
+        {
+            var metadata = session.ModelMetadata.CustomMetadataMap;
+            _kernel = MetadataNumber(metadata, source, "extractor_kernel");
+            _stride = MetadataNumber(metadata, source, "extractor_stride");
+            long channels = session.OutputMetadata.TryGetValue(MeanName, out var mean) && mean.Dimensions.Length == 2 ? mean.Dimensions[1] : -1;
+            if (channels <= 0)
+                throw new ModelPackageException(source, $"graphs.{GraphNames.SemanticStatistics}.outputs.{MeanName}", "[batch, channels] with a fixed channel count",
+                    mean is null ? "no such output" : $"[{string.Join(", ", mean.Dimensions)}]");
+            _channels = (int)channels;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Channels the statistics cover.</summary>
@@ -72,7 +83,7 @@ internal sealed class ExtractorStatisticsPass : IDisposable
                 }
             }
             if (count[0] != end - first)
-                throw new ModelPackageException(GraphNames.SemanticStatistics, FramesName,
+                throw new ModelPackageException(_source, $"graphs.{GraphNames.SemanticStatistics}.outputs.{FramesName}",
                     $"{end - first} frames for {stop - start} samples (kernel {_kernel}, stride {_stride} from the graph's metadata)", $"{count[0]}");
             Merge(total, merged, mean, variance, count[0]);
             merged += count[0];

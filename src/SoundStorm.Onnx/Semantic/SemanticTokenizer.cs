@@ -33,15 +33,16 @@ public sealed class SemanticTokenizer : IDisposable
         {
             if (package.HasGraph(GraphNames.SemanticStatistics))
                 _statistics = new ExtractorStatisticsPass(package.CreateSession(GraphNames.SemanticStatistics, settings), ModelManifest.FileName);
+            SizeChunksFor(_session);
         }
         catch
         {
+            _statistics?.Dispose();
             _session.Dispose();
             throw;
         }
         SampleRate = package.Manifest.SampleRate;
         Vocabulary = package.Manifest.SemanticVocabulary;
-        SizeChunksFor(_session);
     }
 
     private SemanticTokenizer(string folder, PackageFragment fragment, SessionSettings settings)
@@ -61,13 +62,14 @@ public sealed class SemanticTokenizer : IDisposable
                     [new("waveform", "float", 2)],
                     [new(ExtractorStatisticsPass.MeanName, "float", 2), new(ExtractorStatisticsPass.VarianceName, "float", 2), new(ExtractorStatisticsPass.FramesName, "int64", 1)]),
                     Path.Combine(folder, PackageFragment.FileName));
+            SizeChunksFor(_session);
         }
         catch
         {
+            _statistics?.Dispose();
             _session.Dispose();
             throw;
         }
-        SizeChunksFor(_session);
     }
 
     /// <summary>
@@ -135,8 +137,8 @@ public sealed class SemanticTokenizer : IDisposable
     /// <c>attention_span</c>, written by <c>import hubert --attention-span</c>): as much context as the span, which
     /// measured ≥ 99.7 % agreement with one pass for spans of 3–10 s (BENCHMARKS.md), never less than the default; and
     /// kept spans no longer than keep a run within the default run of 1,300 frames — or, for a span wider than that
-    /// allows, as long as the context — so a run's attention matrices, which set the tokenizer's peak memory, stay
-    /// within what one pass over 30 s needs.
+    /// allows, as long as the context. For spans up to 10 s (the shipped model's) a run's attention matrices, which set
+    /// the tokenizer's peak memory, so stay within what one pass over 30 s needs; a wider span runs three spans at a time.
     /// </summary>
     private void SizeChunksFor(InferenceSession session)
     {

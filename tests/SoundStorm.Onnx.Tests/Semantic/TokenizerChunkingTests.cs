@@ -1,3 +1,5 @@
+using SoundStorm.Onnx.Chunking;
+
 namespace SoundStorm.Onnx.Tests.Semantic;
 
 /// <summary>
@@ -24,9 +26,13 @@ public sealed class TokenizerChunkingTests
         var statistics = tokenizer.Statistics(speech, default);
         foreach (var chunk in plan)
         {
-            var run = new long[chunked.Length];
-            tokenizer.TokenizeChunk(speech, chunk with { KeepStart = chunk.RunStart, KeepEnd = chunk.RunEnd }, statistics, run, default);
-            Assert.Equal(run[chunk.KeepStart..chunk.KeepEnd], chunked[chunk.KeepStart..chunk.KeepEnd]);
+            // The run's samples worked out here (frame f reads samples [320·f, 320·f + 400); the last run takes the tail),
+            // and tokenized as a whole input of its own with the whole input's statistics.
+            int start = chunk.RunStart * 320, end = chunk.RunEnd == chunked.Length ? speech.Length : (chunk.RunEnd - 1) * 320 + 400;
+            int frames = chunk.RunEnd - chunk.RunStart;
+            var run = new long[frames];
+            tokenizer.TokenizeChunk(speech.AsSpan(start, end - start), new FrameChunk(0, frames, 0, frames), statistics, run, default);
+            Assert.Equal(run[(chunk.KeepStart - chunk.RunStart)..(chunk.KeepEnd - chunk.RunStart)], chunked[chunk.KeepStart..chunk.KeepEnd]);
         }
     }
 

@@ -97,8 +97,7 @@ public sealed class TokenizerStatisticsTests : IDisposable
         // Packages made before the statistics graph existed: the semantic graph normalises over its own input.
         string folder = Path.Combine(_dir, "one-graph");
         Directory.CreateDirectory(folder);
-        var (weights, config, _) = HubertImporter.ReadModel(ReferenceData.File("hubert", "model.pth"), ReferenceData.File("hubert", "torchaudio_config.json"));
-        SemanticGraph.Build(config, weights, 2, KMeansReader.Read(ReferenceData.File("hubert", "kmeans_centroids.npy"))).Save(Path.Combine(folder, "semantic.onnx"));
+        WriteOneGraphTokenizer(folder);
         new PackageFragment { SampleRate = 16000, FrameRate = 50, SemanticVocabulary = 32, Graphs = { [GraphNames.Semantic] = "semantic.onnx" } }.Write(folder);
         using var tokenizer = SemanticTokenizer.FromFragment(folder);
         Assert.Null(tokenizer.StatisticsPass);
@@ -109,10 +108,16 @@ public sealed class TokenizerStatisticsTests : IDisposable
     public void A_statistics_graph_beside_a_semantic_graph_that_does_not_take_them_is_refused()
     {
         string folder = Import(null);
-        var (weights, config, _) = HubertImporter.ReadModel(ReferenceData.File("hubert", "model.pth"), ReferenceData.File("hubert", "torchaudio_config.json"));
-        SemanticGraph.Build(config, weights, 2, KMeansReader.Read(ReferenceData.File("hubert", "kmeans_centroids.npy"))).Save(Path.Combine(folder, "semantic.onnx"));
+        WriteOneGraphTokenizer(folder);
         var e = Assert.Throws<ModelPackageException>(() => SemanticTokenizer.FromFragment(folder));
         Assert.Contains("extractor_mean", e.Message);
         Assert.Contains("semantic.onnx", e.Message);
+    }
+
+    // The reference HuBERT as one semantic graph that normalises over its own input (no statistics inputs).
+    private static void WriteOneGraphTokenizer(string folder)
+    {
+        var (weights, config, _) = HubertImporter.ReadModel(ReferenceData.File("hubert", "model.pth"), ReferenceData.File("hubert", "torchaudio_config.json"));
+        SemanticGraph.Build(config, weights, 2, KMeansReader.Read(ReferenceData.File("hubert", "kmeans_centroids.npy"))).Save(Path.Combine(folder, "semantic.onnx"));
     }
 }

@@ -20,6 +20,9 @@ internal static class DiffusionPosterior
     /// <summary>Upstream's stand-in for log 0: log(1e−30).</summary>
     public static readonly double LogZero = Math.Log(1e-30);
 
+    // e^LogZero: the mask class's share of the normaliser in every posterior.
+    private static readonly double ZeroProbability = Math.Exp(LogZero);
+
     /// <summary>The clamp floor of every log-probability.</summary>
     public const float Floor = -70f;
 
@@ -141,7 +144,7 @@ internal static class DiffusionPosterior
         double cumAt = s.LogCumAt[t], cumBt = s.LogCumBt[t], cumCt = s.LogCumCt[t];
         double c = masked ? cumCt : LogAddExp(LogZero + cumAt, cumBt);
         double tokenC = masked ? c : LogAddExp(cumAt, cumBt); // c′: the current token's own offset
-        double z = Math.Exp(LogZero);
+        double z = ZeroProbability;
         if (masked) z += TensorPrimitives.Sum(p) * Math.Exp(-c);
         else z += (TensorPrimitives.Sum(p[..token]) + TensorPrimitives.Sum(p[(token + 1)..])) * Math.Exp(-c)
                   + Math.Exp(logX0[token] - tokenC);

@@ -27,7 +27,6 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         _combiner = combiner;
         _transformer = transformer;
         _condition = condition;
-        Resources.SessionsCreated(condition is null ? 2 : 3);
         Codebooks = manifest.Codebooks;
         Classes = (int)manifest.MaskTokenId; // the network's classes: codes + two pad ids; the mask comes after them
         CodebookSize = manifest.CodebookSize;
@@ -40,6 +39,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
             _crossShape = [.. FixedCrossAxes.Select(axis => keys[axis].Size
                 ?? throw new ModelPackageException(ModelManifest.FileName, $"graphs.condition.outputs.cross_keys.shape[{axis}]", "a fixed size", keys[axis].ToString()!))];
         }
+        Resources.SessionsCreated(condition is null ? 2 : 3); // last: a refused package's sessions are released by Create, uncounted
     }
 
     /// <summary>The sessions and OrtValues this source and its workspaces hold (leak tests read it).</summary>
@@ -97,7 +97,8 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
         private long[] _graphTokens = [], _step = [];
         private float[] _graphLogits = [];
         private OrtValue[] _combinerInputs = [], _combinerOutputs = [], _transformerInputs = [], _transformerOutputs = [];
-        private GraphCall? _conditionCall; // runs before the first step's network call, then not again
+        private GraphCall[] _everyStep = [], _firstStep = []; // the first step also runs the condition graph, when there is one
+        private bool _firstDone;
 
         public override void Prepare(BatchLayout layout)
         {
@@ -137,6 +138,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                 Own(OrtValue.CreateTensorValueFromMemory(promptAcoustic, [Batch, prompt])),
             ];
             OrtValue[] conditionOrKeys = tokens;
+            GraphCall? conditionCall = null;
             if (owner._condition is { } condition)
             {
                 // Condition frames: [K, prompt…, K+1] ++ [K+2, target…, K+3] ++ the prompt's codes.
@@ -148,7 +150,7 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                     Own(OrtValue.CreateTensorValueFromMemory(new float[size], shape)),
                     Own(OrtValue.CreateTensorValueFromMemory(new float[size], shape)),
                 ];
-                _conditionCall = new GraphCall(condition, ConditionTokens, tokens, ConditionOutputs, conditionOrKeys);
+                conditionCall = new GraphCall(condition, ConditionTokens, tokens, ConditionOutputs, conditionOrKeys);
             }
             _transformerInputs =
             [
@@ -157,6 +159,12 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                 Own(OrtValue.CreateTensorValueFromMemory(_step, [Batch])),
             ];
             _transformerOutputs = [Own(OrtValue.CreateTensorValueFromMemory(_graphLogits, [Batch, _generated, q, owner.Classes]))];
+            var combiner = new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs);
+            var transformer = new GraphCall(owner._transformer, conditionCall is null ? SelfContainedInputs : CachedConditionInputs,
+                _transformerInputs, TransformerOutputs, _transformerOutputs);
+            _everyStep = [combiner, transformer];
+            _firstStep = conditionCall is { } once ? [once, combiner, transformer] : _everyStep;
+            _firstDone = false;
         }
 
         public override void Run(long condition, CancellationToken cancellationToken)
@@ -171,15 +179,8 @@ internal sealed class SeedOnnxLogitsSource : ILogitsSource, IDisposable
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];
                 TokenArray.AsSpan(layout.Index(b, tp, 0), gen * q).CopyTo(_graphTokens.AsSpan(b * _generated * q));
             }
-            var combiner = new GraphCall(owner._combiner, CombinerInputs, _combinerInputs, CombinerOutputs, _combinerOutputs);
-            var transformer = new GraphCall(owner._transformer, owner._condition is null ? SelfContainedInputs : CachedConditionInputs,
-                _transformerInputs, TransformerOutputs, _transformerOutputs);
-            if (_conditionCall is { } once)
-            {
-                GraphRunner.Run(_runOptions, [once, combiner, transformer], cancellationToken);
-                _conditionCall = null;
-            }
-            else GraphRunner.Run(_runOptions, [combiner, transformer], cancellationToken);
+            GraphRunner.Run(_runOptions, _firstDone ? _everyStep : _firstStep, cancellationToken);
+            _firstDone = true;
             for (int b = 0; b < Batch; b++)
             {
                 int tp = layout.PromptFrames[b], gen = layout.GeneratedFrames[b];

@@ -45,7 +45,10 @@ internal struct Xoshiro256StarStar
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>A double in (0, 1): never 0, so that log(u) is finite.</summary>
-    public double NextOpenUnit() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
+    public double NextOpenUnit() => OpenUnit(NextUInt64());
+
+    // The top 53 bits, offset by half a step: (0, 1), never 0.
+    private static double OpenUnit(ulong bits) => ((bits >> 11) + 0.5) * (1.0 / (1UL << 53));
 
     /// <summary>
     /// Fills <paramref name="destination"/> with <see cref="NextOpenUnit"/> values, in order: the same numbers as that
@@ -56,7 +59,7 @@ internal struct Xoshiro256StarStar
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
-            destination[i] = ((Next(ref s0, ref s1, ref s2, ref s3) >> 11) + 0.5) * (1.0 / (1UL << 53));
+            destination[i] = OpenUnit(Next(ref s0, ref s1, ref s2, ref s3));
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
