@@ -1,11 +1,14 @@
 using SoundStorm.Export.Baselines;
+using SoundStorm.Export.Onnx;
+using SoundStorm.Export.Onnx.Quantization;
 using SoundStorm.Export.Weights;
 
 namespace SoundStorm.Benchmarks.Models;
 
 /// <summary>
 /// The autoregressive baseline of a model's width and depth with random weights: the Concat-grown graph, the tuned
-/// shared-cache graph, and the latter's rotary caches for a decoder of <c>capacity</c> tokens (raw float32 files).
+/// shared-cache graph and its rotary caches for a decoder of <c>capacity</c> tokens (raw float32 files), and the same
+/// network cut at every attention for the int8-cache decoder (<c>cut-i.onnx</c>).
 /// </summary>
 internal static class AutoregressiveBaseline
 {
@@ -24,15 +27,29 @@ internal static class AutoregressiveBaseline
         string concat = Path.Combine(folder, "concat.onnx"), shared = Path.Combine(folder, "shared-cache.onnx");
         AutoregressiveGraph.Build(config, weights).Save(concat);
         SharedCacheAutoregressiveGraph.Build(config, weights).Save(shared);
+        var cuts = LayeredAutoregressiveGraphs.Build(config, weights);
+        string Save(OnnxModel graph, string file)
+        {
+            string path = Path.Combine(folder, file);
+            graph.Save(path);
+            return path;
+        }
+        var layered = cuts.Select((graph, cut) => Save(graph, $"cut-{cut}.onnx")).ToArray();
+        // Every large MatMul (projections, feed-forwards, the head) in int8, per output channel.
+        var layeredInt8 = cuts.Select((graph, cut) => Save(Int8MatMuls.Quantize(graph, out _), $"cut-{cut}.int8.onnx")).ToArray();
+        long tokenTable = weights.Peek("token_emb.weight").Data.LongLength;
         var (cos, sin) = SharedCacheAutoregressiveGraph.RotaryCaches(config, capacity);
         string cosFile = Path.Combine(folder, $"cos-{capacity}.f32"), sinFile = Path.Combine(folder, $"sin-{capacity}.f32");
         File.WriteAllBytes(cosFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(cos.AsSpan()).ToArray());
         File.WriteAllBytes(sinFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(sin.AsSpan()).ToArray());
         return new
         {
-            Concat = concat, SharedCache = shared, Cos = cosFile, Sin = sinFile, Parameters = parameters,
+            Concat = concat, SharedCache = shared, Layered = layered, LayeredInt8 = layeredInt8,
+            // What an int8 step reads of its graphs: everything they hold but the token table (float32 in cut 0).
+            StreamedInt8Bytes = layeredInt8.Sum(path => new FileInfo(path).Length) - 4 * tokenTable,
+            Cos = cosFile, Sin = sinFile, Parameters = parameters,
             // A step gathers one row of the token table; every other weight is read whole.
-            Streamed = parameters - weights.Peek("token_emb.weight").Data.LongLength,
+            Streamed = parameters - tokenTable,
             config.Vocabulary,
         };
     }

@@ -80,13 +80,19 @@ internal static class ResultPlots
         double weights = 1000 * rows.First(r => r.Metric == "weight-streaming bound per step").Value;
         double[] withCache = [.. cache.Select((c, i) => tuned[i] / Value(rows, $"decode step / weight + cache bound (cache {c:0})"))];
         var plot = new Plot();
-        plot.Add.Scatter(cache, tuned).LegendText = "pre-allocated cache (GroupQueryAttention, IO binding)";
-        plot.Add.Scatter(cache, concat).LegendText = "cache grown by Concat";
+        plot.Add.Scatter(cache, tuned).LegendText = "float32 cache, pre-allocated (GroupQueryAttention, IO binding)";
+        plot.Add.Scatter(cache, concat).LegendText = "float32 cache grown by Concat";
         var bound = plot.Add.Scatter(cache, withCache);
-        bound.LegendText = "bound: stream weights + cache";
+        bound.LegendText = "bound: stream weights + float32 cache";
         bound.LinePattern = LinePattern.Dashed;
+        if (rows.Any(r => r.Metric.StartsWith("decode step, int8 cache (cache ", StringComparison.Ordinal)))
+        {
+            plot.Add.Scatter(cache, [.. cache.Select(c => 1000 * Value(rows, $"decode step, int8 cache (cache {c:0})"))]).LegendText = "int8 cache, float32 weights";
+            plot.Add.Scatter(cache, [.. cache.Select(c => 1000 * Value(rows, $"decode step, int8 weights and cache (cache {c:0})"))]).LegendText = "int8 cache, int8 weights";
+            plot.Add.HorizontalLine(2 * weights, 1, Colors.Black, LinePattern.Dashed).LegendText = "goal: 2 × the float32 weights' bound";
+        }
         var weightLine = plot.Add.HorizontalLine(weights, 1, Colors.Gray, LinePattern.Dotted);
-        weightLine.LegendText = "bound: stream weights only";
+        weightLine.LegendText = "bound: stream float32 weights only";
         plot.Axes.Left.Label.Text = "decode step (ms)";
         plot.Axes.Bottom.Label.Text = "cached tokens";
         plot.Title("Autoregressive baseline, paper shape: one decode step");

@@ -70,13 +70,18 @@ public static class AutoregressiveGraph
         for (int i = 0; i < c.Layers; i++)
         {
             using var _ = g.Scope($"block{i}");
-            var h = Nn.LayerNorm(g, x, w, $"blocks.{i}.ln1", c.Dim);
-            x = g.Add(x, Nn.Linear(g, attention(i, h), w, $"blocks.{i}.attn.proj", c.Dim, c.Dim));
-            var m = Nn.Linear(g, Nn.Gelu(g, Nn.Linear(g, Nn.LayerNorm(g, x, w, $"blocks.{i}.ln2", c.Dim), w, $"blocks.{i}.mlp.0", c.Dim, c.FeedForward)),
-                w, $"blocks.{i}.mlp.2", c.FeedForward, c.Dim);
-            x = g.Add(x, m);
+            x = Residuals(g, c, w, i, x, attention(i, Nn.LayerNorm(g, x, w, $"blocks.{i}.ln1", c.Dim)));
         }
         return x;
+    }
+
+    /// <summary>Block i after its attention: x + proj(<paramref name="attention"/>), then + mlp(ln2(·)).</summary>
+    internal static GraphValue Residuals(OnnxGraphBuilder g, AutoregressiveConfig c, WeightSet w, int i, GraphValue x, GraphValue attention)
+    {
+        x = g.Add(x, Nn.Linear(g, attention, w, $"blocks.{i}.attn.proj", c.Dim, c.Dim));
+        var m = Nn.Linear(g, Nn.Gelu(g, Nn.Linear(g, Nn.LayerNorm(g, x, w, $"blocks.{i}.ln2", c.Dim), w, $"blocks.{i}.mlp.0", c.Dim, c.FeedForward)),
+            w, $"blocks.{i}.mlp.2", c.FeedForward, c.Dim);
+        return g.Add(x, m);
     }
 
     /// <summary>The <c>logits</c> output [B, Vocabulary]: the final norm and head on the last position only (all the next token needs).</summary>
