@@ -30,6 +30,8 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "scenarios")
         {
+            // Only the autoregressive decoders' sessions use it; every other session keeps its own threads.
+            Scenarios.Autoregressive.DecoderThreads.CreateGlobalPool();
             bool smoke = args.Contains("--smoke");
             if (Value(args, "--provider") is { } provider) BenchmarkSessions.Provider = BenchmarkSessions.Parse(provider);
             string output = Value(args, "--out") ?? BenchmarkPaths.ResultsDirectory;

@@ -18,6 +18,10 @@ namespace SoundStorm.Benchmarks.Scenarios.Autoregressive;
 /// </summary>
 internal static unsafe class Int8CacheAttention
 {
+    // How far ahead the kernels ask for the cache's next lines: a single thread streams ~4 % faster with it (measured
+    // on the 2-vCPU Zen 4 VM, 0.51 GB of int8 cache per step), the hardware prefetcher alone starting too late.
+    private const int PrefetchBytes = 8192;
+
     /// <summary>
     /// Writes to <paramref name="output"/> at <paramref name="outputOffset"/> (every head, head h at h·HeadDim) the
     /// attention of the query at <paramref name="queryOffset"/> in <paramref name="query"/> over the first
@@ -115,6 +119,7 @@ internal static unsafe class Int8CacheAttention
         for (int t = 0; t < tiles; t++, keys += tileBytes)
         {
             var acc = Vector256<int>.Zero;
+            for (int line = 0; line < tileBytes; line += 64) Sse.Prefetch0(keys + PrefetchBytes + line);
             for (int c = 0; c < chunks; c++) acc = AvxVnni.MultiplyWideningAndAdd(acc, Vector256.Load(keys + 32 * c), broadcast[c]);
             var tokenScales = Vector256.LoadUnsafe(in keyScales[t * 8]) * scale;
             (Vector256.ConvertToSingle(acc - offset) * tokenScales).StoreUnsafe(ref scores[t * 8]);
@@ -146,6 +151,7 @@ internal static unsafe class Int8CacheAttention
             var scale = Vector256.Create(groupScales[g]);
             for (int k = 0; k < quads; k++)
                 broadcast[k] = Vector256.Create(MemoryMarshal.Read<int>(weights.Slice(g * Int8LayerCache.GroupTokens + 4 * k, 4))).AsByte();
+            for (int line = 0; line < groupBytes; line += 64) Sse.Prefetch0(values + PrefetchBytes + line);
             for (int c = 0; c < headDim / 8; c++)
             {
                 var acc = Vector256<int>.Zero;
