@@ -19,7 +19,7 @@ internal static class AutoregressiveScenario
 {
     /// <summary>The rows; <paramref name="maskGitWall"/> null leaves out the measured MaskGIT comparison (runs without a MaskGIT case).</summary>
     public static IEnumerable<ScenarioResult> Run(ScenarioSettings s, BenchmarkModel model, double seconds, double? maskGitWall,
-        double ceilingGflops, double bandwidthGBs, int steps = 5)
+        double ceilingGflops, double bandwidthGBs, int steps = 5, double? int8MaskGitWall = null)
     {
         var c = model.Config;
         int frames = (int)(seconds * ScenarioSettings.FrameRate);
@@ -105,6 +105,9 @@ internal static class AutoregressiveScenario
             yield return new("autoregressive", name, seconds, "MaskGIT speed-up (measured)", total / mask, "×", "AR wall (float32 cache) / MaskGIT wall");
             yield return new("autoregressive", name, seconds, "MaskGIT speed-up over the int8-cache AR (measured)", int8Total / mask, "×", "AR wall (int8 cache) / MaskGIT wall");
         }
+        if (int8MaskGitWall is { } int8Mask)
+            yield return new("autoregressive", name, seconds, "int8 MaskGIT speed-up over the all-int8 AR (measured)", allInt8Total / int8Mask, "×",
+                "AR wall (int8 weights and cache) / int8 MaskGIT wall");
         yield return new("autoregressive", name, seconds, "MaskGIT speed-up (roofline)", predictedAr / predictedMaskGit, "×",
             $"AR {acousticTokens}×{4.0 * streamed / 1e9:F2} GB at {bandwidthGBs:F0} GB/s vs MaskGIT {forwards}×{Roofline.TransformerFlops(c, frames) / 1e9:F0} GFLOP at {ceilingGflops:F0} GFLOP/s");
     }

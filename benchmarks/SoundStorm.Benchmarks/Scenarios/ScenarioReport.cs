@@ -41,13 +41,16 @@ internal static class ScenarioReport
         {
             double[] xs = results.Where(r => r.Model == model && r.Scenario == "maskgit" && r.Metric == "wall time").Select(r => r.AudioSeconds).ToArray();
             double[] mask = results.Where(r => r.Model == model && r.Scenario == "maskgit" && r.Metric == "wall time").Select(r => r.Value).ToArray();
-            double[] ar = results.Where(r => r.Model == model && r.Scenario == "autoregressive" && r.Metric == "wall time (integrated)").Select(r => r.Value).ToArray();
             var a = plot.Add.Scatter(xs, mask);
             a.LegendText = $"MaskGIT ({model})";
-            if (ar.Length != xs.Length) continue; // no autoregressive run for this model (int8 variants, --maskgit-only)
-            var b = plot.Add.Scatter(xs, ar);
-            b.LegendText = $"autoregressive ({model})";
-            b.LinePattern = ScottPlot.LinePattern.Dashed;
+            foreach (var (metric, label) in new[] { ("wall time (integrated)", "float32 cache"), ("wall time (integrated), int8 cache", "int8 cache") })
+            {
+                double[] ar = results.Where(r => r.Model == model && r.Scenario == "autoregressive" && r.Metric == metric).Select(r => r.Value).ToArray();
+                if (ar.Length != xs.Length) continue; // no autoregressive run for this model (int8 variants, --maskgit-only)
+                var b = plot.Add.Scatter(xs, ar);
+                b.LegendText = $"autoregressive, {label} ({model})";
+                b.LinePattern = ScottPlot.LinePattern.Dashed;
+            }
         }
         plot.Axes.Left.Label.Text = "wall time (s)";
         plot.Axes.Bottom.Label.Text = "audio duration (s)";
