@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SoundStorm.Benchmarks.Models;
+using SoundStorm.Benchmarks.Scenarios.Autoregressive;
 
 namespace SoundStorm.Benchmarks.Scenarios;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using SoundStorm.Benchmarks.Scenarios;
+using SoundStorm.Benchmarks.Scenarios.Autoregressive;
 using SoundStorm.Export.Baselines;
 
 namespace SoundStorm.Export.Tests.Baselines;

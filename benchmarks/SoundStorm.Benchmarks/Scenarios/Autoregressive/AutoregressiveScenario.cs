@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SoundStorm.Benchmarks.Models;
-using SoundStorm.Benchmarks.Scenarios.Autoregressive;
 
-namespace SoundStorm.Benchmarks.Scenarios;
+namespace SoundStorm.Benchmarks.Scenarios.Autoregressive;
 
 /// <summary>
 /// The autoregressive baseline of the same width and depth over the flattened [T·Q] stream: the semantic prefix in

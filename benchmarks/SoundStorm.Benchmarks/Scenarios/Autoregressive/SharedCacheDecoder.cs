@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace SoundStorm.Benchmarks.Scenarios;
+namespace SoundStorm.Benchmarks.Scenarios.Autoregressive;
 
 /// <summary>
 /// Decodes with the autoregressive baseline's shared-cache graph (the exporter's <c>SharedCacheAutoregressiveGraph</c>,
