@@ -6,9 +6,10 @@ namespace SoundStorm.Benchmarks.Scenarios.Autoregressive;
 
 /// <summary>
 /// The autoregressive baseline of the same width and depth over the flattened [T·Q] stream: the semantic prefix in
-/// one prefill call, then one decode call per acoustic token with a KV cache. Decoding runs the tuned graph
-/// (<see cref="SharedCacheDecoder"/>: caches allocated once and written in place through IO binding); the
-/// Concat-grown graph it replaces is timed beside it at the same cache lengths. Decode steps are timed at three cache
+/// one prefill, then one decode step per acoustic token with a KV cache. Three tuned decoders run it: the float32
+/// cache allocated once and written in place through IO binding (<see cref="SharedCacheDecoder"/>), and the int8
+/// cache (<see cref="Int8CacheDecoder"/>) with float32 and with int8 weights; the Concat-grown graph they replace is
+/// timed beside them at the same cache lengths. Decode steps are timed at three cache
 /// lengths (start, middle, end of the stream) and the total is integrated from them — decoding all T·Q tokens of
 /// 30 s would take many minutes on this machine, and the cost of a step depends only on the cache length, not on
 /// the token values. Each step is set against the memory bound: the bytes it must read (every weight but the token
@@ -85,13 +86,13 @@ internal static class AutoregressiveScenario
             yield return new("autoregressive", name, seconds, $"decode step, Concat graph (cache {cached})", concatTimes[i], "s",
                 $"the cache grown by Concat; {concatTimes[i] / stepTimes[i]:F1}× the tuned step");
             yield return new("autoregressive", name, seconds, $"decode step, int8 cache (cache {cached})", int8Times[i], "s",
-                $"float32 weights, int8 keys and values; median of {steps}; {stepTimes[i] / int8Times[i]:F2}× faster than the float32 cache");
+                $"float32 weights, int8 keys and values; median of {steps}; the float32-cache step takes {stepTimes[i] / int8Times[i]:F2}× as long");
             yield return new("autoregressive", name, seconds, $"int8-cache step / weight bound (cache {cached})", int8Times[i] / weightBound, "×", "weights only");
             yield return new("autoregressive", name, seconds, $"int8-cache step / weight + int8 cache bound (cache {cached})", int8Times[i] / int8Bound, "×",
                 $"+ {Int8CacheBytes(cached) / 1e9:F2} GB of int8 keys, values and scales");
             double allInt8Bound = (baseline.StreamedInt8Bytes + Int8CacheBytes(cached)) / (bandwidthGBs * 1e9);
             yield return new("autoregressive", name, seconds, $"decode step, int8 weights and cache (cache {cached})", allInt8Times[i], "s",
-                $"median of {steps}; {stepTimes[i] / allInt8Times[i]:F2}× faster than the float32 cache");
+                $"median of {steps}; the float32-cache step takes {stepTimes[i] / allInt8Times[i]:F2}× as long");
             yield return new("autoregressive", name, seconds, $"int8 step / weight bound (cache {cached})", allInt8Times[i] / weightBound, "×", "the float32 weights' bound");
             yield return new("autoregressive", name, seconds, $"int8 step / own weights + cache bound (cache {cached})", allInt8Times[i] / allInt8Bound, "×",
                 $"{baseline.StreamedInt8Bytes / 1e9:F2} GB of int8 graphs + {Int8CacheBytes(cached) / 1e9:F2} GB of cache");
@@ -111,7 +112,6 @@ internal static class AutoregressiveScenario
             $"AR {acousticTokens}×{4.0 * streamed / 1e9:F2} GB at {bandwidthGBs:F0} GB/s vs MaskGIT {forwards}×{Roofline.TransformerFlops(c, frames) / 1e9:F0} GFLOP at {ceilingGflops:F0} GFLOP/s");
     }
 
-    // One-token steps at cache length `past` (set without decoding up to it: a step's cost does not depend on the values).
     // The int8-cache decoder over one set of cut graphs: its prefill of the semantic prefix, then its steps at each cache length.
     private static (double Prefill, double[] Steps) TimeInt8Decoder(string[] paths, SessionOptions options, ModelShape c, int vocabulary, int capacity,
         int frames, long[] cachePoints, int steps)
@@ -133,6 +133,7 @@ internal static class AutoregressiveScenario
 
     private delegate ReadOnlySpan<float> AppendTokens(ReadOnlySpan<long> tokens);
 
+    // One-token steps at cache length `past` (set without decoding up to it: a step's cost does not depend on the values).
     private static double TimeStep(Action<int> seek, AppendTokens append, int past, int repeats)
     {
         var times = new double[repeats];

@@ -7,7 +7,7 @@ namespace SoundStorm.Benchmarks.Scenarios.Autoregressive;
 /// Decodes the autoregressive baseline with its key/value cache in int8: the exporter's
 /// <c>LayeredAutoregressiveGraphs</c> run the projections, feed-forwards and logits through ONNX Runtime, and between
 /// them <see cref="Int8CacheAttention"/> attends over <see cref="Int8LayerCache"/>s allocated once at full capacity —
-/// a step streams the float32 weights once and a quarter of a float32 cache's bytes. Every graph input and output
+/// a step streams the weights once and about a quarter of a float32 cache's bytes. Every graph input and output
 /// lives in a buffer bound once through IO binding (re-bound only when the chunk size changes). Batch 1.
 /// </summary>
 internal sealed class Int8CacheDecoder : IDisposable
@@ -38,6 +38,9 @@ internal sealed class Int8CacheDecoder : IDisposable
         ArgumentNullException.ThrowIfNull(graphs);
         if (graphs.Count < 2) throw new ArgumentException($"The layered baseline has layers + 1 graphs; got {graphs.Count}.", nameof(graphs));
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        // Checked before any cache is allocated, so a refused shape leaves no native memory behind.
+        if (heads < 1 || dim % heads != 0 || dim / heads % 8 != 0)
+            throw new ArgumentException($"Width {dim} over {heads} heads: the int8 cache needs a head size that is a multiple of 8.", nameof(dim));
         _graphs = graphs;
         _dim = dim;
         Capacity = capacity;
