@@ -70,6 +70,8 @@ public class Int8CacheAttentionTests
         nan[3] = float.NaN;
         Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => cache.Write(0, nan, new float[16])).Message);
         Assert.Throws<ArgumentException>(() => new Int8LayerCache(heads: 1, headDim: 12, capacity: 4));
+        if (!System.Runtime.Intrinsics.X86.AvxVnni.IsSupported)
+            Assert.Contains("no AVX-VNNI", Assert.Throws<PlatformNotSupportedException>(() => Run(cache, new float[16], 1, threads: 1, vnni: true)).Message);
     }
 
     private static (Int8LayerCache Cache, float[] Query, float[] Keys, float[] Values) Filled(int heads, int headDim, int length, int seed)

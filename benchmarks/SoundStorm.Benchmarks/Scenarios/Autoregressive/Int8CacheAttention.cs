@@ -31,6 +31,7 @@ internal static unsafe class Int8CacheAttention
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, cache.Capacity);
+        if (vnni && !AvxVnni.IsSupported) throw new PlatformNotSupportedException("This CPU has no AVX-VNNI: run the int8 attention's portable path (vnni: false).");
         int parts = workers.Count, heads = cache.Heads, headDim = cache.HeadDim;
         if (parts == 1)
         {
